@@ -1,0 +1,66 @@
+//! Gazetteer benchmarks: parsing the embedded data, building the name matcher, and the
+//! throughput of `mentions` over a large corpus made from the seed article.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use eventmap::gazetteer::Gazetteer;
+
+const ARTICLE: &str = include_str!("../geodata/articles/kazakhstan-2022-01-fr.txt");
+
+/// About 4 MB of news-like text: the seed article repeated, each copy with its city names
+/// swapped for other spellings so the matcher sees varied input.
+fn corpus() -> String {
+    let variants = [
+        ("Almaty", "Almaty"),
+        ("Almaty", "Alma-Ata"),
+        ("Almaty", "Aktioubinsk"),
+        ("Almaty", "Chymkent"),
+        ("Almaty", "Oust-Kamenogorsk"),
+        ("Almaty", "Bichkek"),
+    ];
+    let mut text = String::with_capacity(4_200_000);
+    let mut copy = 0;
+    while text.len() < 4_000_000 {
+        let (from, to) = variants[copy % variants.len()];
+        text.push_str(&ARTICLE.replace(from, to));
+        text.push('\n');
+        copy += 1;
+    }
+    text
+}
+
+fn load(c: &mut Criterion) {
+    let mut group = c.benchmark_group("gazetteer");
+    group.sample_size(10);
+    group.bench_function("load (parse embedded data)", |b| {
+        b.iter(|| black_box(Gazetteer::load().expect("embedded data parses")))
+    });
+    group.bench_function("build matcher", |b| {
+        b.iter_batched(
+            || Gazetteer::load().expect("embedded data parses"),
+            |gazetteer| {
+                gazetteer.prepare_matching();
+                gazetteer
+            },
+            criterion::BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+}
+
+fn mentions(c: &mut Criterion) {
+    let gazetteer = Gazetteer::embedded();
+    gazetteer.prepare_matching();
+    let text = corpus();
+    let mut group = c.benchmark_group("gazetteer");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("mentions", |b| {
+        b.iter(|| black_box(gazetteer.mentions(black_box(&text), Some("KZ"))))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, load, mentions);
+criterion_main!(benches);

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Load-tests `eventmap serve` on loopback with wrk for N synthetic events (default 10000 and
+# 1000000): startup time, peak RSS, and req/s + p50/p99 for the queries users make.
+# Usage: scripts/bench_server.sh [N…]   (needs wrk: apt-get install wrk)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+bin=target/release/eventmap
+work=$(mktemp -d)
+trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
+port=18123
+for n in "${@:-10000 1000000}"; do
+  for n in $n; do
+    "$bin" synth --events "$n" --seed 1 --out "$work/events.geojson" 2>/dev/null
+    start=$(date +%s.%N)
+    RUST_LOG=warn "$bin" serve --addr 127.0.0.1:$port --events "$work/events.geojson" &
+    pid=$!
+    until curl -s -o /dev/null http://127.0.0.1:$port/status; do sleep 0.05; done
+    ready=$(date +%s.%N)
+    id=$(curl -s "http://127.0.0.1:$port/collections/events/items?limit=1&offset=$((n / 2))" | python3 -c 'import json,sys; print(json.load(sys.stdin)["features"][0]["id"])')
+    echo "## N = $n"
+    echo "- startup (process start → first answer): $(python3 -c "print(f'{$ready - $start:.2f} s')")"
+    run() { # run <label> <path>
+      local out
+      out=$(wrk -t2 -c32 -d10s --latency "http://127.0.0.1:$port$2")
+      local rps p50 p99
+      rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+      p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+      p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+      echo "| $1 | $rps | $p50 | $p99 |"
+    }
+    echo
+    echo "| query | req/s | p50 | p99 |"
+    echo "| --- | --- | --- | --- |"
+    run "items?limit=100" "/collections/events/items?limit=100"
+    run "items?datetime&bbox&limit=1000" "/collections/events/items?datetime=2021-03-01/2021-03-31&bbox=40,35,90,55&limit=1000"
+    run "one item by id" "/collections/events/items/$id"
+    dl_start=$(date +%s.%N)
+    bytes=$(curl -s "http://127.0.0.1:$port/collections/events/items?download=true" | wc -c)
+    dl_end=$(date +%s.%N)
+    echo
+    echo "- full download: $bytes bytes in $(python3 -c "print(f'{$dl_end - $dl_start:.2f} s')")"
+    echo "- peak RSS: $(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' /proc/$pid/status)"
+    echo
+    kill $pid; wait $pid 2>/dev/null || true
+  done
+done

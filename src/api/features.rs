@@ -1,0 +1,481 @@
+//! Feature resources: pages of items, one item, whole-layer downloads (GeoJSON, CSV), per-place
+//! totals and the per-day timeline — all answering the same [`EventQuery`] filters.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderMap;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream;
+use jiff::civil::Date;
+use serde_json::{Value, json};
+
+use super::ogc::{base_url, json_response};
+use super::params::{FILTER_PARAMS, Format, Params};
+use super::{ApiError, AppState, Layer};
+use crate::index::{EventIndex, EventQuery};
+use crate::model::{Event, EventType, GeoPrecision, TimePrecision};
+
+const PAGE_PARAMS: &[&str] = &["f", "limit", "offset", "download"];
+/// Features per chunk of a streamed download: big enough to amortise, small enough to stream.
+const CHUNK: usize = 512;
+
+fn content_type(format: Format) -> &'static str {
+    match format {
+        Format::Json => "application/json",
+        _ => "application/geo+json",
+    }
+}
+
+/// The query a layer answers: the request's filters narrowed to the layer's type.
+fn layer_query(layer: Layer, params: &Params) -> Result<EventQuery, ApiError> {
+    let mut q = params.event_query()?;
+    if let Layer::Events(Some(t)) = layer {
+        q.types = Some(match q.types {
+            Some(ts) => ts.into_iter().filter(|x| *x == t).collect(),
+            None => vec![t],
+        });
+    }
+    Ok(q)
+}
+
+pub async fn items(
+    State(state): State<AppState>,
+    Path(collection): Path<String>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let layer = Layer::from_id(&collection)?;
+    let params = Params::parse(raw.as_deref(), &[PAGE_PARAMS, FILTER_PARAMS])?;
+    let format = Format::negotiate(&params, &headers, Format::GeoJson)?;
+    let limit = params.limit()?;
+    let offset = params.offset()?;
+    let download = params.flag("download")?;
+    let query = layer_query(layer, &params)?;
+    let index = state.snapshot();
+    if format == Format::Html {
+        return Err(ApiError::invalid("items are served as geojson, json or csv, not html"));
+    }
+    if layer == Layer::Places {
+        let places = place_totals(&index, &query);
+        let features: Vec<Value> = places.iter().map(PlaceTotals::to_feature).collect();
+        return Ok(if download || format == Format::Csv {
+            let filename = download_name(layer, &query, &index, &[], format);
+            attachment(geojson_collection_body(features), format, &filename)
+        } else {
+            page_response(&headers, layer, &params, format, features.len(), offset, limit, {
+                features.iter().skip(offset).take(limit).map(|f| f.to_string()).collect()
+            })
+        });
+    }
+    let matches = index.query(&query);
+    if download || format == Format::Csv {
+        // A download is the whole result unless the client asked for a page explicitly.
+        let (start, take) = match (params.get("offset"), params.get("limit")) {
+            (None, None) => (0, usize::MAX),
+            _ => (offset, limit),
+        };
+        let selected: Vec<u32> = matches.iter().copied().skip(start).take(take).collect();
+        let filename = download_name(layer, &query, &index, &selected, format);
+        return Ok(stream_download(index, selected, format, &filename, download));
+    }
+    let page: Vec<String> = matches
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|&pos| index.row(pos).feature.to_string())
+        .collect();
+    Ok(page_response(&headers, layer, &params, format, matches.len(), offset, limit, page))
+}
+
+/// A page of features with OGC paging links and counts.
+#[allow(clippy::too_many_arguments)]
+fn page_response(
+    headers: &HeaderMap,
+    layer: Layer,
+    params: &Params,
+    format: Format,
+    matched: usize,
+    offset: usize,
+    limit: usize,
+    features: Vec<String>,
+) -> Response {
+    let base = base_url(headers);
+    let url_with = |offset: Option<usize>, f: &str| {
+        let mut pairs: Vec<(String, String)> = params
+            .pairs()
+            .iter()
+            .filter(|(n, _)| n != "offset" && n != "f")
+            .cloned()
+            .collect();
+        if let Some(o) = offset {
+            pairs.push(("offset".into(), o.to_string()));
+        }
+        pairs.push(("f".into(), f.into()));
+        let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+        format!("{base}/collections/{}/items?{query}", layer.id())
+    };
+    let self_f = if format == Format::Json { "json" } else { "geojson" };
+    let kind = content_type(format);
+    let mut links = vec![
+        json!({ "href": url_with(Some(offset).filter(|&o| o > 0), self_f), "rel": "self", "type": kind, "title": "This page" }),
+        json!({ "href": url_with(None, "csv"), "rel": "alternate", "type": "text/csv", "title": "All matching features as CSV" }),
+        json!({ "href": format!("{base}/collections/{}", layer.id()), "rel": "collection", "type": "application/json", "title": "The collection" }),
+    ];
+    if offset + features.len() < matched {
+        links.push(json!({ "href": url_with(Some(offset + limit), self_f), "rel": "next", "type": kind, "title": "Next page" }));
+    }
+    if offset > 0 {
+        links.push(json!({ "href": url_with(Some(offset.saturating_sub(limit)), self_f), "rel": "prev", "type": kind, "title": "Previous page" }));
+    }
+    let head = json!({
+        "type": "FeatureCollection",
+        "numberMatched": matched,
+        "numberReturned": features.len(),
+        "timeStamp": jiff::Timestamp::now().round(jiff::Unit::Second).unwrap_or(jiff::Timestamp::UNIX_EPOCH).to_string(),
+        "links": links,
+    });
+    // The features are pre-serialised: splice them in instead of re-encoding.
+    let mut body = head.to_string();
+    body.pop();
+    body.push_str(",\"features\":[");
+    body.push_str(&features.join(","));
+    body.push_str("]}");
+    ([(CONTENT_TYPE, kind)], body).into_response()
+}
+
+fn geojson_collection_body(features: Vec<Value>) -> Body {
+    Body::from(json!({ "type": "FeatureCollection", "features": features }).to_string())
+}
+
+fn attachment(body: Body, format: Format, filename: &str) -> Response {
+    let kind = if format == Format::Csv { "text/csv; charset=utf-8" } else { content_type(format) };
+    (
+        [
+            (CONTENT_TYPE, kind.to_string()),
+            (CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Streams the selected features (GeoJSON) or rows (CSV) chunk by chunk from the snapshot.
+fn stream_download(
+    index: Arc<EventIndex>,
+    selected: Vec<u32>,
+    format: Format,
+    filename: &str,
+    as_attachment: bool,
+) -> Response {
+    let n_chunks = selected.len().div_ceil(CHUNK);
+    let selected = Arc::new(selected);
+    let is_csv = format == Format::Csv;
+    let head: Bytes = if is_csv {
+        Bytes::from(csv_header())
+    } else {
+        Bytes::from_static(b"{\"type\":\"FeatureCollection\",\"features\":[")
+    };
+    let tail: Bytes = if is_csv { Bytes::new() } else { Bytes::from_static(b"]}") };
+    let chunks = (0..n_chunks).map(move |c| {
+        let part = &selected[c * CHUNK..((c + 1) * CHUNK).min(selected.len())];
+        let mut out = String::new();
+        for (i, &pos) in part.iter().enumerate() {
+            let row = index.row(pos);
+            if is_csv {
+                out.push_str(&csv_row(&row.feature));
+            } else {
+                if c > 0 || i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&row.feature);
+            }
+        }
+        Ok::<_, std::convert::Infallible>(Bytes::from(out))
+    });
+    let body = stream::iter(
+        std::iter::once(Ok(head)).chain(chunks).chain(std::iter::once(Ok(tail))),
+    );
+    let body = Body::from_stream(body);
+    if as_attachment {
+        attachment(body, format, filename)
+    } else {
+        let kind = if is_csv { "text/csv; charset=utf-8" } else { content_type(format) };
+        ([(CONTENT_TYPE, kind)], body).into_response()
+    }
+}
+
+/// `eventmap-events-2022-01-05_2022-01-07.geojson`: the layer and the dates it covers.
+fn download_name(
+    layer: Layer,
+    q: &EventQuery,
+    index: &EventIndex,
+    selected: &[u32],
+    format: Format,
+) -> String {
+    let first = q.dates.start.or_else(|| selected.first().map(|&p| index.row(p).date));
+    let last = q.dates.end.or_else(|| selected.last().map(|&p| index.row(p).date));
+    let span = match (first, last) {
+        (Some(a), Some(b)) if a == b => a.to_string(),
+        (Some(a), Some(b)) => format!("{a}_{b}"),
+        _ => "all".into(),
+    };
+    let ext = if format == Format::Csv { "csv" } else { "geojson" };
+    format!("eventmap-{}-{span}.{ext}", layer.id())
+}
+
+const CSV_COLUMNS: &[&str] = &[
+    "event_id_cnty", "event_date", "year", "time_precision", "event_type", "sub_event_type",
+    "actor1", "actor2", "country", "iso", "admin1", "location", "latitude", "longitude",
+    "geo_precision", "source", "notes", "fatalities", "injuries", "arrests", "count_qualifiers",
+    "geonameid", "location_as_written", "lang",
+];
+
+fn csv_header() -> String {
+    csv_line(CSV_COLUMNS.iter().map(|c| c.to_string()))
+}
+
+fn csv_line(fields: impl IntoIterator<Item = String>) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    // Writing to a Vec cannot fail; an empty line would only hide a bug, not lose data.
+    let _ = writer.write_record(fields.into_iter());
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// One ACLED-style CSV row of a stored feature.
+fn csv_row(feature: &str) -> String {
+    let Some(e) = serde_json::from_str::<Value>(feature)
+        .ok()
+        .and_then(|v| Event::from_feature(&v).ok())
+    else {
+        return String::new();
+    };
+    let gazetteer = crate::gazetteer::Gazetteer::embedded();
+    let country = gazetteer
+        .country(&e.country_code)
+        .map(|c| c.name.clone())
+        .unwrap_or_else(|| e.country_code.clone());
+    let admin1 = e
+        .admin1
+        .as_deref()
+        .and_then(|a| gazetteer.region(&e.country_code, a))
+        .map(|r| r.name.clone())
+        .or(e.admin1.clone())
+        .unwrap_or_default();
+    let num = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+    // Kept as the JSON the GeoJSON carries, so both downloads say the same thing.
+    let qualifiers = if e.count_qualifiers.is_empty() {
+        String::new()
+    } else {
+        serde_json::to_string(&e.count_qualifiers).unwrap_or_default()
+    };
+    csv_line([
+        e.id.clone(),
+        e.event_date.to_string(),
+        e.event_date.year().to_string(),
+        match e.time_precision {
+            TimePrecision::Day => "1",
+            TimePrecision::Month => "2",
+            TimePrecision::Year => "3",
+        }
+        .into(),
+        e.event_type.label().into(),
+        e.sub_event_type.clone(),
+        e.actors.first().cloned().unwrap_or_default(),
+        e.actors.get(1).cloned().unwrap_or_default(),
+        country,
+        e.country_code.clone(),
+        admin1,
+        e.place.clone(),
+        e.lat.to_string(),
+        e.lon.to_string(),
+        match e.geo_precision {
+            GeoPrecision::City => "1",
+            GeoPrecision::Region => "2",
+            GeoPrecision::Country => "3",
+        }
+        .into(),
+        e.source.clone(),
+        e.notes.clone(),
+        num(e.fatalities),
+        num(e.injuries),
+        num(e.arrests),
+        qualifiers,
+        num(e.geonameid),
+        e.place_as_written.clone(),
+        e.lang.clone(),
+    ])
+}
+
+/// Feature ids are short tokens; anything else is a malformed request, not a missing feature.
+pub(super) fn check_feature_id(id: &str) -> Result<(), ApiError> {
+    let ok = !id.is_empty()
+        && id.len() <= 128
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(
+            "a feature id is 1 to 128 characters of letters, digits, '-', '_' or '.'",
+        ))
+    }
+}
+
+pub async fn item(
+    State(state): State<AppState>,
+    Path((collection, feature)): Path<(String, String)>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let layer = Layer::from_id(&collection)?;
+    check_feature_id(&feature)?;
+    let params = Params::parse(raw.as_deref(), &[&["f"]])?;
+    let format = match Format::negotiate(&params, &headers, Format::GeoJson)? {
+        f @ (Format::Json | Format::GeoJson) => f,
+        _ => return Err(ApiError::invalid("a feature is served as geojson or json")),
+    };
+    let index = state.snapshot();
+    let missing = || ApiError::not_found(format!("no feature {feature:?} in collection {collection:?}"));
+    let mut value: Value = match layer {
+        Layer::Places => place_totals(&index, &EventQuery::default())
+            .into_iter()
+            .find(|p| p.id() == feature)
+            .map(|p| p.to_feature())
+            .ok_or_else(missing)?,
+        Layer::Events(t) => {
+            let row = index.row(index.position(&feature).ok_or_else(missing)?);
+            if t.is_some_and(|t| t != row.event_type) {
+                return Err(missing());
+            }
+            serde_json::from_str(&row.feature).map_err(|_| missing())?
+        }
+    };
+    let base = base_url(&headers);
+    value["links"] = json!([
+        { "href": format!("{base}/collections/{collection}/items/{feature}"), "rel": "self", "type": content_type(format) },
+        { "href": format!("{base}/collections/{collection}"), "rel": "collection", "type": "application/json" },
+    ]);
+    Ok(json_response(&value, content_type(format)))
+}
+
+/// Totals of one place over the events a query matched.
+#[derive(Debug, Clone)]
+struct PlaceTotals {
+    key: u32,
+    name: String,
+    geonameid: Option<u32>,
+    country_code: String,
+    lon: f64,
+    lat: f64,
+    events: usize,
+    fatalities: u64,
+    injuries: u64,
+    arrests: u64,
+    first: Date,
+    last: Date,
+    layers: BTreeMap<&'static str, usize>,
+}
+
+impl PlaceTotals {
+    fn id(&self) -> String {
+        match self.geonameid {
+            Some(g) => g.to_string(),
+            None => format!("p{}", self.key),
+        }
+    }
+
+    fn to_feature(&self) -> Value {
+        json!({
+            "type": "Feature",
+            "id": self.id(),
+            "geometry": { "type": "Point", "coordinates": [self.lon, self.lat] },
+            "properties": {
+                "place": self.name, "geonameid": self.geonameid, "country_code": self.country_code,
+                "events": self.events, "fatalities": self.fatalities, "injuries": self.injuries,
+                "arrests": self.arrests, "first_date": self.first, "last_date": self.last,
+                "layers": self.layers,
+            },
+        })
+    }
+}
+
+/// Per-place totals, most events first (then by name, so the order is stable).
+fn place_totals(index: &EventIndex, q: &EventQuery) -> Vec<PlaceTotals> {
+    let mut by_place: BTreeMap<u32, PlaceTotals> = BTreeMap::new();
+    for pos in index.query(q) {
+        let row = index.row(pos);
+        let t = by_place.entry(row.place).or_insert_with(|| {
+            let p = index.place(row.place);
+            PlaceTotals {
+                key: row.place,
+                name: p.name.clone(),
+                geonameid: p.geonameid,
+                country_code: p.country_code.clone(),
+                lon: p.lon,
+                lat: p.lat,
+                events: 0,
+                fatalities: 0,
+                injuries: 0,
+                arrests: 0,
+                first: row.date,
+                last: row.date,
+                layers: BTreeMap::new(),
+            }
+        });
+        t.events += 1;
+        t.fatalities += u64::from(row.fatalities.unwrap_or(0));
+        t.injuries += u64::from(row.injuries.unwrap_or(0));
+        t.arrests += u64::from(row.arrests.unwrap_or(0));
+        t.first = t.first.min(row.date);
+        t.last = t.last.max(row.date);
+        *t.layers.entry(row.event_type.slug()).or_default() += 1;
+    }
+    let mut places: Vec<PlaceTotals> = by_place.into_values().collect();
+    places.sort_by(|a, b| b.events.cmp(&a.events).then_with(|| a.name.cmp(&b.name)).then(a.key.cmp(&b.key)));
+    places
+}
+
+/// `/timeline`: events per day and layer for the filters, every day of the covered span listed.
+pub async fn timeline(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = Params::parse(raw.as_deref(), &[&["f"], FILTER_PARAMS])?;
+    let query = params.event_query()?;
+    let index = state.snapshot();
+    // The span is the data's, cut by the request's dates: it never exceeds what exists.
+    let (first, last) = match index.extent(None) {
+        Some((_, a, b)) => (
+            query.dates.start.map_or(a, |s| s.max(a)),
+            query.dates.end.map_or(b, |e| e.min(b)),
+        ),
+        None => return Ok(json_response(&json!({ "days": [], "layers": {}, "extent": null }), "application/json")),
+    };
+    let mut days: BTreeMap<Date, BTreeMap<&'static str, usize>> = BTreeMap::new();
+    let mut layers: BTreeMap<EventType, usize> = BTreeMap::new();
+    for pos in index.query(&query) {
+        let row = index.row(pos);
+        *days.entry(row.date).or_default().entry(row.event_type.slug()).or_default() += 1;
+        *layers.entry(row.event_type).or_default() += 1;
+    }
+    let mut out = Vec::new();
+    let mut day = first;
+    while day <= last {
+        let counts = days.remove(&day).unwrap_or_default();
+        out.push(json!({ "date": day, "total": counts.values().sum::<usize>(), "layers": counts }));
+        match day.tomorrow() {
+            Ok(next) => day = next,
+            Err(_) => break,
+        }
+    }
+    let layers: serde_json::Map<String, Value> = index
+        .types()
+        .into_iter()
+        .map(|t| (t.slug().to_string(), json!({ "title": t.label(), "count": layers.get(&t).copied().unwrap_or(0) })))
+        .collect();
+    let extent = if first <= last { json!([first, last]) } else { Value::Null };
+    Ok(json_response(&json!({ "days": out, "layers": layers, "extent": extent }), "application/json"))
+}

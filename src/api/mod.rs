@@ -1,0 +1,257 @@
+//! The HTTP API: OGC API – Features (Core, GeoJSON, OpenAPI 3.0) over the event layers, the
+//! timeline and downloads, and the page's assets. State is a swappable [`EventIndex`] snapshot.
+
+mod articles;
+mod error;
+mod features;
+mod ogc;
+mod params;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::header::AUTHORIZATION;
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::routing::get;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+pub use error::ApiError;
+pub use params::{parse_bbox, parse_datetime};
+
+use crate::gazetteer::Gazetteer;
+use crate::index::EventIndex;
+use crate::model::{Event, EventType};
+use crate::store::{Store, StoreError};
+
+/// Largest request body accepted (articles are posted as bodies).
+pub const BODY_LIMIT: usize = 1024 * 1024;
+/// Longest a request may take to produce its response head.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What every handler shares: the current event snapshot, its revision, and (when writes are
+/// enabled) the store and the token that guards it.
+#[derive(Clone)]
+pub struct AppState {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    // The lock only guards swapping the pointer: readers clone the Arc and never wait on the
+    // (slow) building of a new index.
+    index: RwLock<Arc<EventIndex>>,
+    revision: AtomicU64,
+    store: Option<Arc<Store>>,
+    /// SHA-256 of the write token, so comparing it takes the same time whatever its length.
+    token_hash: Option<[u8; 32]>,
+    /// Serialises "write, then rebuild the index" so a slower rebuild never replaces a newer one.
+    writer: Mutex<()>,
+}
+
+fn token_hash(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+impl AppState {
+    /// Serves a fixed set of events, read-only.
+    pub fn new(events: Vec<Event>) -> AppState {
+        AppState::build(events, None, None)
+    }
+
+    /// Serves a store's events; writes are allowed with `token` (none: read-only).
+    pub fn with_store(store: Arc<Store>, token: Option<String>) -> Result<AppState, StoreError> {
+        let events = store.events()?;
+        Ok(AppState::build(events, Some(store), token.filter(|t| !t.is_empty())))
+    }
+
+    fn build(events: Vec<Event>, store: Option<Arc<Store>>, token: Option<String>) -> AppState {
+        AppState {
+            shared: Arc::new(Shared {
+                index: RwLock::new(Arc::new(EventIndex::new(events))),
+                revision: AtomicU64::new(1),
+                store,
+                token_hash: token.as_deref().map(token_hash),
+                writer: Mutex::new(()),
+            }),
+        }
+    }
+
+    /// The current snapshot; it stays valid however long the caller keeps it.
+    pub fn snapshot(&self) -> Arc<EventIndex> {
+        match self.shared.index.read() {
+            Ok(guard) => Arc::clone(&guard),
+            // A writer panicked mid-swap: the Arc inside is still a whole index.
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// Replaces the served events with a freshly built index.
+    pub fn replace(&self, events: Vec<Event>) {
+        let index = Arc::new(EventIndex::new(events));
+        match self.shared.index.write() {
+            Ok(mut guard) => *guard = index,
+            Err(poisoned) => *poisoned.into_inner() = index,
+        }
+        self.shared.revision.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Rebuilds the index from the store (after a write, or another process's).
+    pub fn reload(&self) -> Result<(), StoreError> {
+        if let Some(store) = &self.shared.store {
+            let _writing = self.shared.writer.lock().unwrap_or_else(|p| p.into_inner());
+            self.replace(store.events()?);
+        }
+        Ok(())
+    }
+
+    pub fn revision(&self) -> u64 {
+        self.shared.revision.load(Ordering::SeqCst)
+    }
+
+    pub fn read_only(&self) -> bool {
+        self.shared.store.is_none() || self.shared.token_hash.is_none()
+    }
+
+    pub fn gazetteer(&self) -> &'static Gazetteer {
+        Gazetteer::embedded()
+    }
+
+    fn store(&self) -> Result<Arc<Store>, ApiError> {
+        self.shared.store.clone().ok_or_else(|| {
+            ApiError::not_found("this server has no article store (it serves a fixed events file)")
+        })
+    }
+
+    /// The store, if the request carries the write token.
+    fn authorize(&self, headers: &HeaderMap) -> Result<Arc<Store>, ApiError> {
+        let store = self.store()?;
+        let Some(expected) = &self.shared.token_hash else {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "ReadOnly",
+                "this server is read-only: start it with EVENTMAP_TOKEN (or --token-file) to allow writes",
+            ));
+        };
+        let given = headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| token_hash(t.trim()));
+        match given {
+            Some(given) if bool::from(given.ct_eq(expected)) => Ok(store),
+            _ => Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "Unauthorized",
+                "writes need the header Authorization: Bearer <token>",
+            )),
+        }
+    }
+
+    /// Runs a store write off the async threads, then swaps in the index it produced.
+    async fn write<T: Send + 'static>(
+        &self,
+        op: impl FnOnce(&AppState) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let state = self.clone();
+        let result = tokio::task::spawn_blocking(move || {
+            let _writing = state.shared.writer.lock().unwrap_or_else(|p| p.into_inner());
+            let out = op(&state)?;
+            if let Some(store) = &state.shared.store {
+                state.replace(store.events()?);
+            }
+            Ok::<T, StoreError>(out)
+        })
+        .await
+        .map_err(ApiError::internal)?;
+        Ok(result?)
+    }
+}
+
+/// A collection id resolved: all events, one ACLED type's events, or the per-place totals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layer {
+    Events(Option<EventType>),
+    Places,
+}
+
+impl Layer {
+    pub fn from_id(id: &str) -> Result<Layer, ApiError> {
+        match id {
+            "events" => Ok(Layer::Events(None)),
+            "places" => Ok(Layer::Places),
+            slug => EventType::from_slug(slug)
+                .map(|t| Layer::Events(Some(t)))
+                .ok_or_else(|| ApiError::not_found(format!("no collection {slug:?}; see /collections"))),
+        }
+    }
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Layer::Events(None) => "events",
+            Layer::Events(Some(t)) => t.slug(),
+            Layer::Places => "places",
+        }
+    }
+}
+
+/// The whole service: API routes, assets, and the layers every request passes through.
+pub fn router(state: AppState) -> Router {
+    // Reads are open to any page; writes carry a token and are not meant for cross-site use.
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS]);
+    Router::new()
+        .route("/", get(ogc::landing))
+        .route("/conformance", get(ogc::conformance))
+        .route("/api", get(ogc::openapi))
+        .route("/collections", get(ogc::collections))
+        .route("/collections/{collection}", get(ogc::collection))
+        .route("/collections/{collection}/queryables", get(ogc::queryables))
+        .route("/collections/{collection}/items", get(features::items))
+        .route(
+            "/collections/{collection}/items/{feature}",
+            get(features::item).patch(articles::correct),
+        )
+        .route("/articles", get(articles::list).post(articles::create))
+        .route("/articles/{id}", get(articles::show).delete(articles::delete))
+        .route("/timeline", get(features::timeline))
+        .route("/status", get(ogc::status))
+        .route("/assets/{*path}", get(crate::web::asset))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(cors)
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(
+                    tower_http::LatencyUnit::Micros,
+                )),
+        )
+}
+
+async fn not_found(uri: axum::http::Uri) -> ApiError {
+    ApiError::not_found(format!("no resource at {}; start at /", uri.path()))
+}
+
+async fn method_not_allowed(method: Method) -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "MethodNotAllowed",
+        format!("{method} is not allowed here"),
+    )
+}

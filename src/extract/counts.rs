@@ -1,0 +1,417 @@
+//! Death, injury and arrest counts in a sentence, with their qualifiers kept honest.
+//!
+//! A quantity ("au moins 18", "plus de 3000", "des dizaines", "deux") is a count only when a
+//! counted word ("tués", "blessés", "arrêtés", "killed") governs it: right before it ("la mort
+//! de 26", "killed at least 12"), or a few words after it ("18 agents … ont été tués"). Any
+//! other number (75 avions, 58 ans, 20 000 « bandits ») is not a count.
+
+use super::actors::Group;
+use super::dates::DateMention;
+use super::lexicon::{Hit, Lexicon, Term};
+use super::numbers::Numeral;
+use crate::model::{CountKind, CountQualifier};
+
+/// A count and the folded offset where its quantity starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Count {
+    pub at: usize,
+    pub kind: CountKind,
+    pub value: Option<u32>,
+    pub qualifier: Option<CountQualifier>,
+    /// Who was counted, when the sentence says.
+    pub victims: Option<Group>,
+}
+
+/// A quantity as written, before anything makes it a count.
+#[derive(Debug, Clone, Copy)]
+struct Quantity {
+    start: usize,
+    end: usize,
+    value: Option<u32>,
+    qualifier: Option<CountQualifier>,
+}
+
+/// How far after a quantity its counted word may come: "18 agents des forces de l'ordre ont
+/// été tués" has eight words between.
+const FORWARD_WORDS: usize = 9;
+/// How far before a quantity a counted word may come when nothing closer governs it ("the
+/// death toll rose to 30").
+const BACKWARD_WORDS: usize = 2;
+/// Most words between two quantities that share one counted word ("2 policiers et 3 …").
+const CHAIN_WORDS: usize = 2;
+/// How close before its counted word a group is the one counted ("manifestants tués").
+const NAMED_WITH_WORDS: usize = 3;
+/// Words that tie a counted word to the number right after it ("la mort de 26").
+const TIGHT_LINKS: &[&str] = &["de", "d", "of", "to", "a"];
+/// Words that point back at the group counted just before ("18 autres").
+const OTHERS: &[&str] = &["autres", "others", "other"];
+
+/// The counts of a folded sentence, and a warning for each ambiguous one.
+pub fn find(
+    folded: &str,
+    hits: &[Hit],
+    numerals: &[Numeral],
+    dates: &[DateMention],
+    lexicon: &Lexicon,
+) -> (Vec<Count>, Vec<String>) {
+    if !hits.iter().any(|h| matches!(h.term, Term::Count(_))) {
+        return (Vec::new(), Vec::new());
+    }
+    let quantities: Vec<Quantity> = quantities(hits, numerals, dates, folded)
+        .into_iter()
+        .filter(|q| !is_partitive(folded, q.end, lexicon.partitives))
+        .collect();
+    let counted: Vec<&Hit> = hits
+        .iter()
+        .filter(|h| matches!(h.term, Term::Count(_)))
+        .collect();
+    let mut warnings = Vec::new();
+    // Resolved from the last quantity back, so "2 policiers et 3 manifestants tués" lets the
+    // first quantity share the counted word of the second.
+    let mut governors: Vec<Option<&Hit>> = vec![None; quantities.len()];
+    for (i, q) in quantities.iter().enumerate().rev() {
+        let next_start = quantities.get(i + 1).map(|n| n.start);
+        let governor = tight_before(folded, q, &counted).or_else(|| {
+            match after(folded, q, &counted, next_start) {
+                Forward::Found(hit) => Some(hit),
+                Forward::Blocked(next) if words(&folded[q.end..next]).count() <= CHAIN_WORDS => {
+                    governors.get(i + 1).copied().flatten()
+                }
+                Forward::Blocked(_) => None,
+                Forward::None => loose_before(folded, q, &counted),
+            }
+        });
+        if let Some(hit) = governor
+            && is_disjunction(folded, hit, &counted, lexicon.disjunctions)
+        {
+            warnings.push(format!(
+                "\"{}\" counts more than one kind at once; no count kept",
+                &folded[q.start..hit.end]
+            ));
+            continue;
+        }
+        governors[i] = governor;
+    }
+
+    let mut counts: Vec<Count> = Vec::new();
+    for (q, governor) in quantities.iter().zip(governors) {
+        let Some(hit) = governor else { continue };
+        let Term::Count(kind) = hit.term else {
+            continue;
+        };
+        let span = if hit.start > q.end {
+            q.start..hit.end
+        } else {
+            q.end..folded.len().min(q.end + 40)
+        };
+        let victims = group_in(hits, span.clone()).or_else(|| {
+            let refers_back = folded[span]
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|w| OTHERS.contains(&w));
+            if refers_back {
+                counts.last().and_then(|c| c.victims)
+            } else {
+                counted_group(folded, hits, kind)
+            }
+        });
+        counts.push(Count {
+            at: q.start,
+            kind,
+            value: q.value,
+            qualifier: q.qualifier,
+            victims,
+        });
+    }
+    (counts, warnings)
+}
+
+/// Quantities in order: a qualifier with its number, a vague amount, a number in words or
+/// digits that is not part of a date, an ordinal or a time.
+fn quantities(
+    hits: &[Hit],
+    numerals: &[Numeral],
+    dates: &[DateMention],
+    folded: &str,
+) -> Vec<Quantity> {
+    let in_date = |at: usize| dates.iter().any(|d| (d.start..d.end).contains(&at));
+    let mut numbers: Vec<(usize, usize, u32)> = numerals
+        .iter()
+        .filter(|n| !n.glued && !in_date(n.start))
+        .map(|n| (n.start, n.end, n.value))
+        .collect();
+    numbers.extend(hits.iter().filter_map(|h| match h.term {
+        Term::Number(v) => Some((h.start, h.end, v)),
+        _ => None,
+    }));
+    numbers.sort_unstable();
+
+    let mut used = vec![false; numbers.len()];
+    let mut out = Vec::new();
+    for hit in hits {
+        match hit.term {
+            Term::Qualifier(qualifier) => {
+                let number = numbers
+                    .iter()
+                    .position(|&(s, _, _)| s >= hit.end)
+                    .filter(|&k| folded[hit.end..numbers[k].0].trim().is_empty());
+                if let Some(k) = number {
+                    let (_, end, value) = numbers[k];
+                    used[k] = true;
+                    out.push(Quantity {
+                        start: hit.start,
+                        end,
+                        value: Some(value),
+                        qualifier: Some(qualifier),
+                    });
+                }
+            }
+            Term::Vague(qualifier) => out.push(Quantity {
+                start: hit.start,
+                end: hit.end,
+                value: None,
+                qualifier: Some(qualifier),
+            }),
+            Term::Approximately(value) => out.push(Quantity {
+                start: hit.start,
+                end: hit.end,
+                value: Some(value),
+                qualifier: Some(CountQualifier::About),
+            }),
+            _ => {}
+        }
+    }
+    out.extend(numbers.iter().zip(&used).filter(|&(_, &used)| !used).map(
+        |(&(start, end, value), _)| Quantity {
+            start,
+            end,
+            value: Some(value),
+            qualifier: None,
+        },
+    ));
+    out.sort_by_key(|q| q.start);
+    out
+}
+
+fn is_partitive(folded: &str, end: usize, partitives: &[&str]) -> bool {
+    let rest = folded[end..].trim_start();
+    partitives.iter().any(|p| {
+        rest.strip_prefix(p).is_some_and(|after| {
+            after
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_ascii_alphanumeric())
+        })
+    })
+}
+
+/// Punctuation no count reaches across.
+fn breaks_clause(gap: &str, with_commas: bool) -> bool {
+    gap.chars()
+        .any(|c| matches!(c, '.' | ';' | ':' | '!' | '?' | '(' | ')') || (with_commas && c == ','))
+}
+
+fn words(gap: &str) -> impl Iterator<Item = &str> {
+    gap.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+/// A counted word right before the quantity, tied to it by nothing or a preposition.
+fn tight_before<'h>(folded: &str, q: &Quantity, counted: &[&'h Hit]) -> Option<&'h Hit> {
+    let hit = counted.iter().rev().find(|h| h.end <= q.start)?;
+    let gap = &folded[hit.end..q.start];
+    let tight = !breaks_clause(gap, true) && words(gap).all(|w| TIGHT_LINKS.contains(&w));
+    tight.then_some(*hit)
+}
+
+/// A counted word a little before the quantity, when nothing follows it.
+fn loose_before<'h>(folded: &str, q: &Quantity, counted: &[&'h Hit]) -> Option<&'h Hit> {
+    let hit = counted.iter().rev().find(|h| h.end <= q.start)?;
+    let gap = &folded[hit.end..q.start];
+    let close = !breaks_clause(gap, true) && words(gap).count() <= BACKWARD_WORDS;
+    close.then_some(*hit)
+}
+
+enum Forward<'h> {
+    Found(&'h Hit),
+    /// Another quantity, starting here, comes first: the two may share a counted word.
+    Blocked(usize),
+    None,
+}
+
+fn after<'h>(
+    folded: &str,
+    q: &Quantity,
+    counted: &[&'h Hit],
+    next_quantity: Option<usize>,
+) -> Forward<'h> {
+    let Some(hit) = counted.iter().find(|h| h.start >= q.end) else {
+        return Forward::None;
+    };
+    if let Some(next) = next_quantity.filter(|&n| n < hit.start) {
+        return Forward::Blocked(next);
+    }
+    let gap = &folded[q.end..hit.start];
+    if breaks_clause(gap, false) || words(gap).count() > FORWARD_WORDS {
+        Forward::None
+    } else {
+        Forward::Found(hit)
+    }
+}
+
+/// "tuées ou blessées": the figure covers two kinds and cannot be split honestly.
+fn is_disjunction(folded: &str, hit: &Hit, counted: &[&Hit], disjunctions: &[&str]) -> bool {
+    counted
+        .iter()
+        .find(|h| h.start >= hit.end)
+        .is_some_and(|next| {
+            // A stem ends inside its word ("tu|ées"): the gap starts after the word.
+            let gap =
+                folded[hit.end..next.start].trim_start_matches(|c: char| c.is_ascii_alphanumeric());
+            next.term != hit.term && disjunctions.contains(&gap.trim())
+        })
+}
+
+/// A group the sentence counts with this kind elsewhere ("le nombre de manifestants tués …
+/// des dizaines de morts").
+fn counted_group(folded: &str, hits: &[Hit], kind: CountKind) -> Option<Group> {
+    hits.iter().enumerate().find_map(|(i, h)| {
+        let Term::Group(group) = h.term else {
+            return None;
+        };
+        let next = hits[i + 1..]
+            .iter()
+            .find(|n| matches!(n.term, Term::Count(_)))?;
+        let gap = &folded[h.end..next.start];
+        let close = next.term == Term::Count(kind)
+            && !breaks_clause(gap, true)
+            && words(gap).count() <= NAMED_WITH_WORDS;
+        close.then_some(group)
+    })
+}
+
+fn group_in(hits: &[Hit], span: std::ops::Range<usize>) -> Option<Group> {
+    hits.iter()
+        .filter(|h| span.contains(&h.start))
+        .find_map(|h| match h.term {
+            Term::Group(g) => Some(g),
+            _ => None,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::dates;
+    use crate::extract::lang::Lang;
+    use crate::extract::numbers::numerals;
+
+    fn counts(
+        lang: Lang,
+        folded: &str,
+    ) -> Vec<(
+        CountKind,
+        Option<u32>,
+        Option<CountQualifier>,
+        Option<Group>,
+    )> {
+        let lexicon = Lexicon::get(lang);
+        let mut hits = Vec::new();
+        lexicon.scan(folded, &mut hits);
+        let nums = numerals(folded);
+        let found = dates::find(folded, &hits, &nums, lexicon.year_intros);
+        find(folded, &hits, &nums, &found, lexicon)
+            .0
+            .into_iter()
+            .map(|c| (c.kind, c.value, c.qualifier, c.victims))
+            .collect()
+    }
+
+    use CountKind::*;
+    use CountQualifier::*;
+
+    #[test]
+    fn french_counts() {
+        assert_eq!(
+            counts(
+                Lang::Fr,
+                "au moins 18 agents des forces de l'ordre ont ete tues et 748 autres blesses."
+            ),
+            [
+                (Fatalities, Some(18), Some(AtLeast), Some(Group::Security)),
+                (Injuries, Some(748), None, Some(Group::Security)),
+            ]
+        );
+        assert_eq!(
+            counts(
+                Lang::Fr,
+                "a atyrau, plus de 100 manifestants ont ete arretes, 35 policiers ont ete blesses."
+            ),
+            [
+                (Arrests, Some(100), Some(MoreThan), Some(Group::Protesters)),
+                (Injuries, Some(35), None, Some(Group::Security)),
+            ]
+        );
+        assert_eq!(
+            counts(
+                Lang::Fr,
+                "le ministere a annonce la mort de 26 manifestants, et la garde a vue de plus de 3000 personnes."
+            ),
+            [
+                (Fatalities, Some(26), None, Some(Group::Protesters)),
+                (Arrests, Some(3000), Some(MoreThan), None),
+            ]
+        );
+        assert_eq!(
+            counts(
+                Lang::Fr,
+                "le nombre de manifestants tues n'est pas nomme, mais la police avait signale des \" dizaines \" de morts."
+            ),
+            [(Fatalities, None, Some(Dozens), Some(Group::Protesters))]
+        );
+    }
+
+    #[test]
+    fn numbers_that_are_not_counts() {
+        for text in [
+            "75 avions de transport militaire russes ont ete engages.",
+            "le president a declare que 20 000 \" bandits \" ont attaque alma-ata.",
+            "mukhtar ablyazov, 58 ans, etait ministre.",
+            "les medias rapportent que deux des personnes tuees ont ete decapitees.",
+            "70 postes de controle ont ete mis en place.",
+        ] {
+            assert_eq!(counts(Lang::Fr, text), [], "{text}");
+        }
+        // "tuées ou blessées" cannot be split between deaths and injuries.
+        assert_eq!(
+            counts(
+                Lang::Fr,
+                "des centaines de personnes ont ete tuees ou blessees."
+            ),
+            []
+        );
+    }
+
+    #[test]
+    fn english_counts() {
+        assert_eq!(
+            counts(
+                Lang::En,
+                "at least 12 people were killed and dozens injured."
+            ),
+            [
+                (Fatalities, Some(12), Some(AtLeast), None),
+                (Injuries, None, Some(Dozens), None)
+            ]
+        );
+        assert_eq!(
+            counts(
+                Lang::En,
+                "police arrested more than 40 protesters, killing two."
+            ),
+            [
+                (Arrests, Some(40), Some(MoreThan), Some(Group::Protesters)),
+                (Fatalities, Some(2), None, None),
+            ]
+        );
+    }
+}

@@ -1,0 +1,561 @@
+//! Date expressions in a sentence, and what day they name.
+//!
+//! Expressions are found on the lexicon's hits (weekdays, months, "hier") and the sentence's
+//! numerals. They resolve against the publication date and the date the text last set: a
+//! missing year is the publication's (or the year before, never a later date), a weekday alone
+//! is its latest occurrence up to publication, and an impossible weekday/year pair ("vendredi 7
+//! janvier 2002" in 2022) takes the nearest year where the weekday fits. A year well before
+//! publication marks background, which yields no event.
+
+use jiff::ToSpan;
+use jiff::civil::{Date, Weekday};
+
+use super::lexicon::{Hit, Term};
+use super::numbers::Numeral;
+use crate::model::TimePrecision;
+
+/// Days named relative to the publication date or to the date in context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelativeDay {
+    Today,
+    Yesterday,
+    DayBeforeYesterday,
+    SameDay,
+    NextDay,
+    DayBefore,
+}
+
+/// A date expression as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateExpr {
+    Day {
+        weekday: Option<Weekday>,
+        day: i8,
+        month: i8,
+        year: Option<i16>,
+    },
+    Weekday(Weekday),
+    Month {
+        month: i8,
+        year: i16,
+    },
+    Year(i16),
+    Relative(RelativeDay),
+}
+
+/// A date expression and its folded span.
+#[derive(Debug, Clone, Copy)]
+pub struct DateMention {
+    pub start: usize,
+    pub end: usize,
+    pub expr: DateExpr,
+}
+
+/// A day (or month) the text has dated something to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dated {
+    pub date: Date,
+    pub precision: TimePrecision,
+    /// The written date was impossible and was corrected.
+    pub corrected: bool,
+}
+
+/// What a date expression means in its context.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolution {
+    /// A date; `anchored` when it does not lean on the date in context (so it may also date
+    /// the sentences before it in its paragraph).
+    Dated { dated: Dated, anchored: bool },
+    /// Background: a year well before publication.
+    Historical,
+    /// Nothing to date by (a recent year alone).
+    Ignored,
+    /// A date that cannot be used, and why.
+    Unusable(String),
+}
+
+/// What expressions resolve against.
+#[derive(Debug, Clone, Copy)]
+pub struct Anchor {
+    pub published: Option<Date>,
+    pub context: Option<Dated>,
+}
+
+/// Years a wrong year may be corrected to, in order of preference around the reference year.
+const YEAR_CORRECTIONS: [i16; 7] = [0, -1, 1, -2, 2, -3, 3];
+
+/// A date item: a lexicon hit or a numeral.
+#[derive(Clone, Copy)]
+enum Item {
+    Term(Term),
+    Numeral(Numeral),
+}
+
+/// A sentence's date items in order, with their folded spans.
+struct Items<'a> {
+    folded: &'a str,
+    items: Vec<(usize, usize, Item)>,
+}
+
+impl Items<'_> {
+    /// Item `k`, if it continues item `k - 1` (only spaces, commas, "of", "the" between).
+    fn after(&self, k: usize) -> Option<Item> {
+        let prev_end = self.items.get(k.checked_sub(1)?)?.1;
+        self.items
+            .get(k)
+            .filter(|&&(start, _, _)| adjacent(self.folded, prev_end, start))
+            .map(|&(_, _, item)| item)
+    }
+
+    /// Item `k`, continuing the previous one unless it starts the expression.
+    fn part(&self, k: usize, first: usize) -> Option<Item> {
+        if k == first {
+            self.items.get(k).map(|&(_, _, item)| item)
+        } else {
+            self.after(k)
+        }
+    }
+
+    /// "6 janvier [2022]" or "January 6[, 2022]" from item `k`: day, month, year, items used.
+    fn day_month_year(&self, k: usize, first: usize) -> Option<(i8, i8, Option<i16>, usize)> {
+        let (day, month) = match (self.part(k, first)?, self.after(k + 1)) {
+            (Item::Numeral(n), Some(Item::Term(Term::Month(m)))) => (day_of(n)?, m),
+            (Item::Term(Term::Month(m)), Some(Item::Numeral(n))) => (day_of(n)?, m),
+            _ => return None,
+        };
+        match self.after(k + 2) {
+            Some(Item::Numeral(y)) if is_year(y) => Some((day, month, Some(year_of(y)), 3)),
+            _ => Some((day, month, None, 2)),
+        }
+    }
+
+    /// "mars 2002", or a year after "en"/"in" ("en 1998-1999").
+    fn month_or_year(&self, i: usize, year_intros: &[&str]) -> Option<(DateExpr, usize)> {
+        match self.items[i].2 {
+            Item::Term(Term::Month(month)) => match self.after(i + 1) {
+                Some(Item::Numeral(y)) if is_year(y) => Some((
+                    DateExpr::Month {
+                        month,
+                        year: year_of(y),
+                    },
+                    i + 2,
+                )),
+                _ => None,
+            },
+            Item::Numeral(y)
+                if is_year(y) && follows_year_intro(self.folded, y.start, year_intros) =>
+            {
+                // The second year of a range goes with the first.
+                let range_end = match self.items.get(i + 1) {
+                    Some(&(s, _, Item::Numeral(z)))
+                        if is_year(z) && self.folded[y.end..s].trim() == "-" =>
+                    {
+                        i + 2
+                    }
+                    _ => i + 1,
+                };
+                Some((DateExpr::Year(year_of(y)), range_end))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The date expressions of a folded sentence.
+pub fn find(
+    folded: &str,
+    hits: &[Hit],
+    numerals: &[Numeral],
+    year_intros: &[&str],
+) -> Vec<DateMention> {
+    let mut items: Vec<(usize, usize, Item)> = hits
+        .iter()
+        .filter(|h| {
+            matches!(
+                h.term,
+                Term::Weekday(_) | Term::Month(_) | Term::TimeOfDay | Term::Relative(_)
+            )
+        })
+        .map(|h| (h.start, h.end, Item::Term(h.term)))
+        .collect();
+    items.extend(numerals.iter().map(|n| (n.start, n.end, Item::Numeral(*n))));
+    items.sort_by_key(|&(start, _, _)| start);
+    let items = Items { folded, items };
+
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < items.items.len() {
+        let (start, _, item) = items.items[i];
+        let found = match item {
+            Item::Term(Term::Weekday(w)) => {
+                let mut k = i + 1;
+                if matches!(items.after(k), Some(Item::Term(Term::TimeOfDay))) {
+                    k += 1;
+                }
+                match items.day_month_year(k, usize::MAX) {
+                    Some((day, month, year, used)) => Some((
+                        DateExpr::Day {
+                            weekday: Some(w),
+                            day,
+                            month,
+                            year,
+                        },
+                        k + used,
+                    )),
+                    None => Some((DateExpr::Weekday(w), i + 1)),
+                }
+            }
+            Item::Numeral(_) | Item::Term(Term::Month(_)) => match items.day_month_year(i, i) {
+                Some((day, month, year, used)) => Some((
+                    DateExpr::Day {
+                        weekday: None,
+                        day,
+                        month,
+                        year,
+                    },
+                    i + used,
+                )),
+                None => items.month_or_year(i, year_intros),
+            },
+            Item::Term(Term::Relative(r)) => Some((DateExpr::Relative(r), i + 1)),
+            Item::Term(_) => None,
+        };
+        match found {
+            Some((expr, after)) => {
+                let end = items.items[after - 1].1;
+                out.push(DateMention { start, end, expr });
+                i = after;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+fn day_of(n: Numeral) -> Option<i8> {
+    let plain_or_ordinal = !n.glued || n.ordinal;
+    (plain_or_ordinal && (1..=31).contains(&n.value)).then(|| i8::try_from(n.value).unwrap_or(0))
+}
+
+fn is_year(n: Numeral) -> bool {
+    !n.glued && n.lead_digits == 4 && (1900..=2100).contains(&n.value)
+}
+
+fn year_of(n: Numeral) -> i16 {
+    i16::try_from(n.value).unwrap_or(i16::MAX)
+}
+
+fn follows_year_intro(folded: &str, at: usize, intros: &[&str]) -> bool {
+    let before = folded[..at].trim_end();
+    let word = before
+        .rsplit(|c: char| !c.is_ascii_alphanumeric())
+        .next()
+        .unwrap_or("");
+    intros.contains(&word)
+}
+
+/// Only spaces, commas, "of" or "the" separate two parts of one date.
+fn adjacent(folded: &str, end: usize, start: usize) -> bool {
+    let gap = folded.get(end..start).unwrap_or("x");
+    gap.split(|c: char| c == ' ' || c == ',')
+        .all(|w| w.is_empty() || w == "of" || w == "the")
+}
+
+/// What `expr` means against `anchor`.
+pub fn resolve(expr: DateExpr, anchor: Anchor) -> Resolution {
+    let published = anchor.published;
+    let reference = published.or(anchor.context.map(|c| c.date));
+    let day = |date: Date, anchored: bool| Resolution::Dated {
+        dated: Dated {
+            date,
+            precision: TimePrecision::Day,
+            corrected: false,
+        },
+        anchored,
+    };
+    let resolution = match expr {
+        DateExpr::Day {
+            weekday,
+            day: d,
+            month,
+            year: Some(year),
+        } => {
+            let Ok(date) = Date::new(year, month, d) else {
+                return Resolution::Unusable(format!("{year}-{month:02}-{d:02} is no date"));
+            };
+            match weekday {
+                Some(w) if date.weekday() != w => {
+                    match reference.and_then(|r| fit_weekday(d, month, w, r, published)) {
+                        Some(fixed) => Resolution::Dated {
+                            dated: Dated {
+                                date: fixed,
+                                precision: TimePrecision::Day,
+                                corrected: true,
+                            },
+                            anchored: true,
+                        },
+                        None => Resolution::Unusable(format!("{date} is not a {w:?}")),
+                    }
+                }
+                _ if is_distant(year, reference) => Resolution::Historical,
+                _ => day(date, true),
+            }
+        }
+        DateExpr::Day {
+            weekday,
+            day: d,
+            month,
+            year: None,
+        } => {
+            let Some(reference) = reference else {
+                return Resolution::Unusable(
+                    "a day without a year, and no publication date".into(),
+                );
+            };
+            let this_year = Date::new(reference.year(), month, d).ok();
+            let date = match this_year {
+                Some(date) if published.is_none_or(|p| date <= p) => Some(date),
+                _ => Date::new(reference.year() - 1, month, d).ok(),
+            };
+            match (date, weekday) {
+                (Some(date), Some(w)) if date.weekday() != w => {
+                    match fit_weekday(d, month, w, reference, published) {
+                        Some(fixed) => day(fixed, true),
+                        None => Resolution::Unusable(format!("{date} is not a {w:?}")),
+                    }
+                }
+                (Some(date), _) => day(date, true),
+                (None, _) => Resolution::Unusable(format!("day {d} of month {month} is no date")),
+            }
+        }
+        DateExpr::Weekday(w) => match reference {
+            Some(r) => {
+                let back =
+                    (r.weekday().to_monday_zero_offset() - w.to_monday_zero_offset()).rem_euclid(7);
+                shifted(r, -i64::from(back), true)
+            }
+            None => Resolution::Unusable("a weekday, and no date to count from".into()),
+        },
+        DateExpr::Relative(rel) => {
+            let context = anchor.context.map(|c| c.date).or(published);
+            let (from, offset, anchored) = match rel {
+                RelativeDay::Today => (published.or(context), 0, true),
+                RelativeDay::Yesterday => (published.or(context), -1, true),
+                RelativeDay::DayBeforeYesterday => (published.or(context), -2, true),
+                RelativeDay::SameDay => (context, 0, false),
+                RelativeDay::NextDay => (context, 1, false),
+                RelativeDay::DayBefore => (context, -1, false),
+            };
+            match from {
+                Some(from) => shifted(from, offset, anchored),
+                None => Resolution::Unusable("a relative day, and no date to count from".into()),
+            }
+        }
+        DateExpr::Month { month, year } => {
+            if is_distant(year, reference) {
+                Resolution::Historical
+            } else {
+                match Date::new(year, month, 1) {
+                    Ok(date) => Resolution::Dated {
+                        dated: Dated {
+                            date,
+                            precision: TimePrecision::Month,
+                            corrected: false,
+                        },
+                        anchored: true,
+                    },
+                    Err(_) => Resolution::Unusable(format!("month {month} is no month")),
+                }
+            }
+        }
+        DateExpr::Year(year) if is_distant(year, reference) => Resolution::Historical,
+        DateExpr::Year(_) => Resolution::Ignored,
+    };
+    match (resolution, published) {
+        (Resolution::Dated { dated, .. }, Some(p)) if dated.date > p => {
+            Resolution::Unusable(format!("{} is after publication ({p})", dated.date))
+        }
+        (resolution, _) => resolution,
+    }
+}
+
+fn shifted(date: Date, days: i64, anchored: bool) -> Resolution {
+    match date.checked_add(days.days()) {
+        Ok(date) => Resolution::Dated {
+            dated: Dated {
+                date,
+                precision: TimePrecision::Day,
+                corrected: false,
+            },
+            anchored,
+        },
+        Err(e) => Resolution::Unusable(e.to_string()),
+    }
+}
+
+/// Background is more than a year before the reference year.
+fn is_distant(year: i16, reference: Option<Date>) -> bool {
+    reference.is_some_and(|r| year < r.year() - 1)
+}
+
+/// The day/month in the year nearest `reference` where it falls on `weekday`, not after
+/// publication.
+fn fit_weekday(
+    day: i8,
+    month: i8,
+    weekday: Weekday,
+    reference: Date,
+    published: Option<Date>,
+) -> Option<Date> {
+    YEAR_CORRECTIONS.iter().find_map(|&delta| {
+        let date = Date::new(reference.year() + delta, month, day).ok()?;
+        (date.weekday() == weekday && published.is_none_or(|p| date <= p)).then_some(date)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::date;
+
+    use super::*;
+    use crate::extract::lang::Lang;
+    use crate::extract::lexicon::Lexicon;
+    use crate::extract::numbers::numerals;
+
+    fn exprs(lang: Lang, folded: &str) -> Vec<DateExpr> {
+        let lexicon = Lexicon::get(lang);
+        let mut hits = Vec::new();
+        lexicon.scan(folded, &mut hits);
+        find(folded, &hits, &numerals(folded), lexicon.year_intros)
+            .into_iter()
+            .map(|m| m.expr)
+            .collect()
+    }
+
+    const PUBLISHED: Anchor = Anchor {
+        published: Some(date(2022, 1, 7)),
+        context: None,
+    };
+
+    fn day_of(expr: DateExpr, anchor: Anchor) -> Option<(Date, bool)> {
+        match resolve(expr, anchor) {
+            Resolution::Dated { dated, .. } => Some((dated.date, dated.corrected)),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn finds_french_dates() {
+        assert_eq!(
+            exprs(
+                Lang::Fr,
+                "jeudi soir 6 janvier 2022, puis le 7 janvier et mercredi"
+            ),
+            [
+                DateExpr::Day {
+                    weekday: Some(Weekday::Thursday),
+                    day: 6,
+                    month: 1,
+                    year: Some(2022)
+                },
+                DateExpr::Day {
+                    weekday: None,
+                    day: 7,
+                    month: 1,
+                    year: None
+                },
+                DateExpr::Weekday(Weekday::Wednesday),
+            ]
+        );
+        assert_eq!(
+            exprs(
+                Lang::Fr,
+                "il etait en 1998-1999 ministre. en mars 2002, il a ete arrete"
+            ),
+            [
+                DateExpr::Year(1998),
+                DateExpr::Month {
+                    month: 3,
+                    year: 2002
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn finds_english_dates() {
+        assert_eq!(
+            exprs(Lang::En, "on thursday, january 6, 2022 and the next day"),
+            [
+                DateExpr::Day {
+                    weekday: Some(Weekday::Thursday),
+                    day: 6,
+                    month: 1,
+                    year: Some(2022)
+                },
+                DateExpr::Relative(RelativeDay::NextDay),
+            ]
+        );
+    }
+
+    #[test]
+    fn corrects_an_impossible_weekday_year_pair() {
+        let wrong = DateExpr::Day {
+            weekday: Some(Weekday::Friday),
+            day: 7,
+            month: 1,
+            year: Some(2002),
+        };
+        assert_eq!(day_of(wrong, PUBLISHED), Some((date(2022, 1, 7), true)));
+        let right = DateExpr::Day {
+            weekday: Some(Weekday::Monday),
+            day: 7,
+            month: 1,
+            year: Some(2002),
+        };
+        assert_eq!(resolve(right, PUBLISHED), Resolution::Historical);
+    }
+
+    #[test]
+    fn resolves_relative_days_and_never_after_publication() {
+        let wednesday = DateExpr::Weekday(Weekday::Wednesday);
+        assert_eq!(
+            day_of(wednesday, PUBLISHED),
+            Some((date(2022, 1, 5), false))
+        );
+        assert_eq!(
+            day_of(DateExpr::Relative(RelativeDay::Yesterday), PUBLISHED),
+            Some((date(2022, 1, 6), false))
+        );
+        let in_context = Anchor {
+            context: Some(Dated {
+                date: date(2022, 1, 5),
+                precision: TimePrecision::Day,
+                corrected: false,
+            }),
+            ..PUBLISHED
+        };
+        assert_eq!(
+            day_of(DateExpr::Relative(RelativeDay::NextDay), in_context),
+            Some((date(2022, 1, 6), false))
+        );
+        // 28 December without a year, published in January: the year before.
+        let december = DateExpr::Day {
+            weekday: None,
+            day: 28,
+            month: 12,
+            year: None,
+        };
+        assert_eq!(
+            day_of(december, PUBLISHED),
+            Some((date(2021, 12, 28), false))
+        );
+        let later = DateExpr::Day {
+            weekday: None,
+            day: 9,
+            month: 1,
+            year: Some(2022),
+        };
+        assert!(matches!(resolve(later, PUBLISHED), Resolution::Unusable(_)));
+    }
+}

@@ -1,0 +1,181 @@
+//! Per-language word lists and the one automaton that finds all of them in a folded sentence.
+//!
+//! Every entry is written folded (lower case, no accents, `'` and `"`), so matching runs on
+//! [`Folded`](super::fold::Folded) text. An entry either ends a word or, when it is a [`Fit::Stem`],
+//! may be followed by more letters ("manifestation" → "manifestations").
+
+mod en;
+mod fr;
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use jiff::civil::Weekday;
+
+use super::actors::Group;
+use super::dates::RelativeDay;
+use super::kinds::{Happening, Licence};
+use super::lang::Lang;
+use crate::model::{CountKind, CountQualifier};
+
+/// What a lexicon entry means.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Term {
+    /// Names a happening ("émeutes", "ont manifesté", "explosions").
+    Cue(Happening, Licence),
+    /// Makes a nearby quantity a count of this kind ("tués", "blessés", "arrested").
+    Count(CountKind),
+    /// Asserts that something took place, which licenses a [`Licence::Weak`] cue.
+    Eventive,
+    /// People an event is about or done by.
+    Group(Group),
+    /// A nationality, as the English country name used in actor labels.
+    Nationality(&'static str),
+    /// An organisation, as its actor label.
+    Organisation(&'static str),
+    /// "au moins", "more than": qualifies the number that follows.
+    Qualifier(CountQualifier),
+    /// "des dizaines", "hundreds": a quantity with no number.
+    Vague(CountQualifier),
+    /// "une centaine", "a dozen": a round number, stated as approximate.
+    Approximately(u32),
+    /// A number written as a word.
+    Number(u32),
+    Weekday(Weekday),
+    /// Month number, 1 to 12.
+    Month(i8),
+    /// "soir", "morning": may sit between a weekday and its day.
+    TimeOfDay,
+    Relative(RelativeDay),
+    /// Announces a list or a picture ("ci-dessous"): the sentence restates, it reports nothing.
+    Meta,
+}
+
+/// How an entry may end.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Fit {
+    Word,
+    Stem,
+}
+
+/// One entry of a language's table.
+pub type Entry = (&'static str, Term, Fit);
+
+/// A lexicon entry found in a folded sentence, at folded byte offsets.
+#[derive(Debug, Clone, Copy)]
+pub struct Hit {
+    pub start: usize,
+    pub end: usize,
+    pub term: Term,
+}
+
+/// A language's entries, compiled, with the short word lists read around numbers.
+pub struct Lexicon {
+    matcher: AhoCorasick,
+    terms: Vec<(Term, Fit)>,
+    /// Words after a number that make it a part of a group counted elsewhere ("deux des").
+    pub partitives: &'static [&'static str],
+    /// Words between two counted words that make the count ambiguous ("tués ou blessés").
+    pub disjunctions: &'static [&'static str],
+    /// Words before a year that make it a date ("en 2001").
+    pub year_intros: &'static [&'static str],
+}
+
+impl Lexicon {
+    /// The compiled lexicon of `lang`, built once.
+    pub fn get(lang: Lang) -> &'static Lexicon {
+        static FR: OnceLock<Lexicon> = OnceLock::new();
+        static EN: OnceLock<Lexicon> = OnceLock::new();
+        match lang {
+            Lang::Fr => FR.get_or_init(|| Lexicon::build(fr::ENTRIES, &fr::WORDS)),
+            Lang::En => EN.get_or_init(|| Lexicon::build(en::ENTRIES, &en::WORDS)),
+        }
+    }
+
+    fn build(entries: &[Entry], words: &Words) -> Lexicon {
+        let matcher = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            // A few hundred short patterns: a full DFA stays small and scans fastest.
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(entries.iter().map(|(pattern, _, _)| pattern))
+            // The tables are static and small; failing to compile them is a programming error
+            // caught by every test.
+            .expect("lexicon patterns compile");
+        Lexicon {
+            matcher,
+            terms: entries.iter().map(|&(_, term, fit)| (term, fit)).collect(),
+            partitives: words.partitives,
+            disjunctions: words.disjunctions,
+            year_intros: words.year_intros,
+        }
+    }
+
+    /// Appends the entries found in `folded`, in order, each starting and ending on a word
+    /// boundary (a stem may end inside a word).
+    pub fn scan(&self, folded: &str, out: &mut Vec<Hit>) {
+        let bytes = folded.as_bytes();
+        for m in self.matcher.find_iter(folded) {
+            let (term, fit) = self.terms[m.pattern().as_usize()];
+            let starts_word = m.start() == 0 || !is_word_byte(bytes[m.start() - 1]);
+            let ends_word =
+                fit == Fit::Stem || bytes.get(m.end()).is_none_or(|&b| !is_word_byte(b));
+            if starts_word && ends_word {
+                out.push(Hit {
+                    start: m.start(),
+                    end: m.end(),
+                    term,
+                });
+            }
+        }
+    }
+}
+
+/// The short word lists of a language.
+pub struct Words {
+    pub partitives: &'static [&'static str],
+    pub disjunctions: &'static [&'static str],
+    pub year_intros: &'static [&'static str],
+}
+
+pub fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(lang: Lang, text: &str) -> Vec<(String, Term)> {
+        let mut hits = Vec::new();
+        Lexicon::get(lang).scan(text, &mut hits);
+        hits.iter()
+            .map(|h| (text[h.start..h.end].to_string(), h.term))
+            .collect()
+    }
+
+    #[test]
+    fn matches_whole_words_and_stems() {
+        let found = terms(
+            Lang::Fr,
+            "des manifestations ont eu lieu, 3 manifestants tues",
+        );
+        let words: Vec<&str> = found.iter().map(|(w, _)| w.as_str()).collect();
+        assert_eq!(
+            words,
+            ["manifestation", "ont eu lieu", "manifestant", "tue"]
+        );
+        // "mort" is a word, not a stem: "mortier" is no death.
+        assert!(
+            terms(Lang::Fr, "un tir de mortier")
+                .iter()
+                .all(|(w, _)| w != "mort")
+        );
+    }
+
+    #[test]
+    fn every_language_compiles() {
+        for lang in [Lang::Fr, Lang::En] {
+            assert!(!Lexicon::get(lang).terms.is_empty());
+        }
+    }
+}

@@ -1,0 +1,516 @@
+//! The event extractor: a news text in, dated and geocoded ACLED-style [`Event`]s out.
+//!
+//! The text is read paragraph by paragraph ([`sentences`]), each sentence folded ([`fold`]) and
+//! scanned once with its language's lexicon ([`lexicon`]). From the hits come the sentence's
+//! dates ([`dates`]), counts ([`counts`]), happenings and their ACLED types ([`kinds`]) and
+//! actors ([`actors`]); the gazetteer's mentions give places ([`places`]). A sentence yields
+//! one event per place and ACLED type it reports, dated by the date in context.
+//!
+//! Date context: a header or a sentence with a date dates what follows, until the next date;
+//! the sentences of a paragraph that come before its first date share it ("…", a déclaré
+//! Tokayev mercredi 5 janvier). Text before any date is dated by publication. A paragraph that
+//! turns to background ("En mars 2002, il a été arrêté") yields nothing until its end.
+
+mod actors;
+mod counts;
+mod dates;
+mod fold;
+mod kinds;
+mod lang;
+mod lexicon;
+mod numbers;
+mod places;
+mod sentences;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use jiff::civil::Date;
+
+pub use lang::Lang;
+
+use crate::gazetteer::{Gazetteer, Mention, Place, PlaceKind};
+use crate::model::{CountKind, CountQualifier, Event, EventType, TimePrecision};
+use counts::Count;
+use dates::{Anchor, DateMention, Dated, Resolution};
+use fold::Folded;
+use kinds::{Happening, Licence, SentenceFacts};
+use lexicon::{Hit, Lexicon, Term};
+use numbers::Numeral;
+use places::{Located, Setting};
+
+/// The first source: a French live-blog on the January 2022 unrest in Kazakhstan.
+pub const SEED_ARTICLE: &str = include_str!("../../geodata/articles/kazakhstan-2022-01-fr.txt");
+
+/// A text to read.
+#[derive(Debug, Clone, Copy)]
+pub struct ArticleText<'a> {
+    pub text: &'a str,
+    /// File name or URL, copied into every event.
+    pub source: &'a str,
+    /// Publication date: dates without a year take its year, and no event is dated after it.
+    pub published: Option<Date>,
+    /// `None` detects the language.
+    pub lang: Option<Lang>,
+}
+
+/// The events of a text, ordered by (date, id), and what could not be used.
+#[derive(Debug, Clone)]
+pub struct Extraction {
+    pub lang: Lang,
+    pub events: Vec<Event>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExtractError {
+    #[error("the text is empty")]
+    Empty,
+    #[error("unknown language {0:?}; expected fr or en")]
+    UnknownLang(String),
+}
+
+/// The seed article, as published.
+pub fn seed_article() -> ArticleText<'static> {
+    ArticleText {
+        text: SEED_ARTICLE,
+        source: "kazakhstan-2022-01-fr.txt",
+        published: Some(jiff::civil::date(2022, 1, 7)),
+        lang: Some(Lang::Fr),
+    }
+}
+
+/// Reads `article` into events.
+pub fn extract(gazetteer: &Gazetteer, article: &ArticleText) -> Result<Extraction, ExtractError> {
+    if article.text.trim().is_empty() {
+        return Err(ExtractError::Empty);
+    }
+    let lang = article.lang.unwrap_or_else(|| Lang::detect(article.text));
+    let mut reader = Reader::new(gazetteer, article, lang);
+    for paragraph in sentences::paragraphs(article.text) {
+        reader.paragraph(&paragraph);
+    }
+    Ok(reader.finish())
+}
+
+/// The state of one reading: the date in context, buffers reused from sentence to sentence,
+/// and what has been found.
+struct Reader<'a, 'g> {
+    article: &'a ArticleText<'a>,
+    lang: Lang,
+    lexicon: &'static Lexicon,
+    /// The gazetteer's mentions in the whole text, in order.
+    mentions: Vec<Mention<'g>>,
+    home: Option<&'g Place>,
+    context: Option<Dated>,
+    folded: Folded,
+    hits: Vec<Hit>,
+    events: Vec<Event>,
+    warnings: Vec<String>,
+}
+
+/// What the dates of one sentence say.
+struct SentenceDates {
+    mentions: Vec<DateMention>,
+    numerals: Vec<Numeral>,
+    /// The sentence's first date, and whether it stands on its own (not "le lendemain").
+    own: Option<(Dated, bool)>,
+    /// The sentence is background (a year well before publication).
+    historical: bool,
+}
+
+/// A sentence of a paragraph waiting for the paragraph's dates.
+struct Pending<'g> {
+    range: Range<usize>,
+    drafts: Vec<Draft<'g>>,
+    actors: Vec<String>,
+    date: Option<Dated>,
+    own: Option<(Dated, bool)>,
+}
+
+/// What earlier sentences of the paragraph tell the next one.
+#[derive(Clone, Copy)]
+struct ParagraphContext {
+    /// Index of the city or region the paragraph named last.
+    inherited: Option<usize>,
+    /// The paragraph has named protesters.
+    protesters: bool,
+    /// The type of the paragraph's last violent event.
+    violence: Option<(EventType, &'static str)>,
+}
+
+/// An event of a sentence before it has a date.
+struct Draft<'g> {
+    place: Located<'g>,
+    kind: (EventType, &'static str),
+    counts: BTreeMap<CountKind, (Option<u32>, Option<CountQualifier>)>,
+}
+
+impl<'a, 'g> Reader<'a, 'g> {
+    fn new(gazetteer: &'g Gazetteer, article: &'a ArticleText<'a>, lang: Lang) -> Self {
+        let mut mentions = gazetteer.mentions(article.text, None);
+        let home_code = places::article_country(&mentions);
+        if let Some(code) = &home_code {
+            places::prefer_country(gazetteer, &mut mentions, code);
+        }
+        Reader {
+            article,
+            lang,
+            lexicon: Lexicon::get(lang),
+            mentions,
+            home: home_code.and_then(|code| gazetteer.country(&code)),
+            context: None,
+            folded: Folded::default(),
+            hits: Vec::new(),
+            events: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    fn paragraph(&mut self, paragraph: &sentences::Paragraph) {
+        let text = self.article.text;
+        if paragraph.header {
+            // A header dates what follows; its happenings are told again in the body.
+            self.read_dates(paragraph.range.clone());
+            return;
+        }
+        let mut pending: Vec<Pending<'g>> = Vec::new();
+        let mut background = false;
+        let mut inherited: Option<usize> = None;
+        let mut protesters = false;
+        let mut violence: Option<(EventType, &'static str)> = None;
+        for range in sentences::sentences(text, paragraph.range.clone()) {
+            let dates = self.read_dates(range.clone());
+            if dates.own.is_some() {
+                background = false;
+            } else if dates.historical {
+                background = true;
+            }
+            let sentence_mentions = self.mentions_in(&range);
+            let (drafts, actors, names_protesters) = if background {
+                (Vec::new(), Vec::new(), false)
+            } else {
+                let context = ParagraphContext {
+                    inherited,
+                    protesters,
+                    violence,
+                };
+                self.draft(&range, &dates, sentence_mentions.clone(), context)
+            };
+            if let Some(d) = drafts.iter().rev().find(|d| kinds::is_violent(d.kind)) {
+                violence = Some(d.kind);
+            }
+            protesters |= names_protesters;
+            if let Some(last) = self.mentions[sentence_mentions]
+                .iter()
+                .rposition(|m| m.place.kind != PlaceKind::Country)
+            {
+                inherited = Some(self.mentions_in(&range).start + last);
+            }
+            let date = dates
+                .own
+                .map(|(d, _)| d)
+                .or(self.context)
+                .or_else(|| self.published());
+            pending.push(Pending {
+                range,
+                drafts,
+                actors,
+                date,
+                own: dates.own,
+            });
+        }
+        // Sentences before the paragraph's first date share it.
+        let first_date = pending.iter().enumerate().find_map(|(i, p)| match p.own {
+            Some((date, true)) => Some((i, date)),
+            _ => None,
+        });
+        if let Some((first, date)) = first_date {
+            for p in &mut pending[..first] {
+                p.date = Some(date);
+            }
+        }
+        for p in pending {
+            self.emit(p);
+        }
+    }
+
+    fn published(&self) -> Option<Dated> {
+        self.article.published.map(|date| Dated {
+            date,
+            precision: TimePrecision::Day,
+            corrected: false,
+        })
+    }
+
+    /// The index range of the mentions inside `range`.
+    fn mentions_in(&self, range: &Range<usize>) -> Range<usize> {
+        let start = self.mentions.partition_point(|m| m.start < range.start);
+        let end = self.mentions.partition_point(|m| m.start < range.end);
+        start..end
+    }
+
+    /// Folds and scans a sentence, resolves its dates and moves the date context.
+    fn read_dates(&mut self, range: Range<usize>) -> SentenceDates {
+        let sentence = &self.article.text[range];
+        self.folded.fold(sentence);
+        self.hits.clear();
+        self.lexicon.scan(&self.folded.text, &mut self.hits);
+        let numerals = numbers::numerals(&self.folded.text);
+        let mentions = dates::find(
+            &self.folded.text,
+            &self.hits,
+            &numerals,
+            self.lexicon.year_intros,
+        );
+        let mut own = None;
+        let mut historical = false;
+        for m in &mentions {
+            let anchor = Anchor {
+                published: self.article.published,
+                context: self.context,
+            };
+            match dates::resolve(m.expr, anchor) {
+                Resolution::Dated { dated, anchored } => {
+                    own.get_or_insert((dated, anchored));
+                    self.context = Some(dated);
+                }
+                Resolution::Historical => historical = true,
+                Resolution::Ignored => {}
+                Resolution::Unusable(why) => {
+                    let written = &sentence[self.folded.origin(m.start)..self.folded.origin(m.end)];
+                    self.warnings
+                        .push(format!("date \"{written}\" ignored: {why}"));
+                }
+            }
+        }
+        SentenceDates {
+            mentions,
+            numerals,
+            own,
+            historical,
+        }
+    }
+
+    /// The events of the sentence just scanned, its actors, and whether it names protesters.
+    fn draft(
+        &mut self,
+        range: &Range<usize>,
+        dates: &SentenceDates,
+        mentions: Range<usize>,
+        context: ParagraphContext,
+    ) -> (Vec<Draft<'g>>, Vec<String>, bool) {
+        let hits = &self.hits;
+        let folded = &self.folded;
+        if hits.iter().any(|h| h.term == Term::Meta) {
+            return (Vec::new(), Vec::new(), false);
+        }
+        let (counts, warnings) = counts::find(
+            &folded.text,
+            hits,
+            &dates.numerals,
+            &dates.mentions,
+            self.lexicon,
+        );
+        self.warnings.extend(warnings);
+        let groups: Vec<(usize, actors::Group)> = hits
+            .iter()
+            .filter_map(|h| match h.term {
+                Term::Group(g) => Some((h.start, g)),
+                _ => None,
+            })
+            .collect();
+        let names_protesters = groups.iter().any(|&(_, g)| g == actors::Group::Protesters);
+        let setting = Setting {
+            text: self.article.text,
+            mentions: &self.mentions[mentions],
+            inherited: context.inherited.map(|i| &self.mentions[i]),
+            home: self.home,
+        };
+        let mut facts = SentenceFacts {
+            eventive: hits.iter().any(|h| h.term == Term::Eventive),
+            names_locality: setting.names_locality(),
+            has_count: !counts.is_empty(),
+            groups: &groups,
+            protest_context: context.protesters || names_protesters,
+            intervention: false,
+        };
+        let cues: Vec<(usize, Happening)> = hits
+            .iter()
+            .filter_map(|h| match h.term {
+                Term::Cue(happening, licence) => Some((h.start, happening, licence)),
+                Term::Count(CountKind::Arrests) => {
+                    Some((h.start, Happening::Arrest, Licence::Weak))
+                }
+                _ => None,
+            })
+            .filter(|&(_, _, licence)| facts.licenses(licence))
+            .map(|(at, happening, _)| (at, happening))
+            .collect();
+        facts.intervention = cues
+            .iter()
+            .any(|&(_, h)| matches!(h, Happening::ProtestIntervention | Happening::Arrest));
+
+        let at_text = |at: usize| range.start + folded.origin(at);
+        let mut drafts: Vec<Draft<'g>> = Vec::new();
+        for &(at, happening) in &cues {
+            let kind = kinds::classify(happening, at, &facts);
+            for place in setting.locate_all(at_text(at)) {
+                find_or_add(&mut drafts, place, kind);
+            }
+        }
+        for count in &counts {
+            let Some(place) = setting.locate(at_text(count.at)) else {
+                continue;
+            };
+            let index = draft_for_count(&mut drafts, place, count, context.violence);
+            drafts[index].add(count);
+        }
+        if drafts.is_empty() {
+            return (drafts, Vec::new(), names_protesters);
+        }
+        let deployment = cues.iter().any(|&(_, h)| h == Happening::Deployment);
+        let home = self.home.map(|h| h.name.as_str());
+        let actors = actors::actors(hits, home, deployment);
+        (drafts, actors, names_protesters)
+    }
+
+    fn emit(&mut self, pending: Pending<'g>) {
+        if pending.drafts.is_empty() {
+            return;
+        }
+        let notes = &self.article.text[pending.range];
+        let Some(date) = pending.date else {
+            self.warnings.push(format!(
+                "no date for \"{notes}\": give a publication date; {} event(s) dropped",
+                pending.drafts.len()
+            ));
+            return;
+        };
+        for draft in pending.drafts {
+            let place = draft.place.place;
+            let (event_type, sub) = draft.kind;
+            let count = |kind| draft.counts.get(&kind).and_then(|&(value, _)| value);
+            let qualifiers = draft
+                .counts
+                .iter()
+                .filter_map(|(&kind, &(_, q))| q.map(|q| (kind, q)))
+                .collect();
+            self.events.push(Event {
+                id: Event::stable_id(
+                    self.article.source,
+                    notes,
+                    date.date,
+                    &place.name,
+                    &format!("{}: {sub}", event_type.label()),
+                ),
+                event_date: date.date,
+                time_precision: date.precision,
+                event_type,
+                sub_event_type: sub.to_string(),
+                place: place.name.clone(),
+                place_as_written: draft.place.as_written,
+                geonameid: (place.geonameid != 0).then_some(place.geonameid),
+                country_code: place.country_code.clone(),
+                admin1: place.admin1.clone(),
+                geo_precision: draft.place.precision,
+                lon: place.lon,
+                lat: place.lat,
+                fatalities: count(CountKind::Fatalities),
+                injuries: count(CountKind::Injuries),
+                arrests: count(CountKind::Arrests),
+                count_qualifiers: qualifiers,
+                actors: pending.actors.clone(),
+                notes: notes.to_string(),
+                source: self.article.source.to_string(),
+                lang: self.lang.as_str().to_string(),
+                date_corrected: date.corrected,
+                article_id: None,
+                corrected: false,
+            });
+        }
+    }
+
+    fn finish(mut self) -> Extraction {
+        self.events
+            .sort_by(|a, b| (a.event_date, &a.id).cmp(&(b.event_date, &b.id)));
+        self.events.dedup_by(|a, b| a.id == b.id);
+        Extraction {
+            lang: self.lang,
+            events: self.events,
+            warnings: self.warnings,
+        }
+    }
+}
+
+impl Draft<'_> {
+    /// Adds a count; two figures of one kind in a sentence and place add up.
+    fn add(&mut self, count: &Count) {
+        let slot = self.counts.entry(count.kind).or_insert((None, None));
+        slot.0 = match (slot.0, count.value) {
+            (Some(a), Some(b)) => Some(a.saturating_add(b)),
+            (a, b) => a.or(b),
+        };
+        slot.1 = slot.1.or(count.qualifier);
+    }
+}
+
+fn find_or_add<'g>(
+    drafts: &mut Vec<Draft<'g>>,
+    place: Located<'g>,
+    kind: (EventType, &'static str),
+) -> usize {
+    match drafts
+        .iter()
+        .position(|d| d.kind == kind && d.place.same_place(&place))
+    {
+        Some(i) => i,
+        None => {
+            drafts.push(Draft {
+                place,
+                kind,
+                counts: BTreeMap::new(),
+            });
+            drafts.len() - 1
+        }
+    }
+}
+
+/// The event a count belongs to: arrests to the arrests; deaths and injuries to a violent
+/// event at the same place, else to a protest there (which they make one with excessive
+/// force), else to an event typed by who was hurt, else like the paragraph's last violence
+/// ("Protesters stormed the mayor's office. At least 12 people were killed.").
+fn draft_for_count<'g>(
+    drafts: &mut Vec<Draft<'g>>,
+    place: Located<'g>,
+    count: &Count,
+    violence: Option<(EventType, &'static str)>,
+) -> usize {
+    use actors::Group;
+    if count.kind == CountKind::Arrests {
+        return find_or_add(drafts, place, kinds::ARRESTS);
+    }
+    let here = |d: &Draft| d.place.same_place(&place);
+    if let Some(i) = drafts
+        .iter()
+        .position(|d| here(d) && kinds::is_violent(d.kind))
+    {
+        return i;
+    }
+    let protesters_or_unknown = matches!(count.victims, Some(Group::Protesters) | None);
+    if protesters_or_unknown
+        && let Some(i) = drafts
+            .iter()
+            .position(|d| here(d) && d.kind.0 == EventType::Protests)
+    {
+        drafts[i].kind = kinds::EXCESSIVE_FORCE;
+        return i;
+    }
+    let kind = match count.victims {
+        Some(Group::Protesters) => kinds::EXCESSIVE_FORCE,
+        Some(Group::Security | Group::Military | Group::Rioters) => kinds::VIOLENT_DEMONSTRATION,
+        Some(Group::Civilians) => kinds::ATTACK,
+        None => violence.unwrap_or(kinds::ATTACK),
+    };
+    find_or_add(drafts, place, kind)
+}

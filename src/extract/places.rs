@@ -1,0 +1,162 @@
+//! Which place an event happened at: the city named nearest to it in its sentence, else a
+//! region there, else the city its paragraph last named, else the country.
+
+use crate::gazetteer::{Gazetteer, Mention, Place, PlaceKind};
+use crate::model::GeoPrecision;
+
+/// Where an event is put, and how the text wrote it (empty when the text did not).
+#[derive(Debug, Clone)]
+pub struct Located<'g> {
+    pub place: &'g Place,
+    pub as_written: String,
+    pub precision: GeoPrecision,
+}
+
+impl<'g> Located<'g> {
+    fn from_mention(m: &Mention<'g>) -> Located<'g> {
+        Located {
+            place: m.place,
+            as_written: m.as_written.clone(),
+            precision: precision(m.place.kind),
+        }
+    }
+
+    pub fn same_place(&self, other: &Located) -> bool {
+        std::ptr::eq(self.place, other.place)
+    }
+}
+
+fn precision(kind: PlaceKind) -> GeoPrecision {
+    match kind {
+        PlaceKind::City => GeoPrecision::City,
+        PlaceKind::Region => GeoPrecision::Region,
+        PlaceKind::Country => GeoPrecision::Country,
+    }
+}
+
+/// The article's country: the one its places, cities included, belong to most often; ties go
+/// to the first named.
+pub fn article_country(mentions: &[Mention]) -> Option<String> {
+    let mut tally: Vec<(&str, usize)> = Vec::new();
+    for m in mentions {
+        let code = m.place.country_code.as_str();
+        match tally.iter_mut().find(|(c, _)| *c == code) {
+            Some((_, n)) => *n += 1,
+            None => tally.push((code, 1)),
+        }
+    }
+    let best = tally.iter().map(|&(_, n)| n).max()?;
+    tally
+        .iter()
+        .find(|&&(_, n)| n == best)
+        .map(|&(code, _)| code.to_string())
+}
+
+/// Gives same-named places of the article's country precedence: the gazetteer ranks
+/// candidates by population until it knows the country.
+pub fn prefer_country<'g>(gazetteer: &'g Gazetteer, mentions: &mut [Mention<'g>], country: &str) {
+    for m in mentions.iter_mut() {
+        if m.place.kind != PlaceKind::Country
+            && !m.place.country_code.eq_ignore_ascii_case(country)
+            && let Some(home) = gazetteer.resolve_in(&m.as_written, Some(country))
+            && home.country_code.eq_ignore_ascii_case(country)
+            && home.kind != PlaceKind::Country
+        {
+            m.place = home;
+        }
+    }
+}
+
+/// What a sentence offers to place its events.
+pub struct Setting<'a, 'g> {
+    /// The whole text; mention offsets point into it.
+    pub text: &'a str,
+    /// The sentence's mentions, in order.
+    pub mentions: &'a [Mention<'g>],
+    /// The city or region the paragraph named last before this sentence.
+    pub inherited: Option<&'a Mention<'g>>,
+    /// The article's country.
+    pub home: Option<&'g Place>,
+}
+
+impl<'g> Setting<'_, 'g> {
+    pub fn names_locality(&self) -> bool {
+        self.mentions
+            .iter()
+            .any(|m| m.place.kind != PlaceKind::Country)
+    }
+
+    /// The place of what is said at text offset `at`.
+    pub fn locate(&self, at: usize) -> Option<Located<'g>> {
+        self.nearest(at, PlaceKind::City)
+            .or_else(|| self.nearest(at, PlaceKind::Region))
+            .map(Located::from_mention)
+            .or_else(|| self.inherited.map(Located::from_mention))
+            .or_else(|| self.country())
+    }
+
+    /// Like [`Setting::locate`], but a list of cities ("à Aktau et Janaozen") places the
+    /// happening in each of them.
+    pub fn locate_all(&self, at: usize) -> Vec<Located<'g>> {
+        let Some(first) = self
+            .nearest(at, PlaceKind::City)
+            .or_else(|| self.nearest(at, PlaceKind::Region))
+        else {
+            return self.locate(at).into_iter().collect();
+        };
+        let mut out = vec![Located::from_mention(first)];
+        let mut last = first;
+        for m in self.mentions.iter().filter(|m| m.start >= first.end) {
+            let gap = self.text.get(last.end..m.start).unwrap_or("?");
+            if m.place.kind != first.place.kind || !is_list_gap(gap) {
+                break;
+            }
+            out.push(Located::from_mention(m));
+            last = m;
+        }
+        out
+    }
+
+    fn nearest(&self, at: usize, kind: PlaceKind) -> Option<&Mention<'g>> {
+        let of_kind = || self.mentions.iter().filter(move |m| m.place.kind == kind);
+        of_kind()
+            .filter(|m| m.start <= at)
+            .last()
+            .or_else(|| of_kind().find(|m| m.start > at))
+    }
+
+    fn country(&self) -> Option<Located<'g>> {
+        let countries = || {
+            self.mentions
+                .iter()
+                .filter(|m| m.place.kind == PlaceKind::Country)
+        };
+        let home_named = countries().find(|m| self.home.is_some_and(|h| std::ptr::eq(h, m.place)));
+        match home_named.or_else(|| countries().next()) {
+            Some(m) => Some(Located::from_mention(m)),
+            None => self.home.map(|place| Located {
+                place,
+                as_written: String::new(),
+                precision: GeoPrecision::Country,
+            }),
+        }
+    }
+}
+
+/// What may separate the places of a list: "Aktau, Janaozen et à Atyraou", "Aktau and Taraz".
+fn is_list_gap(gap: &str) -> bool {
+    let words: Vec<String> = gap
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    match words.as_slice() {
+        [] => gap.contains(','),
+        [and] => CONJUNCTIONS.contains(&and.as_str()),
+        [and, to] => CONJUNCTIONS.contains(&and.as_str()) && PREPOSITIONS.contains(&to.as_str()),
+        _ => false,
+    }
+}
+
+const CONJUNCTIONS: &[&str] = &["et", "and", "ou", "or"];
+const PREPOSITIONS: &[&str] = &["à", "a", "au", "en", "in"];

@@ -1,0 +1,182 @@
+//! Paragraphs and sentences of a text, as byte ranges into it.
+//!
+//! A paragraph is a non-empty line. A line without final punctuation is a header (a headline,
+//! "Jeudi 6 janvier : …", "18H20 : …"): it sets the date of what follows but restates the body,
+//! so it yields no event of its own.
+
+use std::ops::Range;
+
+/// A line of the text.
+pub struct Paragraph {
+    pub range: Range<usize>,
+    pub header: bool,
+}
+
+/// Longer unpunctuated lines are body paragraphs that lost their final stop, not headlines.
+const MAX_HEADER_LEN: usize = 300;
+
+/// Words that end with a period without ending a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "M", "Mr", "Mrs", "Ms", "Dr", "St", "Gen", "Col", "Lt", "Sgt", "No", "Mme", "Jan", "Feb",
+    "Aug", "Sept", "Sep", "Oct", "Nov", "Dec", "av", "env", "etc",
+];
+
+/// The non-empty lines of `text`, trimmed.
+pub fn paragraphs(text: &str) -> impl Iterator<Item = Paragraph> + '_ {
+    let mut offset = 0;
+    text.split_inclusive('\n').filter_map(move |line| {
+        let start = offset;
+        offset += line.len();
+        let trimmed_start = line.len() - line.trim_start().len();
+        let body = line.trim();
+        if body.is_empty() {
+            return None;
+        }
+        let range = start + trimmed_start..start + trimmed_start + body.len();
+        Some(Paragraph {
+            header: is_header(body),
+            range,
+        })
+    })
+}
+
+fn is_header(line: &str) -> bool {
+    let end = line.trim_end_matches(|c: char| is_closing(c) || c.is_whitespace());
+    let last = end.chars().last();
+    line.len() <= MAX_HEADER_LEN && !matches!(last, Some('.' | '!' | '?' | '…'))
+}
+
+fn is_closing(c: char) -> bool {
+    matches!(c, '"' | '»' | '”' | '’' | ')' | ']' | '\'')
+}
+
+fn is_opening(c: char) -> bool {
+    matches!(c, '"' | '«' | '“' | '(' | '\'' | '‘' | '-' | '—' | '–')
+}
+
+/// The sentences of `text[range]`, trimmed. A stop ends a sentence when the next word starts
+/// with a capital, a digit or a quote; "difficile. à Almaty" stays one sentence.
+pub fn sentences(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
+    let para = &text[range.clone()];
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = para.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if !matches!(c, '.' | '!' | '?' | '…') {
+            continue;
+        }
+        if c == '.' && ends_abbreviation(&para[start..at]) {
+            continue;
+        }
+        // The sentence keeps its closing quotes and brackets, spaced or not ("partons. »").
+        let mut end = at + c.len_utf8();
+        loop {
+            let rest = &para[end..];
+            let spaced = rest.trim_start_matches([' ', '\u{a0}', '\u{202f}']);
+            let mut next = spaced.chars();
+            let Some(n) = next.next() else { break };
+            // A straight quote after a space closes only if no word is glued to it.
+            let spaced_straight = n == '"' && spaced.len() < rest.len();
+            let closes = (is_closing(n)
+                && n != '\''
+                && !(spaced_straight && next.next().is_some_and(char::is_alphanumeric)))
+                || matches!(n, '.' | '!' | '?' | '…');
+            if !closes {
+                break;
+            }
+            end += rest.len() - spaced.len() + n.len_utf8();
+        }
+        while chars.peek().is_some_and(|&(i, _)| i < end) {
+            chars.next();
+        }
+        let rest = &para[end..];
+        let next = rest.trim_start();
+        if next.len() == rest.len() && !next.is_empty() {
+            continue; // "Orda.kz", "3.5": no space after the stop
+        }
+        let starts_sentence = next
+            .trim_start_matches(is_opening)
+            .trim_start()
+            .chars()
+            .next()
+            .is_none_or(|n| n.is_uppercase() || n.is_ascii_digit())
+            || next.starts_with(is_opening);
+        if starts_sentence {
+            push_trimmed(para, start..end, range.start, &mut out);
+            start = end;
+        }
+    }
+    push_trimmed(para, start..para.len(), range.start, &mut out);
+    out
+}
+
+fn ends_abbreviation(before: &str) -> bool {
+    let word = before
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    let single_capital = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
+    single_capital || ABBREVIATIONS.contains(&word)
+}
+
+fn push_trimmed(para: &str, span: Range<usize>, base: usize, out: &mut Vec<Range<usize>>) {
+    let piece = &para[span.clone()];
+    let lead = piece.len() - piece.trim_start().len();
+    let body = piece.trim();
+    if !body.is_empty() {
+        let start = base + span.start + lead;
+        out.push(start..start + body.len());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Vec<&str> {
+        sentences(text, 0..text.len())
+            .into_iter()
+            .map(|r| &text[r])
+            .collect()
+    }
+
+    #[test]
+    fn splits_on_stops_before_capitals() {
+        assert_eq!(
+            split("La situation est difficile. à Almaty. Dans notre ville, il y a des attaques."),
+            [
+                "La situation est difficile. à Almaty.",
+                "Dans notre ville, il y a des attaques."
+            ]
+        );
+        assert_eq!(
+            split("Selon Orda.kz, le calme est revenu. « Nous partons. » Il a dit ça."),
+            [
+                "Selon Orda.kz, le calme est revenu.",
+                "« Nous partons. »",
+                "Il a dit ça."
+            ]
+        );
+        assert_eq!(
+            split("Mr. Smith arrived. He left."),
+            ["Mr. Smith arrived.", "He left."]
+        );
+    }
+
+    #[test]
+    fn tells_headers_from_paragraphs() {
+        let text =
+            "Jeudi 6 janvier : des tirs\n\n18H20 : La situation reste instable\nIls sont partis.\n";
+        let paras: Vec<(bool, &str)> = paragraphs(text)
+            .map(|p| (p.header, &text[p.range]))
+            .collect();
+        assert_eq!(
+            paras,
+            [
+                (true, "Jeudi 6 janvier : des tirs"),
+                (true, "18H20 : La situation reste instable"),
+                (false, "Ils sont partis."),
+            ]
+        );
+    }
+}

@@ -1,0 +1,569 @@
+//! Rules that look at the words around a candidate match in the original text to decide that
+//! it names something other than a place: an ordinary capitalised word, a person, an
+//! organisation, a domain name; and whether the text asks for the region of that name.
+//!
+//! Word lists hold plain lower-case ASCII (see `normalize::plain_lower`), so "À", "à" and
+//! "a" are one entry.
+
+use super::normalize::plain_lower;
+
+/// Capitalised words that begin sentences or titles and happen to be place names somewhere
+/// ("Le" in France, "Pendant", "Premier", "Union"): function words, calendar words and common
+/// nouns of French, English and Russian news.
+const STOPWORDS: &[&str] = &[
+    // French
+    "a",
+    "au",
+    "aux",
+    "le",
+    "la",
+    "les",
+    "l",
+    "un",
+    "une",
+    "des",
+    "du",
+    "de",
+    "d",
+    "et",
+    "ou",
+    "mais",
+    "donc",
+    "car",
+    "ni",
+    "en",
+    "dans",
+    "sur",
+    "sous",
+    "par",
+    "pour",
+    "avec",
+    "sans",
+    "chez",
+    "vers",
+    "entre",
+    "selon",
+    "pendant",
+    "depuis",
+    "avant",
+    "apres",
+    "lors",
+    "cependant",
+    "ainsi",
+    "alors",
+    "aussi",
+    "ensuite",
+    "enfin",
+    "puis",
+    "il",
+    "ils",
+    "elle",
+    "elles",
+    "on",
+    "nous",
+    "vous",
+    "je",
+    "ce",
+    "cette",
+    "ces",
+    "cet",
+    "son",
+    "sa",
+    "ses",
+    "leur",
+    "leurs",
+    "notre",
+    "nos",
+    "votre",
+    "qui",
+    "que",
+    "quoi",
+    "dont",
+    "quand",
+    "comme",
+    "si",
+    "tout",
+    "tous",
+    "toute",
+    "toutes",
+    "plus",
+    "moins",
+    "tres",
+    "bien",
+    "face",
+    "parmi",
+    "environ",
+    "aucun",
+    "aucune",
+    "rappelons",
+    "jusqu",
+    "peu",
+    "ci",
+    "premier",
+    "premiere",
+    "deuxieme",
+    "dernier",
+    "derniere",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+    "janvier",
+    "fevrier",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "aout",
+    "septembre",
+    "octobre",
+    "novembre",
+    "decembre",
+    "internet",
+    "etat",
+    "etats",
+    "douma",
+    "president",
+    "ministre",
+    "ministere",
+    "gouvernement",
+    "police",
+    "armee",
+    "nord",
+    "sud",
+    "est",
+    "ouest",
+    "centre",
+    "grand",
+    "grande",
+    "saint",
+    "sainte",
+    "haut",
+    "bas",
+    "nouveau",
+    "nouvelle",
+    "ville",
+    "place",
+    "paix",
+    "union",
+    "republique",
+    "federation",
+    "organisation",
+    "service",
+    "bilan",
+    "message",
+    "photo",
+    "source",
+    "sources",
+    "mission",
+    "arrivee",
+    "casques",
+    "choix",
+    "energie",
+    "industrie",
+    "commerce",
+    "defense",
+    "interieur",
+    "affaires",
+    "ex",
+    "mme",
+    "madame",
+    "monsieur",
+    // English
+    "the",
+    "an",
+    "and",
+    "or",
+    "but",
+    "in",
+    "at",
+    "to",
+    "of",
+    "for",
+    "with",
+    "by",
+    "from",
+    "as",
+    "is",
+    "it",
+    "its",
+    "this",
+    "that",
+    "these",
+    "those",
+    "he",
+    "she",
+    "they",
+    "we",
+    "you",
+    "i",
+    "his",
+    "her",
+    "their",
+    "our",
+    "after",
+    "before",
+    "during",
+    "since",
+    "while",
+    "when",
+    "where",
+    "what",
+    "who",
+    "which",
+    "why",
+    "how",
+    "all",
+    "some",
+    "many",
+    "more",
+    "most",
+    "also",
+    "then",
+    "than",
+    "there",
+    "here",
+    "not",
+    "no",
+    "yes",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "prime",
+    "minister",
+    "ministry",
+    "government",
+    "army",
+    "state",
+    "north",
+    "south",
+    "east",
+    "west",
+    "central",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "great",
+    "new",
+    "old",
+    "city",
+    "capital",
+    "republic",
+    "federation",
+    "reuters",
+    "news",
+    "today",
+    "victoria",
+    // Demonyms: capitalised in English, and some double as place names (Petropavl is
+    // also "Kazakh" in GeoNames).
+    "kazakh",
+    "kazakhs",
+    "russian",
+    "russians",
+    "french",
+    "american",
+    "chinese",
+    "kyrgyz",
+    "uzbek",
+    "tajik",
+    "turkmen",
+    "belarusian",
+    "armenian",
+    "ukrainian",
+    "soviet",
+    "european",
+    "asian",
+    // Continents and parts of the world: not in the gazetteer, and their folded forms are
+    // city names elsewhere ("Asie" folds like Ashiya's "Asiya").
+    "asie",
+    "europe",
+    "afrique",
+    "amerique",
+    "oceanie",
+    "asia",
+    "africa",
+    "america",
+    "eurasie",
+    "eurasia",
+    "caucase",
+    "caucasus",
+    "siberie",
+    "siberia",
+    // Russian (transliterated)
+    "eto",
+    "kak",
+    "tak",
+    "pri",
+    "posle",
+    "dlia",
+    "vo",
+    "na",
+    "po",
+    "ne",
+];
+
+/// Words that make the following name a person: titles and forms of address.
+const TITLES: &[&str] = &[
+    "president",
+    "presidente",
+    "ministre",
+    "minister",
+    "general",
+    "colonel",
+    "commandant",
+    "capitaine",
+    "captain",
+    "lieutenant",
+    "sergent",
+    "sergeant",
+    "marechal",
+    "marshal",
+    "m",
+    "mr",
+    "mme",
+    "mrs",
+    "ms",
+    "mlle",
+    "dr",
+    "monsieur",
+    "madame",
+    "senateur",
+    "senator",
+    "depute",
+    "maire",
+    "mayor",
+    "gouverneur",
+    "governor",
+    "akim",
+    "ambassadeur",
+    "ambassador",
+    "chef",
+    "leader",
+    "dirigeant",
+    "opposant",
+    "journaliste",
+    "journalist",
+    "banquier",
+    "porte-parole",
+    "spokesman",
+    "spokeswoman",
+];
+
+/// Words that make the following name an organisation (a channel, an agency, a newspaper).
+const ORGANISATIONS: &[&str] = &[
+    "chaine",
+    "agence",
+    "television",
+    "tele",
+    "radio",
+    "journal",
+    "quotidien",
+    "hebdomadaire",
+    "magazine",
+    "site",
+    "portail",
+    "channel",
+    "agency",
+    "newspaper",
+    "daily",
+    "tv",
+    "media",
+    "station",
+    "compagnie",
+    "company",
+    "societe",
+    "groupe",
+    "club",
+    "equipe",
+    "team",
+    "banque",
+    "bank",
+    "universite",
+    "university",
+    "hotel",
+    "mouvement",
+    "movement",
+    "parti",
+    "party",
+];
+
+/// Words that mark an administrative region ("région d'Almaty", "Almaty Region").
+const REGION_WORDS: &[&str] = &[
+    "region",
+    "regions",
+    "oblast",
+    "oblasts",
+    "oblys",
+    "oblysy",
+    "province",
+    "provinces",
+    "territoire",
+    "territory",
+    "krai",
+    "kray",
+];
+
+/// Linking words between a region word and the region name ("région d'", "region of").
+const REGION_LINKS: &[&str] = &["d", "de", "du", "of"];
+
+const OPENING_QUOTES: &[char] = &['«', '"', '“', '„', '‹'];
+const CLOSING_QUOTES: &[char] = &['»', '"', '”', '“', '›'];
+
+/// Characters that may end a word token without separating it from what it qualifies.
+const TRAILING_PUNCTUATION: &[char] = &['.', ',', ';', ':', '!', '?', '»', ')', '"', '”'];
+
+fn listed(list: &[&str], word: &str) -> bool {
+    list.contains(&plain_lower(word).as_str())
+}
+
+/// True when the written form is an ordinary capitalised word rather than a name.
+pub(crate) fn is_stopword(written: &str) -> bool {
+    !written.contains(|c: char| !c.is_alphanumeric()) && listed(STOPWORDS, written)
+}
+
+/// A match glued to a dot or an at-sign is part of a domain, URL or e-mail ("Orda.kz").
+pub(crate) fn inside_url(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let mut after = text[end..].chars();
+    let glued_after = matches!(after.next(), Some('.' | '@' | '/'))
+        && after.next().is_some_and(|c| c.is_alphanumeric());
+    glued_after || matches!(before, Some('.' | '@' | '/'))
+}
+
+/// The whitespace-separated token right before `start` and the offset where it ends, if a
+/// space-like gap separates it (no line break: a heading does not qualify the next line).
+fn token_before(text: &str, start: usize) -> Option<(&str, usize)> {
+    let head = &text[..start];
+    let trimmed = head.trim_end_matches(|c: char| c.is_whitespace() && c != '\n');
+    if trimmed.len() == head.len() || trimmed.ends_with(char::is_whitespace) {
+        return None;
+    }
+    let from = trimmed.rfind(char::is_whitespace).map_or(0, |i| {
+        i + trimmed[i..].chars().next().map_or(1, char::len_utf8)
+    });
+    Some((&trimmed[from..], trimmed.len()))
+}
+
+/// The whitespace-separated token right after `end`, trailing punctuation removed.
+fn token_after(text: &str, end: usize) -> Option<(usize, &str)> {
+    let tail = &text[end..];
+    let trimmed = tail.trim_start_matches(|c: char| c.is_whitespace() && c != '\n');
+    if trimmed.len() == tail.len() || trimmed.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let offset = end + tail.len() - trimmed.len();
+    let token = trimmed
+        .split(char::is_whitespace)
+        .next()
+        .unwrap_or_default();
+    Some((offset, token.trim_end_matches(TRAILING_PUNCTUATION)))
+}
+
+/// A word that could be a first name or surname: capitalised letters (and inner hyphens or
+/// apostrophes), not an acronym.
+fn is_capitalised_word(token: &str) -> bool {
+    let mut chars = token.chars();
+    chars.next().is_some_and(char::is_uppercase)
+        && token
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’'))
+        && token.chars().any(char::is_lowercase)
+}
+
+/// True when the match at `start..end` names a person or an organisation, or is quoted, not
+/// a place. `place_starts_at` / `place_ends_at` tell whether another candidate place begins
+/// or ends at a byte offset (a place next to a place is a list or a compound, not a name).
+pub(crate) fn names_something_else(
+    text: &str,
+    start: usize,
+    end: usize,
+    place_starts_at: impl Fn(usize) -> bool,
+    place_ends_at: impl Fn(usize) -> bool,
+) -> bool {
+    if is_part_of_compound(text, start, end) {
+        return true;
+    }
+    if let Some((before, before_end)) = token_before(text, start) {
+        let word = before.trim_end_matches('.');
+        if listed(TITLES, word) || listed(ORGANISATIONS, word) {
+            return true;
+        }
+        // "Andrei Serdyukov", "Kassym-Jomart Tokayev": a capitalised word that is neither a
+        // function word nor a place, glued by one space, is a first name.
+        if is_capitalised_word(before)
+            && !listed(STOPWORDS, before)
+            && !listed(REGION_WORDS, before)
+            && !place_ends_at(before_end)
+        {
+            return true;
+        }
+    }
+    if let Some((offset, after)) = token_after(text, end) {
+        // "Nursultan Nazarbayev", "KazTag Telegram": a capitalised non-place word after the
+        // match makes the pair one name.
+        if is_capitalised_word(after)
+            && !listed(STOPWORDS, after)
+            && !listed(REGION_WORDS, after)
+            && !place_starts_at(offset)
+        {
+            return true;
+        }
+    }
+    is_quoted(text, start, end)
+}
+
+/// A match hyphenated to more letters ("Kassym" in "Kassym-Jomart") is a piece of a longer
+/// name; had that name been a place, the longer match would have won.
+fn is_part_of_compound(text: &str, start: usize, end: usize) -> bool {
+    let mut after = text[end..].chars();
+    let mut before = text[..start].chars().rev();
+    let hyphen = |c: Option<char>| matches!(c, Some('-' | '‐' | '‑'));
+    let letter = |c: Option<char>| c.is_some_and(char::is_alphabetic);
+    (hyphen(after.next()) && letter(after.next()))
+        || (hyphen(before.next()) && letter(before.next()))
+}
+
+/// A name standing alone between quotes is a title or a brand (« Astana », "Kazakhstan").
+fn is_quoted(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].trim_end().chars().next_back();
+    let after = text[end..].trim_start().chars().next();
+    before.is_some_and(|c| OPENING_QUOTES.contains(&c))
+        && after.is_some_and(|c| CLOSING_QUOTES.contains(&c))
+}
+
+/// True when the text asks for the administrative region: "région d'Almaty", "oblast de
+/// Mangystau", "region of Atyrau", "Atyrau Region", "Almaty oblysy".
+pub(crate) fn wants_region(text: &str, start: usize, end: usize) -> bool {
+    let mut head_start = start.saturating_sub(32);
+    while !text.is_char_boundary(head_start) {
+        head_start -= 1;
+    }
+    let head = plain_lower(&text[head_start..start]);
+    let mut words = head.rsplit(' ');
+    let last = words.next().unwrap_or_default();
+    let region_before = REGION_WORDS.contains(&last)
+        || (REGION_LINKS.contains(&last)
+            && words.next().is_some_and(|w| REGION_WORDS.contains(&w)));
+    region_before || token_after(text, end).is_some_and(|(_, word)| listed(REGION_WORDS, word))
+}

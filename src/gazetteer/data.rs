@@ -1,0 +1,88 @@
+//! Parsing of the shipped gazetteer file `geodata/gazetteer/places.tsv.gz` (built by
+//! `scripts/build_gazetteer.py`): one place per line, tab-separated
+//! `kind geonameid name lat lon country admin1 population alternate|names`,
+//! where kind is `C` (city), `R` (region) or `K` (country).
+
+use std::io::Read;
+
+use flate2::read::GzDecoder;
+
+use super::{Place, PlaceKind};
+
+/// The gazetteer file, compiled into the binary so nothing is read at run time.
+pub(crate) const EMBEDDED_PLACES: &[u8] = include_bytes!("../../geodata/gazetteer/places.tsv.gz");
+
+/// Why the gazetteer data could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum GazetteerError {
+    #[error("gazetteer data is not valid gzip: {0}")]
+    Gzip(#[from] std::io::Error),
+    #[error("gazetteer data is not UTF-8")]
+    Utf8(#[from] std::string::FromUtf8Error),
+    #[error("gazetteer line {line}: {problem}")]
+    Line { line: usize, problem: String },
+}
+
+/// A parsed place with the alternate names it is also known by (`|`-separated, kept as one
+/// string because the matcher is built lazily and most loads never need them).
+pub(crate) struct Record {
+    pub(crate) place: Place,
+    pub(crate) alternate_names: String,
+}
+
+/// Decompresses and parses gzip-compressed gazetteer TSV.
+pub(crate) fn parse_gzip(compressed: &[u8]) -> Result<Vec<Record>, GazetteerError> {
+    let mut bytes = Vec::with_capacity(compressed.len() * 3);
+    GzDecoder::new(compressed).read_to_end(&mut bytes)?;
+    let text = String::from_utf8(bytes)?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.is_empty())
+        .map(|(index, line)| {
+            parse_line(line).map_err(|problem| GazetteerError::Line {
+                line: index + 1,
+                problem,
+            })
+        })
+        .collect()
+}
+
+fn parse_line(line: &str) -> Result<Record, String> {
+    let fields: Vec<&str> = line.split('\t').collect();
+    let [
+        kind,
+        geonameid,
+        name,
+        lat,
+        lon,
+        country,
+        admin1,
+        population,
+        names,
+    ] = fields[..]
+    else {
+        return Err(format!("expected 9 fields, found {}", fields.len()));
+    };
+    let kind = match kind {
+        "C" => PlaceKind::City,
+        "R" => PlaceKind::Region,
+        "K" => PlaceKind::Country,
+        other => return Err(format!("unknown kind {other:?}")),
+    };
+    fn number<T: std::str::FromStr>(field: &str, what: &str) -> Result<T, String> {
+        field.parse().map_err(|_| format!("bad {what} {field:?}"))
+    }
+    Ok(Record {
+        place: Place {
+            geonameid: number(geonameid, "geonameid")?,
+            name: name.to_owned(),
+            kind,
+            lat: number(lat, "latitude")?,
+            lon: number(lon, "longitude")?,
+            country_code: country.to_owned(),
+            admin1: (!admin1.is_empty()).then(|| admin1.to_owned()),
+            population: number(population, "population")?,
+        },
+        alternate_names: names.to_owned(),
+    })
+}

@@ -1,0 +1,374 @@
+//! The gazetteer: every place eventmap can put on the map, and the finding of place names in
+//! news text.
+//!
+//! This module owns the place data (GeoNames cities, Natural Earth admin-1 regions and
+//! countries, shipped as `geodata/gazetteer/places.tsv.gz` and embedded in the binary), name
+//! resolution ([`Gazetteer::resolve`]) and mention finding ([`Gazetteer::mentions`]).
+//!
+//! Names and text meet in a transliteration skeleton (`normalize`): diacritics, case,
+//! separators and the spellings French, English and Russian-derived transliterations give the
+//! same Central Asian name all fold to one key, so "Aktioubinsk", "Aktyubinsk" and
+//! "Aqtöbe" find Aktobe through GeoNames' alternate names without any hand-listed spelling.
+//! Mentions are found in one Aho-Corasick pass over the folded text; rules on the original
+//! text around each match (`context`) drop ordinary words, persons and organisations.
+
+mod context;
+mod data;
+mod normalize;
+
+use std::cmp::Reverse;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+pub use data::GazetteerError;
+
+/// What a place is; ranks candidates sharing a name (a country outranks a village).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PlaceKind {
+    City,
+    Region,
+    Country,
+}
+
+/// A place the gazetteer knows.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Place {
+    /// GeoNames id (regions: the GeoNames id Natural Earth records, else 0).
+    pub geonameid: u32,
+    /// Canonical GeoNames name ("Almaty", "Astana", "Aktobe", "Atyrau"); Natural Earth's for
+    /// regions ("Mangghystau").
+    pub name: String,
+    pub kind: PlaceKind,
+    pub lat: f64,
+    pub lon: f64,
+    /// ISO 3166-1 alpha-2 code, e.g. "KZ".
+    pub country_code: String,
+    /// GeoNames admin-1 code, e.g. "02"; `None` for countries.
+    pub admin1: Option<String>,
+    /// Inhabitants (regions: the sum over the GeoNames places of 500+ inside them).
+    pub population: u64,
+}
+
+/// A place named in a text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention<'g> {
+    /// Byte offset of the name in the text given.
+    pub start: usize,
+    /// Byte offset just past the name.
+    pub end: usize,
+    /// The name exactly as written: `text[start..end]`.
+    pub as_written: String,
+    pub place: &'g Place,
+}
+
+/// Cities of this size outrank a region of the same name ("Almaty" is the city, not the
+/// oblast); smaller ones rank below it ("Mangystau" is the oblast, not the village).
+const MAJOR_CITY_POPULATION: u64 = 50_000;
+
+/// Names whose key has this many letters or fewer ("Osh", "Ufa") only match when written
+/// exactly as the data spells them: folded, they are too easily ordinary words.
+const SHORT_NAME_LETTERS: usize = 3;
+
+/// The places and their lookup tables.
+pub struct Gazetteer {
+    places: Vec<Place>,
+    /// `|`-separated alternate names, parallel to `places`; only the matcher reads them.
+    alternate_names: Vec<String>,
+    by_geonameid: HashMap<u32, usize>,
+    countries: HashMap<String, usize>,
+    regions: HashMap<(String, String), usize>,
+    /// Built on first use of name matching, so loading stays fast for callers that only look
+    /// places up by id or code.
+    matcher: OnceLock<Matcher>,
+}
+
+/// Name keys of all places, and the automaton that finds them in folded text.
+struct Matcher {
+    automaton: AhoCorasick,
+    /// Places carrying each pattern's key, indexed by pattern id.
+    candidates: Vec<Vec<usize>>,
+    /// Pattern id of each key, for [`Gazetteer::resolve`].
+    by_key: HashMap<String, usize>,
+    /// For short keys, the exact spellings a text must use.
+    exact_spellings: HashMap<usize, Vec<String>>,
+}
+
+/// A candidate match: original byte range and the pattern found there.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    start: usize,
+    end: usize,
+    pattern: usize,
+}
+
+impl Gazetteer {
+    /// The gazetteer compiled into the binary, parsed once.
+    pub fn embedded() -> &'static Gazetteer {
+        static EMBEDDED: OnceLock<Gazetteer> = OnceLock::new();
+        EMBEDDED.get_or_init(|| {
+            // The data is built by scripts/build_gazetteer.py and checked by this module's
+            // tests: failing here means a broken build, not bad input.
+            Gazetteer::load().expect("embedded gazetteer data is valid")
+        })
+    }
+
+    /// Parses the embedded data into a new gazetteer (what [`Gazetteer::embedded`] does once).
+    pub fn load() -> Result<Gazetteer, GazetteerError> {
+        Gazetteer::from_gzip_tsv(data::EMBEDDED_PLACES)
+    }
+
+    /// Parses gzip-compressed gazetteer TSV in the format of `geodata/gazetteer/`.
+    pub fn from_gzip_tsv(compressed: &[u8]) -> Result<Gazetteer, GazetteerError> {
+        let records = data::parse_gzip(compressed)?;
+        let mut gazetteer = Gazetteer {
+            places: Vec::with_capacity(records.len()),
+            alternate_names: Vec::with_capacity(records.len()),
+            by_geonameid: HashMap::with_capacity(records.len()),
+            countries: HashMap::new(),
+            regions: HashMap::new(),
+            matcher: OnceLock::new(),
+        };
+        for (index, record) in records.into_iter().enumerate() {
+            let place = &record.place;
+            match place.kind {
+                PlaceKind::Country => {
+                    gazetteer
+                        .countries
+                        .insert(place.country_code.clone(), index);
+                }
+                PlaceKind::Region => {
+                    if let Some(admin1) = &place.admin1 {
+                        gazetteer
+                            .regions
+                            .insert((place.country_code.clone(), admin1.clone()), index);
+                    }
+                }
+                PlaceKind::City => {}
+            }
+            // A city keeps its id when a region carries the same one.
+            if place.geonameid != 0
+                && (place.kind == PlaceKind::City
+                    || !gazetteer.by_geonameid.contains_key(&place.geonameid))
+            {
+                gazetteer.by_geonameid.insert(place.geonameid, index);
+            }
+            gazetteer.places.push(record.place);
+            gazetteer.alternate_names.push(record.alternate_names);
+        }
+        Ok(gazetteer)
+    }
+
+    /// All places: cities, regions and countries.
+    pub fn places(&self) -> impl Iterator<Item = &Place> {
+        self.places.iter()
+    }
+
+    /// All cities.
+    pub fn cities(&self) -> impl Iterator<Item = &Place> {
+        self.places.iter().filter(|p| p.kind == PlaceKind::City)
+    }
+
+    /// The place with this GeoNames id.
+    pub fn place(&self, geonameid: u32) -> Option<&Place> {
+        self.by_geonameid.get(&geonameid).map(|&i| &self.places[i])
+    }
+
+    /// The country with this ISO alpha-2 code, as a place.
+    pub fn country(&self, code: &str) -> Option<&Place> {
+        self.countries
+            .get(&code.to_ascii_uppercase())
+            .map(|&i| &self.places[i])
+    }
+
+    /// The region (oblast) with this GeoNames admin-1 code in this country.
+    pub fn region(&self, country: &str, admin1: &str) -> Option<&Place> {
+        self.regions
+            .get(&(country.to_ascii_uppercase(), admin1.to_owned()))
+            .map(|&i| &self.places[i])
+    }
+
+    /// The best place for a name, in any spelling the gazetteer knows ("Alma-Ata" → Almaty).
+    pub fn resolve(&self, name: &str) -> Option<&Place> {
+        self.resolve_in(name, None)
+    }
+
+    /// The best place for a name, preferring places in `country` (ISO alpha-2).
+    pub fn resolve_in(&self, name: &str, country: Option<&str>) -> Option<&Place> {
+        let matcher = self.matcher();
+        let key = normalize::name_key(name);
+        let pattern = matcher.by_key.get(&key).or_else(|| {
+            normalize::joined_name_key(name).and_then(|joined| matcher.by_key.get(&joined))
+        })?;
+        self.best(&matcher.candidates[*pattern], country, false)
+    }
+
+    /// Builds the name matcher now rather than on the first call that needs it.
+    pub fn prepare_matching(&self) {
+        self.matcher();
+    }
+
+    /// Every place named in `text`, in order and non-overlapping (the longest name wins).
+    /// `country_hint` (ISO alpha-2) ranks that country's places first among same-named ones.
+    pub fn mentions<'g>(&'g self, text: &str, country_hint: Option<&str>) -> Vec<Mention<'g>> {
+        let matcher = self.matcher();
+        let folded = normalize::fold(text);
+        let skeleton = folded.skeleton.as_slice();
+        let mut found = Vec::new();
+        for m in matcher.automaton.find_overlapping_iter(skeleton) {
+            let (s, e) = (m.start(), m.end());
+            let starts_word = s == 0 || skeleton[s - 1] == b' ';
+            let ends_word = e == skeleton.len() || skeleton[e] == b' ';
+            if !starts_word || !ends_word {
+                continue;
+            }
+            let (start, end) = folded.original_range(s, e);
+            let pattern = m.pattern().as_usize();
+            if matcher.accepts_form(pattern, &text[start..end])
+                && !context::inside_url(text, start, end)
+            {
+                found.push(Candidate {
+                    start,
+                    end,
+                    pattern,
+                });
+            }
+        }
+        found.sort_by_key(|c| (c.start, Reverse(c.end)));
+        let starts: HashSet<usize> = found.iter().map(|c| c.start).collect();
+        let ends: HashSet<usize> = found.iter().map(|c| c.end).collect();
+
+        let mut mentions = Vec::new();
+        let mut covered_until = 0;
+        for candidate in &found {
+            if candidate.start < covered_until {
+                continue;
+            }
+            covered_until = candidate.end;
+            let Candidate {
+                start,
+                end,
+                pattern,
+            } = *candidate;
+            if context::names_something_else(
+                text,
+                start,
+                end,
+                |at| starts.contains(&at),
+                |at| ends.contains(&at),
+            ) {
+                continue;
+            }
+            let wants_region = context::wants_region(text, start, end);
+            if let Some(place) = self.best(&matcher.candidates[pattern], country_hint, wants_region)
+            {
+                mentions.push(Mention {
+                    start,
+                    end,
+                    as_written: text[start..end].to_owned(),
+                    place,
+                });
+            }
+        }
+        mentions
+    }
+
+    fn matcher(&self) -> &Matcher {
+        self.matcher
+            .get_or_init(|| Matcher::build(&self.places, &self.alternate_names))
+    }
+
+    /// The best of the places sharing a name: the region if the text asks for one, then a
+    /// country, then the hinted country's places, then major cities, regions, other places,
+    /// each by population.
+    fn best(
+        &self,
+        candidates: &[usize],
+        country: Option<&str>,
+        wants_region: bool,
+    ) -> Option<&Place> {
+        candidates
+            .iter()
+            .map(|&i| &self.places[i])
+            .max_by_key(|place| {
+                let kind_rank = match place.kind {
+                    PlaceKind::Country => 3,
+                    PlaceKind::City if place.population >= MAJOR_CITY_POPULATION => 2,
+                    PlaceKind::Region => 1,
+                    PlaceKind::City => 0,
+                };
+                (
+                    wants_region && place.kind == PlaceKind::Region,
+                    place.kind == PlaceKind::Country,
+                    country.is_some_and(|c| place.country_code.eq_ignore_ascii_case(c)),
+                    kind_rank,
+                    place.population,
+                    Reverse(place.geonameid),
+                )
+            })
+    }
+}
+
+impl Matcher {
+    fn build(places: &[Place], alternate_names: &[String]) -> Matcher {
+        let mut keys: Vec<String> = Vec::new();
+        let mut candidates: Vec<Vec<usize>> = Vec::new();
+        let mut by_key: HashMap<String, usize> = HashMap::new();
+        let mut exact_spellings: HashMap<usize, Vec<String>> = HashMap::new();
+        for (index, (place, alternates)) in places.iter().zip(alternate_names).enumerate() {
+            let names = std::iter::once(place.name.as_str())
+                .chain(alternates.split('|').filter(|n| !n.is_empty()));
+            for name in names {
+                let joined = normalize::joined_name_key(name);
+                for key in std::iter::once(normalize::name_key(name)).chain(joined) {
+                    if key.is_empty() {
+                        continue;
+                    }
+                    let short =
+                        key.bytes().filter(u8::is_ascii_alphabetic).count() <= SHORT_NAME_LETTERS;
+                    let pattern = *by_key.entry(key.clone()).or_insert_with(|| {
+                        keys.push(key);
+                        candidates.push(Vec::new());
+                        candidates.len() - 1
+                    });
+                    if candidates[pattern].last() != Some(&index) {
+                        candidates[pattern].push(index);
+                    }
+                    if short {
+                        exact_spellings
+                            .entry(pattern)
+                            .or_default()
+                            .push(name.to_owned());
+                    }
+                }
+            }
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&keys)
+            .expect("gazetteer keys fit the automaton");
+        Matcher {
+            automaton,
+            candidates,
+            by_key,
+            exact_spellings,
+        }
+    }
+
+    /// Whether the text's spelling can be a name: capitalised, not a stopword, and for short
+    /// keys written exactly as the data spells it.
+    fn accepts_form(&self, pattern: usize, written: &str) -> bool {
+        if !written.chars().next().is_some_and(char::is_uppercase) || context::is_stopword(written)
+        {
+            return false;
+        }
+        self.exact_spellings
+            .get(&pattern)
+            .is_none_or(|spellings| spellings.iter().any(|s| s == written))
+    }
+}
+
+#[cfg(test)]
+mod tests;

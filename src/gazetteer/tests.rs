@@ -1,0 +1,307 @@
+//! Tests on the real embedded data (no mocks).
+
+use std::collections::BTreeSet;
+use std::time::Instant;
+
+use super::*;
+
+const ARTICLE: &str = include_str!("../../geodata/articles/kazakhstan-2022-01-fr.txt");
+
+const ALMATY: u32 = 1526384;
+const ASTANA: u32 = 1526273;
+const AKTOBE: u32 = 610611;
+const ATYRAU: u32 = 610529;
+const KARAGANDY: u32 = 609655;
+const SHYMKENT: u32 = 1518980;
+const ORAL: u32 = 608668;
+
+fn gazetteer() -> &'static Gazetteer {
+    Gazetteer::embedded()
+}
+
+fn resolved_id(name: &str) -> Option<u32> {
+    gazetteer().resolve(name).map(|p| p.geonameid)
+}
+
+/// `(as_written, geonameid, kind)` of every mention.
+fn found(text: &str, hint: Option<&str>) -> Vec<(String, u32, PlaceKind)> {
+    gazetteer()
+        .mentions(text, hint)
+        .into_iter()
+        .map(|m| (m.as_written, m.place.geonameid, m.place.kind))
+        .collect()
+}
+
+#[test]
+fn load_time_is_reported() {
+    let started = Instant::now();
+    let fresh = Gazetteer::load().expect("embedded data parses");
+    let parsed = started.elapsed();
+    fresh.prepare_matching();
+    println!(
+        "gazetteer: {} places parsed in {parsed:?}, matcher built in {:?} (debug build)",
+        fresh.places().count(),
+        started.elapsed() - parsed
+    );
+    assert!(fresh.cities().count() > 30_000);
+}
+
+#[test]
+fn resolves_kazakh_cities_in_press_spellings() {
+    let cases: &[(&[&str], u32)] = &[
+        (
+            &["Alma-Ata", "Almaty", "Alma Ata", "Алматы", "Алма-Ата"],
+            ALMATY,
+        ),
+        (
+            &[
+                "Nur-Sultan",
+                "Nur Sultan",
+                "Nursultan",
+                "Nour-Soultan",
+                "Astana",
+                "Akmola",
+                "Tselinograd",
+            ],
+            ASTANA,
+        ),
+        (
+            &["Aqtobe", "Aktobe", "Aqtöbe", "Aktyubinsk", "Aktioubinsk"],
+            AKTOBE,
+        ),
+        (&["Atyrau", "Gouriev", "Guryev", "Atyraou"], ATYRAU),
+        (&["Karaganda", "Qaraghandy", "Karagandy"], KARAGANDY),
+        (
+            &["Shymkent", "Chymkent", "Čimkent", "Chimkent", "Tchimkent"],
+            SHYMKENT,
+        ),
+        (&["Ouralsk", "Uralsk", "Oral", "Уральск"], ORAL),
+    ];
+    for (names, id) in cases {
+        for name in *names {
+            assert_eq!(resolved_id(name), Some(*id), "{name}");
+        }
+    }
+    let same = |names: &[&str]| {
+        let ids: BTreeSet<_> = names.iter().map(|n| resolved_id(n)).collect();
+        assert_eq!(ids.len(), 1, "{names:?} resolve to {ids:?}");
+        assert!(ids.iter().all(Option::is_some), "{names:?} unresolved");
+    };
+    same(&["Kyzylorda", "Qyzylorda", "Kzyl-Orda"]);
+    same(&["Oust-Kamenogorsk", "Ust-Kamenogorsk", "Öskemen"]);
+    same(&["Taldykourgan", "Taldykorgan", "Taldy-Kurgan"]);
+    same(&["Djamboul", "Dzhambul", "Taraz"]);
+    same(&["Semeï", "Semey", "Semipalatinsk"]);
+    let petropavl = gazetteer()
+        .resolve_in("Petropavlovsk", Some("KZ"))
+        .expect("Petropavlovsk");
+    assert_eq!(
+        (petropavl.name.as_str(), petropavl.country_code.as_str()),
+        ("Petropavl", "KZ")
+    );
+}
+
+#[test]
+fn resolves_places_outside_kazakhstan() {
+    for (names, country) in [
+        (["Kyiv", "Kiev"], "UA"),
+        (["Bichkek", "Bishkek"], "KG"),
+        (["Tachkent", "Tashkent"], "UZ"),
+        (["Douchanbé", "Dushanbe"], "TJ"),
+    ] {
+        let places: Vec<&Place> = names
+            .iter()
+            .map(|n| {
+                gazetteer()
+                    .resolve(n)
+                    .unwrap_or_else(|| panic!("{n} unresolved"))
+            })
+            .collect();
+        assert_eq!(places[0], places[1], "{names:?}");
+        assert_eq!(
+            (places[0].kind, places[0].country_code.as_str()),
+            (PlaceKind::City, country)
+        );
+    }
+}
+
+#[test]
+fn ranks_countries_then_hint_then_size() {
+    // A country outranks the Colombian city of the same name.
+    let armenia = gazetteer().resolve("Armenia").expect("Armenia");
+    assert_eq!(
+        (armenia.kind, armenia.country_code.as_str()),
+        (PlaceKind::Country, "AM")
+    );
+    // Three Aktaus: the hint picks Kazakhstan's largest.
+    let aktau = gazetteer().resolve_in("Aktau", Some("KZ")).expect("Aktau");
+    assert_eq!(aktau.country_code, "KZ");
+    assert!(aktau.population > 100_000, "{aktau:?}");
+    // A bare "Almaty" is the city, not the oblast.
+    assert_eq!(resolved_id("Almaty"), Some(ALMATY));
+}
+
+#[test]
+fn looks_up_by_id_country_and_region() {
+    let g = gazetteer();
+    assert_eq!(g.place(ALMATY).map(|p| p.name.as_str()), Some("Almaty"));
+    let kz = g.country("KZ").expect("KZ");
+    assert_eq!(
+        (kz.kind, kz.name.as_str(), kz.geonameid),
+        (PlaceKind::Country, "Kazakhstan", 1522867)
+    );
+    assert!(
+        (40.0..56.0).contains(&kz.lat) && (46.0..88.0).contains(&kz.lon),
+        "{kz:?}"
+    );
+    let mangystau = g.region("KZ", "09").expect("KZ.09");
+    assert_eq!(
+        (mangystau.kind, mangystau.name.as_str()),
+        (PlaceKind::Region, "Mangghystau")
+    );
+    assert!(g.cities().all(|p| p.kind == PlaceKind::City));
+}
+
+#[test]
+fn finds_countries_and_regions() {
+    let text = "Des troupes au Kazakhstan et en Russie. Troops arrived in Kazakhstan from Belarus. \
+                La région de Mangystau, le Mangghystau, Mangistau Region; la région d'Almaty et la ville d'Almaty.";
+    let kinds: Vec<(String, PlaceKind)> = found(text, None)
+        .into_iter()
+        .map(|(w, _, k)| (w, k))
+        .collect();
+    let expected = [
+        ("Kazakhstan", PlaceKind::Country),
+        ("Russie", PlaceKind::Country),
+        ("Kazakhstan", PlaceKind::Country),
+        ("Belarus", PlaceKind::Country),
+        ("Mangystau", PlaceKind::Region),
+        ("Mangghystau", PlaceKind::Region),
+        ("Mangistau", PlaceKind::Region),
+        ("Almaty", PlaceKind::Region),
+        ("Almaty", PlaceKind::City),
+    ];
+    let expected: Vec<(String, PlaceKind)> =
+        expected.iter().map(|(w, k)| (w.to_string(), *k)).collect();
+    assert_eq!(kinds, expected);
+}
+
+#[test]
+fn ordinary_words_are_not_places() {
+    let text = "Le message dit. Pendant les émeutes, Internet reste suspendu. Premier bilan. \
+                Face à ces troubles. Selon les médias. Asie centrale. Kazakh officials said.";
+    assert_eq!(found(text, Some("KZ")), vec![]);
+    // Lower-case forms of place names are words: "oral", "nice".
+    assert_eq!(found("an oral statement, a nice day", None), vec![]);
+}
+
+#[test]
+fn persons_are_not_places() {
+    for text in [
+        "Le président Kassym-Jomart Tokayev a parlé.",
+        "Kassym-Zhomart Tokayev a assuré",
+        "le régime de Nursultan Nazarbayev rendait",
+        "Le représentant, Igor Konashenkov, a déclaré",
+        "le colonel général Andrei Serdyukov dirigera",
+        "Mukhtar Ablyazov (photo), qui vit en exil",
+        "President Tokayev and Mr Nazarbayev met.",
+    ] {
+        assert_eq!(found(text, Some("KZ")), vec![], "{text}");
+    }
+    // A title before a city name makes it a person's name, a bare city stays a city.
+    assert_eq!(found("le ministre Almaty", None), vec![]);
+    assert_eq!(
+        found("à Almaty", None),
+        vec![("Almaty".to_string(), ALMATY, PlaceKind::City)]
+    );
+}
+
+#[test]
+fn organisations_and_domains_are_not_places() {
+    for text in [
+        "La chaîne de télévision Mir 24 rapporte",
+        "selon Orda.kz, la situation",
+        "La chaîne KazTag Telegram a écrit",
+        "cité par l'agence de presse Interfax.",
+        "la Douma d'Etat russe",
+        "voir https://www.almaty.kz/news et tengrinews.kz",
+    ] {
+        assert_eq!(found(text, Some("KZ")), vec![], "{text}");
+    }
+}
+
+#[test]
+fn longest_name_wins_and_offsets_are_exact() {
+    let text = "De Nur-Sultan au Havre: Ust-Kamenogorsk, puis Le Havre.";
+    let mentions = gazetteer().mentions(text, None);
+    let written: Vec<&str> = mentions.iter().map(|m| m.as_written.as_str()).collect();
+    // "au Havre" is the French contraction of "à Le Havre": GeoNames lists "Havre".
+    assert_eq!(
+        written,
+        ["Nur-Sultan", "Havre", "Ust-Kamenogorsk", "Le Havre"]
+    );
+    assert_eq!(mentions[1].place, mentions[3].place);
+    for pair in mentions.windows(2) {
+        assert!(pair[0].end <= pair[1].start);
+    }
+    for m in &mentions {
+        assert_eq!(&text[m.start..m.end], m.as_written);
+    }
+}
+
+#[test]
+fn reads_cyrillic_text() {
+    let ids: Vec<u32> = found("Протесты в Алматы и Уральске, затем в Актобе", Some("KZ"))
+        .into_iter()
+        .map(|(_, id, _)| id)
+        .collect();
+    assert_eq!(ids, [ALMATY, AKTOBE]);
+}
+
+#[test]
+fn seed_article_mentions_exactly_its_places() {
+    let mentions = gazetteer().mentions(ARTICLE, Some("KZ"));
+    for m in &mentions {
+        assert_eq!(&ARTICLE[m.start..m.end], m.as_written);
+    }
+    let written: BTreeSet<&str> = mentions.iter().map(|m| m.as_written.as_str()).collect();
+    let expected_written: BTreeSet<&str> = [
+        "Kazakhstan",
+        "Russie",
+        "Biélorussie",
+        "Tadjikistan",
+        "Arménie",
+        "France",
+        "Almaty",
+        "Alma-Ata",
+        "Nur-Sultan",
+        "Aqtobe",
+        "Atyrau",
+    ]
+    .into();
+    assert_eq!(written, expected_written);
+    let places: BTreeSet<(&str, &str)> = mentions
+        .iter()
+        .map(|m| (m.place.name.as_str(), m.place.country_code.as_str()))
+        .collect();
+    let expected_places: BTreeSet<(&str, &str)> = [
+        ("Kazakhstan", "KZ"),
+        ("Russia", "RU"),
+        ("Belarus", "BY"),
+        ("Tajikistan", "TJ"),
+        ("Armenia", "AM"),
+        ("France", "FR"),
+        ("Almaty", "KZ"),
+        ("Astana", "KZ"),
+        ("Aktobe", "KZ"),
+        ("Atyrau", "KZ"),
+    ]
+    .into();
+    assert_eq!(places, expected_places);
+    let cities = mentions
+        .iter()
+        .filter(|m| m.place.kind == PlaceKind::City)
+        .count();
+    // 6× Almaty, 4× Alma-Ata, Nur-Sultan, Aqtobe, Atyrau.
+    assert_eq!(cities, 13);
+}

@@ -1,0 +1,13 @@
+//! eventmap: news text → dated, geocoded events → indexed store → OGC API – Features → MapLibre page.
+//!
+//! Data flows one way through the modules: [`extract`] reads text with the [`gazetteer`] into
+//! [`model::Event`]s, [`index`] holds them for queries, [`api`] serves them and the [`web`] assets.
+
+pub mod api;
+pub mod extract;
+pub mod gazetteer;
+pub mod index;
+pub mod model;
+pub mod synth;
+pub mod web;
+pub mod store;

@@ -1,0 +1,363 @@
+//! The `eventmap` command: extract events from text, serve them, make synthetic data.
+
+use std::io::{IsTerminal, Read, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use jiff::civil::Date;
+
+use eventmap::api::{AppState, router};
+use eventmap::extract::{self, ArticleText, Lang};
+use eventmap::gazetteer::Gazetteer;
+use eventmap::model::Event;
+use eventmap::store::{NewArticle, Store};
+use eventmap::synth::Synth;
+
+#[derive(Parser)]
+#[command(name = "eventmap", version, about = "News reports → dated, geocoded events → map server")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Extract events from a text and print them as a GeoJSON FeatureCollection.
+    Extract {
+        /// The text file, or `-` for standard input.
+        file: PathBuf,
+        /// Publication date (YYYY-MM-DD): years and weekdays are read against it.
+        #[arg(long)]
+        published: Option<Date>,
+        /// Language of the text: fr, en or auto.
+        #[arg(long, default_value = "auto")]
+        lang: String,
+    },
+    /// Serve the events as OGC API - Features layers and a map page.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Serve this GeoJSON FeatureCollection of events, read-only, instead of the store.
+        #[arg(long)]
+        events: Option<PathBuf>,
+        #[command(flatten)]
+        data: DataDir,
+        /// File holding the bearer token that allows writes (else EVENTMAP_TOKEN; none: read-only).
+        #[arg(long)]
+        token_file: Option<PathBuf>,
+    },
+    /// Add articles to the store and print the events found in each.
+    Ingest {
+        /// Text files (UTF-8), or `-` for standard input.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Publication date (YYYY-MM-DD) of the articles.
+        #[arg(long)]
+        published: Option<Date>,
+        #[arg(long)]
+        source_url: Option<String>,
+        #[arg(long)]
+        title: Option<String>,
+        /// Language of the texts: fr, en or auto.
+        #[arg(long, default_value = "auto")]
+        lang: String,
+        #[command(flatten)]
+        data: DataDir,
+    },
+    /// Re-extract every stored article with this version's extractor, keeping corrections.
+    Reindex {
+        #[command(flatten)]
+        data: DataDir,
+    },
+    /// Write synthetic events (for load tests) as GeoJSON.
+    Synth {
+        /// How many events.
+        #[arg(long = "events")]
+        count: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output file (default: standard output).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(clap::Args)]
+struct DataDir {
+    /// Directory of the article store (created, with the seed article, if missing).
+    #[arg(long = "data", default_value = "eventmap-data")]
+    dir: PathBuf,
+}
+
+impl DataDir {
+    fn open(&self) -> Result<Store> {
+        Store::open(&self.dir, Gazetteer::embedded())
+            .with_context(|| format!("cannot open the store in {}", self.dir.display()))
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Extract { file, published, lang } => run_extract(&file, published, &lang),
+        Command::Serve { addr, events, data, token_file } => {
+            run_serve(addr, events.as_deref(), &data, token_file.as_deref())
+        }
+        Command::Ingest { files, published, source_url, title, lang, data } => {
+            run_ingest(&files, published, source_url, title, &lang, &data)
+        }
+        Command::Reindex { data } => run_reindex(&data),
+        Command::Synth { count, seed, out } => run_synth(count, seed, out.as_deref()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("eventmap: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse_lang(lang: &str) -> Result<Option<Lang>> {
+    match lang {
+        "auto" => Ok(None),
+        other => other
+            .parse::<Lang>()
+            .map(Some)
+            .map_err(|_| anyhow::anyhow!("--lang must be fr, en or auto, not {other:?}")),
+    }
+}
+
+/// Reads a text file (or stdin), refusing what is not UTF-8 text.
+fn read_text(file: &Path) -> Result<(String, String)> {
+    let (bytes, source) = if file == Path::new("-") {
+        let mut buf = Vec::new();
+        std::io::stdin().read_to_end(&mut buf).context("cannot read standard input")?;
+        (buf, "stdin".to_string())
+    } else {
+        let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+        (bytes, name)
+    };
+    let text = String::from_utf8(bytes)
+        .map_err(|e| anyhow::anyhow!("{source} is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))?;
+    Ok((text, source))
+}
+
+fn run_extract(file: &Path, published: Option<Date>, lang: &str) -> Result<()> {
+    let lang = parse_lang(lang)?;
+    let (text, source) = read_text(file)?;
+    if text.trim().is_empty() {
+        bail!("{source} is empty: there is no text to extract events from");
+    }
+    let article = ArticleText { text: &text, source: &source, published, lang };
+    let extraction = extract::extract(Gazetteer::embedded(), &article)?;
+    for warning in &extraction.warnings {
+        eprintln!("eventmap: warning: {warning}");
+    }
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, &Event::feature_collection(&extraction.events))?;
+    writeln!(out)?;
+    Ok(())
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+}
+
+/// The served state: a read-only events file, or the store (writable with a token).
+fn open_state(events: Option<&Path>, data: &DataDir, token_file: Option<&Path>) -> Result<(AppState, Option<Arc<Store>>)> {
+    if let Some(path) = events {
+        let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        let mut list = Vec::new();
+        Event::read_feature_collection(file, |e| list.push(e))
+            .map_err(|e| anyhow::anyhow!("{} is not a GeoJSON FeatureCollection of events: {e}", path.display()))?;
+        tracing::info!(file = %path.display(), "serving an events file, read-only");
+        return Ok((AppState::new(list), None));
+    }
+    let token = match token_file {
+        Some(f) => Some(
+            std::fs::read_to_string(f)
+                .with_context(|| format!("cannot read the token file {}", f.display()))?
+                .trim()
+                .to_string(),
+        ),
+        None => std::env::var("EVENTMAP_TOKEN").ok().map(|t| t.trim().to_string()),
+    }
+    .filter(|t| !t.is_empty());
+    if token.is_none() {
+        tracing::warn!("no EVENTMAP_TOKEN or --token-file: the server is read-only");
+    }
+    let store = Arc::new(data.open()?);
+    tracing::info!(store = %store.path().display(), "article store opened");
+    let state = AppState::with_store(Arc::clone(&store), token)?;
+    Ok((state, Some(store)))
+}
+
+fn run_serve(addr: SocketAddr, events: Option<&Path>, data: &DataDir, token_file: Option<&Path>) -> Result<()> {
+    init_logging();
+    let started = Instant::now();
+    let gazetteer_start = Instant::now();
+    Gazetteer::embedded();
+    tracing::info!(ms = gazetteer_start.elapsed().as_millis() as u64, "gazetteer loaded");
+    let (state, store) = open_state(events, data, token_file)?;
+    let index = state.snapshot();
+    tracing::info!(events = index.len(), layers = index.types().len(), read_only = state.read_only(), "events loaded");
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        let local = listener.local_addr()?;
+        if let Some(store) = store {
+            tokio::spawn(follow_other_writers(state.clone(), store));
+        }
+        tracing::info!(startup_ms = started.elapsed().as_millis() as u64, "eventmap listening on http://{local}");
+        axum::serve(listener, router(state))
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("server error")?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}
+
+/// Reloads the index when another process (`eventmap ingest`, `reindex`) commits to the store.
+async fn follow_other_writers(state: AppState, store: Arc<Store>) {
+    let mut seen = store.data_version().ok();
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+    loop {
+        tick.tick().await;
+        let store = Arc::clone(&store);
+        let version = tokio::task::spawn_blocking(move || store.data_version()).await;
+        if let Ok(Ok(v)) = version {
+            if seen.is_some_and(|s| s != v) {
+                let state = state.clone();
+                match tokio::task::spawn_blocking(move || state.reload()).await {
+                    Ok(Ok(())) => tracing::info!("store changed by another process: events reloaded"),
+                    Ok(Err(e)) => tracing::error!(error = %e, "cannot reload the store"),
+                    Err(e) => tracing::error!(error = %e, "reload task failed"),
+                }
+            }
+            seen = Some(v);
+        }
+    }
+}
+
+fn run_ingest(files: &[PathBuf], published: Option<Date>, source_url: Option<String>, title: Option<String>, lang: &str, data: &DataDir) -> Result<()> {
+    let lang = parse_lang(lang)?;
+    let store = data.open()?;
+    let bar = progress_bar(files.len() as u64);
+    let mut failed = 0;
+    for file in files {
+        let outcome = read_text(file).and_then(|(text, name)| {
+            let article = NewArticle {
+                text,
+                title: title.clone().or_else(|| Some(name.clone())),
+                source_url: source_url.clone().or(Some(name)),
+                published,
+                lang,
+            };
+            Ok(store.add(&article, Gazetteer::embedded())?)
+        });
+        match outcome {
+            Ok(ingested) => bar.println(format!(
+                "{}: article {} {}, {} events{}",
+                file.display(),
+                ingested.article.id,
+                if ingested.created { "added" } else { "already stored" },
+                ingested.events.len(),
+                ingested.warnings.iter().map(|w| format!(" (warning: {w})")).collect::<String>()
+            )),
+            Err(e) => {
+                failed += 1;
+                bar.println(format!("{}: not added: {e:#}", file.display()));
+            }
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    if failed > 0 {
+        bail!("{failed} of {} files were not added", files.len());
+    }
+    Ok(())
+}
+
+fn run_reindex(data: &DataDir) -> Result<()> {
+    let store = data.open()?;
+    let bar = progress_bar(0);
+    let (articles, events, orphans) = store.reindex(Gazetteer::embedded(), |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })?;
+    bar.finish_and_clear();
+    eprintln!("eventmap: reindexed {articles} articles into {events} events");
+    if orphans > 0 {
+        eprintln!("eventmap: warning: {orphans} corrections apply to events the extractor no longer finds; they are kept");
+    }
+    Ok(())
+}
+
+/// A progress bar on a terminal, nothing otherwise (logs and pipes stay clean).
+fn progress_bar(len: u64) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(len);
+    if !std::io::stderr().is_terminal() {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    bar
+}
+
+/// Resolves on Ctrl-C or SIGTERM, so in-flight requests finish before exit.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}
+
+fn run_synth(count: u64, seed: u64, out: Option<&Path>) -> Result<()> {
+    let gazetteer = Gazetteer::embedded();
+    let mut synth = Synth::new(gazetteer, seed);
+    let mut writer: Box<dyn Write> = match out {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let bar = progress_bar(count);
+    synth.write_collection(count, &mut writer, |i| {
+        if i % 1000 == 0 {
+            bar.set_position(i);
+        }
+    })?;
+    writer.flush()?;
+    bar.finish_and_clear();
+    eprintln!("eventmap: wrote {count} synthetic events");
+    Ok(())
+}

@@ -1,0 +1,573 @@
+//! The data model: an [`Event`] coded from a news text, its ACLED type, and its GeoJSON form.
+//!
+//! Everything downstream (store, API, page) speaks these types; the GeoJSON feature written by
+//! [`Event::to_feature`] is the one wire format, read back by [`Event::from_feature`].
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+/// ACLED's event types. The slug is the OGC collection id of the type's layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EventType {
+    Battles,
+    Protests,
+    Riots,
+    ExplosionsRemoteViolence,
+    ViolenceAgainstCivilians,
+    StrategicDevelopments,
+}
+
+impl EventType {
+    pub const ALL: [EventType; 6] = [
+        EventType::Battles,
+        EventType::Protests,
+        EventType::Riots,
+        EventType::ExplosionsRemoteViolence,
+        EventType::ViolenceAgainstCivilians,
+        EventType::StrategicDevelopments,
+    ];
+
+    /// ACLED's label, as in its CSV exports.
+    pub fn label(self) -> &'static str {
+        match self {
+            EventType::Battles => "Battles",
+            EventType::Protests => "Protests",
+            EventType::Riots => "Riots",
+            EventType::ExplosionsRemoteViolence => "Explosions/Remote violence",
+            EventType::ViolenceAgainstCivilians => "Violence against civilians",
+            EventType::StrategicDevelopments => "Strategic developments",
+        }
+    }
+
+    /// Stable, URL-safe id of the type's layer.
+    pub fn slug(self) -> &'static str {
+        match self {
+            EventType::Battles => "battles",
+            EventType::Protests => "protests",
+            EventType::Riots => "riots",
+            EventType::ExplosionsRemoteViolence => "explosions-remote-violence",
+            EventType::ViolenceAgainstCivilians => "violence-against-civilians",
+            EventType::StrategicDevelopments => "strategic-developments",
+        }
+    }
+
+    /// ACLED's sub-event types of this type.
+    pub fn sub_event_types(self) -> &'static [&'static str] {
+        match self {
+            EventType::Battles => &[
+                "Armed clash",
+                "Government regains territory",
+                "Non-state actor overtakes territory",
+            ],
+            EventType::Protests => &[
+                "Peaceful protest",
+                "Protest with intervention",
+                "Excessive force against protesters",
+            ],
+            EventType::Riots => &["Violent demonstration", "Mob violence"],
+            EventType::ExplosionsRemoteViolence => &[
+                "Chemical weapon",
+                "Air/drone strike",
+                "Suicide bomb",
+                "Shelling/artillery/missile attack",
+                "Remote explosive/landmine/IED",
+                "Grenade",
+            ],
+            EventType::ViolenceAgainstCivilians => &[
+                "Sexual violence",
+                "Attack",
+                "Abduction/forced disappearance",
+            ],
+            EventType::StrategicDevelopments => &[
+                "Agreement",
+                "Arrests",
+                "Change to group/activity",
+                "Disrupted weapons use",
+                "Headquarters or base established",
+                "Looting/property destruction",
+                "Non-violent transfer of territory",
+                "Other",
+            ],
+        }
+    }
+
+    /// The canonical spelling of `sub` if it is one of this type's sub-event types (case-insensitive).
+    pub fn canonical_sub_event_type(self, sub: &str) -> Option<&'static str> {
+        self.sub_event_types()
+            .iter()
+            .copied()
+            .find(|s| s.eq_ignore_ascii_case(sub.trim()))
+    }
+
+    pub fn from_slug(slug: &str) -> Option<EventType> {
+        EventType::ALL.into_iter().find(|t| t.slug() == slug)
+    }
+}
+
+impl fmt::Display for EventType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+impl FromStr for EventType {
+    type Err = String;
+
+    /// Accepts the ACLED label or the slug, case-insensitively.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        EventType::ALL
+            .into_iter()
+            .find(|t| t.label().eq_ignore_ascii_case(s) || t.slug().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                format!(
+                    "unknown event type {s:?}; expected one of: {}",
+                    EventType::ALL.map(|t| t.label()).join(", ")
+                )
+            })
+    }
+}
+
+impl Serialize for EventType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.label())
+    }
+}
+
+impl<'de> Deserialize<'de> for EventType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// How precisely an event's date is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum TimePrecision {
+    #[default]
+    Day,
+    Month,
+    Year,
+}
+
+/// How precisely an event's point is known: the named city, or only its region or country.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum GeoPrecision {
+    #[default]
+    City,
+    Region,
+    Country,
+}
+
+/// How a count was stated, so a figure is never stronger than the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CountQualifier {
+    /// "au moins 18", "at least 18"
+    AtLeast,
+    /// "plus de 3000", "more than 100"
+    MoreThan,
+    /// "environ 200", "about 200"
+    About,
+    /// "jusqu'à 50", "up to 50"
+    UpTo,
+    /// "plusieurs", "several" (no number)
+    Several,
+    /// "des dizaines", "dozens" (no number)
+    Dozens,
+    /// "des centaines", "hundreds" (no number)
+    Hundreds,
+    /// "des milliers", "thousands" (no number)
+    Thousands,
+}
+
+/// Which count a qualifier applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CountKind {
+    Fatalities,
+    Injuries,
+    Arrests,
+}
+
+/// One dated, located happening coded from one sentence of a text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// Stable id: the same sentence, place, date and type always get the same id.
+    pub id: String,
+    pub event_date: Date,
+    pub time_precision: TimePrecision,
+    pub event_type: EventType,
+    pub sub_event_type: String,
+    /// Canonical place name (the gazetteer's).
+    pub place: String,
+    /// The place as the text wrote it (empty when the event fell back to the article's country).
+    pub place_as_written: String,
+    pub geonameid: Option<u32>,
+    pub country_code: String,
+    pub admin1: Option<String>,
+    pub geo_precision: GeoPrecision,
+    pub lon: f64,
+    pub lat: f64,
+    pub fatalities: Option<u32>,
+    pub injuries: Option<u32>,
+    pub arrests: Option<u32>,
+    pub count_qualifiers: BTreeMap<CountKind, CountQualifier>,
+    pub actors: Vec<String>,
+    /// The source sentence.
+    pub notes: String,
+    /// File name or URL of the text.
+    pub source: String,
+    pub lang: String,
+    /// Set when the text's own date was impossible and was corrected (e.g. a wrong year).
+    pub date_corrected: bool,
+    /// Id of the stored article the event came from, when it came from the store.
+    pub article_id: Option<i64>,
+    /// Set when an analyst corrected the event.
+    pub corrected: bool,
+}
+
+/// Properties of the GeoJSON feature, in the order they are written.
+#[derive(Serialize, Deserialize)]
+struct Properties {
+    id: String,
+    event_date: Date,
+    #[serde(default)]
+    time_precision: TimePrecision,
+    event_type: EventType,
+    sub_event_type: String,
+    /// The type's layer id, so a client can style by it without a lookup table.
+    #[serde(default, skip_deserializing)]
+    layer: &'static str,
+    place: String,
+    #[serde(default)]
+    place_as_written: String,
+    #[serde(default)]
+    geonameid: Option<u32>,
+    country_code: String,
+    #[serde(default)]
+    admin1: Option<String>,
+    #[serde(default)]
+    geo_precision: GeoPrecision,
+    #[serde(default)]
+    fatalities: Option<u32>,
+    #[serde(default)]
+    injuries: Option<u32>,
+    #[serde(default)]
+    arrests: Option<u32>,
+    #[serde(default)]
+    count_qualifiers: BTreeMap<CountKind, CountQualifier>,
+    #[serde(default)]
+    actors: Vec<String>,
+    #[serde(default)]
+    notes: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    lang: String,
+    #[serde(default, skip_serializing_if = "is_false")]
+    date_corrected: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    article_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    corrected: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl Event {
+    /// The RFC 7946 feature: a Point at `[lon, lat]` with the event's properties.
+    pub fn to_feature(&self) -> Value {
+        let props = Properties {
+            id: self.id.clone(),
+            event_date: self.event_date,
+            time_precision: self.time_precision,
+            event_type: self.event_type,
+            sub_event_type: self.sub_event_type.clone(),
+            layer: self.event_type.slug(),
+            place: self.place.clone(),
+            place_as_written: self.place_as_written.clone(),
+            geonameid: self.geonameid,
+            country_code: self.country_code.clone(),
+            admin1: self.admin1.clone(),
+            geo_precision: self.geo_precision,
+            fatalities: self.fatalities,
+            injuries: self.injuries,
+            arrests: self.arrests,
+            count_qualifiers: self.count_qualifiers.clone(),
+            actors: self.actors.clone(),
+            notes: self.notes.clone(),
+            source: self.source.clone(),
+            lang: self.lang.clone(),
+            date_corrected: self.date_corrected,
+            article_id: self.article_id,
+            corrected: self.corrected,
+        };
+        json!({
+            "type": "Feature",
+            "id": self.id,
+            "geometry": { "type": "Point", "coordinates": [self.lon, self.lat] },
+            "properties": props,
+        })
+    }
+
+    /// Reads a feature written by [`Event::to_feature`] (or by hand, with the same properties).
+    pub fn from_feature(feature: &Value) -> Result<Event, String> {
+        let obj = feature.as_object().ok_or("a feature must be a JSON object")?;
+        if obj.get("type").and_then(Value::as_str) != Some("Feature") {
+            return Err("not a GeoJSON Feature (\"type\" must be \"Feature\")".into());
+        }
+        let coords = obj
+            .get("geometry")
+            .and_then(|g| g.get("coordinates"))
+            .and_then(Value::as_array)
+            .ok_or("a feature needs a Point geometry")?;
+        let (lon, lat) = match coords.as_slice() {
+            [lon, lat, ..] => (
+                lon.as_f64().ok_or("longitude is not a number")?,
+                lat.as_f64().ok_or("latitude is not a number")?,
+            ),
+            _ => return Err("a Point needs [lon, lat]".into()),
+        };
+        if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
+            return Err(format!("coordinates [{lon}, {lat}] are out of range"));
+        }
+        let props = obj
+            .get("properties")
+            .cloned()
+            .unwrap_or(Value::Object(Map::new()));
+        let p: Properties =
+            serde_json::from_value(props).map_err(|e| format!("bad properties: {e}"))?;
+        Ok(Event {
+            id: p.id,
+            event_date: p.event_date,
+            time_precision: p.time_precision,
+            event_type: p.event_type,
+            sub_event_type: p.sub_event_type,
+            place: p.place,
+            place_as_written: p.place_as_written,
+            geonameid: p.geonameid,
+            country_code: p.country_code,
+            admin1: p.admin1,
+            geo_precision: p.geo_precision,
+            lon,
+            lat,
+            fatalities: p.fatalities,
+            injuries: p.injuries,
+            arrests: p.arrests,
+            count_qualifiers: p.count_qualifiers,
+            actors: p.actors,
+            notes: p.notes,
+            source: p.source,
+            lang: p.lang,
+            date_corrected: p.date_corrected,
+            article_id: p.article_id,
+            corrected: p.corrected,
+        })
+    }
+
+    /// Reads every event of a FeatureCollection.
+    pub fn from_feature_collection(collection: &Value) -> Result<Vec<Event>, String> {
+        let features = collection
+            .get("features")
+            .and_then(Value::as_array)
+            .ok_or("not a GeoJSON FeatureCollection (no \"features\" array)")?;
+        features
+            .iter()
+            .enumerate()
+            .map(|(i, f)| Event::from_feature(f).map_err(|e| format!("feature {i}: {e}")))
+            .collect()
+    }
+
+    /// Reads a FeatureCollection from `reader` one feature at a time, so a large file never sits
+    /// in memory as a JSON tree; `each` receives every event in file order.
+    pub fn read_feature_collection<R: std::io::Read>(
+        reader: R,
+        each: impl FnMut(Event),
+    ) -> Result<usize, String> {
+        let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::new(reader));
+        let count = serde::de::DeserializeSeed::deserialize(CollectionSeed { each }, &mut de)
+            .map_err(|e| e.to_string())?;
+        de.end().map_err(|e| e.to_string())?;
+        Ok(count)
+    }
+
+    /// A FeatureCollection of `events`.
+    pub fn feature_collection(events: &[Event]) -> Value {
+        json!({
+            "type": "FeatureCollection",
+            "features": events.iter().map(Event::to_feature).collect::<Vec<_>>(),
+        })
+    }
+
+    /// Deterministic id from what identifies an event: its source, sentence, date, place and type.
+    pub fn stable_id(source: &str, sentence: &str, date: Date, place: &str, kind: &str) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for part in [source, sentence, &date.to_string(), place, kind] {
+            h.update(part.as_bytes());
+            h.update([0u8]);
+        }
+        let digest = h.finalize();
+        let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+        format!("ev-{hex}")
+    }
+}
+
+/// Streams the `features` of a FeatureCollection into a callback (see
+/// [`Event::read_feature_collection`]).
+struct CollectionSeed<F> {
+    each: F,
+}
+
+impl<'de, F: FnMut(Event)> serde::de::DeserializeSeed<'de> for CollectionSeed<F> {
+    type Value = usize;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, F: FnMut(Event)> serde::de::Visitor<'de> for CollectionSeed<F> {
+    type Value = usize;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a GeoJSON FeatureCollection")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut map: A) -> Result<usize, A::Error> {
+        let mut count = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "features" => {
+                    count = Some(map.next_value_seed(FeaturesSeed { each: &mut self.each })?)
+                }
+                "type" => {
+                    let kind: String = map.next_value()?;
+                    if kind != "FeatureCollection" {
+                        return Err(serde::de::Error::custom(format!(
+                            "expected a FeatureCollection, found a {kind}"
+                        )));
+                    }
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        count.ok_or_else(|| serde::de::Error::missing_field("features"))
+    }
+}
+
+struct FeaturesSeed<'a, F> {
+    each: &'a mut F,
+}
+
+impl<'de, F: FnMut(Event)> serde::de::DeserializeSeed<'de> for FeaturesSeed<'_, F> {
+    type Value = usize;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, F: FnMut(Event)> serde::de::Visitor<'de> for FeaturesSeed<'_, F> {
+    type Value = usize;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of features")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
+        let mut n = 0;
+        while let Some(value) = seq.next_element::<Value>()? {
+            let event = Event::from_feature(&value)
+                .map_err(|e| serde::de::Error::custom(format!("feature {n}: {e}")))?;
+            (self.each)(event);
+            n += 1;
+        }
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Event {
+        Event {
+            id: "ev-1".into(),
+            event_date: jiff::civil::date(2022, 1, 5),
+            time_precision: TimePrecision::Day,
+            event_type: EventType::Riots,
+            sub_event_type: "Violent demonstration".into(),
+            place: "Almaty".into(),
+            place_as_written: "Alma-Ata".into(),
+            geonameid: Some(1526384),
+            country_code: "KZ".into(),
+            admin1: Some("02".into()),
+            geo_precision: GeoPrecision::City,
+            lon: 76.92861,
+            lat: 43.25667,
+            fatalities: Some(18),
+            injuries: Some(748),
+            arrests: None,
+            count_qualifiers: BTreeMap::from([(CountKind::Fatalities, CountQualifier::AtLeast)]),
+            actors: vec!["Police Forces of Kazakhstan".into()],
+            notes: "Au moins 18 agents tués.".into(),
+            source: "seed.txt".into(),
+            lang: "fr".into(),
+            date_corrected: false,
+            article_id: None,
+            corrected: false,
+        }
+    }
+
+    #[test]
+    fn feature_round_trips() {
+        let e = sample();
+        let f = e.to_feature();
+        assert_eq!(f["geometry"]["coordinates"][0], 76.92861);
+        assert_eq!(f["properties"]["event_date"], "2022-01-05");
+        assert_eq!(f["properties"]["layer"], "riots");
+        assert_eq!(f["properties"]["count_qualifiers"]["fatalities"], "at_least");
+        assert_eq!(Event::from_feature(&f).unwrap(), e);
+    }
+
+    #[test]
+    fn streams_a_collection() {
+        let text = Event::feature_collection(&[sample(), sample()]).to_string();
+        let mut seen = Vec::new();
+        let n = Event::read_feature_collection(text.as_bytes(), |e| seen.push(e)).unwrap();
+        assert_eq!((n, seen.len()), (2, 2));
+        assert_eq!(seen[0], sample());
+        let err = Event::read_feature_collection(&b"{\"type\":\"Feature\"}"[..], |_| {}).unwrap_err();
+        assert!(err.contains("FeatureCollection"), "{err}");
+    }
+
+    #[test]
+    fn rejects_out_of_range_coordinates() {
+        let mut f = sample().to_feature();
+        f["geometry"]["coordinates"] = json!([200.0, 10.0]);
+        assert!(Event::from_feature(&f).unwrap_err().contains("out of range"));
+    }
+
+    #[test]
+    fn event_type_parses_label_and_slug() {
+        for t in EventType::ALL {
+            assert_eq!(t.label().parse::<EventType>().unwrap(), t);
+            assert_eq!(t.slug().parse::<EventType>().unwrap(), t);
+            assert_eq!(EventType::from_slug(t.slug()), Some(t));
+        }
+        assert!("Picnic".parse::<EventType>().is_err());
+    }
+}

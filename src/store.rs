@@ -1,0 +1,480 @@
+//! The durable store: articles and the events extracted from them, plus analysts' corrections,
+//! in one SQLite database (WAL, one transaction per write) under the data directory.
+//!
+//! Events are derived data: [`Store::reindex`] re-extracts every article and re-applies the
+//! corrections, which are kept apart from the events they amend.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use jiff::civil::Date;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use serde::{Deserialize, Deserializer, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::extract::{self, ArticleText, ExtractError, Lang};
+use crate::gazetteer::{Gazetteer, PlaceKind};
+use crate::model::{Event, EventType, GeoPrecision};
+
+const DB_FILE: &str = "eventmap.sqlite";
+const SCHEMA_VERSION: i64 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("cannot use the data directory {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Extract(#[from] ExtractError),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    InvalidCorrection(String),
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+}
+
+/// An article to add.
+#[derive(Debug, Clone, Default)]
+pub struct NewArticle {
+    pub text: String,
+    pub title: Option<String>,
+    pub source_url: Option<String>,
+    pub published: Option<Date>,
+    pub lang: Option<Lang>,
+}
+
+/// A stored article, without its text unless asked for.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Article {
+    pub id: i64,
+    pub title: Option<String>,
+    pub source_url: Option<String>,
+    pub published: Option<Date>,
+    pub lang: String,
+    pub content_hash: String,
+    pub ingested_at: String,
+    pub events: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// What adding an article did.
+#[derive(Debug, Clone)]
+pub struct Ingested {
+    pub article: Article,
+    pub events: Vec<Event>,
+    /// False when the same text was already stored: nothing was added.
+    pub created: bool,
+    pub warnings: Vec<String>,
+}
+
+/// An analyst's correction of one event. Absent fields are left alone; `null` clears a count.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Correction {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geonameid: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_date: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<EventType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_event_type: Option<String>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub fatalities: Option<Option<u32>>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub injuries: Option<Option<u32>>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub arrests: Option<Option<u32>>,
+}
+
+/// Tells a field given as `null` (Some(None)) from a field not given (None).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+impl Correction {
+    pub fn is_empty(&self) -> bool {
+        *self == Correction::default()
+    }
+
+    /// Merges a later correction into this one (later fields win).
+    fn merge(&mut self, later: &Correction) {
+        macro_rules! take {
+            ($($f:ident),*) => { $( if later.$f.is_some() { self.$f = later.$f.clone(); } )* };
+        }
+        take!(geonameid, event_date, event_type, sub_event_type, fatalities, injuries, arrests);
+    }
+
+    /// Applies the correction, checking it against the gazetteer and ACLED's types.
+    pub fn apply(&self, event: &mut Event, gazetteer: &Gazetteer) -> Result<(), StoreError> {
+        let bad = |m: String| Err(StoreError::InvalidCorrection(m));
+        if let Some(id) = self.geonameid {
+            let Some(place) = gazetteer.place(id) else {
+                return bad(format!("geonameid {id} is not in the gazetteer"));
+            };
+            event.place = place.name.clone();
+            event.geonameid = Some(place.geonameid);
+            event.lon = place.lon;
+            event.lat = place.lat;
+            event.country_code = place.country_code.clone();
+            event.admin1 = place.admin1.clone();
+            event.geo_precision = match place.kind {
+                PlaceKind::City => GeoPrecision::City,
+                PlaceKind::Region => GeoPrecision::Region,
+                PlaceKind::Country => GeoPrecision::Country,
+            };
+        }
+        if let Some(d) = self.event_date {
+            event.event_date = d;
+        }
+        if let Some(t) = self.event_type {
+            event.event_type = t;
+        }
+        if let Some(s) = &self.sub_event_type {
+            event.sub_event_type = s.clone();
+        }
+        match event.event_type.canonical_sub_event_type(&event.sub_event_type) {
+            Some(s) => event.sub_event_type = s.to_string(),
+            None => {
+                return bad(format!(
+                    "sub_event_type {:?} is not one of {}'s: {}",
+                    event.sub_event_type,
+                    event.event_type.label(),
+                    event.event_type.sub_event_types().join(", ")
+                ));
+            }
+        }
+        if let Some(n) = self.fatalities {
+            event.fatalities = n;
+            event.count_qualifiers.remove(&crate::model::CountKind::Fatalities);
+        }
+        if let Some(n) = self.injuries {
+            event.injuries = n;
+            event.count_qualifiers.remove(&crate::model::CountKind::Injuries);
+        }
+        if let Some(n) = self.arrests {
+            event.arrests = n;
+            event.count_qualifiers.remove(&crate::model::CountKind::Arrests);
+        }
+        event.corrected = true;
+        Ok(())
+    }
+}
+
+/// The database. One connection behind a mutex: SQLite serialises writers anyway, and the
+/// server's readers use the in-memory index, not this.
+pub struct Store {
+    conn: Mutex<Connection>,
+    path: PathBuf,
+}
+
+/// Id of a stored event: the article it came from and the extractor's stable hash.
+fn stored_event_id(article_id: i64, extracted_id: &str) -> String {
+    format!("a{article_id}-{}", extracted_id.trim_start_matches("ev-"))
+}
+
+fn content_hash(text: &str) -> String {
+    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `dir`. A new store starts with the seed article.
+    pub fn open(dir: &Path, gazetteer: &Gazetteer) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Io { path: dir.into(), source })?;
+        let path = dir.join(DB_FILE);
+        let conn = Connection::open(&path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // WAL: readers never block the writer, and a killed process leaves a database that
+        // recovers to its last committed transaction.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let store = Store { conn: Mutex::new(conn), path };
+        if version == 0 {
+            store.create_schema()?;
+            let seed = extract::seed_article();
+            store.add(
+                &NewArticle {
+                    text: seed.text.to_string(),
+                    title: Some("Kazakhstan, janvier 2022 (live-blog)".into()),
+                    source_url: Some(seed.source.to_string()),
+                    published: seed.published,
+                    lang: seed.lang,
+                },
+                gazetteer,
+            )?;
+        } else if version != SCHEMA_VERSION {
+            return Err(StoreError::Corrupt(format!(
+                "schema version {version}, this eventmap reads {SCHEMA_VERSION}"
+            )));
+        }
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written (transactions roll
+        // back on drop), so the connection is still usable.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn create_schema(&self) -> Result<(), StoreError> {
+        self.conn().execute_batch(
+            "BEGIN;
+             CREATE TABLE IF NOT EXISTS articles (
+                 id INTEGER PRIMARY KEY,
+                 content_hash TEXT NOT NULL UNIQUE,
+                 title TEXT, source_url TEXT, published TEXT, lang TEXT NOT NULL,
+                 text TEXT NOT NULL, ingested_at TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS events (
+                 id TEXT PRIMARY KEY,
+                 article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+                 feature TEXT NOT NULL);
+             CREATE INDEX IF NOT EXISTS events_by_article ON events(article_id);
+             CREATE TABLE IF NOT EXISTS corrections (
+                 event_id TEXT PRIMARY KEY,
+                 article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+                 correction TEXT NOT NULL, corrected_at TEXT NOT NULL);
+             PRAGMA user_version = 1;
+             COMMIT;",
+        )?;
+        Ok(())
+    }
+
+    /// Adds an article and its events in one transaction. The same text twice is one article.
+    pub fn add(&self, new: &NewArticle, gazetteer: &Gazetteer) -> Result<Ingested, StoreError> {
+        let hash = content_hash(&new.text);
+        if let Some(article) = self.article_by_hash(&hash)? {
+            let events = self.article_events(article.id)?;
+            return Ok(Ingested { article, events, created: false, warnings: vec![] });
+        }
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Another writer may have added it between the check and the lock.
+        let existing: Option<i64> = tx
+            .query_row("SELECT id FROM articles WHERE content_hash = ?1", [&hash], |r| r.get(0))
+            .optional()?;
+        if existing.is_some() {
+            drop(tx);
+            drop(conn);
+            return self.add(new, gazetteer);
+        }
+        let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM articles", [], |r| r.get(0))?;
+        let source = article_source(id, new.source_url.as_deref(), new.title.as_deref());
+        let extraction = extract::extract(
+            gazetteer,
+            &ArticleText { text: &new.text, source: &source, published: new.published, lang: new.lang },
+        )?;
+        let now = jiff::Timestamp::now().round(jiff::Unit::Second).unwrap_or(jiff::Timestamp::UNIX_EPOCH).to_string();
+        tx.execute(
+            "INSERT INTO articles (id, content_hash, title, source_url, published, lang, text, ingested_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                id,
+                hash,
+                new.title,
+                new.source_url,
+                new.published.map(|d| d.to_string()),
+                extraction.lang.as_str(),
+                new.text,
+                now
+            ],
+        )?;
+        let events = stamp(id, extraction.events);
+        insert_events(&tx, id, &events)?;
+        tx.commit()?;
+        drop(conn);
+        let article = self
+            .article(id, false)?
+            .ok_or_else(|| StoreError::Corrupt(format!("article {id} vanished after insert")))?;
+        let mut warnings = extraction.warnings;
+        if events.is_empty() {
+            warnings.push("no events were found in this text".into());
+        }
+        Ok(Ingested { article, events, created: true, warnings })
+    }
+
+    fn article_by_hash(&self, hash: &str) -> Result<Option<Article>, StoreError> {
+        let id: Option<i64> = self
+            .conn()
+            .query_row("SELECT id FROM articles WHERE content_hash = ?1", [hash], |r| r.get(0))
+            .optional()?;
+        match id {
+            Some(id) => self.article(id, false),
+            None => Ok(None),
+        }
+    }
+
+    pub fn article(&self, id: i64, with_text: bool) -> Result<Option<Article>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT a.id, a.title, a.source_url, a.published, a.lang, a.content_hash, a.ingested_at,
+                        (SELECT COUNT(*) FROM events e WHERE e.article_id = a.id), a.text
+                 FROM articles a WHERE a.id = ?1",
+                [id],
+                |r| article_row(r, with_text),
+            )
+            .optional()?)
+    }
+
+    pub fn articles(&self) -> Result<Vec<Article>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT a.id, a.title, a.source_url, a.published, a.lang, a.content_hash, a.ingested_at,
+                    (SELECT COUNT(*) FROM events e WHERE e.article_id = a.id), NULL
+             FROM articles a ORDER BY a.id",
+        )?;
+        let rows = stmt.query_map([], |r| article_row(r, false))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Deletes an article with its events and corrections. False when there was none.
+    pub fn delete(&self, id: i64) -> Result<bool, StoreError> {
+        Ok(self.conn().execute("DELETE FROM articles WHERE id = ?1", [id])? > 0)
+    }
+
+    pub fn article_events(&self, article_id: i64) -> Result<Vec<Event>, StoreError> {
+        self.read_events("SELECT feature FROM events WHERE article_id = ?1 ORDER BY id", [article_id])
+    }
+
+    /// Every stored event (corrections applied).
+    pub fn events(&self) -> Result<Vec<Event>, StoreError> {
+        self.read_events("SELECT feature FROM events ORDER BY id", [])
+    }
+
+    fn read_events<P: rusqlite::Params>(&self, sql: &str, p: P) -> Result<Vec<Event>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(sql)?;
+        let features = stmt.query_map(p, |r| r.get::<_, String>(0))?;
+        features
+            .map(|f| {
+                let text = f?;
+                let value: serde_json::Value =
+                    serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                Event::from_feature(&value).map_err(StoreError::Corrupt)
+            })
+            .collect()
+    }
+
+    /// Corrects one event; the correction is kept and survives reindexing.
+    pub fn correct(&self, event_id: &str, correction: &Correction, gazetteer: &Gazetteer) -> Result<Event, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let row: Option<(i64, String)> = tx
+            .query_row("SELECT article_id, feature FROM events WHERE id = ?1", [event_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let Some((article_id, feature)) = row else {
+            return Err(StoreError::NotFound(format!("no stored event {event_id:?}")));
+        };
+        let value: serde_json::Value = serde_json::from_str(&feature).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mut event = Event::from_feature(&value).map_err(StoreError::Corrupt)?;
+        correction.apply(&mut event, gazetteer)?;
+        let mut kept: Correction = tx
+            .query_row("SELECT correction FROM corrections WHERE event_id = ?1", [event_id], |r| r.get::<_, String>(0))
+            .optional()?
+            .map(|c| serde_json::from_str(&c).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .transpose()?
+            .unwrap_or_default();
+        kept.merge(correction);
+        let now = jiff::Timestamp::now().round(jiff::Unit::Second).unwrap_or(jiff::Timestamp::UNIX_EPOCH).to_string();
+        let kept_json = serde_json::to_string(&kept).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        tx.execute(
+            "INSERT INTO corrections (event_id, article_id, correction, corrected_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(event_id) DO UPDATE SET correction = excluded.correction, corrected_at = excluded.corrected_at",
+            params![event_id, article_id, kept_json, now],
+        )?;
+        tx.execute("UPDATE events SET feature = ?2 WHERE id = ?1", params![event_id, event.to_feature().to_string()])?;
+        tx.commit()?;
+        Ok(event)
+    }
+
+    /// Re-extracts every article with the current extractor and re-applies the corrections.
+    /// `progress` sees (done, total). Returns (articles, events, corrections whose event is gone).
+    pub fn reindex(&self, gazetteer: &Gazetteer, mut progress: impl FnMut(usize, usize)) -> Result<(usize, usize, usize), StoreError> {
+        let articles = self.articles()?;
+        let (mut n_events, mut orphans) = (0, 0);
+        for (done, article) in articles.iter().enumerate() {
+            let full = self.article(article.id, true)?.ok_or_else(|| StoreError::NotFound(format!("article {}", article.id)))?;
+            let text = full.text.unwrap_or_default();
+            let source = article_source(article.id, article.source_url.as_deref(), article.title.as_deref());
+            let extraction = extract::extract(
+                gazetteer,
+                &ArticleText { text: &text, source: &source, published: article.published, lang: article.lang.parse().ok() },
+            )?;
+            let mut events = stamp(article.id, extraction.events);
+            let mut conn = self.conn();
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let corrections: Vec<(String, String)> = {
+                let mut stmt = tx.prepare("SELECT event_id, correction FROM corrections WHERE article_id = ?1")?;
+                let rows = stmt.query_map([article.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                rows.collect::<Result<_, _>>()?
+            };
+            for (event_id, correction) in corrections {
+                let correction: Correction = serde_json::from_str(&correction).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                match events.iter_mut().find(|e| e.id == event_id) {
+                    Some(e) => correction.apply(e, gazetteer)?,
+                    None => orphans += 1,
+                }
+            }
+            tx.execute("DELETE FROM events WHERE article_id = ?1", [article.id])?;
+            insert_events(&tx, article.id, &events)?;
+            tx.commit()?;
+            n_events += events.len();
+            progress(done + 1, articles.len());
+        }
+        Ok((articles.len(), n_events, orphans))
+    }
+
+    /// Changes whenever another connection (another process) commits to the database.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        Ok(self.conn().pragma_query_value(None, "data_version", |r| r.get(0))?)
+    }
+}
+
+/// What events of an article cite as their source: its URL, else its title, else its number.
+fn article_source(id: i64, url: Option<&str>, title: Option<&str>) -> String {
+    url.or(title).map_or_else(|| format!("article {id}"), str::to_string)
+}
+
+/// Gives extracted events their stored ids and article id.
+fn stamp(article_id: i64, events: Vec<Event>) -> Vec<Event> {
+    events
+        .into_iter()
+        .map(|mut e| {
+            e.id = stored_event_id(article_id, &e.id);
+            e.article_id = Some(article_id);
+            e
+        })
+        .collect()
+}
+
+fn insert_events(tx: &rusqlite::Transaction<'_>, article_id: i64, events: &[Event]) -> Result<(), StoreError> {
+    let mut stmt = tx.prepare("INSERT OR REPLACE INTO events (id, article_id, feature) VALUES (?1, ?2, ?3)")?;
+    for e in events {
+        stmt.execute(params![e.id, article_id, e.to_feature().to_string()])?;
+    }
+    Ok(())
+}
+
+fn article_row(r: &rusqlite::Row<'_>, with_text: bool) -> rusqlite::Result<Article> {
+    let published: Option<String> = r.get(3)?;
+    Ok(Article {
+        id: r.get(0)?,
+        title: r.get(1)?,
+        source_url: r.get(2)?,
+        published: published.and_then(|p| p.parse().ok()),
+        lang: r.get(4)?,
+        content_hash: r.get(5)?,
+        ingested_at: r.get(6)?,
+        events: r.get::<_, i64>(7)? as usize,
+        text: if with_text { r.get(8)? } else { None },
+    })
+}

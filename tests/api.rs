@@ -1,0 +1,422 @@
+//! The HTTP API through the router (`oneshot`): every endpoint, every refusal, and filters checked
+//! against a brute-force scan on random queries.
+
+use std::collections::BTreeMap;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use jiff::civil::{Date, date};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::Value;
+use tower::ServiceExt;
+
+use eventmap::api::{AppState, router};
+use eventmap::model::{Event, EventType, GeoPrecision, TimePrecision};
+
+/// (name, geonameid, lon, lat, country)
+const PLACES: &[(&str, u32, f64, f64, &str)] = &[
+    ("Almaty", 1526384, 76.92861, 43.25667, "KZ"),
+    ("Astana", 1526273, 71.44598, 51.1801, "KZ"),
+    ("Aktobe", 610611, 57.20718, 50.27969, "KZ"),
+    ("Atyrau", 609655, 51.88333, 47.11667, "KZ"),
+    ("Bishkek", 1528675, 74.59, 42.87, "KG"),
+    ("Suva", 2198148, 178.44, -18.14, "FJ"),
+];
+
+fn event(i: usize, rng: &mut StdRng) -> Event {
+    let (place, gid, lon, lat, cc) = PLACES[rng.random_range(0..PLACES.len())];
+    let event_type = EventType::ALL[rng.random_range(0..EventType::ALL.len())];
+    Event {
+        id: format!("t-{i:04}"),
+        event_date: date(2022, 1, 1 + rng.random_range(0..20)),
+        time_precision: TimePrecision::Day,
+        event_type,
+        sub_event_type: event_type.sub_event_types()[0].to_string(),
+        place: place.into(),
+        place_as_written: place.into(),
+        geonameid: Some(gid),
+        country_code: cc.into(),
+        admin1: None,
+        geo_precision: GeoPrecision::City,
+        lon: lon + rng.random_range(-0.1..0.1),
+        lat: lat + rng.random_range(-0.1..0.1),
+        fatalities: rng.random_bool(0.5).then(|| rng.random_range(0..30)),
+        injuries: None,
+        arrests: rng.random_bool(0.3).then(|| rng.random_range(0..300)),
+        count_qualifiers: BTreeMap::new(),
+        actors: vec![],
+        notes: format!("Sentence {i} about {place}."),
+        source: "test".into(),
+        lang: "en".into(),
+        date_corrected: false,
+        article_id: None,
+        corrected: false,
+    }
+}
+
+fn events() -> Vec<Event> {
+    let mut rng = StdRng::seed_from_u64(7);
+    (0..600).map(|i| event(i, &mut rng)).collect()
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+    fn header(&self, name: header::HeaderName) -> &str {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+}
+
+async fn send(app: &axum::Router, req: Request<Body>) -> Reply {
+    let res = app.clone().oneshot(req).await.expect("router never fails");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = res.into_body().collect().await.expect("body").to_bytes().to_vec();
+    Reply { status, headers, body }
+}
+
+async fn get(app: &axum::Router, uri: &str) -> Reply {
+    let req = Request::get(uri).header(header::HOST, "test.local").body(Body::empty()).unwrap();
+    send(app, req).await
+}
+
+fn app() -> axum::Router {
+    router(AppState::new(events()))
+}
+
+fn ids(fc: &Value) -> Vec<String> {
+    fc["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .map(|f| f["id"].as_str().expect("id").to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn landing_page_is_json_for_clients_and_html_for_browsers() {
+    let app = app();
+    let r = get(&app, "/?f=json").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let links = r.json()["links"].as_array().unwrap().clone();
+    for rel in ["self", "service-desc", "conformance", "data"] {
+        assert!(links.iter().any(|l| l["rel"] == rel), "landing page lacks rel={rel}");
+    }
+    assert!(links.iter().all(|l| l["href"].as_str().unwrap().starts_with("http://test.local/")));
+    let req = Request::get("/").header(header::ACCEPT, "text/html,application/xhtml+xml").body(Body::empty()).unwrap();
+    let html = send(&app, req).await;
+    assert_eq!(html.status, StatusCode::OK);
+    assert!(html.header(header::CONTENT_TYPE).starts_with("text/html"));
+    assert!(String::from_utf8_lossy(&html.body).contains("maplibre"));
+}
+
+#[tokio::test]
+async fn conformance_and_openapi() {
+    let app = app();
+    let c = get(&app, "/conformance").await.json();
+    let classes: Vec<&str> = c["conformsTo"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert!(classes.contains(&"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"));
+    assert!(classes.contains(&"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson"));
+    let r = get(&app, "/api").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.header(header::CONTENT_TYPE).starts_with("application/vnd.oai.openapi+json"));
+    let doc = r.json();
+    assert_eq!(doc["openapi"], "3.0.3");
+    let text = doc.to_string();
+    // Self-contained: every $ref points inside the document.
+    for (i, _) in text.match_indices("\"$ref\":\"") {
+        assert_eq!(&text[i + 8..i + 9], "#", "remote $ref near {}", &text[i..i + 60]);
+    }
+    let items = &doc["paths"]["/collections/events/items"]["get"]["parameters"];
+    assert!(items.to_string().contains("#/components/parameters/datetime"));
+}
+
+#[tokio::test]
+async fn collections_list_layers_with_extents() {
+    let app = app();
+    let c = get(&app, "/collections").await.json();
+    let ids: Vec<&str> = c["collections"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids[0], "events");
+    assert_eq!(*ids.last().unwrap(), "places");
+    for t in EventType::ALL {
+        assert!(ids.contains(&t.slug()), "{} missing", t.slug());
+    }
+    let ev = get(&app, "/collections/events").await.json();
+    assert_eq!(ev["extent"]["temporal"]["interval"][0][0], "2022-01-01T00:00:00Z");
+    let bbox = ev["extent"]["spatial"]["bbox"][0].as_array().unwrap();
+    assert_eq!(bbox.len(), 4);
+    assert!(bbox[0].as_f64().unwrap() < 52.0 && bbox[2].as_f64().unwrap() > 178.0);
+    let q = get(&app, "/collections/riots/queryables").await;
+    assert_eq!(q.status, StatusCode::OK);
+    let props = &q.json()["properties"];
+    for name in ["place", "event_type", "sub_event_type", "country_code", "min_fatalities"] {
+        assert!(props.get(name).is_some(), "queryable {name} missing");
+    }
+}
+
+/// What a brute-force scan of `events` says a query returns, in (date, id) order.
+fn brute_force(events: &[Event], from: Option<Date>, to: Option<Date>, bbox: Option<[f64; 4]>, types: &[EventType], min_fat: Option<u32>) -> Vec<String> {
+    let mut hits: Vec<&Event> = events
+        .iter()
+        .filter(|e| from.is_none_or(|d| e.event_date >= d) && to.is_none_or(|d| e.event_date <= d))
+        .filter(|e| bbox.is_none_or(|b| e.lon >= b[0] && e.lat >= b[1] && e.lon <= b[2] && e.lat <= b[3]))
+        .filter(|e| types.is_empty() || types.contains(&e.event_type))
+        .filter(|e| min_fat.is_none_or(|m| e.fatalities.unwrap_or(0) >= m))
+        .collect();
+    hits.sort_by(|a, b| (a.event_date, &a.id).cmp(&(b.event_date, &b.id)));
+    hits.into_iter().map(|e| e.id.clone()).collect()
+}
+
+#[tokio::test]
+async fn random_queries_match_a_brute_force_scan() {
+    let all = events();
+    let app = app();
+    let mut rng = StdRng::seed_from_u64(42);
+    for round in 0..150 {
+        let mut params = vec!["limit=10000".to_string()];
+        let (from, to) = (rng.random_bool(0.6).then(|| date(2022, 1, rng.random_range(1..21))), rng.random_bool(0.6).then(|| date(2022, 1, rng.random_range(1..21))));
+        let (from, to) = match (from, to) {
+            (Some(a), Some(b)) if a > b => (Some(b), Some(a)),
+            x => x,
+        };
+        if from.is_some() || to.is_some() {
+            let end = |d: Option<Date>| d.map_or("..".to_string(), |d| d.to_string());
+            params.push(format!("datetime={}/{}", end(from), end(to)));
+        }
+        let bbox = rng.random_bool(0.6).then(|| {
+            let x = rng.random_range(40.0..80.0);
+            let y = rng.random_range(35.0..50.0);
+            [x, y, x + rng.random_range(1.0..30.0), y + rng.random_range(1.0..15.0)]
+        });
+        if let Some(b) = bbox {
+            params.push(format!("bbox={},{},{},{}", b[0], b[1], b[2], b[3]));
+        }
+        let types: Vec<EventType> = EventType::ALL.into_iter().filter(|_| rng.random_bool(0.25)).collect();
+        if !types.is_empty() {
+            params.push(format!("event_type={}", types.iter().map(|t| t.slug()).collect::<Vec<_>>().join(",")));
+        }
+        let min_fat = rng.random_bool(0.2).then(|| rng.random_range(0..20));
+        if let Some(m) = min_fat {
+            params.push(format!("min_fatalities={m}"));
+        }
+        let uri = format!("/collections/events/items?{}", params.join("&"));
+        let r = get(&app, &uri).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}");
+        let fc = r.json();
+        let expected = brute_force(&all, from, to, bbox, &types, min_fat);
+        assert_eq!(ids(&fc), expected, "round {round}: {uri}");
+        assert_eq!(fc["numberMatched"], expected.len(), "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn a_date_interval_includes_both_whole_days() {
+    let all = events();
+    let app = app();
+    let fc = get(&app, "/collections/events/items?datetime=2022-01-05T/2022-01-07T&limit=10000").await.json();
+    let expected = brute_force(&all, Some(date(2022, 1, 5)), Some(date(2022, 1, 7)), None, &[], None);
+    assert!(!expected.is_empty());
+    assert_eq!(ids(&fc), expected);
+    // An instant late on the last day still selects that day.
+    let fc2 = get(&app, "/collections/events/items?datetime=2022-01-05T00:00:00Z/2022-01-07T23:59:59Z&limit=10000").await.json();
+    assert_eq!(ids(&fc2), expected);
+}
+
+#[tokio::test]
+async fn paging_never_skips_or_repeats() {
+    let all = events();
+    let app = app();
+    let mut seen = Vec::new();
+    let mut uri = "/collections/riots/items?limit=7&datetime=2022-01-03/2022-01-15".to_string();
+    let mut pages = 0;
+    loop {
+        let fc = get(&app, &uri).await.json();
+        seen.extend(ids(&fc));
+        pages += 1;
+        assert!(fc["numberReturned"].as_u64().unwrap() <= 7);
+        let next = fc["links"].as_array().unwrap().iter().find(|l| l["rel"] == "next").map(|l| l["href"].as_str().unwrap().to_string());
+        match next {
+            Some(href) => uri = href.trim_start_matches("http://test.local").to_string(),
+            None => break,
+        }
+        assert!(pages < 100, "paging does not end");
+    }
+    let expected = brute_force(&all, Some(date(2022, 1, 3)), Some(date(2022, 1, 15)), None, &[EventType::Riots], None);
+    assert_eq!(seen, expected);
+    let second = get(&app, "/collections/riots/items?limit=7&offset=7&datetime=2022-01-03/2022-01-15").await.json();
+    assert!(second["links"].as_array().unwrap().iter().any(|l| l["rel"] == "prev"));
+}
+
+#[tokio::test]
+async fn one_feature_by_id() {
+    let app = app();
+    let all = events();
+    let target = &all[17];
+    let r = get(&app, &format!("/collections/events/items/{}", target.id)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.header(header::CONTENT_TYPE).starts_with("application/geo+json"));
+    let f = r.json();
+    assert_eq!(f["properties"]["notes"], target.notes.as_str());
+    assert_eq!(Event::from_feature(&f).unwrap(), *target);
+    let other_layer = EventType::ALL.into_iter().find(|t| *t != target.event_type).unwrap();
+    let wrong = get(&app, &format!("/collections/{}/items/{}", other_layer.slug(), target.id)).await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+    let json = get(&app, &format!("/collections/events/items/{}?f=json", target.id)).await;
+    assert!(json.header(header::CONTENT_TYPE).starts_with("application/json"));
+}
+
+#[tokio::test]
+async fn bad_input_is_a_400_that_says_what_is_wrong() {
+    let app = app();
+    let cases = [
+        ("/collections/events/items?bbox=1,2,3", "bbox must be 4 or 6 numbers"),
+        ("/collections/events/items?bbox=a,b,c,d", "bbox must be 4 or 6 numbers"),
+        ("/collections/events/items?bbox=0,60,10,50", "miny"),
+        ("/collections/events/items?datetime=2022-02-30", "datetime"),
+        ("/collections/events/items?datetime=2022-01-07/2022-01-05", "starts after it ends"),
+        ("/collections/events/items?limit=0", "limit"),
+        ("/collections/events/items?limit=ten", "limit"),
+        ("/collections/events/items?offset=-1", "offset"),
+        ("/collections/events/items?colour=red", "unknown query parameter \"colour\""),
+        ("/collections/events/items?limit=5&limit=6", "given twice"),
+        ("/collections/events/items?event_type=picnic", "unknown event type"),
+        ("/collections/events/items?sub_event_type=Picnic", "sub_event_type"),
+        ("/collections/events/items?country_code=Kazakhstan", "country_code"),
+        ("/collections/events/items?min_fatalities=-3", "min_fatalities"),
+        ("/collections/events/items?f=xml", "f must be one of"),
+        ("/collections/events/items?bbox-crs=EPSG:3857", "bbox-crs"),
+        ("/collections/events/items/%3Cscript%3E", "feature id"),
+        ("/timeline?bbox=1,2", "bbox"),
+        ("/collections?x=1", "unknown query parameter"),
+    ];
+    for (uri, says) in cases {
+        let r = get(&app, uri).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{uri}");
+        let body = r.json();
+        assert_eq!(body["code"], "InvalidParameterValue", "{uri}");
+        let description = body["description"].as_str().unwrap();
+        assert!(description.contains(says), "{uri}: {description:?} should say {says:?}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_things_are_404_in_the_same_form() {
+    let app = app();
+    for uri in ["/collections/picnics", "/collections/picnics/items", "/collections/events/items/ev-000000", "/nowhere"] {
+        let r = get(&app, uri).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{uri}");
+        assert_eq!(r.json()["code"], "NotFound", "{uri}");
+    }
+    let post = send(&app, Request::post("/collections").body(Body::empty()).unwrap()).await;
+    assert_eq!(post.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(post.json()["code"], "MethodNotAllowed");
+}
+
+#[tokio::test]
+async fn download_is_the_whole_filtered_layer_as_an_attachment() {
+    let all = events();
+    let app = app();
+    let r = get(&app, "/collections/events/items?f=geojson&download=true&datetime=2022-01-05/2022-01-07&bbox=40,35,90,55").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.header(header::CONTENT_DISPOSITION), "attachment; filename=\"eventmap-events-2022-01-05_2022-01-07.geojson\"");
+    let fc = r.json();
+    let expected = brute_force(&all, Some(date(2022, 1, 5)), Some(date(2022, 1, 7)), Some([40.0, 35.0, 90.0, 55.0]), &[], None);
+    assert_eq!(ids(&fc), expected);
+    // Unbounded by the default page size.
+    let everything = get(&app, "/collections/events/items?download=true").await.json();
+    assert_eq!(everything["features"].as_array().unwrap().len(), all.len());
+    let csv = get(&app, "/collections/protests/items?f=csv").await;
+    assert!(csv.header(header::CONTENT_TYPE).starts_with("text/csv"));
+    let text = String::from_utf8(csv.body.clone()).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers[0], "event_id_cnty");
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let protests = brute_force(&all, None, None, None, &[EventType::Protests], None);
+    assert_eq!(rows.len(), protests.len());
+    assert_eq!(&rows[0][0], protests[0].as_str());
+    assert_eq!(&rows[0][4], "Protests");
+}
+
+#[tokio::test]
+async fn places_layer_totals_follow_the_filters() {
+    let all = events();
+    let app = app();
+    let fc = get(&app, "/collections/places/items?datetime=2022-01-05&limit=100").await.json();
+    let day: Vec<&Event> = all.iter().filter(|e| e.event_date == date(2022, 1, 5)).collect();
+    let total: u64 = fc["features"].as_array().unwrap().iter().map(|f| f["properties"]["events"].as_u64().unwrap()).sum();
+    assert_eq!(total as usize, day.len());
+    let almaty = fc["features"].as_array().unwrap().iter().find(|f| f["properties"]["place"] == "Almaty").expect("Almaty");
+    let fat: u32 = day.iter().filter(|e| e.place == "Almaty").map(|e| e.fatalities.unwrap_or(0)).sum();
+    assert_eq!(almaty["properties"]["fatalities"], fat);
+    let one = get(&app, "/collections/places/items/1526384").await;
+    assert_eq!(one.status, StatusCode::OK);
+    assert_eq!(one.json()["properties"]["place"], "Almaty");
+}
+
+#[tokio::test]
+async fn place_filter_knows_other_spellings() {
+    let all = events();
+    let app = app();
+    let expected: Vec<String> = brute_force(&all, None, None, None, &[], None)
+        .into_iter()
+        .filter(|id| all.iter().any(|e| &e.id == id && e.place == "Almaty"))
+        .collect();
+    for spelling in ["Almaty", "almaty", "Alma-Ata", "1526384"] {
+        let fc = get(&app, &format!("/collections/events/items?place={spelling}&limit=10000")).await.json();
+        assert_eq!(ids(&fc), expected, "place={spelling}");
+    }
+}
+
+#[tokio::test]
+async fn timeline_counts_every_day() {
+    let all = events();
+    let app = app();
+    let t = get(&app, "/timeline?event_type=riots,protests").await.json();
+    let days = t["days"].as_array().unwrap();
+    assert_eq!(days.first().unwrap()["date"], "2022-01-01");
+    assert_eq!(days.len(), 20);
+    for d in days {
+        let day: Date = d["date"].as_str().unwrap().parse().unwrap();
+        let n = all.iter().filter(|e| e.event_date == day && matches!(e.event_type, EventType::Riots | EventType::Protests)).count();
+        assert_eq!(d["total"], n, "{day}");
+    }
+    assert_eq!(t["layers"]["battles"]["count"], 0);
+}
+
+#[tokio::test]
+async fn responses_are_compressed_and_cors_enabled() {
+    let app = app();
+    let req = Request::get("/collections/events/items?limit=500")
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .header(header::ORIGIN, "http://elsewhere.example")
+        .body(Body::empty())
+        .unwrap();
+    let r = send(&app, req).await;
+    assert_eq!(r.header(header::CONTENT_ENCODING), "gzip");
+    assert_eq!(r.header(header::ACCESS_CONTROL_ALLOW_ORIGIN), "*");
+}
+
+#[tokio::test]
+async fn assets_have_etags_and_revalidate() {
+    let app = app();
+    let r = get(&app, "/assets/app.js").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.header(header::CONTENT_TYPE).starts_with("text/javascript"));
+    let etag = r.header(header::ETAG).to_string();
+    assert!(etag.starts_with('"'));
+    assert!(r.header(header::CACHE_CONTROL).contains("max-age"));
+    let again = send(&app, Request::get("/assets/app.js").header(header::IF_NONE_MATCH, &etag).body(Body::empty()).unwrap()).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert_eq!(get(&app, "/assets/nothing.js").await.status, StatusCode::NOT_FOUND);
+}

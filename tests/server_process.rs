@@ -1,0 +1,218 @@
+//! The real binary as a user runs it: stopping cleanly, refusing a busy port, surviving `kill -9`
+//! mid-ingest, and finding every article and correction after a restart.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const TOKEN: &str = "crash-test-token";
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    fn start(data: &Path) -> Server {
+        let port = free_port();
+        let child = Command::new(env!("CARGO_BIN_EXE_eventmap"))
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--data"])
+            .arg(data)
+            .env("EVENTMAP_TOKEN", TOKEN)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start eventmap");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "server did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Server { child, port }
+    }
+
+    fn request(&self, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
+        http(self.port, method, path, body)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A minimal HTTP/1.1 client: one request per connection.
+fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let payload = body.map(|b| b.to_string()).unwrap_or_default();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer {TOKEN}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{payload}",
+        payload.len()
+    );
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).expect("read");
+    let text = String::from_utf8_lossy(&response);
+    let status: u16 = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("status line");
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(body) } else { body.to_string() };
+    (status, serde_json::from_str(&body).unwrap_or(Value::Null))
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = s.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        s = &rest[n + 2..];
+    }
+    out
+}
+
+fn article(i: usize) -> Value {
+    json!({
+        "text": format!("Monday 10 January 2022: police detained {} protesters in Shymkent.\nMore than {} people were injured in Taraz.\n", 100 + i, 5 + i),
+        "title": format!("report {i}"),
+        "published": "2022-01-11",
+        "lang": "en",
+    })
+}
+
+#[test]
+fn kill_9_mid_ingest_loses_at_most_the_article_in_flight() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let port = server.port;
+    // A writer posts articles as fast as it can; every 201 it sees is a promise kept on disk.
+    let writer = std::thread::spawn(move || {
+        let mut acknowledged = Vec::new();
+        for i in 0..10_000 {
+            let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else { break };
+            let payload = article(i).to_string();
+            let req = format!("POST /articles HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer {TOKEN}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{payload}", payload.len());
+            if stream.write_all(req.as_bytes()).is_err() {
+                break;
+            }
+            let mut resp = String::new();
+            if stream.read_to_string(&mut resp).is_err() || !resp.starts_with("HTTP/1.1 201") {
+                break;
+            }
+            acknowledged.push(format!("report {i}"));
+        }
+        acknowledged
+    });
+    std::thread::sleep(Duration::from_millis(1500));
+    let mut server = server;
+    // SIGKILL: no chance to flush or clean up.
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    let acknowledged = writer.join().unwrap();
+    assert!(acknowledged.len() >= 3, "too few writes before the kill: {}", acknowledged.len());
+
+    let store = eventmap::store::Store::open(dir.path(), eventmap::gazetteer::Gazetteer::embedded())
+        .expect("the store opens cleanly after kill -9");
+    let titles: Vec<String> = store.articles().unwrap().into_iter().filter_map(|a| a.title).collect();
+    for t in &acknowledged {
+        assert!(titles.contains(t), "acknowledged article {t:?} was lost");
+    }
+    // The seed plus what was acknowledged, plus at most the one in flight.
+    assert!(titles.len() <= acknowledged.len() + 2, "{} stored, {} acknowledged", titles.len(), acknowledged.len());
+    for a in store.articles().unwrap() {
+        assert_eq!(store.article_events(a.id).unwrap().len(), a.events);
+        assert!(a.events > 0, "article {} lost its events", a.id);
+    }
+    let check: String = rusqlite::Connection::open(dir.path().join("eventmap.sqlite"))
+        .unwrap()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+}
+
+#[test]
+fn a_restarted_server_finds_every_article_and_correction() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = Server::start(dir.path());
+    let (status, added) = first.request("POST", "/articles", Some(&article(1)));
+    assert_eq!(status, 201, "{added}");
+    let event_id = added["events"]["features"][0]["id"].as_str().unwrap().to_string();
+    let (status, fixed) = first.request("PATCH", &format!("/collections/events/items/{event_id}"), Some(&json!({ "fatalities": 3 })));
+    assert_eq!(status, 200, "{fixed}");
+    let (_, before) = first.request("GET", "/articles", None);
+    drop(first);
+
+    let second = Server::start(dir.path());
+    let (_, after) = second.request("GET", "/articles", None);
+    assert_eq!(after, before);
+    let (status, event) = second.request("GET", &format!("/collections/events/items/{event_id}"), None);
+    assert_eq!(status, 200);
+    assert_eq!(event["properties"]["fatalities"], 3);
+    assert_eq!(event["properties"]["corrected"], true);
+}
+
+#[test]
+fn a_busy_port_is_a_one_line_error() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_eventmap"))
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--data"])
+        .arg(dir.path())
+        .env("RUST_LOG", "off")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("cannot listen on"), "{stderr}");
+}
+
+#[test]
+fn an_unreadable_events_file_is_a_one_line_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.geojson");
+    std::fs::write(&bad, b"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\"").unwrap();
+    for file in [bad.as_path(), Path::new("/nonexistent/events.geojson")] {
+        let out = Command::new(env!("CARGO_BIN_EXE_eventmap"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--events"])
+            .arg(file)
+            .env("RUST_LOG", "off")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path());
+    let status = Command::new("kill").args(["-TERM", &server.child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(code) = server.child.try_wait().unwrap() {
+            assert!(code.success(), "exit status {code}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "server did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

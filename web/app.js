@@ -1,0 +1,604 @@
+// eventmap explorer: events from /collections/events/items over an offline basemap.
+// Everything it loads comes from this server (vendored MapLibre, fonts and Natural Earth data).
+import * as maplibregl from '/assets/vendor/maplibre-gl/maplibre-gl.mjs';
+import {basemapStyle, FONT_BOLD} from '/assets/basemap.js';
+
+const t0 = performance.now();
+
+// ACLED event types in their usual order. Colours: Okabe–Ito, safe for colour-blind readers.
+const LAYERS = [
+    {slug: 'battles', title: 'Battles', color: '#D55E00'},
+    {slug: 'violence-against-civilians', title: 'Violence against civilians', color: '#CC79A7'},
+    {slug: 'explosions-remote-violence', title: 'Explosions/Remote violence', color: '#E69F00'},
+    {slug: 'riots', title: 'Riots', color: '#0072B2'},
+    {slug: 'protests', title: 'Protests', color: '#009E73'},
+    {slug: 'strategic-developments', title: 'Strategic developments', color: '#56B4E9'},
+];
+const LAYER_BY_SLUG = Object.fromEntries(LAYERS.map(l => [l.slug, l]));
+const EVENT_LAYERS = ['events-circles'];
+const POLL_MS = 5000;
+const PLAY_MS = 1400;
+
+const $ = id => document.getElementById(id);
+const el = (tag, props = {}, ...children) => {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(props)) {
+        if (k === 'class') node.className = v;
+        else if (k === 'text') node.textContent = v;
+        else if (k.startsWith('aria-') || k === 'role' || k === 'for') node.setAttribute(k, v);
+        else node[k] = v;
+    }
+    for (const c of children) if (c != null) node.append(c);  // strings become text nodes
+    return node;
+};
+
+// ---- state ------------------------------------------------------------------------------------
+
+const state = {
+    days: [],                       // ["2022-01-02", …] from /timeline's extent
+    timeline: null,                 // last /timeline answer
+    from: 0, to: 0,                 // indexes into days
+    layers: new Set(LAYERS.map(l => l.slug)),
+    revision: null,
+    playing: null,                  // interval id
+    fitted: false,
+};
+
+/** Reads `#from=…&to=…&layers=…&map=zoom/lat/lon` (all optional). */
+function readHash() {
+    const h = new URLSearchParams(location.hash.replace(/^#/, ''));
+    const out = {};
+    if (h.has('from')) out.from = h.get('from');
+    if (h.has('to')) out.to = h.get('to');
+    if (h.has('layers')) out.layers = h.get('layers').split(',').filter(s => LAYER_BY_SLUG[s]);
+    const m = (h.get('map') || '').split('/').map(Number);
+    if (m.length === 3 && m.every(Number.isFinite)) out.view = {zoom: m[0], center: [m[2], m[1]]};
+    return out;
+}
+const initial = readHash();
+
+function writeHash() {
+    if (!state.days.length) return;
+    const c = map.getCenter();
+    const h = new URLSearchParams();
+    h.set('from', state.days[state.from]);
+    h.set('to', state.days[state.to]);
+    h.set('layers', LAYERS.filter(l => state.layers.has(l.slug)).map(l => l.slug).join(','));
+    h.set('map', `${map.getZoom().toFixed(2)}/${c.lat.toFixed(4)}/${c.lng.toFixed(4)}`);
+    const url = `${location.pathname}${location.search}#${h.toString().replaceAll('%2C', ',').replaceAll('%2F', '/')}`;
+    history.replaceState(null, '', url);
+}
+
+function datetimeParam() {
+    const a = state.days[state.from], b = state.days[state.to];
+    return a === b ? a : `${a}/${b}`;
+}
+
+function selectedLayers() {
+    return LAYERS.filter(l => state.layers.has(l.slug)).map(l => l.slug);
+}
+
+function viewBbox() {
+    const b = map.getBounds();
+    const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+    return [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90),
+        clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)].map(v => v.toFixed(4)).join(',');
+}
+
+/** Query string for the events shown (dates + layers), optionally restricted to the view. */
+function itemsQuery({bbox = false} = {}) {
+    const q = new URLSearchParams();
+    q.set('datetime', datetimeParam());
+    q.set('event_type', selectedLayers().join(','));
+    if (bbox) q.set('bbox', viewBbox());
+    return q;
+}
+
+// ---- formatting -------------------------------------------------------------------------------
+
+const dateFmt = new Intl.DateTimeFormat('en-GB', {day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC'});
+const dayFmt = new Intl.DateTimeFormat('en-GB', {day: 'numeric', month: 'short', timeZone: 'UTC'});
+const weekdayFmt = new Intl.DateTimeFormat('en-GB', {weekday: 'short', timeZone: 'UTC'});
+const longFmt = new Intl.DateTimeFormat('en-GB', {weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC'});
+const asDate = s => new Date(`${s}T00:00:00Z`);
+const fmtDate = s => (/^\d{4}-\d{2}-\d{2}$/.test(s || '') ? dateFmt.format(asDate(s)) : String(s ?? ''));
+
+function fmtCount(props, key) {
+    const v = props[key];
+    if (v === null || v === undefined || v === '') return null;
+    const q = parseObj(props.count_qualifiers)[key];
+    const prefix = q === 'at_least' ? '≥ ' : q === 'at_most' ? '≤ ' : q === 'approx' || q === 'about' ? '~ ' : '';
+    return `${prefix}${v}`;
+}
+
+// MapLibre hands nested properties back as JSON strings.
+function parseObj(v) {
+    if (v && typeof v === 'object') return v;
+    try { return JSON.parse(v) ?? {}; } catch { return {}; }
+}
+
+// ---- map --------------------------------------------------------------------------------------
+
+const defaultView = {center: [67.5, 47.5], zoom: 3.6};
+const map = new maplibregl.Map({
+    container: 'map',
+    style: basemapStyle(location.origin),
+    center: initial.view?.center ?? defaultView.center,
+    zoom: initial.view?.zoom ?? defaultView.zoom,
+    minZoom: 1.5,
+    maxZoom: 12,
+    hash: false,
+    attributionControl: {compact: false, customAttribution: '<a href="https://maplibre.org/">MapLibre</a>'},
+    cooperativeGestures: false,
+});
+map.addControl(new maplibregl.NavigationControl({showCompass: false}), 'top-right');
+map.addControl(new maplibregl.ScaleControl({unit: 'metric'}), 'bottom-left');
+map.keyboard.enable();
+
+const emptyFC = () => ({type: 'FeatureCollection', features: []});
+
+function casualties() {
+    return ['+', ['to-number', ['coalesce', ['get', 'fatalities'], 0]], ['to-number', ['coalesce', ['get', 'injuries'], 0]]];
+}
+
+function addEventLayers() {
+    map.addSource('events', {type: 'geojson', data: emptyFC(), promoteId: 'id'});
+    map.addSource('stacks', {type: 'geojson', data: emptyFC()});
+    const color = ['match', ['get', 'layer'], ...LAYERS.flatMap(l => [l.slug, l.color]), '#777777'];
+    const radius = ['interpolate', ['linear'], ['sqrt', casualties()], 0, 6, 3, 9, 10, 16, 30, 24];
+    map.addLayer({
+        id: 'events-circles', type: 'circle', source: 'events',
+        layout: {'circle-sort-key': ['-', 0, casualties()]},
+        paint: {
+            'circle-color': color,
+            'circle-radius': ['interpolate', ['linear'], ['zoom'], 3, ['*', 0.8, radius], 8, ['*', 1.25, radius]],
+            'circle-opacity': 0.82,
+            'circle-stroke-color': ['case', ['boolean', ['feature-state', 'selected'], false], '#111111', '#ffffff'],
+            'circle-stroke-width': ['case', ['boolean', ['feature-state', 'selected'], false], 2.5, 1.2],
+            // Events known only to the region or the country are drawn hollow-ish.
+            'circle-stroke-opacity': 1,
+        },
+    });
+    map.addLayer({
+        id: 'events-imprecise', type: 'circle', source: 'events',
+        filter: ['!=', ['get', 'geo_precision'], 'city'],
+        paint: {
+            'circle-color': 'rgba(0,0,0,0)',
+            'circle-radius': ['interpolate', ['linear'], ['zoom'], 3, 12, 8, 22],
+            'circle-stroke-color': color, 'circle-stroke-width': 1.2,
+            'circle-stroke-opacity': 0.7,
+        },
+    });
+    map.addLayer({
+        id: 'events-stack-count', type: 'symbol', source: 'stacks',
+        layout: {
+            'text-field': ['to-string', ['get', 'count']],
+            'text-font': [FONT_BOLD], 'text-size': 12,
+            'text-offset': [0.9, -0.9], 'text-allow-overlap': true, 'text-ignore-placement': true,
+        },
+        paint: {'text-color': '#111111', 'text-halo-color': '#ffffff', 'text-halo-width': 2},
+    });
+}
+
+// ---- data -------------------------------------------------------------------------------------
+
+let eventsAbort = null;
+
+async function getJSON(url, signal) {
+    const r = await fetch(url, {signal, headers: {Accept: 'application/json'}});
+    if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+    return r.json();
+}
+
+function showStatus(text, isError = false) {
+    const s = $('status');
+    s.textContent = text;
+    s.classList.toggle('error', isError);
+}
+
+async function loadTimeline() {
+    const tl = await getJSON('/timeline');
+    state.timeline = tl;
+    const [a, b] = tl.extent?.length === 2 ? tl.extent : [tl.days[0]?.date, tl.days.at(-1)?.date];
+    const days = [];
+    if (a && b) for (let d = asDate(a); d <= asDate(b); d.setUTCDate(d.getUTCDate() + 1)) days.push(d.toISOString().slice(0, 10));
+    const prev = state.days.length ? [state.days[state.from], state.days[state.to]] : [initial.from, initial.to];
+    state.days = days;
+    const idx = (s, dflt) => { const i = days.indexOf(s); return i >= 0 ? i : dflt; };
+    state.from = idx(prev[0], 0);
+    state.to = Math.max(state.from, idx(prev[1], days.length - 1));
+    for (const input of [$('from-day'), $('to-day')]) input.max = String(Math.max(0, days.length - 1));
+    renderTimeline();
+}
+
+async function loadEvents() {
+    eventsAbort?.abort();
+    eventsAbort = new AbortController();
+    const signal = eventsAbort.signal;
+    let fc;
+    if (!state.days.length || !state.layers.size) {
+        fc = {...emptyFC(), numberMatched: 0, numberReturned: 0};
+    } else {
+        const q = itemsQuery();
+        q.set('limit', '10000');
+        fc = await getJSON(`/collections/events/items?${q}`, signal);
+    }
+    if (signal.aborted) return;
+    popup?.remove();
+    map.getSource('events').setData(fc);
+    map.getSource('stacks').setData(stacks(fc));
+    window.eventmap.data = fc;
+    const n = fc.numberMatched ?? fc.features.length;
+    const shown = fc.features.length;
+    const range = state.from === state.to ? fmtDate(state.days[state.from])
+        : `${fmtDate(state.days[state.from])} – ${fmtDate(state.days[state.to])}`;
+    showStatus(`${shown}${shown < n ? ` of ${n}` : ''} event${n === 1 ? '' : 's'}, ${range}`);
+    if (!state.fitted) {
+        state.fitted = true;
+        if (!initial.view) fitTo(fc);
+    }
+}
+
+/** Points where more than one event sits, with their count (several events at one city). */
+function stacks(fc) {
+    const at = new Map();
+    for (const f of fc.features) {
+        const key = f.geometry?.coordinates?.join(',');
+        if (!key) continue;
+        const s = at.get(key) ?? {type: 'Feature', geometry: f.geometry, properties: {count: 0}};
+        s.properties.count += 1;
+        at.set(key, s);
+    }
+    return {type: 'FeatureCollection', features: [...at.values()].filter(s => s.properties.count > 1)};
+}
+
+function fitTo(fc) {
+    const pts = fc.features.map(f => f.geometry?.coordinates).filter(Boolean);
+    if (!pts.length) return;
+    const b = new maplibregl.LngLatBounds(pts[0], pts[0]);
+    for (const p of pts) b.extend(p);
+    map.fitBounds(b, {padding: fitPadding(), maxZoom: 6, duration: 0});
+}
+
+function fitPadding() {
+    const w = map.getContainer().clientWidth, h = map.getContainer().clientHeight;
+    const p = Math.round(Math.min(w, h) * 0.12) + 20;
+    return {top: p, bottom: p, left: p, right: p};
+}
+
+async function refreshAll() {
+    try {
+        await loadTimeline();
+        await loadEvents();
+        updateLinks();
+        hideError();
+    } catch (e) {
+        if (e.name !== 'AbortError') showError(e);
+    }
+}
+
+function showError(e) {
+    console.warn('eventmap:', e);
+    showStatus(`Could not load events (${e.message}). Retrying…`, true);
+}
+function hideError() { $('status').classList.remove('error'); }
+
+async function pollStatus() {
+    try {
+        const s = await getJSON('/status');
+        if (state.revision !== null && s.revision !== state.revision) {
+            state.revision = s.revision;
+            await refreshAll();
+        } else if (state.revision === null) {
+            state.revision = s.revision;
+        }
+    } catch (e) {
+        // Server restarting or gone: keep what is on screen and try again later.
+    }
+}
+
+// ---- legend -----------------------------------------------------------------------------------
+
+function buildLegend() {
+    const list = $('legend-list');
+    list.replaceChildren();
+    for (const l of LAYERS) {
+        const input = el('input', {type: 'checkbox', id: `layer-${l.slug}`, value: l.slug, checked: state.layers.has(l.slug)});
+        input.addEventListener('change', () => {
+            if (input.checked) state.layers.add(l.slug); else state.layers.delete(l.slug);
+            renderTimeline();
+            onFilterChange();
+        });
+        const swatch = el('span', {class: 'swatch', 'aria-hidden': 'true'});
+        swatch.style.background = l.color;
+        const count = el('span', {class: 'count', id: `count-${l.slug}`, text: '0'});
+        const label = el('label', {for: input.id}, swatch, el('span', {class: 'name', text: l.title}), count);
+        list.append(el('li', {}, input, label));
+    }
+}
+
+function updateLegendCounts() {
+    const totals = Object.fromEntries(LAYERS.map(l => [l.slug, 0]));
+    const days = state.timeline?.days ?? [];
+    for (const d of days) {
+        if (d.date < state.days[state.from] || d.date > state.days[state.to]) continue;
+        for (const [slug, n] of Object.entries(d.layers ?? {})) if (slug in totals) totals[slug] += n;
+    }
+    for (const l of LAYERS) {
+        const c = $(`count-${l.slug}`);
+        c.textContent = String(totals[l.slug]);
+        const li = c.closest('li');
+        li.classList.toggle('empty', totals[l.slug] === 0);
+        $(`layer-${l.slug}`).setAttribute('aria-description', `${totals[l.slug]} events in the selected dates`);
+    }
+}
+
+// ---- timeline ---------------------------------------------------------------------------------
+
+function renderTimeline() {
+    const fromI = $('from-day'), toI = $('to-day');
+    fromI.value = String(state.from);
+    toI.value = String(state.to);
+    const label = i => longFmt.format(asDate(state.days[i]));
+    if (state.days.length) {
+        fromI.setAttribute('aria-valuetext', label(state.from));
+        toI.setAttribute('aria-valuetext', label(state.to));
+        $('range-label').textContent = state.from === state.to ? fmtDate(state.days[state.from])
+            : `${fmtDate(state.days[state.from])} – ${fmtDate(state.days[state.to])}`;
+    }
+    const hist = $('histogram');
+    hist.replaceChildren();
+    const perDay = new Map((state.timeline?.days ?? []).map(d => [d.date, d]));
+    const visibleTotal = d => LAYERS.reduce((s, l) => s + (state.layers.has(l.slug) ? (d?.layers?.[l.slug] ?? 0) : 0), 0);
+    const max = Math.max(1, ...state.days.map(day => visibleTotal(perDay.get(day))));
+    state.days.forEach((day, i) => {
+        const d = perDay.get(day);
+        const total = visibleTotal(d);
+        const bar = el('span', {class: 'bar'});
+        bar.style.height = `${(total / max) * 100}%`;
+        for (const l of LAYERS) {
+            const n = state.layers.has(l.slug) ? (d?.layers?.[l.slug] ?? 0) : 0;
+            if (!n) continue;
+            const seg = el('span', {class: 'seg'});
+            seg.style.flexGrow = String(n);
+            seg.style.background = l.color;
+            bar.append(seg);
+        }
+        const inRange = i >= state.from && i <= state.to;
+        const btn = el('button', {
+            type: 'button', class: `day${inRange ? ' in-range' : ''}`,
+            'aria-label': `${longFmt.format(asDate(day))}: ${total} event${total === 1 ? '' : 's'}. Show this day only.`,
+            'aria-pressed': String(state.from === i && state.to === i),
+        },
+        el('span', {class: 'bar-wrap'}, bar),
+        el('span', {class: 'n', text: String(total), 'aria-hidden': 'true'}),
+        el('span', {class: 'd', 'aria-hidden': 'true'},
+            el('span', {class: 'wd', text: weekdayFmt.format(asDate(day))}), ' ', dayFmt.format(asDate(day))));
+        btn.dataset.date = day;
+        btn.addEventListener('click', () => { stopPlay(); setRange(i, i); });
+        hist.append(btn);
+    });
+    updateLegendCounts();
+}
+
+function setRange(a, b) {
+    state.from = Math.max(0, Math.min(a, state.days.length - 1));
+    state.to = Math.max(state.from, Math.min(b, state.days.length - 1));
+    renderTimeline();
+    onFilterChange();
+}
+
+function onSlider(which) {
+    let a = Number($('from-day').value), b = Number($('to-day').value);
+    if (a > b) { if (which === 'from') b = a; else a = b; }
+    stopPlay();
+    setRange(a, b);
+}
+
+function togglePlay() {
+    if (state.playing) return stopPlay();
+    const btn = $('play');
+    btn.setAttribute('aria-pressed', 'true');
+    btn.textContent = '❚❚ Pause';
+    btn.setAttribute('aria-label', 'Pause');
+    // Start from the first day, or carry on from the day shown.
+    let i = state.from === state.to && state.to < state.days.length - 1 ? state.from : 0;
+    setRange(i, i);
+    state.playing = setInterval(() => {
+        i += 1;
+        if (i >= state.days.length) { stopPlay(); return; }
+        setRange(i, i);
+    }, PLAY_MS);
+}
+
+function stopPlay() {
+    if (!state.playing) return;
+    clearInterval(state.playing);
+    state.playing = null;
+    const btn = $('play');
+    btn.setAttribute('aria-pressed', 'false');
+    btn.textContent = '▶ Play';
+    btn.setAttribute('aria-label', 'Play: step through the days');
+}
+
+// ---- downloads + sharing ----------------------------------------------------------------------
+
+function updateLinks() {
+    const ok = state.days.length && state.layers.size;
+    for (const [id, f] of [['download-geojson', 'geojson'], ['download-csv', 'csv']]) {
+        const a = $(id);
+        if (!ok) {
+            a.removeAttribute('href');
+            a.setAttribute('aria-disabled', 'true');
+            continue;
+        }
+        const q = itemsQuery({bbox: true});
+        q.set('f', f);
+        q.set('download', 'true');
+        a.href = `/collections/events/items?${q.toString().replaceAll('%2C', ',').replaceAll('%2F', '/')}`;
+        a.removeAttribute('aria-disabled');
+        a.setAttribute('aria-label', `Download the events shown as ${f === 'csv' ? 'CSV' : 'GeoJSON'}`);
+    }
+    writeHash();
+}
+
+let filterTimer = null;
+function onFilterChange() {
+    updateLinks();
+    clearTimeout(filterTimer);
+    filterTimer = setTimeout(() => loadEvents().catch(e => { if (e.name !== 'AbortError') showError(e); }), 30);
+}
+
+// ---- popup ------------------------------------------------------------------------------------
+
+let popup = null;
+let selected = [];
+
+function setSelected(ids) {
+    for (const id of selected) map.setFeatureState({source: 'events', id}, {selected: false});
+    selected = ids;
+    for (const id of selected) map.setFeatureState({source: 'events', id}, {selected: true});
+}
+
+function eventCard(p) {
+    const layer = LAYER_BY_SLUG[p.layer];
+    const swatch = el('span', {class: 'swatch', 'aria-hidden': 'true'});
+    swatch.style.background = layer?.color ?? '#777';
+    const head = el('h3', {}, swatch, `${p.event_type ?? layer?.title ?? ''}`,
+        p.sub_event_type ? el('span', {class: 'sub', text: ` · ${p.sub_event_type}`}) : null);
+
+    const dl = el('dl');
+    const row = (k, v) => { if (v != null && v !== '') dl.append(el('dt', {text: k}), el('dd', {}, v)); };
+    row('Date', `${fmtDate(p.event_date)}${truthy(p.date_corrected) ? ' (date corrected)' : ''}`);
+    // admin1 may be a GeoNames code ("02") rather than a name: show names only.
+    const admin1 = p.admin1 && !/^[0-9A-Z]{1,3}$/.test(String(p.admin1)) ? p.admin1 : null;
+    const canonical = [p.place, admin1].filter(Boolean).join(', ');
+    const written = p.place_as_written && p.place_as_written !== p.place ? `“${p.place_as_written}” → ` : '';
+    const precision = p.geo_precision && p.geo_precision !== 'city' ? ` (located to the ${p.geo_precision})` : '';
+    row('Place', `${written}${canonical}${p.country_code ? ` (${p.country_code})` : ''}${precision}`);
+    const counts = [['fatalities', 'Killed'], ['injuries', 'Injured'], ['arrests', 'Detained']]
+        .map(([k, label]) => [label, fmtCount(p, k)]).filter(([, v]) => v !== null);
+    if (counts.length) row('Toll', counts.map(([l, v]) => `${l} ${v}`).join(' · '));
+    const actors = parseArr(p.actors);
+    if (actors.length) row('Actors', actors.join('; '));
+
+    const quote = p.notes ? el('blockquote', {class: 'notes', lang: p.lang || ''}, el('p', {text: p.notes})) : null;
+    let source = null;
+    if (p.source) {
+        const isUrl = /^https?:\/\//i.test(p.source);
+        const src = isUrl ? el('a', {href: p.source, text: p.source, target: '_blank', rel: 'noopener noreferrer'})
+            : el('span', {class: 'file', text: p.source});
+        source = el('p', {class: 'source'}, 'Source: ', src, p.article_id ? ` (article ${p.article_id})` : null);
+    }
+    return el('article', {class: 'event', 'aria-label': `${p.event_type} in ${p.place} on ${fmtDate(p.event_date)}`},
+        head, dl, quote, source);
+}
+
+const truthy = v => v === true || v === 'true';
+function parseArr(v) {
+    if (Array.isArray(v)) return v.map(String);
+    try { const a = JSON.parse(v); return Array.isArray(a) ? a.map(String) : []; } catch { return []; }
+}
+
+function openPopupAt(point, lngLat, r = 8) {
+    const feats = map.queryRenderedFeatures([[point.x - r, point.y - r], [point.x + r, point.y + r]], {layers: EVENT_LAYERS});
+    const seen = new Set();
+    const uniq = feats.filter(f => {
+        const id = f.properties.id ?? f.id;
+        if (seen.has(id)) return false;
+        seen.add(id);
+        return true;
+    }).sort((a, b) => String(a.properties.event_date).localeCompare(String(b.properties.event_date)));
+    if (!uniq.length) return false;
+    const body = el('div', {class: 'popup-body'});
+    if (uniq.length > 1) body.append(el('p', {class: 'popup-count', text: `${uniq.length} events here`}));
+    for (const f of uniq) body.append(eventCard(f.properties));
+    popup?.remove();
+    popup = new maplibregl.Popup({maxWidth: '380px', focusAfterOpen: true, closeOnClick: true, className: 'event-popup'})
+        .setLngLat(uniq.length === 1 ? uniq[0].geometry.coordinates : lngLat)
+        .setDOMContent(body)
+        .addTo(map);
+    setSelected(uniq.map(f => f.properties.id ?? f.id));
+    popup.on('close', () => setSelected([]));
+    return true;
+}
+
+// ---- wiring -----------------------------------------------------------------------------------
+
+window.eventmap = {
+    map, state, LAYERS, data: null, firstRenderMs: null, ready: false,
+    /** Ids of the event features currently rendered (deduplicated across tiles). */
+    renderedEventIds() {
+        return [...new Set(map.queryRenderedFeatures({layers: EVENT_LAYERS}).map(f => f.properties.id))].sort();
+    },
+    /** Screen position of an event, for tests and keyboard users. */
+    project(id) {
+        const f = window.eventmap.data?.features.find(x => (x.properties.id ?? x.id) === id);
+        return f ? map.project(f.geometry.coordinates) : null;
+    },
+    openPopupAt,
+};
+
+buildLegend();
+if (initial.layers) state.layers = new Set(initial.layers);
+for (const l of LAYERS) $(`layer-${l.slug}`).checked = state.layers.has(l.slug);
+
+$('from-day').addEventListener('input', () => onSlider('from'));
+$('to-day').addEventListener('input', () => onSlider('to'));
+$('play').addEventListener('click', togglePlay);
+$('all-days').addEventListener('click', () => { stopPlay(); setRange(0, state.days.length - 1); });
+$('copy-link').addEventListener('click', async () => {
+    writeHash();
+    try {
+        await navigator.clipboard.writeText(location.href);
+        $('copy-link').textContent = 'Link copied';
+    } catch {
+        $('copy-link').textContent = 'Copy the address bar';
+    }
+    setTimeout(() => { $('copy-link').textContent = 'Copy link to this view'; }, 2000);
+});
+
+map.on('click', e => {
+    if (!openPopupAt(e.point, e.lngLat)) popup?.remove();
+});
+map.on('mousemove', e => {
+    const hit = map.queryRenderedFeatures([[e.point.x - 4, e.point.y - 4], [e.point.x + 4, e.point.y + 4]], {layers: EVENT_LAYERS});
+    map.getCanvas().style.cursor = hit.length ? 'pointer' : '';
+});
+map.on('moveend', updateLinks);
+// Enter on the focused map opens the events at its centre: the keyboard path to popups.
+map.getCanvas().addEventListener('keydown', e => {
+    if (e.key === 'Enter') {
+        const c = map.getCanvas();
+        const pt = new maplibregl.Point(c.clientWidth / 2, c.clientHeight / 2);
+        // Nearest events first; widen the search so the keyboard user need not aim to the pixel.
+        for (const r of [8, 24, 60]) if (openPopupAt(pt, map.unproject(pt), r)) break;
+    } else if (e.key === 'Escape') {
+        popup?.remove();
+    }
+});
+document.addEventListener('keydown', e => { if (e.key === 'Escape' && popup?.isOpen()) popup.remove(); });
+map.getCanvas().setAttribute('aria-label', 'Map. Arrow keys pan, plus and minus zoom, Enter shows the events at the centre.');
+
+map.on('load', async () => {
+    addEventLayers();
+    await refreshAll();
+    map.once('idle', () => {
+        window.eventmap.firstRenderMs = Math.round(performance.now() - t0);
+        window.eventmap.ready = true;
+        document.documentElement.dataset.ready = 'true';
+    });
+    map.triggerRepaint();
+    pollStatus();
+    setInterval(pollStatus, POLL_MS);
+});
+map.on('error', e => console.error('map error:', e.error?.message ?? e));
+
+window.addEventListener('hashchange', () => {
+    const h = readHash();
+    if (h.layers) { state.layers = new Set(h.layers); for (const l of LAYERS) $(`layer-${l.slug}`).checked = state.layers.has(l.slug); }
+    const i = s => state.days.indexOf(s);
+    if (h.from && i(h.from) >= 0 && h.to && i(h.to) >= 0) setRange(i(h.from), i(h.to)); else onFilterChange();
+    if (h.view) map.jumpTo(h.view);
+});
+
