@@ -4,7 +4,7 @@
 # Usage: scripts/bench_server.sh [N…]   (needs wrk: apt-get install wrk)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --quiet
+cargo build --release --quiet --bin eventmap
 bin=target/release/eventmap
 work=$(mktemp -d)
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -211,11 +211,15 @@ fn run_serve(addr: SocketAddr, events: Option<&Path>, data: &DataDir, token_file
     let gazetteer_start = Instant::now();
     Gazetteer::embedded();
     tracing::info!(ms = gazetteer_start.elapsed().as_millis() as u64, "gazetteer loaded");
+    // Building the name matcher takes a while; do it off the startup path so the first
+    // `place=` query or ingest does not pay for it.
+    std::thread::spawn(|| Gazetteer::embedded().prepare_matching());
     let (state, store) = open_state(events, data, token_file)?;
     let index = state.snapshot();
     tracing::info!(events = index.len(), layers = index.types().len(), read_only = state.read_only(), "events loaded");
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
+        let shutdown = shutdown_signal()?;
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
@@ -225,7 +229,7 @@ fn run_serve(addr: SocketAddr, events: Option<&Path>, data: &DataDir, token_file
         }
         tracing::info!(startup_ms = started.elapsed().as_millis() as u64, "eventmap listening on http://{local}");
         axum::serve(listener, router(state))
-            .with_graceful_shutdown(shutdown_signal())
+            .with_graceful_shutdown(shutdown)
             .await
             .context("server error")?;
         tracing::info!("stopped");
@@ -259,6 +263,8 @@ fn run_ingest(files: &[PathBuf], published: Option<Date>, source_url: Option<Str
     let lang = parse_lang(lang)?;
     let store = data.open()?;
     let bar = progress_bar(files.len() as u64);
+    // Printed above the bar (a hidden bar's own println would drop the line).
+    let report = |line: String| bar.suspend(|| println!("{line}"));
     let mut failed = 0;
     for file in files {
         let outcome = read_text(file).and_then(|(text, name)| {
@@ -272,7 +278,7 @@ fn run_ingest(files: &[PathBuf], published: Option<Date>, source_url: Option<Str
             Ok(store.add(&article, Gazetteer::embedded())?)
         });
         match outcome {
-            Ok(ingested) => bar.println(format!(
+            Ok(ingested) => report(format!(
                 "{}: article {} {}, {} events{}",
                 file.display(),
                 ingested.article.id,
@@ -282,7 +288,7 @@ fn run_ingest(files: &[PathBuf], published: Option<Date>, source_url: Option<Str
             )),
             Err(e) => {
                 failed += 1;
-                bar.println(format!("{}: not added: {e:#}", file.display()));
+                report(format!("{}: not added: {e:#}", file.display()));
             }
         }
         bar.inc(1);
@@ -318,27 +324,29 @@ fn progress_bar(len: u64) -> indicatif::ProgressBar {
     bar
 }
 
-/// Resolves on Ctrl-C or SIGTERM, so in-flight requests finish before exit.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+/// Resolves on Ctrl-C or SIGTERM, so in-flight requests finish before exit. The handlers are
+/// installed when this is called (before the port opens), not when first polled, so a signal
+/// sent as soon as the server answers is never missed.
+#[cfg(unix)]
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).context("cannot handle SIGTERM")?;
+    let mut int = signal(SignalKind::interrupt()).context("cannot handle SIGINT")?;
+    Ok(async move {
+        tokio::select! {
+            _ = term.recv() => {},
+            _ = int.recv() => {},
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
-    }
-    tracing::info!("shutting down");
+        tracing::info!("shutting down");
+    })
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
+    })
 }
 
 fn run_synth(count: u64, seed: u64, out: Option<&Path>) -> Result<()> {

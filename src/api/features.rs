@@ -66,9 +66,9 @@ pub async fn items(
             let filename = download_name(layer, &query, &index, &[], format);
             attachment(geojson_collection_body(features), format, &filename)
         } else {
-            page_response(&headers, layer, &params, format, features.len(), offset, limit, {
-                features.iter().skip(offset).take(limit).map(|f| f.to_string()).collect()
-            })
+            let page: Vec<String> =
+                features.iter().skip(offset).take(limit).map(Value::to_string).collect();
+            page_response(&headers, layer, &params, format, features.len(), offset, limit, page.iter().map(String::as_str))
         });
     }
     let matches = index.query(&query);
@@ -82,18 +82,13 @@ pub async fn items(
         let filename = download_name(layer, &query, &index, &selected, format);
         return Ok(stream_download(index, selected, format, &filename, download));
     }
-    let page: Vec<String> = matches
-        .iter()
-        .skip(offset)
-        .take(limit)
-        .map(|&pos| index.row(pos).feature.to_string())
-        .collect();
+    let page = matches.iter().skip(offset).take(limit).map(|&pos| &*index.row(pos).feature);
     Ok(page_response(&headers, layer, &params, format, matches.len(), offset, limit, page))
 }
 
 /// A page of features with OGC paging links and counts.
 #[allow(clippy::too_many_arguments)]
-fn page_response(
+fn page_response<'a>(
     headers: &HeaderMap,
     layer: Layer,
     params: &Params,
@@ -101,7 +96,7 @@ fn page_response(
     matched: usize,
     offset: usize,
     limit: usize,
-    features: Vec<String>,
+    features: impl ExactSizeIterator<Item = &'a str> + Clone,
 ) -> Response {
     let base = base_url(headers);
     let url_with = |offset: Option<usize>, f: &str| {
@@ -139,10 +134,17 @@ fn page_response(
         "links": links,
     });
     // The features are pre-serialised: splice them in instead of re-encoding.
-    let mut body = head.to_string();
-    body.pop();
+    let head = head.to_string();
+    let size: usize = features.clone().map(|f| f.len() + 1).sum();
+    let mut body = String::with_capacity(head.len() + size + 16);
+    body.push_str(&head[..head.len() - 1]);
     body.push_str(",\"features\":[");
-    body.push_str(&features.join(","));
+    for (i, f) in features.enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(f);
+    }
     body.push_str("]}");
     ([(CONTENT_TYPE, kind)], body).into_response()
 }

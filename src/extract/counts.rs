@@ -46,14 +46,15 @@ const TIGHT_LINKS: &[&str] = &["de", "d", "of", "to", "a"];
 /// Words that point back at the group counted just before ("18 autres").
 const OTHERS: &[&str] = &["autres", "others", "other"];
 
-/// The counts of a folded sentence, and a warning for each ambiguous one.
+/// The counts of a folded sentence, and the folded span of each quantity left uncounted
+/// because it is ambiguous.
 pub fn find(
     folded: &str,
     hits: &[Hit],
     numerals: &[Numeral],
     dates: &[DateMention],
     lexicon: &Lexicon,
-) -> (Vec<Count>, Vec<String>) {
+) -> (Vec<Count>, Vec<std::ops::Range<usize>>) {
     if !hits.iter().any(|h| matches!(h.term, Term::Count(_))) {
         return (Vec::new(), Vec::new());
     }
@@ -65,7 +66,7 @@ pub fn find(
         .iter()
         .filter(|h| matches!(h.term, Term::Count(_)))
         .collect();
-    let mut warnings = Vec::new();
+    let mut ambiguous = Vec::new();
     // Resolved from the last quantity back, so "2 policiers et 3 manifestants tués" lets the
     // first quantity share the counted word of the second.
     let mut governors: Vec<Option<&Hit>> = vec![None; quantities.len()];
@@ -84,10 +85,7 @@ pub fn find(
         if let Some(hit) = governor
             && is_disjunction(folded, hit, &counted, lexicon.disjunctions)
         {
-            warnings.push(format!(
-                "\"{}\" counts more than one kind at once; no count kept",
-                &folded[q.start..hit.end]
-            ));
+            ambiguous.push(q.start..hit.end);
             continue;
         }
         governors[i] = governor;
@@ -122,7 +120,7 @@ pub fn find(
             victims,
         });
     }
-    (counts, warnings)
+    (counts, ambiguous)
 }
 
 /// Quantities in order: a qualifier with its number, a vague amount, a number in words or
@@ -305,15 +303,14 @@ mod tests {
     use crate::extract::lang::Lang;
     use crate::extract::numbers::numerals;
 
-    fn counts(
-        lang: Lang,
-        folded: &str,
-    ) -> Vec<(
+    type Found = (
         CountKind,
         Option<u32>,
         Option<CountQualifier>,
         Option<Group>,
-    )> {
+    );
+
+    fn counts(lang: Lang, folded: &str) -> Vec<Found> {
         let lexicon = Lexicon::get(lang);
         let mut hits = Vec::new();
         lexicon.scan(folded, &mut hits);

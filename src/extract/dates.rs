@@ -257,7 +257,7 @@ fn follows_year_intro(folded: &str, at: usize, intros: &[&str]) -> bool {
 /// Only spaces, commas, "of" or "the" separate two parts of one date.
 fn adjacent(folded: &str, end: usize, start: usize) -> bool {
     let gap = folded.get(end..start).unwrap_or("x");
-    gap.split(|c: char| c == ' ' || c == ',')
+    gap.split([' ', ','])
         .all(|w| w.is_empty() || w == "of" || w == "the")
 }
 

@@ -305,14 +305,18 @@ impl<'a, 'g> Reader<'a, 'g> {
         if hits.iter().any(|h| h.term == Term::Meta) {
             return (Vec::new(), Vec::new(), false);
         }
-        let (counts, warnings) = counts::find(
+        let (counts, ambiguous) = counts::find(
             &folded.text,
             hits,
             &dates.numerals,
             &dates.mentions,
             self.lexicon,
         );
-        self.warnings.extend(warnings);
+        let sentence = &self.article.text[range.clone()];
+        self.warnings.extend(ambiguous.into_iter().map(|span| {
+            let written = &sentence[folded.origin(span.start)..folded.origin(span.end)];
+            format!("\"{written}…\" counts more than one kind at once; no count kept")
+        }));
         let groups: Vec<(usize, actors::Group)> = hits
             .iter()
             .filter_map(|h| match h.term {

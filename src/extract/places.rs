@@ -120,8 +120,7 @@ impl<'g> Setting<'_, 'g> {
     fn nearest(&self, at: usize, kind: PlaceKind) -> Option<&Mention<'g>> {
         let of_kind = || self.mentions.iter().filter(move |m| m.place.kind == kind);
         of_kind()
-            .filter(|m| m.start <= at)
-            .last()
+            .rfind(|m| m.start <= at)
             .or_else(|| of_kind().find(|m| m.start > at))
     }
 

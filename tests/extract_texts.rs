@@ -1,0 +1,210 @@
+//! Texts written for the extractor's rules, in French and English, about other Kazakh cities
+//! and spellings: headers, relative days, wrong years, counts, detection, empty and quiet texts.
+
+use eventmap::extract::{ArticleText, ExtractError, Extraction, Lang, extract};
+use eventmap::gazetteer::Gazetteer;
+use eventmap::model::{CountKind, CountQualifier, Event, EventType, GeoPrecision};
+use jiff::civil::{Date, date};
+
+const UNREST_EN: &str = include_str!("fixtures/unrest-west-en.txt");
+const OUEST_FR: &str = include_str!("fixtures/ouest-fr.txt");
+const QUIET_EN: &str = include_str!("fixtures/quiet-en.txt");
+
+fn read(text: &str, published: Option<Date>, lang: Option<Lang>) -> Extraction {
+    let article = ArticleText {
+        text,
+        source: "fixture",
+        published,
+        lang,
+    };
+    extract(Gazetteer::embedded(), &article).expect("the fixture reads")
+}
+
+/// (date, place, type, sub-event type) of every event, for exact comparison.
+fn summary(events: &[Event]) -> Vec<(String, String, EventType, String)> {
+    let mut rows: Vec<_> = events
+        .iter()
+        .map(|e| {
+            (
+                e.event_date.to_string(),
+                e.place.clone(),
+                e.event_type,
+                e.sub_event_type.clone(),
+            )
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+fn row(date: &str, place: &str, ty: EventType, sub: &str) -> (String, String, EventType, String) {
+    (date.into(), place.into(), ty, sub.into())
+}
+
+fn at<'e>(events: &'e [Event], place: &str, sub: &str) -> &'e Event {
+    events
+        .iter()
+        .find(|e| e.place == place && e.sub_event_type == sub)
+        .unwrap_or_else(|| panic!("no {sub} in {place}"))
+}
+
+fn count(e: &Event, kind: CountKind) -> (Option<u32>, Option<CountQualifier>) {
+    let value = match kind {
+        CountKind::Fatalities => e.fatalities,
+        CountKind::Injuries => e.injuries,
+        CountKind::Arrests => e.arrests,
+    };
+    (value, e.count_qualifiers.get(&kind).copied())
+}
+
+use EventType::*;
+
+#[test]
+fn english_report_with_relative_days_and_counts() {
+    let x = read(UNREST_EN, Some(date(2022, 1, 6)), None);
+    assert_eq!(x.lang, Lang::En);
+    let mut expected = vec![
+        row("2022-01-04", "Zhanaozen", Protests, "Peaceful protest"),
+        row("2022-01-04", "Aktau", Protests, "Peaceful protest"),
+        row("2022-01-04", "Semey", Protests, "Peaceful protest"),
+        row("2022-01-04", "Taldykorgan", Protests, "Peaceful protest"),
+        row("2022-01-04", "Taraz", Protests, "Protest with intervention"),
+        row("2022-01-04", "Taraz", StrategicDevelopments, "Arrests"),
+        row("2022-01-05", "Shymkent", Riots, "Violent demonstration"),
+        row("2022-01-05", "Shymkent", Riots, "Violent demonstration"),
+        row("2022-01-05", "Shymkent", StrategicDevelopments, "Arrests"),
+        row("2022-01-05", "Kyzylorda", Riots, "Violent demonstration"),
+        row("2022-01-05", "Mangghystau", StrategicDevelopments, "Other"),
+    ];
+    expected.sort();
+    assert_eq!(summary(&x.events), expected);
+
+    let taraz = at(&x.events, "Taraz", "Arrests");
+    assert_eq!(
+        count(taraz, CountKind::Arrests),
+        (None, Some(CountQualifier::Dozens))
+    );
+    let killed = x
+        .events
+        .iter()
+        .find(|e| e.fatalities.is_some())
+        .expect("deaths in Shymkent");
+    assert_eq!(killed.place, "Shymkent");
+    assert_eq!(
+        count(killed, CountKind::Fatalities),
+        (Some(12), Some(CountQualifier::AtLeast))
+    );
+    let arrested = at(&x.events, "Shymkent", "Arrests");
+    assert_eq!(
+        count(arrested, CountKind::Arrests),
+        (Some(40), Some(CountQualifier::MoreThan))
+    );
+    let kyzylorda = at(&x.events, "Kyzylorda", "Violent demonstration");
+    assert_eq!(
+        count(kyzylorda, CountKind::Injuries),
+        (None, Some(CountQualifier::Dozens))
+    );
+    let region = at(&x.events, "Mangghystau", "Other");
+    assert_eq!(region.geo_precision, GeoPrecision::Region);
+    // The 2011 shooting is background: no event, and 14 is nobody's count.
+    assert!(
+        x.events
+            .iter()
+            .all(|e| e.event_date.year() == 2022 && e.fatalities != Some(14))
+    );
+    assert!(x.events.iter().all(|e| e.lang == "en" && !e.date_corrected));
+}
+
+#[test]
+fn french_report_with_spellings_relative_days_and_a_wrong_year() {
+    let x = read(OUEST_FR, Some(date(2022, 1, 5)), None);
+    assert_eq!(x.lang, Lang::Fr);
+    let mut expected = vec![
+        row("2022-01-04", "Aktau", Protests, "Peaceful protest"),
+        row("2022-01-04", "Zhanaozen", Protests, "Peaceful protest"),
+        row("2022-01-04", "Shymkent", Riots, "Violent demonstration"),
+        row("2022-01-05", "Oral", Protests, "Protest with intervention"),
+        row("2022-01-05", "Oral", StrategicDevelopments, "Arrests"),
+        row("2022-01-05", "Karagandy", StrategicDevelopments, "Other"),
+    ];
+    expected.sort();
+    assert_eq!(summary(&x.events), expected);
+
+    let aktau = at(&x.events, "Aktau", "Peaceful protest");
+    assert_eq!(aktau.place_as_written, "Aktaou");
+    let oral = at(&x.events, "Oral", "Arrests");
+    assert_eq!(
+        oral.place_as_written, "Ouralsk",
+        "the place comes from the sentence before"
+    );
+    assert_eq!(
+        count(oral, CountKind::Arrests),
+        (Some(10), Some(CountQualifier::About))
+    );
+    let shymkent = at(&x.events, "Shymkent", "Violent demonstration");
+    assert_eq!(shymkent.place_as_written, "Chymkent");
+    assert_eq!(
+        count(shymkent, CountKind::Injuries),
+        (Some(5), Some(CountQualifier::AtLeast))
+    );
+    let curfew = at(&x.events, "Karagandy", "Other");
+    assert!(
+        curfew.date_corrected,
+        "Mercredi 5 janvier 2021 was a Tuesday"
+    );
+    assert!(
+        x.events
+            .iter()
+            .filter(|e| e.place != "Karagandy")
+            .all(|e| !e.date_corrected)
+    );
+    // 1986 is background.
+    assert!(x.events.iter().all(|e| e.place != "Almaty"));
+}
+
+#[test]
+fn language_is_detected_or_forced() {
+    assert_eq!(Lang::detect(UNREST_EN), Lang::En);
+    assert_eq!(Lang::detect(OUEST_FR), Lang::Fr);
+    let forced = read(OUEST_FR, Some(date(2022, 1, 5)), Some(Lang::Fr));
+    assert_eq!(forced.lang, Lang::Fr);
+    assert_eq!("auto".parse::<Lang>().ok(), None);
+    assert_eq!("en".parse::<Lang>().ok(), Some(Lang::En));
+}
+
+#[test]
+fn empty_text_is_an_error() {
+    for text in ["", "  \n\t\n"] {
+        let article = ArticleText {
+            text,
+            source: "empty",
+            published: None,
+            lang: None,
+        };
+        assert!(matches!(
+            extract(Gazetteer::embedded(), &article),
+            Err(ExtractError::Empty)
+        ));
+    }
+}
+
+#[test]
+fn a_text_without_events_yields_none() {
+    let x = read(QUIET_EN, Some(date(2022, 1, 10)), None);
+    assert!(x.events.is_empty(), "{:?}", summary(&x.events));
+}
+
+#[test]
+fn without_any_date_events_are_dropped_with_a_warning() {
+    let x = read("Protesters rallied in Taraz.", None, Some(Lang::En));
+    assert!(x.events.is_empty());
+    assert_eq!(x.warnings.len(), 1, "{:?}", x.warnings);
+}
+
+#[test]
+fn never_a_date_after_publication() {
+    let text = "On 9 January 2022, protesters rallied in Taraz.";
+    let x = read(text, Some(date(2022, 1, 7)), Some(Lang::En));
+    assert!(x.events.iter().all(|e| e.event_date <= date(2022, 1, 7)));
+    assert!(x.warnings.iter().any(|w| w.contains("after publication")));
+}
