@@ -47,9 +47,7 @@ impl BBox {
 
     /// The box as one or two R-tree envelopes (two when it crosses the antimeridian).
     fn envelopes(&self) -> Vec<AABB<[f64; 2]>> {
-        let span = |a: f64, b: f64| {
-            AABB::from_corners([a, self.min_lat], [b, self.max_lat])
-        };
+        let span = |a: f64, b: f64| AABB::from_corners([a, self.min_lat], [b, self.max_lat]);
         if self.min_lon <= self.max_lon {
             vec![span(self.min_lon, self.max_lon)]
         } else {
@@ -231,7 +229,12 @@ impl EventIndex {
             Some(t) => Box::new(self.by_type.get(&t)?.iter().copied()),
             None => Box::new(0..self.rows.len() as u32),
         };
-        let mut bbox = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+        let mut bbox = [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ];
         let mut dates: Option<(Date, Date)> = None;
         for pos in positions {
             let r = self.row(pos);
@@ -311,7 +314,11 @@ impl EventIndex {
             s.sub(lo, hi.max(lo))
         }
         match &q.types {
-            None => vec![cut(PositionSlice::All(0, self.rows.len() as u32), q.dates, &date_of)],
+            None => vec![cut(
+                PositionSlice::All(0, self.rows.len() as u32),
+                q.dates,
+                &date_of,
+            )],
             Some(types) => {
                 let mut types = types.clone();
                 types.sort();
@@ -453,19 +460,31 @@ mod tests {
         let events: Vec<Event> = (0..20_000).map(|i| random_event(i, &mut rng)).collect();
         let index = EventIndex::new(events.clone());
         for _ in 0..200 {
-            let a = date(2022, 1, 1).checked_add(jiff::Span::new().days(rng.random_range(0..365))).unwrap();
-            let b = a.checked_add(jiff::Span::new().days(rng.random_range(0..200))).unwrap();
+            let a = date(2022, 1, 1)
+                .checked_add(jiff::Span::new().days(rng.random_range(0..365)))
+                .unwrap();
+            let b = a
+                .checked_add(jiff::Span::new().days(rng.random_range(0..200)))
+                .unwrap();
             let min_lon = rng.random_range(-180.0..180.0);
             let bbox = BBox {
                 min_lon,
                 min_lat: rng.random_range(-90.0..0.0),
                 // Sometimes past 180: wraps to a box across the antimeridian.
-                max_lon: { let m: f64 = min_lon + rng.random_range(1.0..120.0); if m > 180.0 { m - 360.0 } else { m } },
+                max_lon: {
+                    let m: f64 = min_lon + rng.random_range(1.0..120.0);
+                    if m > 180.0 { m - 360.0 } else { m }
+                },
                 max_lat: rng.random_range(0.0..90.0),
             };
-            let types = rng.random_bool(0.5).then(|| vec![EventType::ALL[rng.random_range(0..6)], EventType::Riots]);
+            let types = rng
+                .random_bool(0.5)
+                .then(|| vec![EventType::ALL[rng.random_range(0..6)], EventType::Riots]);
             let q = EventQuery {
-                dates: DateRange { start: Some(a), end: Some(b) },
+                dates: DateRange {
+                    start: Some(a),
+                    end: Some(b),
+                },
                 bbox: Some(bbox),
                 types: types.clone(),
                 ..Default::default()
@@ -476,7 +495,11 @@ mod tests {
                 .filter(|e| types.as_ref().is_none_or(|ts| ts.contains(&e.event_type)))
                 .collect();
             expected.sort_by(|x, y| (x.event_date, &x.id).cmp(&(y.event_date, &y.id)));
-            let got: Vec<&str> = index.query(&q).into_iter().map(|p| &*index.row(p).id).collect();
+            let got: Vec<&str> = index
+                .query(&q)
+                .into_iter()
+                .map(|p| &*index.row(p).id)
+                .collect();
             let want: Vec<&str> = expected.iter().map(|e| e.id.as_str()).collect();
             assert_eq!(got, want, "{q:?}");
         }

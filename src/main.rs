@@ -19,7 +19,11 @@ use eventmap::store::{NewArticle, Store};
 use eventmap::synth::Synth;
 
 #[derive(Parser)]
-#[command(name = "eventmap", version, about = "News reports → dated, geocoded events → map server")]
+#[command(
+    name = "eventmap",
+    version,
+    about = "News reports → dated, geocoded events → map server"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -104,13 +108,25 @@ impl DataDir {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Extract { file, published, lang } => run_extract(&file, published, &lang),
-        Command::Serve { addr, events, data, token_file } => {
-            run_serve(addr, events.as_deref(), &data, token_file.as_deref())
-        }
-        Command::Ingest { files, published, source_url, title, lang, data } => {
-            run_ingest(&files, published, source_url, title, &lang, &data)
-        }
+        Command::Extract {
+            file,
+            published,
+            lang,
+        } => run_extract(&file, published, &lang),
+        Command::Serve {
+            addr,
+            events,
+            data,
+            token_file,
+        } => run_serve(addr, events.as_deref(), &data, token_file.as_deref()),
+        Command::Ingest {
+            files,
+            published,
+            source_url,
+            title,
+            lang,
+            data,
+        } => run_ingest(&files, published, source_url, title, &lang, &data),
         Command::Reindex { data } => run_reindex(&data),
         Command::Synth { count, seed, out } => run_synth(count, seed, out.as_deref()),
     };
@@ -137,15 +153,25 @@ fn parse_lang(lang: &str) -> Result<Option<Lang>> {
 fn read_text(file: &Path) -> Result<(String, String)> {
     let (bytes, source) = if file == Path::new("-") {
         let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf).context("cannot read standard input")?;
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .context("cannot read standard input")?;
         (buf, "stdin".to_string())
     } else {
-        let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-        let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let bytes =
+            std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let name = file.file_name().map_or_else(
+            || file.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
         (bytes, name)
     };
-    let text = String::from_utf8(bytes)
-        .map_err(|e| anyhow::anyhow!("{source} is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{source} is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
     Ok((text, source))
 }
 
@@ -155,7 +181,12 @@ fn run_extract(file: &Path, published: Option<Date>, lang: &str) -> Result<()> {
     if text.trim().is_empty() {
         bail!("{source} is empty: there is no text to extract events from");
     }
-    let article = ArticleText { text: &text, source: &source, published, lang };
+    let article = ArticleText {
+        text: &text,
+        source: &source,
+        published,
+        lang,
+    };
     let extraction = extract::extract(Gazetteer::embedded(), &article)?;
     for warning in &extraction.warnings {
         eprintln!("eventmap: warning: {warning}");
@@ -177,12 +208,21 @@ fn init_logging() {
 }
 
 /// The served state: a read-only events file, or the store (writable with a token).
-fn open_state(events: Option<&Path>, data: &DataDir, token_file: Option<&Path>) -> Result<(AppState, Option<Arc<Store>>)> {
+fn open_state(
+    events: Option<&Path>,
+    data: &DataDir,
+    token_file: Option<&Path>,
+) -> Result<(AppState, Option<Arc<Store>>)> {
     if let Some(path) = events {
-        let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        let file =
+            std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
         let mut list = Vec::new();
-        Event::read_feature_collection(file, |e| list.push(e))
-            .map_err(|e| anyhow::anyhow!("{} is not a GeoJSON FeatureCollection of events: {e}", path.display()))?;
+        Event::read_feature_collection(file, |e| list.push(e)).map_err(|e| {
+            anyhow::anyhow!(
+                "{} is not a GeoJSON FeatureCollection of events: {e}",
+                path.display()
+            )
+        })?;
         tracing::info!(file = %path.display(), "serving an events file, read-only");
         return Ok((AppState::new(list), None));
     }
@@ -193,7 +233,9 @@ fn open_state(events: Option<&Path>, data: &DataDir, token_file: Option<&Path>) 
                 .trim()
                 .to_string(),
         ),
-        None => std::env::var("EVENTMAP_TOKEN").ok().map(|t| t.trim().to_string()),
+        None => std::env::var("EVENTMAP_TOKEN")
+            .ok()
+            .map(|t| t.trim().to_string()),
     }
     .filter(|t| !t.is_empty());
     if token.is_none() {
@@ -205,19 +247,34 @@ fn open_state(events: Option<&Path>, data: &DataDir, token_file: Option<&Path>) 
     Ok((state, Some(store)))
 }
 
-fn run_serve(addr: SocketAddr, events: Option<&Path>, data: &DataDir, token_file: Option<&Path>) -> Result<()> {
+fn run_serve(
+    addr: SocketAddr,
+    events: Option<&Path>,
+    data: &DataDir,
+    token_file: Option<&Path>,
+) -> Result<()> {
     init_logging();
     let started = Instant::now();
     let gazetteer_start = Instant::now();
     Gazetteer::embedded();
-    tracing::info!(ms = gazetteer_start.elapsed().as_millis() as u64, "gazetteer loaded");
+    tracing::info!(
+        ms = gazetteer_start.elapsed().as_millis() as u64,
+        "gazetteer loaded"
+    );
     // Building the name matcher takes a while; do it off the startup path so the first
     // `place=` query or ingest does not pay for it.
     std::thread::spawn(|| Gazetteer::embedded().prepare_matching());
     let (state, store) = open_state(events, data, token_file)?;
     let index = state.snapshot();
-    tracing::info!(events = index.len(), layers = index.types().len(), read_only = state.read_only(), "events loaded");
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    tracing::info!(
+        events = index.len(),
+        layers = index.types().len(),
+        read_only = state.read_only(),
+        "events loaded"
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async move {
         let shutdown = shutdown_signal()?;
         let listener = tokio::net::TcpListener::bind(addr)
@@ -227,7 +284,10 @@ fn run_serve(addr: SocketAddr, events: Option<&Path>, data: &DataDir, token_file
         if let Some(store) = store {
             tokio::spawn(follow_other_writers(state.clone(), store));
         }
-        tracing::info!(startup_ms = started.elapsed().as_millis() as u64, "eventmap listening on http://{local}");
+        tracing::info!(
+            startup_ms = started.elapsed().as_millis() as u64,
+            "eventmap listening on http://{local}"
+        );
         axum::serve(listener, router(state))
             .with_graceful_shutdown(shutdown)
             .await
@@ -249,7 +309,9 @@ async fn follow_other_writers(state: AppState, store: Arc<Store>) {
             if seen.is_some_and(|s| s != v) {
                 let state = state.clone();
                 match tokio::task::spawn_blocking(move || state.reload()).await {
-                    Ok(Ok(())) => tracing::info!("store changed by another process: events reloaded"),
+                    Ok(Ok(())) => {
+                        tracing::info!("store changed by another process: events reloaded")
+                    }
                     Ok(Err(e)) => tracing::error!(error = %e, "cannot reload the store"),
                     Err(e) => tracing::error!(error = %e, "reload task failed"),
                 }
@@ -259,7 +321,14 @@ async fn follow_other_writers(state: AppState, store: Arc<Store>) {
     }
 }
 
-fn run_ingest(files: &[PathBuf], published: Option<Date>, source_url: Option<String>, title: Option<String>, lang: &str, data: &DataDir) -> Result<()> {
+fn run_ingest(
+    files: &[PathBuf],
+    published: Option<Date>,
+    source_url: Option<String>,
+    title: Option<String>,
+    lang: &str,
+    data: &DataDir,
+) -> Result<()> {
     let lang = parse_lang(lang)?;
     let store = data.open()?;
     let bar = progress_bar(files.len() as u64);
@@ -282,9 +351,17 @@ fn run_ingest(files: &[PathBuf], published: Option<Date>, source_url: Option<Str
                 "{}: article {} {}, {} events{}",
                 file.display(),
                 ingested.article.id,
-                if ingested.created { "added" } else { "already stored" },
+                if ingested.created {
+                    "added"
+                } else {
+                    "already stored"
+                },
                 ingested.events.len(),
-                ingested.warnings.iter().map(|w| format!(" (warning: {w})")).collect::<String>()
+                ingested
+                    .warnings
+                    .iter()
+                    .map(|w| format!(" (warning: {w})"))
+                    .collect::<String>()
             )),
             Err(e) => {
                 failed += 1;
@@ -310,7 +387,9 @@ fn run_reindex(data: &DataDir) -> Result<()> {
     bar.finish_and_clear();
     eprintln!("eventmap: reindexed {articles} articles into {events} events");
     if orphans > 0 {
-        eprintln!("eventmap: warning: {orphans} corrections apply to events the extractor no longer finds; they are kept");
+        eprintln!(
+            "eventmap: warning: {orphans} corrections apply to events the extractor no longer finds; they are kept"
+        );
     }
     Ok(())
 }
@@ -354,7 +433,8 @@ fn run_synth(count: u64, seed: u64, out: Option<&Path>) -> Result<()> {
     let mut synth = Synth::new(gazetteer, seed);
     let mut writer: Box<dyn Write> = match out {
         Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?,
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };

@@ -322,7 +322,9 @@ impl Event {
 
     /// Reads a feature written by [`Event::to_feature`] (or by hand, with the same properties).
     pub fn from_feature(feature: &Value) -> Result<Event, String> {
-        let obj = feature.as_object().ok_or("a feature must be a JSON object")?;
+        let obj = feature
+            .as_object()
+            .ok_or("a feature must be a JSON object")?;
         if obj.get("type").and_then(Value::as_str) != Some("Feature") {
             return Err("not a GeoJSON Feature (\"type\" must be \"Feature\")".into());
         }
@@ -449,7 +451,9 @@ impl<'de, F: FnMut(Event)> serde::de::Visitor<'de> for CollectionSeed<F> {
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "features" => {
-                    count = Some(map.next_value_seed(FeaturesSeed { each: &mut self.each })?)
+                    count = Some(map.next_value_seed(FeaturesSeed {
+                        each: &mut self.each,
+                    })?)
                 }
                 "type" => {
                     let kind: String = map.next_value()?;
@@ -539,7 +543,10 @@ mod tests {
         assert_eq!(f["geometry"]["coordinates"][0], 76.92861);
         assert_eq!(f["properties"]["event_date"], "2022-01-05");
         assert_eq!(f["properties"]["layer"], "riots");
-        assert_eq!(f["properties"]["count_qualifiers"]["fatalities"], "at_least");
+        assert_eq!(
+            f["properties"]["count_qualifiers"]["fatalities"],
+            "at_least"
+        );
         assert_eq!(Event::from_feature(&f).unwrap(), e);
     }
 
@@ -550,7 +557,8 @@ mod tests {
         let n = Event::read_feature_collection(text.as_bytes(), |e| seen.push(e)).unwrap();
         assert_eq!((n, seen.len()), (2, 2));
         assert_eq!(seen[0], sample());
-        let err = Event::read_feature_collection(&b"{\"type\":\"Feature\"}"[..], |_| {}).unwrap_err();
+        let err =
+            Event::read_feature_collection(&b"{\"type\":\"Feature\"}"[..], |_| {}).unwrap_err();
         assert!(err.contains("FeatureCollection"), "{err}");
     }
 
@@ -558,7 +566,11 @@ mod tests {
     fn rejects_out_of_range_coordinates() {
         let mut f = sample().to_feature();
         f["geometry"]["coordinates"] = json!([200.0, 10.0]);
-        assert!(Event::from_feature(&f).unwrap_err().contains("out of range"));
+        assert!(
+            Event::from_feature(&f)
+                .unwrap_err()
+                .contains("out of range")
+        );
     }
 
     #[test]

@@ -24,7 +24,10 @@ pub enum StoreError {
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("cannot use the data directory {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Extract(#[from] ExtractError),
     #[error("{0}")]
@@ -82,11 +85,23 @@ pub struct Correction {
     pub event_type: Option<EventType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_event_type: Option<String>,
-    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub fatalities: Option<Option<u32>>,
-    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub injuries: Option<Option<u32>>,
-    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub arrests: Option<Option<u32>>,
 }
 
@@ -105,7 +120,15 @@ impl Correction {
         macro_rules! take {
             ($($f:ident),*) => { $( if later.$f.is_some() { self.$f = later.$f.clone(); } )* };
         }
-        take!(geonameid, event_date, event_type, sub_event_type, fatalities, injuries, arrests);
+        take!(
+            geonameid,
+            event_date,
+            event_type,
+            sub_event_type,
+            fatalities,
+            injuries,
+            arrests
+        );
     }
 
     /// Applies the correction, checking it against the gazetteer and ACLED's types.
@@ -136,7 +159,10 @@ impl Correction {
         if let Some(s) = &self.sub_event_type {
             event.sub_event_type = s.clone();
         }
-        match event.event_type.canonical_sub_event_type(&event.sub_event_type) {
+        match event
+            .event_type
+            .canonical_sub_event_type(&event.sub_event_type)
+        {
             Some(s) => event.sub_event_type = s.to_string(),
             None => {
                 return bad(format!(
@@ -149,15 +175,21 @@ impl Correction {
         }
         if let Some(n) = self.fatalities {
             event.fatalities = n;
-            event.count_qualifiers.remove(&crate::model::CountKind::Fatalities);
+            event
+                .count_qualifiers
+                .remove(&crate::model::CountKind::Fatalities);
         }
         if let Some(n) = self.injuries {
             event.injuries = n;
-            event.count_qualifiers.remove(&crate::model::CountKind::Injuries);
+            event
+                .count_qualifiers
+                .remove(&crate::model::CountKind::Injuries);
         }
         if let Some(n) = self.arrests {
             event.arrests = n;
-            event.count_qualifiers.remove(&crate::model::CountKind::Arrests);
+            event
+                .count_qualifiers
+                .remove(&crate::model::CountKind::Arrests);
         }
         event.corrected = true;
         Ok(())
@@ -177,13 +209,19 @@ fn stored_event_id(article_id: i64, extracted_id: &str) -> String {
 }
 
 fn content_hash(text: &str) -> String {
-    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 impl Store {
     /// Opens (creating if needed) the store in `dir`. A new store starts with the seed article.
     pub fn open(dir: &Path, gazetteer: &Gazetteer) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::Io { path: dir.into(), source })?;
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+            path: dir.into(),
+            source,
+        })?;
         let path = dir.join(DB_FILE);
         let conn = Connection::open(&path)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
@@ -193,7 +231,10 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        let store = Store { conn: Mutex::new(conn), path };
+        let store = Store {
+            conn: Mutex::new(conn),
+            path,
+        };
         if version == 0 {
             store.create_schema()?;
             let seed = extract::seed_article();
@@ -253,26 +294,45 @@ impl Store {
         let hash = content_hash(&new.text);
         if let Some(article) = self.article_by_hash(&hash)? {
             let events = self.article_events(article.id)?;
-            return Ok(Ingested { article, events, created: false, warnings: vec![] });
+            return Ok(Ingested {
+                article,
+                events,
+                created: false,
+                warnings: vec![],
+            });
         }
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Another writer may have added it between the check and the lock.
         let existing: Option<i64> = tx
-            .query_row("SELECT id FROM articles WHERE content_hash = ?1", [&hash], |r| r.get(0))
+            .query_row(
+                "SELECT id FROM articles WHERE content_hash = ?1",
+                [&hash],
+                |r| r.get(0),
+            )
             .optional()?;
         if existing.is_some() {
             drop(tx);
             drop(conn);
             return self.add(new, gazetteer);
         }
-        let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM articles", [], |r| r.get(0))?;
+        let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM articles", [], |r| {
+            r.get(0)
+        })?;
         let source = article_source(id, new.source_url.as_deref(), new.title.as_deref());
         let extraction = extract::extract(
             gazetteer,
-            &ArticleText { text: &new.text, source: &source, published: new.published, lang: new.lang },
+            &ArticleText {
+                text: &new.text,
+                source: &source,
+                published: new.published,
+                lang: new.lang,
+            },
         )?;
-        let now = jiff::Timestamp::now().round(jiff::Unit::Second).unwrap_or(jiff::Timestamp::UNIX_EPOCH).to_string();
+        let now = jiff::Timestamp::now()
+            .round(jiff::Unit::Second)
+            .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+            .to_string();
         tx.execute(
             "INSERT INTO articles (id, content_hash, title, source_url, published, lang, text, ingested_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -298,13 +358,22 @@ impl Store {
         if events.is_empty() {
             warnings.push("no events were found in this text".into());
         }
-        Ok(Ingested { article, events, created: true, warnings })
+        Ok(Ingested {
+            article,
+            events,
+            created: true,
+            warnings,
+        })
     }
 
     fn article_by_hash(&self, hash: &str) -> Result<Option<Article>, StoreError> {
         let id: Option<i64> = self
             .conn()
-            .query_row("SELECT id FROM articles WHERE content_hash = ?1", [hash], |r| r.get(0))
+            .query_row(
+                "SELECT id FROM articles WHERE content_hash = ?1",
+                [hash],
+                |r| r.get(0),
+            )
             .optional()?;
         match id {
             Some(id) => self.article(id, false),
@@ -338,11 +407,17 @@ impl Store {
 
     /// Deletes an article with its events and corrections. False when there was none.
     pub fn delete(&self, id: i64) -> Result<bool, StoreError> {
-        Ok(self.conn().execute("DELETE FROM articles WHERE id = ?1", [id])? > 0)
+        Ok(self
+            .conn()
+            .execute("DELETE FROM articles WHERE id = ?1", [id])?
+            > 0)
     }
 
     pub fn article_events(&self, article_id: i64) -> Result<Vec<Event>, StoreError> {
-        self.read_events("SELECT feature FROM events WHERE article_id = ?1 ORDER BY id", [article_id])
+        self.read_events(
+            "SELECT feature FROM events WHERE article_id = ?1 ORDER BY id",
+            [article_id],
+        )
     }
 
     /// Every stored event (corrections applied).
@@ -365,60 +440,101 @@ impl Store {
     }
 
     /// Corrects one event; the correction is kept and survives reindexing.
-    pub fn correct(&self, event_id: &str, correction: &Correction, gazetteer: &Gazetteer) -> Result<Event, StoreError> {
+    pub fn correct(
+        &self,
+        event_id: &str,
+        correction: &Correction,
+        gazetteer: &Gazetteer,
+    ) -> Result<Event, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let row: Option<(i64, String)> = tx
-            .query_row("SELECT article_id, feature FROM events WHERE id = ?1", [event_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(
+                "SELECT article_id, feature FROM events WHERE id = ?1",
+                [event_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?;
         let Some((article_id, feature)) = row else {
-            return Err(StoreError::NotFound(format!("no stored event {event_id:?}")));
+            return Err(StoreError::NotFound(format!(
+                "no stored event {event_id:?}"
+            )));
         };
-        let value: serde_json::Value = serde_json::from_str(&feature).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let value: serde_json::Value =
+            serde_json::from_str(&feature).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let mut event = Event::from_feature(&value).map_err(StoreError::Corrupt)?;
         correction.apply(&mut event, gazetteer)?;
         let mut kept: Correction = tx
-            .query_row("SELECT correction FROM corrections WHERE event_id = ?1", [event_id], |r| r.get::<_, String>(0))
+            .query_row(
+                "SELECT correction FROM corrections WHERE event_id = ?1",
+                [event_id],
+                |r| r.get::<_, String>(0),
+            )
             .optional()?
             .map(|c| serde_json::from_str(&c).map_err(|e| StoreError::Corrupt(e.to_string())))
             .transpose()?
             .unwrap_or_default();
         kept.merge(correction);
-        let now = jiff::Timestamp::now().round(jiff::Unit::Second).unwrap_or(jiff::Timestamp::UNIX_EPOCH).to_string();
-        let kept_json = serde_json::to_string(&kept).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let now = jiff::Timestamp::now()
+            .round(jiff::Unit::Second)
+            .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+            .to_string();
+        let kept_json =
+            serde_json::to_string(&kept).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         tx.execute(
             "INSERT INTO corrections (event_id, article_id, correction, corrected_at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT(event_id) DO UPDATE SET correction = excluded.correction, corrected_at = excluded.corrected_at",
             params![event_id, article_id, kept_json, now],
         )?;
-        tx.execute("UPDATE events SET feature = ?2 WHERE id = ?1", params![event_id, event.to_feature().to_string()])?;
+        tx.execute(
+            "UPDATE events SET feature = ?2 WHERE id = ?1",
+            params![event_id, event.to_feature().to_string()],
+        )?;
         tx.commit()?;
         Ok(event)
     }
 
     /// Re-extracts every article with the current extractor and re-applies the corrections.
     /// `progress` sees (done, total). Returns (articles, events, corrections whose event is gone).
-    pub fn reindex(&self, gazetteer: &Gazetteer, mut progress: impl FnMut(usize, usize)) -> Result<(usize, usize, usize), StoreError> {
+    pub fn reindex(
+        &self,
+        gazetteer: &Gazetteer,
+        mut progress: impl FnMut(usize, usize),
+    ) -> Result<(usize, usize, usize), StoreError> {
         let articles = self.articles()?;
         let (mut n_events, mut orphans) = (0, 0);
         for (done, article) in articles.iter().enumerate() {
-            let full = self.article(article.id, true)?.ok_or_else(|| StoreError::NotFound(format!("article {}", article.id)))?;
+            let full = self
+                .article(article.id, true)?
+                .ok_or_else(|| StoreError::NotFound(format!("article {}", article.id)))?;
             let text = full.text.unwrap_or_default();
-            let source = article_source(article.id, article.source_url.as_deref(), article.title.as_deref());
+            let source = article_source(
+                article.id,
+                article.source_url.as_deref(),
+                article.title.as_deref(),
+            );
             let extraction = extract::extract(
                 gazetteer,
-                &ArticleText { text: &text, source: &source, published: article.published, lang: article.lang.parse().ok() },
+                &ArticleText {
+                    text: &text,
+                    source: &source,
+                    published: article.published,
+                    lang: article.lang.parse().ok(),
+                },
             )?;
             let mut events = stamp(article.id, extraction.events);
             let mut conn = self.conn();
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let corrections: Vec<(String, String)> = {
-                let mut stmt = tx.prepare("SELECT event_id, correction FROM corrections WHERE article_id = ?1")?;
+                let mut stmt = tx.prepare(
+                    "SELECT event_id, correction FROM corrections WHERE article_id = ?1",
+                )?;
                 let rows = stmt.query_map([article.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
                 rows.collect::<Result<_, _>>()?
             };
             for (event_id, correction) in corrections {
-                let correction: Correction = serde_json::from_str(&correction).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let correction: Correction = serde_json::from_str(&correction)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 match events.iter_mut().find(|e| e.id == event_id) {
                     Some(e) => correction.apply(e, gazetteer)?,
                     None => orphans += 1,
@@ -435,13 +551,16 @@ impl Store {
 
     /// Changes whenever another connection (another process) commits to the database.
     pub fn data_version(&self) -> Result<i64, StoreError> {
-        Ok(self.conn().pragma_query_value(None, "data_version", |r| r.get(0))?)
+        Ok(self
+            .conn()
+            .pragma_query_value(None, "data_version", |r| r.get(0))?)
     }
 }
 
 /// What events of an article cite as their source: its URL, else its title, else its number.
 fn article_source(id: i64, url: Option<&str>, title: Option<&str>) -> String {
-    url.or(title).map_or_else(|| format!("article {id}"), str::to_string)
+    url.or(title)
+        .map_or_else(|| format!("article {id}"), str::to_string)
 }
 
 /// Gives extracted events their stored ids and article id.
@@ -456,8 +575,13 @@ fn stamp(article_id: i64, events: Vec<Event>) -> Vec<Event> {
         .collect()
 }
 
-fn insert_events(tx: &rusqlite::Transaction<'_>, article_id: i64, events: &[Event]) -> Result<(), StoreError> {
-    let mut stmt = tx.prepare("INSERT OR REPLACE INTO events (id, article_id, feature) VALUES (?1, ?2, ?3)")?;
+fn insert_events(
+    tx: &rusqlite::Transaction<'_>,
+    article_id: i64,
+    events: &[Event],
+) -> Result<(), StoreError> {
+    let mut stmt =
+        tx.prepare("INSERT OR REPLACE INTO events (id, article_id, feature) VALUES (?1, ?2, ?3)")?;
     for e in events {
         stmt.execute(params![e.id, article_id, e.to_feature().to_string()])?;
     }

@@ -26,9 +26,20 @@ pub struct Synth<'g> {
 impl<'g> Synth<'g> {
     pub fn new(gazetteer: &'g Gazetteer, seed: u64) -> Synth<'g> {
         // Larger cities first so events cluster where news happens, as real data does.
-        let mut cities: Vec<&Place> = gazetteer.cities().filter(|c| c.population >= 50_000).collect();
-        cities.sort_by(|a, b| b.population.cmp(&a.population).then(a.geonameid.cmp(&b.geonameid)));
-        Synth { rng: StdRng::seed_from_u64(seed), cities, next: 0 }
+        let mut cities: Vec<&Place> = gazetteer
+            .cities()
+            .filter(|c| c.population >= 50_000)
+            .collect();
+        cities.sort_by(|a, b| {
+            b.population
+                .cmp(&a.population)
+                .then(a.geonameid.cmp(&b.geonameid))
+        });
+        Synth {
+            rng: StdRng::seed_from_u64(seed),
+            cities,
+            next: 0,
+        }
     }
 
     pub fn event(&mut self) -> Event {
@@ -37,11 +48,17 @@ impl<'g> Synth<'g> {
         self.next += 1;
         // A skewed pick: squaring a uniform number favours the big cities at the front.
         let u: f64 = rng.random();
-        let place = self.cities[((u * u) * self.cities.len() as f64) as usize % self.cities.len().max(1)];
+        let place =
+            self.cities[((u * u) * self.cities.len() as f64) as usize % self.cities.len().max(1)];
         let event_type = *EventType::ALL.choose(rng).unwrap_or(&EventType::Protests);
         let sub = *event_type.sub_event_types().choose(rng).unwrap_or(&"Other");
-        let day = FIRST_DAY.checked_add(jiff::Span::new().days(rng.random_range(0..SPAN_DAYS))).unwrap_or(FIRST_DAY);
-        let violent = !matches!(event_type, EventType::Protests | EventType::StrategicDevelopments);
+        let day = FIRST_DAY
+            .checked_add(jiff::Span::new().days(rng.random_range(0..SPAN_DAYS)))
+            .unwrap_or(FIRST_DAY);
+        let violent = !matches!(
+            event_type,
+            EventType::Protests | EventType::StrategicDevelopments
+        );
         let fatalities = (violent && rng.random_bool(0.4)).then(|| rng.random_range(1..40));
         let injuries = (violent && rng.random_bool(0.5)).then(|| rng.random_range(1..200));
         let arrests = (!violent && rng.random_bool(0.3)).then(|| rng.random_range(1..500));

@@ -49,7 +49,10 @@ fn serve(path: &str, headers: &HeaderMap) -> Option<Response> {
         return Some(
             (
                 StatusCode::NOT_MODIFIED,
-                [(ETAG, etag_value), (CACHE_CONTROL, HeaderValue::from_static(cache))],
+                [
+                    (ETAG, etag_value),
+                    (CACHE_CONTROL, HeaderValue::from_static(cache)),
+                ],
             )
                 .into_response(),
         );

@@ -73,7 +73,10 @@ impl Reply {
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
     fn header(&self, name: header::HeaderName) -> &str {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 }
 
@@ -81,12 +84,25 @@ async fn send(app: &axum::Router, req: Request<Body>) -> Reply {
     let res = app.clone().oneshot(req).await.expect("router never fails");
     let status = res.status();
     let headers = res.headers().clone();
-    let body = res.into_body().collect().await.expect("body").to_bytes().to_vec();
-    Reply { status, headers, body }
+    let body = res
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes()
+        .to_vec();
+    Reply {
+        status,
+        headers,
+        body,
+    }
 }
 
 async fn get(app: &axum::Router, uri: &str) -> Reply {
-    let req = Request::get(uri).header(header::HOST, "test.local").body(Body::empty()).unwrap();
+    let req = Request::get(uri)
+        .header(header::HOST, "test.local")
+        .body(Body::empty())
+        .unwrap();
     send(app, req).await
 }
 
@@ -110,10 +126,21 @@ async fn landing_page_is_json_for_clients_and_html_for_browsers() {
     assert_eq!(r.status, StatusCode::OK);
     let links = r.json()["links"].as_array().unwrap().clone();
     for rel in ["self", "service-desc", "conformance", "data"] {
-        assert!(links.iter().any(|l| l["rel"] == rel), "landing page lacks rel={rel}");
+        assert!(
+            links.iter().any(|l| l["rel"] == rel),
+            "landing page lacks rel={rel}"
+        );
     }
-    assert!(links.iter().all(|l| l["href"].as_str().unwrap().starts_with("http://test.local/")));
-    let req = Request::get("/").header(header::ACCEPT, "text/html,application/xhtml+xml").body(Body::empty()).unwrap();
+    assert!(links.iter().all(|l| {
+        l["href"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://test.local/")
+    }));
+    let req = Request::get("/")
+        .header(header::ACCEPT, "text/html,application/xhtml+xml")
+        .body(Body::empty())
+        .unwrap();
     let html = send(&app, req).await;
     assert_eq!(html.status, StatusCode::OK);
     assert!(html.header(header::CONTENT_TYPE).starts_with("text/html"));
@@ -124,52 +151,92 @@ async fn landing_page_is_json_for_clients_and_html_for_browsers() {
 async fn conformance_and_openapi() {
     let app = app();
     let c = get(&app, "/conformance").await.json();
-    let classes: Vec<&str> = c["conformsTo"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let classes: Vec<&str> = c["conformsTo"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
     assert!(classes.contains(&"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"));
     assert!(classes.contains(&"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson"));
     let r = get(&app, "/api").await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.header(header::CONTENT_TYPE).starts_with("application/vnd.oai.openapi+json"));
+    assert!(
+        r.header(header::CONTENT_TYPE)
+            .starts_with("application/vnd.oai.openapi+json")
+    );
     let doc = r.json();
     assert_eq!(doc["openapi"], "3.0.3");
     let text = doc.to_string();
     // Self-contained: every $ref points inside the document.
     for (i, _) in text.match_indices("\"$ref\":\"") {
-        assert_eq!(&text[i + 8..i + 9], "#", "remote $ref near {}", &text[i..i + 60]);
+        assert_eq!(
+            &text[i + 8..i + 9],
+            "#",
+            "remote $ref near {}",
+            &text[i..i + 60]
+        );
     }
     let items = &doc["paths"]["/collections/events/items"]["get"]["parameters"];
-    assert!(items.to_string().contains("#/components/parameters/datetime"));
+    assert!(
+        items
+            .to_string()
+            .contains("#/components/parameters/datetime")
+    );
 }
 
 #[tokio::test]
 async fn collections_list_layers_with_extents() {
     let app = app();
     let c = get(&app, "/collections").await.json();
-    let ids: Vec<&str> = c["collections"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = c["collections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids[0], "events");
     assert_eq!(*ids.last().unwrap(), "places");
     for t in EventType::ALL {
         assert!(ids.contains(&t.slug()), "{} missing", t.slug());
     }
     let ev = get(&app, "/collections/events").await.json();
-    assert_eq!(ev["extent"]["temporal"]["interval"][0][0], "2022-01-01T00:00:00Z");
+    assert_eq!(
+        ev["extent"]["temporal"]["interval"][0][0],
+        "2022-01-01T00:00:00Z"
+    );
     let bbox = ev["extent"]["spatial"]["bbox"][0].as_array().unwrap();
     assert_eq!(bbox.len(), 4);
     assert!(bbox[0].as_f64().unwrap() < 52.0 && bbox[2].as_f64().unwrap() > 178.0);
     let q = get(&app, "/collections/riots/queryables").await;
     assert_eq!(q.status, StatusCode::OK);
     let props = &q.json()["properties"];
-    for name in ["place", "event_type", "sub_event_type", "country_code", "min_fatalities"] {
+    for name in [
+        "place",
+        "event_type",
+        "sub_event_type",
+        "country_code",
+        "min_fatalities",
+    ] {
         assert!(props.get(name).is_some(), "queryable {name} missing");
     }
 }
 
 /// What a brute-force scan of `events` says a query returns, in (date, id) order.
-fn brute_force(events: &[Event], from: Option<Date>, to: Option<Date>, bbox: Option<[f64; 4]>, types: &[EventType], min_fat: Option<u32>) -> Vec<String> {
+fn brute_force(
+    events: &[Event],
+    from: Option<Date>,
+    to: Option<Date>,
+    bbox: Option<[f64; 4]>,
+    types: &[EventType],
+    min_fat: Option<u32>,
+) -> Vec<String> {
     let mut hits: Vec<&Event> = events
         .iter()
         .filter(|e| from.is_none_or(|d| e.event_date >= d) && to.is_none_or(|d| e.event_date <= d))
-        .filter(|e| bbox.is_none_or(|b| e.lon >= b[0] && e.lat >= b[1] && e.lon <= b[2] && e.lat <= b[3]))
+        .filter(|e| {
+            bbox.is_none_or(|b| e.lon >= b[0] && e.lat >= b[1] && e.lon <= b[2] && e.lat <= b[3])
+        })
         .filter(|e| types.is_empty() || types.contains(&e.event_type))
         .filter(|e| min_fat.is_none_or(|m| e.fatalities.unwrap_or(0) >= m))
         .collect();
@@ -184,7 +251,12 @@ async fn random_queries_match_a_brute_force_scan() {
     let mut rng = StdRng::seed_from_u64(42);
     for round in 0..150 {
         let mut params = vec!["limit=10000".to_string()];
-        let (from, to) = (rng.random_bool(0.6).then(|| date(2022, 1, rng.random_range(1..21))), rng.random_bool(0.6).then(|| date(2022, 1, rng.random_range(1..21))));
+        let (from, to) = (
+            rng.random_bool(0.6)
+                .then(|| date(2022, 1, rng.random_range(1..21))),
+            rng.random_bool(0.6)
+                .then(|| date(2022, 1, rng.random_range(1..21))),
+        );
         let (from, to) = match (from, to) {
             (Some(a), Some(b)) if a > b => (Some(b), Some(a)),
             x => x,
@@ -196,14 +268,25 @@ async fn random_queries_match_a_brute_force_scan() {
         let bbox = rng.random_bool(0.6).then(|| {
             let x = rng.random_range(40.0..80.0);
             let y = rng.random_range(35.0..50.0);
-            [x, y, x + rng.random_range(1.0..30.0), y + rng.random_range(1.0..15.0)]
+            [
+                x,
+                y,
+                x + rng.random_range(1.0..30.0),
+                y + rng.random_range(1.0..15.0),
+            ]
         });
         if let Some(b) = bbox {
             params.push(format!("bbox={},{},{},{}", b[0], b[1], b[2], b[3]));
         }
-        let types: Vec<EventType> = EventType::ALL.into_iter().filter(|_| rng.random_bool(0.25)).collect();
+        let types: Vec<EventType> = EventType::ALL
+            .into_iter()
+            .filter(|_| rng.random_bool(0.25))
+            .collect();
         if !types.is_empty() {
-            params.push(format!("event_type={}", types.iter().map(|t| t.slug()).collect::<Vec<_>>().join(",")));
+            params.push(format!(
+                "event_type={}",
+                types.iter().map(|t| t.slug()).collect::<Vec<_>>().join(",")
+            ));
         }
         let min_fat = rng.random_bool(0.2).then(|| rng.random_range(0..20));
         if let Some(m) = min_fat {
@@ -223,12 +306,29 @@ async fn random_queries_match_a_brute_force_scan() {
 async fn a_date_interval_includes_both_whole_days() {
     let all = events();
     let app = app();
-    let fc = get(&app, "/collections/events/items?datetime=2022-01-05T/2022-01-07T&limit=10000").await.json();
-    let expected = brute_force(&all, Some(date(2022, 1, 5)), Some(date(2022, 1, 7)), None, &[], None);
+    let fc = get(
+        &app,
+        "/collections/events/items?datetime=2022-01-05T/2022-01-07T&limit=10000",
+    )
+    .await
+    .json();
+    let expected = brute_force(
+        &all,
+        Some(date(2022, 1, 5)),
+        Some(date(2022, 1, 7)),
+        None,
+        &[],
+        None,
+    );
     assert!(!expected.is_empty());
     assert_eq!(ids(&fc), expected);
     // An instant late on the last day still selects that day.
-    let fc2 = get(&app, "/collections/events/items?datetime=2022-01-05T00:00:00Z/2022-01-07T23:59:59Z&limit=10000").await.json();
+    let fc2 = get(
+        &app,
+        "/collections/events/items?datetime=2022-01-05T00:00:00Z/2022-01-07T23:59:59Z&limit=10000",
+    )
+    .await
+    .json();
     assert_eq!(ids(&fc2), expected);
 }
 
@@ -244,17 +344,40 @@ async fn paging_never_skips_or_repeats() {
         seen.extend(ids(&fc));
         pages += 1;
         assert!(fc["numberReturned"].as_u64().unwrap() <= 7);
-        let next = fc["links"].as_array().unwrap().iter().find(|l| l["rel"] == "next").map(|l| l["href"].as_str().unwrap().to_string());
+        let next = fc["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["rel"] == "next")
+            .map(|l| l["href"].as_str().unwrap().to_string());
         match next {
             Some(href) => uri = href.trim_start_matches("http://test.local").to_string(),
             None => break,
         }
         assert!(pages < 100, "paging does not end");
     }
-    let expected = brute_force(&all, Some(date(2022, 1, 3)), Some(date(2022, 1, 15)), None, &[EventType::Riots], None);
+    let expected = brute_force(
+        &all,
+        Some(date(2022, 1, 3)),
+        Some(date(2022, 1, 15)),
+        None,
+        &[EventType::Riots],
+        None,
+    );
     assert_eq!(seen, expected);
-    let second = get(&app, "/collections/riots/items?limit=7&offset=7&datetime=2022-01-03/2022-01-15").await.json();
-    assert!(second["links"].as_array().unwrap().iter().any(|l| l["rel"] == "prev"));
+    let second = get(
+        &app,
+        "/collections/riots/items?limit=7&offset=7&datetime=2022-01-03/2022-01-15",
+    )
+    .await
+    .json();
+    assert!(
+        second["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["rel"] == "prev")
+    );
 }
 
 #[tokio::test]
@@ -264,35 +387,76 @@ async fn one_feature_by_id() {
     let target = &all[17];
     let r = get(&app, &format!("/collections/events/items/{}", target.id)).await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.header(header::CONTENT_TYPE).starts_with("application/geo+json"));
+    assert!(
+        r.header(header::CONTENT_TYPE)
+            .starts_with("application/geo+json")
+    );
     let f = r.json();
     assert_eq!(f["properties"]["notes"], target.notes.as_str());
     assert_eq!(Event::from_feature(&f).unwrap(), *target);
-    let other_layer = EventType::ALL.into_iter().find(|t| *t != target.event_type).unwrap();
-    let wrong = get(&app, &format!("/collections/{}/items/{}", other_layer.slug(), target.id)).await;
+    let other_layer = EventType::ALL
+        .into_iter()
+        .find(|t| *t != target.event_type)
+        .unwrap();
+    let wrong = get(
+        &app,
+        &format!("/collections/{}/items/{}", other_layer.slug(), target.id),
+    )
+    .await;
     assert_eq!(wrong.status, StatusCode::NOT_FOUND);
-    let json = get(&app, &format!("/collections/events/items/{}?f=json", target.id)).await;
-    assert!(json.header(header::CONTENT_TYPE).starts_with("application/json"));
+    let json = get(
+        &app,
+        &format!("/collections/events/items/{}?f=json", target.id),
+    )
+    .await;
+    assert!(
+        json.header(header::CONTENT_TYPE)
+            .starts_with("application/json")
+    );
 }
 
 #[tokio::test]
 async fn bad_input_is_a_400_that_says_what_is_wrong() {
     let app = app();
     let cases = [
-        ("/collections/events/items?bbox=1,2,3", "bbox must be 4 or 6 numbers"),
-        ("/collections/events/items?bbox=a,b,c,d", "bbox must be 4 or 6 numbers"),
+        (
+            "/collections/events/items?bbox=1,2,3",
+            "bbox must be 4 or 6 numbers",
+        ),
+        (
+            "/collections/events/items?bbox=a,b,c,d",
+            "bbox must be 4 or 6 numbers",
+        ),
         ("/collections/events/items?bbox=0,60,10,50", "miny"),
         ("/collections/events/items?datetime=2022-02-30", "datetime"),
-        ("/collections/events/items?datetime=2022-01-07/2022-01-05", "starts after it ends"),
+        (
+            "/collections/events/items?datetime=2022-01-07/2022-01-05",
+            "starts after it ends",
+        ),
         ("/collections/events/items?limit=0", "limit"),
         ("/collections/events/items?limit=ten", "limit"),
         ("/collections/events/items?offset=-1", "offset"),
-        ("/collections/events/items?colour=red", "unknown query parameter \"colour\""),
+        (
+            "/collections/events/items?colour=red",
+            "unknown query parameter \"colour\"",
+        ),
         ("/collections/events/items?limit=5&limit=6", "given twice"),
-        ("/collections/events/items?event_type=picnic", "unknown event type"),
-        ("/collections/events/items?sub_event_type=Picnic", "sub_event_type"),
-        ("/collections/events/items?country_code=Kazakhstan", "country_code"),
-        ("/collections/events/items?min_fatalities=-3", "min_fatalities"),
+        (
+            "/collections/events/items?event_type=picnic",
+            "unknown event type",
+        ),
+        (
+            "/collections/events/items?sub_event_type=Picnic",
+            "sub_event_type",
+        ),
+        (
+            "/collections/events/items?country_code=Kazakhstan",
+            "country_code",
+        ),
+        (
+            "/collections/events/items?min_fatalities=-3",
+            "min_fatalities",
+        ),
         ("/collections/events/items?f=xml", "f must be one of"),
         ("/collections/events/items?bbox-crs=EPSG:3857", "bbox-crs"),
         ("/collections/events/items/%3Cscript%3E", "feature id"),
@@ -305,19 +469,31 @@ async fn bad_input_is_a_400_that_says_what_is_wrong() {
         let body = r.json();
         assert_eq!(body["code"], "InvalidParameterValue", "{uri}");
         let description = body["description"].as_str().unwrap();
-        assert!(description.contains(says), "{uri}: {description:?} should say {says:?}");
+        assert!(
+            description.contains(says),
+            "{uri}: {description:?} should say {says:?}"
+        );
     }
 }
 
 #[tokio::test]
 async fn unknown_things_are_404_in_the_same_form() {
     let app = app();
-    for uri in ["/collections/picnics", "/collections/picnics/items", "/collections/events/items/ev-000000", "/nowhere"] {
+    for uri in [
+        "/collections/picnics",
+        "/collections/picnics/items",
+        "/collections/events/items/ev-000000",
+        "/nowhere",
+    ] {
         let r = get(&app, uri).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{uri}");
         assert_eq!(r.json()["code"], "NotFound", "{uri}");
     }
-    let post = send(&app, Request::post("/collections").body(Body::empty()).unwrap()).await;
+    let post = send(
+        &app,
+        Request::post("/collections").body(Body::empty()).unwrap(),
+    )
+    .await;
     assert_eq!(post.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(post.json()["code"], "MethodNotAllowed");
 }
@@ -328,12 +504,24 @@ async fn download_is_the_whole_filtered_layer_as_an_attachment() {
     let app = app();
     let r = get(&app, "/collections/events/items?f=geojson&download=true&datetime=2022-01-05/2022-01-07&bbox=40,35,90,55").await;
     assert_eq!(r.status, StatusCode::OK);
-    assert_eq!(r.header(header::CONTENT_DISPOSITION), "attachment; filename=\"eventmap-events-2022-01-05_2022-01-07.geojson\"");
+    assert_eq!(
+        r.header(header::CONTENT_DISPOSITION),
+        "attachment; filename=\"eventmap-events-2022-01-05_2022-01-07.geojson\""
+    );
     let fc = r.json();
-    let expected = brute_force(&all, Some(date(2022, 1, 5)), Some(date(2022, 1, 7)), Some([40.0, 35.0, 90.0, 55.0]), &[], None);
+    let expected = brute_force(
+        &all,
+        Some(date(2022, 1, 5)),
+        Some(date(2022, 1, 7)),
+        Some([40.0, 35.0, 90.0, 55.0]),
+        &[],
+        None,
+    );
     assert_eq!(ids(&fc), expected);
     // Unbounded by the default page size.
-    let everything = get(&app, "/collections/events/items?download=true").await.json();
+    let everything = get(&app, "/collections/events/items?download=true")
+        .await
+        .json();
     assert_eq!(everything["features"].as_array().unwrap().len(), all.len());
     let csv = get(&app, "/collections/protests/items?f=csv").await;
     assert!(csv.header(header::CONTENT_TYPE).starts_with("text/csv"));
@@ -352,12 +540,34 @@ async fn download_is_the_whole_filtered_layer_as_an_attachment() {
 async fn places_layer_totals_follow_the_filters() {
     let all = events();
     let app = app();
-    let fc = get(&app, "/collections/places/items?datetime=2022-01-05&limit=100").await.json();
-    let day: Vec<&Event> = all.iter().filter(|e| e.event_date == date(2022, 1, 5)).collect();
-    let total: u64 = fc["features"].as_array().unwrap().iter().map(|f| f["properties"]["events"].as_u64().unwrap()).sum();
+    let fc = get(
+        &app,
+        "/collections/places/items?datetime=2022-01-05&limit=100",
+    )
+    .await
+    .json();
+    let day: Vec<&Event> = all
+        .iter()
+        .filter(|e| e.event_date == date(2022, 1, 5))
+        .collect();
+    let total: u64 = fc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["events"].as_u64().unwrap())
+        .sum();
     assert_eq!(total as usize, day.len());
-    let almaty = fc["features"].as_array().unwrap().iter().find(|f| f["properties"]["place"] == "Almaty").expect("Almaty");
-    let fat: u32 = day.iter().filter(|e| e.place == "Almaty").map(|e| e.fatalities.unwrap_or(0)).sum();
+    let almaty = fc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["place"] == "Almaty")
+        .expect("Almaty");
+    let fat: u32 = day
+        .iter()
+        .filter(|e| e.place == "Almaty")
+        .map(|e| e.fatalities.unwrap_or(0))
+        .sum();
     assert_eq!(almaty["properties"]["fatalities"], fat);
     let one = get(&app, "/collections/places/items/1526384").await;
     assert_eq!(one.status, StatusCode::OK);
@@ -373,7 +583,12 @@ async fn place_filter_knows_other_spellings() {
         .filter(|id| all.iter().any(|e| &e.id == id && e.place == "Almaty"))
         .collect();
     for spelling in ["Almaty", "almaty", "Alma-Ata", "1526384"] {
-        let fc = get(&app, &format!("/collections/events/items?place={spelling}&limit=10000")).await.json();
+        let fc = get(
+            &app,
+            &format!("/collections/events/items?place={spelling}&limit=10000"),
+        )
+        .await
+        .json();
         assert_eq!(ids(&fc), expected, "place={spelling}");
     }
 }
@@ -382,13 +597,21 @@ async fn place_filter_knows_other_spellings() {
 async fn timeline_counts_every_day() {
     let all = events();
     let app = app();
-    let t = get(&app, "/timeline?event_type=riots,protests").await.json();
+    let t = get(&app, "/timeline?event_type=riots,protests")
+        .await
+        .json();
     let days = t["days"].as_array().unwrap();
     assert_eq!(days.first().unwrap()["date"], "2022-01-01");
     assert_eq!(days.len(), 20);
     for d in days {
         let day: Date = d["date"].as_str().unwrap().parse().unwrap();
-        let n = all.iter().filter(|e| e.event_date == day && matches!(e.event_type, EventType::Riots | EventType::Protests)).count();
+        let n = all
+            .iter()
+            .filter(|e| {
+                e.event_date == day
+                    && matches!(e.event_type, EventType::Riots | EventType::Protests)
+            })
+            .count();
         assert_eq!(d["total"], n, "{day}");
     }
     assert_eq!(t["layers"]["battles"]["count"], 0);
@@ -412,11 +635,47 @@ async fn assets_have_etags_and_revalidate() {
     let app = app();
     let r = get(&app, "/assets/app.js").await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.header(header::CONTENT_TYPE).starts_with("text/javascript"));
+    assert!(
+        r.header(header::CONTENT_TYPE)
+            .starts_with("text/javascript")
+    );
     let etag = r.header(header::ETAG).to_string();
     assert!(etag.starts_with('"'));
     assert!(r.header(header::CACHE_CONTROL).contains("max-age"));
-    let again = send(&app, Request::get("/assets/app.js").header(header::IF_NONE_MATCH, &etag).body(Body::empty()).unwrap()).await;
+    let again = send(
+        &app,
+        Request::get("/assets/app.js")
+            .header(header::IF_NONE_MATCH, &etag)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
-    assert_eq!(get(&app, "/assets/nothing.js").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(&app, "/assets/nothing.js").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn no_query_makes_the_server_fail() {
+    let app = app();
+    let mut rng = StdRng::seed_from_u64(99);
+    let names = ["datetime", "bbox", "limit", "offset", "f", "place", "event_type", "sub_event_type", "country_code", "min_fatalities", "download", "bbox-crs", "zz"];
+    let values = ["", "..", "/", "../..", "2022-01-05/..", "-1", "0", "1e309", "NaN", "9999999999999999999999", "1,2,3,4", "-180,-90,180,90", "%00", "%FF%FE", "\u{1F600}", "2022-01-05T25:61:00Z", "csv", "json", "true", "Alma-Ata", "riots,,", "a/b/c"];
+    let paths = ["/collections/events/items", "/collections/riots/items", "/collections/places/items", "/timeline", "/collections/events/items/t-0001", "/collections/events", "/"];
+    for _ in 0..400 {
+        let mut q = Vec::new();
+        for _ in 0..rng.random_range(0..4) {
+            let value = values[rng.random_range(0..values.len())];
+            let value: String = value.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-.,/:%".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
+            q.push(format!("{}={value}", names[rng.random_range(0..names.len())]));
+        }
+        let uri = format!("{}?{}", paths[rng.random_range(0..paths.len())], q.join("&"));
+        let r = get(&app, &uri).await;
+        assert!(r.status.is_success() || r.status.is_client_error(), "{uri} → {}", r.status);
+        if r.status.is_client_error() {
+            assert!(r.json()["description"].as_str().is_some_and(|d| !d.is_empty()), "{uri}");
+        }
+    }
 }

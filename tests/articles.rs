@@ -30,7 +30,12 @@ fn setup_with(token: Option<&str>) -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Store::open(dir.path(), Gazetteer::embedded()).unwrap());
     let state = AppState::with_store(Arc::clone(&store), token.map(String::from)).unwrap();
-    Setup { app: router(state.clone()), state, store, _dir: dir }
+    Setup {
+        app: router(state.clone()),
+        state,
+        store,
+        _dir: dir,
+    }
 }
 
 fn setup() -> Setup {
@@ -41,7 +46,12 @@ async fn call(app: &axum::Router, req: Request<Body>) -> (StatusCode, Value) {
     let res = app.clone().oneshot(req).await.unwrap();
     let status = res.status();
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    let value = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into())) };
+    let value = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+    };
     (status, value)
 }
 
@@ -58,7 +68,9 @@ fn get(uri: &str) -> Request<Body> {
 }
 
 async fn event_count(app: &axum::Router) -> u64 {
-    call(app, get("/collections/events/items?limit=1")).await.1["numberMatched"].as_u64().unwrap()
+    call(app, get("/collections/events/items?limit=1")).await.1["numberMatched"]
+        .as_u64()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -70,7 +82,10 @@ async fn a_new_store_starts_with_the_seed_article() {
     assert_eq!(articles.len(), 1);
     assert_eq!(articles[0]["published"], "2022-01-07");
     assert!(articles[0]["events"].as_u64().unwrap() > 5);
-    assert_eq!(event_count(&s.app).await, articles[0]["events"].as_u64().unwrap());
+    assert_eq!(
+        event_count(&s.app).await,
+        articles[0]["events"].as_u64().unwrap()
+    );
 }
 
 #[tokio::test]
@@ -83,7 +98,11 @@ async fn posting_an_article_adds_its_events_at_once() {
     let id = body["article"]["id"].as_i64().unwrap();
     let features = body["events"]["features"].as_array().unwrap();
     assert!(!features.is_empty(), "{body}");
-    assert!(features.iter().all(|f| f["properties"]["place"] == "Shymkent" && f["properties"]["article_id"] == id));
+    assert!(
+        features
+            .iter()
+            .all(|f| f["properties"]["place"] == "Shymkent" && f["properties"]["article_id"] == id)
+    );
     assert!(features.iter().any(|f| f["properties"]["arrests"] == 40));
     assert!(s.state.revision() > revision);
     assert_eq!(event_count(&s.app).await, before + features.len() as u64);
@@ -132,26 +151,65 @@ async fn bad_articles_are_refused_and_nothing_is_stored() {
             .unwrap()
     };
     let cases: Vec<(Request<Body>, StatusCode, &str)> = vec![
-        (post_json(&json!({ "text": "   " })), StatusCode::UNPROCESSABLE_ENTITY, "empty"),
-        (with("application/json", b"{\"text\": \"abc\"".to_vec()), StatusCode::BAD_REQUEST, "line 1"),
-        (post_json(&json!({ "text": "x", "colour": "red" })), StatusCode::BAD_REQUEST, "colour"),
-        (post_json(&json!({ "text": "x", "published": "2022-02-30" })), StatusCode::BAD_REQUEST, "published"),
-        (with("text/plain", vec![0xff, 0xfe, 0x41, 0x00]), StatusCode::UNSUPPORTED_MEDIA_TYPE, "UTF-8"),
-        (with("text/plain", b"binary\0data".to_vec()), StatusCode::UNSUPPORTED_MEDIA_TYPE, "NUL"),
-        (with("image/png", b"x".to_vec()), StatusCode::UNSUPPORTED_MEDIA_TYPE, "text/plain"),
-        (with("text/plain", vec![b'a'; 2 * 1024 * 1024]), StatusCode::PAYLOAD_TOO_LARGE, "limit"),
+        (
+            post_json(&json!({ "text": "   " })),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "empty",
+        ),
+        (
+            with("application/json", b"{\"text\": \"abc\"".to_vec()),
+            StatusCode::BAD_REQUEST,
+            "line 1",
+        ),
+        (
+            post_json(&json!({ "text": "x", "colour": "red" })),
+            StatusCode::BAD_REQUEST,
+            "colour",
+        ),
+        (
+            post_json(&json!({ "text": "x", "published": "2022-02-30" })),
+            StatusCode::BAD_REQUEST,
+            "published",
+        ),
+        (
+            with("text/plain", vec![0xff, 0xfe, 0x41, 0x00]),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UTF-8",
+        ),
+        (
+            with("text/plain", b"binary\0data".to_vec()),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "NUL",
+        ),
+        (
+            with("image/png", b"x".to_vec()),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "text/plain",
+        ),
+        (
+            with("text/plain", vec![b'a'; 2 * 1024 * 1024]),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "limit",
+        ),
     ];
     for (req, want, says) in cases {
         let (status, body) = call(&s.app, req).await;
         assert_eq!(status, want, "{body}");
         let description = body["description"].as_str().unwrap_or_default();
-        assert!(description.contains(says), "{description:?} should say {says:?}");
+        assert!(
+            description.contains(says),
+            "{description:?} should say {says:?}"
+        );
     }
     assert_eq!(event_count(&s.app).await, before);
     assert_eq!(s.store.articles().unwrap().len(), 1);
 
     // A text with no events is stored, with a warning.
-    let (status, body) = call(&s.app, post_json(&json!({ "text": "Il fait beau aujourd'hui et rien ne se passe." }))).await;
+    let (status, body) = call(
+        &s.app,
+        post_json(&json!({ "text": "Il fait beau aujourd'hui et rien ne se passe." })),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(body["events"]["features"].as_array().unwrap().len(), 0);
     assert!(!body["warnings"].as_array().unwrap().is_empty());
@@ -160,9 +218,16 @@ async fn bad_articles_are_refused_and_nothing_is_stored() {
 #[tokio::test]
 async fn writes_need_the_token() {
     let s = setup();
-    let no_auth = Request::post("/articles").header(header::CONTENT_TYPE, "application/json").body(Body::from(json!({ "text": SHYMKENT_EN }).to_string())).unwrap();
+    let no_auth = Request::post("/articles")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(json!({ "text": SHYMKENT_EN }).to_string()))
+        .unwrap();
     assert_eq!(call(&s.app, no_auth).await.0, StatusCode::UNAUTHORIZED);
-    let wrong = Request::post("/articles").header(header::AUTHORIZATION, "Bearer nope").header(header::CONTENT_TYPE, "application/json").body(Body::from(json!({ "text": SHYMKENT_EN }).to_string())).unwrap();
+    let wrong = Request::post("/articles")
+        .header(header::AUTHORIZATION, "Bearer nope")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(json!({ "text": SHYMKENT_EN }).to_string()))
+        .unwrap();
     assert_eq!(call(&s.app, wrong).await.0, StatusCode::UNAUTHORIZED);
     let delete = Request::delete("/articles/1").body(Body::empty()).unwrap();
     assert_eq!(call(&s.app, delete).await.0, StatusCode::UNAUTHORIZED);
@@ -179,14 +244,29 @@ async fn writes_need_the_token() {
 async fn deleting_an_article_removes_its_events() {
     let s = setup();
     let before = event_count(&s.app).await;
-    let (_, body) = call(&s.app, post_json(&json!({ "text": SHYMKENT_EN, "published": "2022-01-11" }))).await;
+    let (_, body) = call(
+        &s.app,
+        post_json(&json!({ "text": SHYMKENT_EN, "published": "2022-01-11" })),
+    )
+    .await;
     let id = body["article"]["id"].as_i64().unwrap();
-    let del = || Request::delete(format!("/articles/{id}")).header(header::AUTHORIZATION, format!("Bearer {TOKEN}")).body(Body::empty()).unwrap();
+    let del = || {
+        Request::delete(format!("/articles/{id}"))
+            .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+            .body(Body::empty())
+            .unwrap()
+    };
     assert_eq!(call(&s.app, del()).await.0, StatusCode::NO_CONTENT);
     assert_eq!(event_count(&s.app).await, before);
     assert_eq!(call(&s.app, del()).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(call(&s.app, get("/articles/abc")).await.0, StatusCode::BAD_REQUEST);
-    assert_eq!(call(&s.app, get("/articles/999")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        call(&s.app, get("/articles/abc")).await.0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        call(&s.app, get("/articles/999")).await.0,
+        StatusCode::NOT_FOUND
+    );
 }
 
 fn patch(id: &str, body: &str) -> Request<Body> {
@@ -203,7 +283,14 @@ async fn corrections_are_kept_across_reindex_and_restart() {
     let (_, page) = call(&s.app, get("/collections/events/items?place=Atyrau")).await;
     let target = page["features"][0]["id"].as_str().unwrap().to_string();
     // Move it to Aktau, set a count, clear another.
-    let (status, f) = call(&s.app, patch(&target, r#"{"geonameid": 610612, "fatalities": 2, "injuries": null}"#)).await;
+    let (status, f) = call(
+        &s.app,
+        patch(
+            &target,
+            r#"{"geonameid": 610612, "fatalities": 2, "injuries": null}"#,
+        ),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{f}");
     assert_eq!(f["properties"]["place"], "Aktau");
     assert_eq!(f["properties"]["fatalities"], 2);
@@ -215,8 +302,14 @@ async fn corrections_are_kept_across_reindex_and_restart() {
     let (articles, _, orphans) = s.store.reindex(Gazetteer::embedded(), |_, _| {}).unwrap();
     assert_eq!((articles, orphans), (1, 0));
     let again = s.store.events().unwrap();
-    let e = again.iter().find(|e| e.id == target).expect("corrected event survives reindex");
-    assert_eq!((e.place.as_str(), e.fatalities, e.injuries, e.corrected), ("Aktau", Some(2), None, true));
+    let e = again
+        .iter()
+        .find(|e| e.id == target)
+        .expect("corrected event survives reindex");
+    assert_eq!(
+        (e.place.as_str(), e.fatalities, e.injuries, e.corrected),
+        ("Aktau", Some(2), None, true)
+    );
 
     // Restart: a new store on the same directory, a new server.
     let dir = s.store.path().parent().unwrap().to_path_buf();
@@ -234,17 +327,50 @@ async fn bad_corrections_are_refused() {
     let (_, page) = call(&s.app, get("/collections/events/items?limit=1")).await;
     let target = page["features"][0]["id"].as_str().unwrap().to_string();
     let cases = [
-        (target.as_str(), r#"{"geonameid": 4294967295}"#, StatusCode::BAD_REQUEST, "not in the gazetteer"),
-        (target.as_str(), r#"{"sub_event_type": "Picnic"}"#, StatusCode::BAD_REQUEST, "sub_event_type"),
-        (target.as_str(), r#"{"place": "Paris"}"#, StatusCode::BAD_REQUEST, "unknown field"),
-        (target.as_str(), r#"{"fatalities": -1}"#, StatusCode::BAD_REQUEST, "malformed"),
-        (target.as_str(), r#"{}"#, StatusCode::BAD_REQUEST, "changes nothing"),
-        ("a1-000000000000", r#"{"fatalities": 1}"#, StatusCode::NOT_FOUND, "no stored event"),
+        (
+            target.as_str(),
+            r#"{"geonameid": 4294967295}"#,
+            StatusCode::BAD_REQUEST,
+            "not in the gazetteer",
+        ),
+        (
+            target.as_str(),
+            r#"{"sub_event_type": "Picnic"}"#,
+            StatusCode::BAD_REQUEST,
+            "sub_event_type",
+        ),
+        (
+            target.as_str(),
+            r#"{"place": "Paris"}"#,
+            StatusCode::BAD_REQUEST,
+            "unknown field",
+        ),
+        (
+            target.as_str(),
+            r#"{"fatalities": -1}"#,
+            StatusCode::BAD_REQUEST,
+            "malformed",
+        ),
+        (
+            target.as_str(),
+            r#"{}"#,
+            StatusCode::BAD_REQUEST,
+            "changes nothing",
+        ),
+        (
+            "a1-000000000000",
+            r#"{"fatalities": 1}"#,
+            StatusCode::NOT_FOUND,
+            "no stored event",
+        ),
     ];
     for (id, body, want, says) in cases {
         let (status, reply) = call(&s.app, patch(id, body)).await;
         assert_eq!(status, want, "{body}: {reply}");
-        assert!(reply["description"].as_str().unwrap().contains(says), "{body}: {reply}");
+        assert!(
+            reply["description"].as_str().unwrap().contains(says),
+            "{body}: {reply}"
+        );
     }
     let (_, unchanged) = call(&s.app, get(&format!("/collections/events/items/{target}"))).await;
     assert_eq!(unchanged["properties"].get("corrected"), None);
@@ -254,7 +380,12 @@ async fn bad_corrections_are_refused() {
 async fn concurrent_ingests_lose_and_duplicate_nothing() {
     let s = setup();
     let texts: Vec<String> = (0..12)
-        .map(|i| format!("Monday 10 January 2022: police detained {} protesters in Shymkent.\n", 10 + i))
+        .map(|i| {
+            format!(
+                "Monday 10 January 2022: police detained {} protesters in Shymkent.\n",
+                10 + i
+            )
+        })
         .collect();
     let mut tasks = Vec::new();
     for round in 0..2 {
@@ -270,7 +401,10 @@ async fn concurrent_ingests_lose_and_duplicate_nothing() {
     let mut ids = std::collections::BTreeMap::new();
     for t in tasks {
         let (_, i, status, id) = t.await.unwrap();
-        assert!(status == StatusCode::CREATED || status == StatusCode::OK, "{status}");
+        assert!(
+            status == StatusCode::CREATED || status == StatusCode::OK,
+            "{status}"
+        );
         let id = id.unwrap();
         assert_eq!(*ids.entry(i).or_insert(id), id, "the same text got two ids");
     }

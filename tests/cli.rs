@@ -27,8 +27,14 @@ fn stderr(o: &Output) -> String {
 
 #[test]
 fn extract_prints_the_seed_events_as_geojson() {
-    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/geodata/articles/kazakhstan-2022-01-fr.txt");
-    let out = eventmap(&["extract", "--published", "2022-01-07", "--lang", "fr", seed], None);
+    let seed = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/geodata/articles/kazakhstan-2022-01-fr.txt"
+    );
+    let out = eventmap(
+        &["extract", "--published", "2022-01-07", "--lang", "fr", seed],
+        None,
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let fc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(fc["type"], "FeatureCollection");
@@ -37,9 +43,25 @@ fn extract_prints_the_seed_events_as_geojson() {
     for f in features {
         let p = &f["properties"];
         for key in [
-            "id", "event_date", "time_precision", "event_type", "sub_event_type", "place",
-            "place_as_written", "geonameid", "country_code", "admin1", "geo_precision", "fatalities",
-            "injuries", "arrests", "count_qualifiers", "actors", "notes", "source", "lang",
+            "id",
+            "event_date",
+            "time_precision",
+            "event_type",
+            "sub_event_type",
+            "place",
+            "place_as_written",
+            "geonameid",
+            "country_code",
+            "admin1",
+            "geo_precision",
+            "fatalities",
+            "injuries",
+            "arrests",
+            "count_qualifiers",
+            "actors",
+            "notes",
+            "source",
+            "lang",
         ] {
             assert!(p.get(key).is_some(), "property {key} missing in {p}");
         }
@@ -47,7 +69,10 @@ fn extract_prints_the_seed_events_as_geojson() {
         assert_eq!(p["lang"], "fr");
         let c = f["geometry"]["coordinates"].as_array().unwrap();
         // [lon, lat] order: Kazakhstan is east of 45°E and north of 40°N.
-        assert!(c[0].as_f64().unwrap() > 45.0 && c[1].as_f64().unwrap() > 40.0, "{c:?}");
+        assert!(
+            c[0].as_f64().unwrap() > 45.0 && c[1].as_f64().unwrap() > 40.0,
+            "{c:?}"
+        );
     }
     let almaty_on_7th = features.iter().any(|f| {
         f["properties"]["place"] == "Almaty" && f["properties"]["event_date"] == "2022-01-07"
@@ -58,7 +83,10 @@ fn extract_prints_the_seed_events_as_geojson() {
 #[test]
 fn extract_reads_stdin_and_detects_the_language() {
     let text = "Tuesday 4 January 2022: at least 12 people were killed in clashes in Taraz.\n";
-    let out = eventmap(&["extract", "--published", "2022-01-05", "-"], Some(text.as_bytes()));
+    let out = eventmap(
+        &["extract", "--published", "2022-01-05", "-"],
+        Some(text.as_bytes()),
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let fc: Value = serde_json::from_slice(&out.stdout).unwrap();
     let p = &fc["features"][0]["properties"];
@@ -80,13 +108,20 @@ fn extract_refuses_bad_input_with_a_clear_message() {
         (vec!["extract", empty.to_str().unwrap()], "empty"),
         (vec!["extract", binary.to_str().unwrap()], "not UTF-8"),
         (vec!["extract", "/nonexistent/article.txt"], "cannot read"),
-        (vec!["extract", "--lang", "de", empty.to_str().unwrap()], "--lang"),
+        (
+            vec!["extract", "--lang", "de", empty.to_str().unwrap()],
+            "--lang",
+        ),
     ];
     for (args, says) in cases {
         let out = eventmap(&args, None);
         assert!(!out.status.success(), "{args:?} succeeded");
         assert!(out.stdout.is_empty(), "{args:?} printed to stdout");
-        assert!(stderr(&out).contains(says), "{args:?}: {} should say {says:?}", stderr(&out));
+        assert!(
+            stderr(&out).contains(says),
+            "{args:?}: {} should say {says:?}",
+            stderr(&out)
+        );
     }
 }
 
@@ -110,25 +145,62 @@ fn ingest_then_reindex_a_store() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let article = dir.path().join("oral.txt");
-    std::fs::write(&article, "Mercredi 5 janvier 2022 : à Ouralsk, plus de 30 manifestants ont été arrêtés.\n").unwrap();
+    std::fs::write(
+        &article,
+        "Mercredi 5 janvier 2022 : à Ouralsk, plus de 30 manifestants ont été arrêtés.\n",
+    )
+    .unwrap();
     let quiet = dir.path().join("quiet.txt");
     std::fs::write(&quiet, "Rien de nouveau aujourd'hui.\n").unwrap();
-    let args = ["ingest", article.to_str().unwrap(), quiet.to_str().unwrap(), "--published", "2022-01-06", "--data", data.to_str().unwrap()];
+    let args = [
+        "ingest",
+        article.to_str().unwrap(),
+        quiet.to_str().unwrap(),
+        "--published",
+        "2022-01-06",
+        "--data",
+        data.to_str().unwrap(),
+    ];
     let out = eventmap(&args, None);
     assert!(out.status.success(), "{}", stderr(&out));
     let said = stderr(&out) + &String::from_utf8_lossy(&out.stdout);
-    assert!(said.contains("oral.txt: article 2 added, 1 events"), "{said}");
-    assert!(said.contains("quiet.txt: article 3 added, 0 events (warning: no events"), "{said}");
+    assert!(
+        said.contains("oral.txt: article 2 added, 1 events"),
+        "{said}"
+    );
+    assert!(
+        said.contains("quiet.txt: article 3 added, 0 events (warning: no events"),
+        "{said}"
+    );
     // Again: nothing new.
     let again = eventmap(&args, None);
     let said = stderr(&again) + &String::from_utf8_lossy(&again.stdout);
-    assert!(said.contains("oral.txt: article 2 already stored"), "{said}");
+    assert!(
+        said.contains("oral.txt: article 2 already stored"),
+        "{said}"
+    );
 
     let re = eventmap(&["reindex", "--data", data.to_str().unwrap()], None);
     assert!(re.status.success(), "{}", stderr(&re));
-    assert!(stderr(&re).contains("reindexed 3 articles"), "{}", stderr(&re));
+    assert!(
+        stderr(&re).contains("reindexed 3 articles"),
+        "{}",
+        stderr(&re)
+    );
 
-    let missing = eventmap(&["ingest", "/nonexistent.txt", "--data", data.to_str().unwrap()], None);
+    let missing = eventmap(
+        &[
+            "ingest",
+            "/nonexistent.txt",
+            "--data",
+            data.to_str().unwrap(),
+        ],
+        None,
+    );
     assert!(!missing.status.success());
-    assert!(stderr(&missing).contains("1 of 1 files were not added"), "{}", stderr(&missing));
+    assert!(
+        stderr(&missing).contains("1 of 1 files were not added"),
+        "{}",
+        stderr(&missing)
+    );
 }

@@ -22,8 +22,14 @@ fn gdal(program: &str, args: &[&str]) -> String {
     let out = Command::new(program)
         .args(args)
         .output()
-        .unwrap_or_else(|e| panic!("{program} is missing ({e}); run .ci/run, which installs gdal-bin"));
-    assert!(out.status.success(), "{program} {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        .unwrap_or_else(|e| {
+            panic!("{program} is missing ({e}); run .ci/run, which installs gdal-bin")
+        });
+    assert!(
+        out.status.success(),
+        "{program} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -32,13 +38,22 @@ fn ids(collection: &Value) -> BTreeSet<String> {
         .as_array()
         .expect("features")
         .iter()
-        .map(|f| f["properties"]["id"].as_str().expect("id property").to_string())
+        .map(|f| {
+            f["properties"]["id"]
+                .as_str()
+                .expect("id property")
+                .to_string()
+        })
         .collect()
 }
 
 fn fetch(port: u16, path: &str) -> Value {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    std::io::Write::write_all(&mut s, format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").as_bytes()).unwrap();
+    std::io::Write::write_all(
+        &mut s,
+        format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").as_bytes(),
+    )
+    .unwrap();
     let mut text = String::new();
     s.read_to_string(&mut text).unwrap();
     let body = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
@@ -50,9 +65,17 @@ fn gdal_reads_the_layers_and_gets_the_api_features() {
     let dir = tempfile::tempdir().unwrap();
     let events = dir.path().join("events.geojson");
     let bin = env!("CARGO_BIN_EXE_eventmap");
-    let status = Command::new(bin).args(["synth", "--events", "800", "--seed", "5", "--out"]).arg(&events).status().unwrap();
+    let status = Command::new(bin)
+        .args(["synth", "--events", "800", "--seed", "5", "--out"])
+        .arg(&events)
+        .status()
+        .unwrap();
     assert!(status.success());
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let _server = Server(
         Command::new(bin)
             .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--events"])
@@ -71,21 +94,43 @@ fn gdal_reads_the_layers_and_gets_the_api_features() {
 
     let listing = gdal("ogrinfo", &["-ro", "-q", &url]);
     for layer in ["events", "protests", "riots", "places"] {
-        assert!(listing.contains(&format!(": {layer} ")), "ogrinfo does not list {layer}:\n{listing}");
+        assert!(
+            listing.contains(&format!(": {layer} ")),
+            "ogrinfo does not list {layer}:\n{listing}"
+        );
     }
     let summary = gdal("ogrinfo", &["-ro", "-so", &url, "events"]);
     assert!(summary.contains("Feature Count: 800"), "{summary}");
 
     // bbox + date filter: GDAL turns them into bbox= and datetime= and pages through rel=next.
     let out = dir.path().join("gdal.geojson");
-    gdal("ogr2ogr", &[
-        "-f", "GeoJSON", out.to_str().unwrap(), &url, "events",
-        "-spat", "20", "30", "100", "60",
-        "-where", "event_date >= '2021-03-01' AND event_date <= '2021-09-30'",
-    ]);
+    gdal(
+        "ogr2ogr",
+        &[
+            "-f",
+            "GeoJSON",
+            out.to_str().unwrap(),
+            &url,
+            "events",
+            "-spat",
+            "20",
+            "30",
+            "100",
+            "60",
+            "-where",
+            "event_date >= '2021-03-01' AND event_date <= '2021-09-30'",
+        ],
+    );
     let from_gdal: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    let from_api = fetch(port, "/collections/events/items?bbox=20,30,100,60&datetime=2021-03-01/2021-09-30&download=true");
+    let from_api = fetch(
+        port,
+        "/collections/events/items?bbox=20,30,100,60&datetime=2021-03-01/2021-09-30&download=true",
+    );
     let (gdal_ids, api_ids) = (ids(&from_gdal), ids(&from_api));
-    assert!(api_ids.len() > 20, "the query should match a good number of events, got {}", api_ids.len());
+    assert!(
+        api_ids.len() > 20,
+        "the query should match a good number of events, got {}",
+        api_ids.len()
+    );
     assert_eq!(gdal_ids, api_ids);
 }

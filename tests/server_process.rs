@@ -12,7 +12,11 @@ use serde_json::{Value, json};
 const TOKEN: &str = "crash-test-token";
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 struct Server {
@@ -55,7 +59,9 @@ impl Drop for Server {
 /// A minimal HTTP/1.1 client: one request per connection.
 fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
     let payload = body.map(|b| b.to_string()).unwrap_or_default();
     let request = format!(
         "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer {TOKEN}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{payload}",
@@ -65,9 +71,20 @@ fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> (u16, Valu
     let mut response = Vec::new();
     stream.read_to_end(&mut response).expect("read");
     let text = String::from_utf8_lossy(&response);
-    let status: u16 = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("status line");
+    let status: u16 = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status line");
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(body) } else { body.to_string() };
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        dechunk(body)
+    } else {
+        body.to_string()
+    };
     (status, serde_json::from_str(&body).unwrap_or(Value::Null))
 }
 
@@ -102,9 +119,14 @@ fn kill_9_mid_ingest_loses_at_most_the_article_in_flight() {
     let writer = std::thread::spawn(move || {
         let mut acknowledged = Vec::new();
         for i in 0..10_000 {
-            let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else { break };
+            let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+                break;
+            };
             let payload = article(i).to_string();
-            let req = format!("POST /articles HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer {TOKEN}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{payload}", payload.len());
+            let req = format!(
+                "POST /articles HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer {TOKEN}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{payload}",
+                payload.len()
+            );
             if stream.write_all(req.as_bytes()).is_err() {
                 break;
             }
@@ -122,16 +144,31 @@ fn kill_9_mid_ingest_loses_at_most_the_article_in_flight() {
     server.child.kill().unwrap();
     server.child.wait().unwrap();
     let acknowledged = writer.join().unwrap();
-    assert!(acknowledged.len() >= 3, "too few writes before the kill: {}", acknowledged.len());
+    assert!(
+        acknowledged.len() >= 3,
+        "too few writes before the kill: {}",
+        acknowledged.len()
+    );
 
-    let store = eventmap::store::Store::open(dir.path(), eventmap::gazetteer::Gazetteer::embedded())
-        .expect("the store opens cleanly after kill -9");
-    let titles: Vec<String> = store.articles().unwrap().into_iter().filter_map(|a| a.title).collect();
+    let store =
+        eventmap::store::Store::open(dir.path(), eventmap::gazetteer::Gazetteer::embedded())
+            .expect("the store opens cleanly after kill -9");
+    let titles: Vec<String> = store
+        .articles()
+        .unwrap()
+        .into_iter()
+        .filter_map(|a| a.title)
+        .collect();
     for t in &acknowledged {
         assert!(titles.contains(t), "acknowledged article {t:?} was lost");
     }
     // The seed plus what was acknowledged, plus at most the one in flight.
-    assert!(titles.len() <= acknowledged.len() + 2, "{} stored, {} acknowledged", titles.len(), acknowledged.len());
+    assert!(
+        titles.len() <= acknowledged.len() + 2,
+        "{} stored, {} acknowledged",
+        titles.len(),
+        acknowledged.len()
+    );
     for a in store.articles().unwrap() {
         assert_eq!(store.article_events(a.id).unwrap().len(), a.events);
         assert!(a.events > 0, "article {} lost its events", a.id);
@@ -149,8 +186,15 @@ fn a_restarted_server_finds_every_article_and_correction() {
     let first = Server::start(dir.path());
     let (status, added) = first.request("POST", "/articles", Some(&article(1)));
     assert_eq!(status, 201, "{added}");
-    let event_id = added["events"]["features"][0]["id"].as_str().unwrap().to_string();
-    let (status, fixed) = first.request("PATCH", &format!("/collections/events/items/{event_id}"), Some(&json!({ "fatalities": 3 })));
+    let event_id = added["events"]["features"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, fixed) = first.request(
+        "PATCH",
+        &format!("/collections/events/items/{event_id}"),
+        Some(&json!({ "fatalities": 3 })),
+    );
     assert_eq!(status, 200, "{fixed}");
     let (_, before) = first.request("GET", "/articles", None);
     drop(first);
@@ -158,7 +202,11 @@ fn a_restarted_server_finds_every_article_and_correction() {
     let second = Server::start(dir.path());
     let (_, after) = second.request("GET", "/articles", None);
     assert_eq!(after, before);
-    let (status, event) = second.request("GET", &format!("/collections/events/items/{event_id}"), None);
+    let (status, event) = second.request(
+        "GET",
+        &format!("/collections/events/items/{event_id}"),
+        None,
+    );
     assert_eq!(status, 200);
     assert_eq!(event["properties"]["fatalities"], 3);
     assert_eq!(event["properties"]["corrected"], true);
@@ -185,7 +233,11 @@ fn a_busy_port_is_a_one_line_error() {
 fn an_unreadable_events_file_is_a_one_line_error() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.geojson");
-    std::fs::write(&bad, b"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\"").unwrap();
+    std::fs::write(
+        &bad,
+        b"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\"",
+    )
+    .unwrap();
     for file in [bad.as_path(), Path::new("/nonexistent/events.geojson")] {
         let out = Command::new(env!("CARGO_BIN_EXE_eventmap"))
             .args(["serve", "--addr", "127.0.0.1:0", "--events"])
@@ -204,7 +256,10 @@ fn an_unreadable_events_file_is_a_one_line_error() {
 fn sigterm_stops_the_server_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let mut server = Server::start(dir.path());
-    let status = Command::new("kill").args(["-TERM", &server.child.id().to_string()]).status().unwrap();
+    let status = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {

@@ -31,9 +31,11 @@ struct ArticleBody {
 
 fn parse_published(p: Option<&str>) -> Result<Option<Date>, ApiError> {
     p.map(|p| {
-        p.trim()
-            .parse::<Date>()
-            .map_err(|e| ApiError::invalid(format!("published must be a date YYYY-MM-DD, got {p:?}: {e}")))
+        p.trim().parse::<Date>().map_err(|e| {
+            ApiError::invalid(format!(
+                "published must be a date YYYY-MM-DD, got {p:?}: {e}"
+            ))
+        })
     })
     .transpose()
 }
@@ -82,7 +84,11 @@ pub async fn create(
         "application/json" => {
             Params::parse(raw.as_deref(), &[])?;
             let b: ArticleBody = serde_json::from_slice(&bytes).map_err(|e| {
-                ApiError::invalid(format!("malformed JSON body at line {}, column {}: {e}", e.line(), e.column()))
+                ApiError::invalid(format!(
+                    "malformed JSON body at line {}, column {}: {e}",
+                    e.line(),
+                    e.column()
+                ))
             })?;
             NewArticle {
                 published: parse_published(b.published.as_deref())?,
@@ -93,12 +99,18 @@ pub async fn create(
             }
         }
         "text/plain" => {
-            let params = Params::parse(raw.as_deref(), &[&["title", "source_url", "published", "lang"]])?;
+            let params = Params::parse(
+                raw.as_deref(),
+                &[&["title", "source_url", "published", "lang"]],
+            )?;
             let text = String::from_utf8(bytes.to_vec()).map_err(|e| {
                 ApiError::new(
                     StatusCode::UNSUPPORTED_MEDIA_TYPE,
                     "UnsupportedMediaType",
-                    format!("the body is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+                    format!(
+                        "the body is not UTF-8 text (invalid byte at offset {})",
+                        e.utf8_error().valid_up_to()
+                    ),
                 )
             })?;
             let published = parse_published(params.get("published"))?;
@@ -119,13 +131,25 @@ pub async fn create(
         }
     };
     if new.text.trim().is_empty() {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "EmptyText", "the article's text is empty"));
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "EmptyText",
+            "the article's text is empty",
+        ));
     }
     if new.text.contains('\0') {
-        return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "UnsupportedMediaType", "the text contains NUL bytes: it looks binary"));
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UnsupportedMediaType",
+            "the text contains NUL bytes: it looks binary",
+        ));
     }
     let ingested: Ingested = state.write(move |s| store.add(&new, s.gazetteer())).await?;
-    let status = if ingested.created { StatusCode::CREATED } else { StatusCode::OK };
+    let status = if ingested.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     let id = ingested.article.id;
     let body = json!({
         "article": ingested.article,
@@ -133,37 +157,59 @@ pub async fn create(
         "warnings": ingested.warnings,
         "events": Event::feature_collection(&ingested.events),
     });
-    Ok((status, [(LOCATION, format!("/articles/{id}"))], json_response(&body, "application/json")).into_response())
+    Ok((
+        status,
+        [(LOCATION, format!("/articles/{id}"))],
+        json_response(&body, "application/json"),
+    )
+        .into_response())
 }
 
 fn article_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|&id| id > 0)
-        .ok_or_else(|| ApiError::invalid(format!("an article id is a positive integer, got {raw:?}")))
+    raw.parse::<i64>().ok().filter(|&id| id > 0).ok_or_else(|| {
+        ApiError::invalid(format!("an article id is a positive integer, got {raw:?}"))
+    })
 }
 
-pub async fn list(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     Params::parse(raw.as_deref(), &[&["f"]])?;
     let store = state.store()?;
-    let articles = tokio::task::spawn_blocking(move || store.articles()).await.map_err(ApiError::internal)??;
-    Ok(json_response(&json!({ "articles": articles }), "application/json"))
+    let articles = tokio::task::spawn_blocking(move || store.articles())
+        .await
+        .map_err(ApiError::internal)??;
+    Ok(json_response(
+        &json!({ "articles": articles }),
+        "application/json",
+    ))
 }
 
-pub async fn show(State(state): State<AppState>, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+pub async fn show(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     Params::parse(raw.as_deref(), &[&["f"]])?;
     let id = article_id(&id)?;
     let store = state.store()?;
-    let (article, events) = tokio::task::spawn_blocking(move || Ok::<_, crate::store::StoreError>((store.article(id, true)?, store.article_events(id)?)))
-        .await
-        .map_err(ApiError::internal)??;
+    let (article, events) = tokio::task::spawn_blocking(move || {
+        Ok::<_, crate::store::StoreError>((store.article(id, true)?, store.article_events(id)?))
+    })
+    .await
+    .map_err(ApiError::internal)??;
     let article = article.ok_or_else(|| ApiError::not_found(format!("no article {id}")))?;
     let mut body = serde_json::to_value(&article).map_err(ApiError::internal)?;
     body["events"] = Event::feature_collection(&events);
     Ok(json_response(&body, "application/json"))
 }
 
-pub async fn delete(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub async fn delete(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let store = state.authorize(&headers)?;
     let id = article_id(&id)?;
     let deleted = state.write(move |_| store.delete(id)).await?;
@@ -183,7 +229,11 @@ pub async fn correct(
 ) -> Result<Response, ApiError> {
     let store = state.authorize(&headers)?;
     if !matches!(Layer::from_id(&collection)?, Layer::Events(_)) {
-        return Err(ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowed", "only events can be corrected"));
+        return Err(ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "MethodNotAllowed",
+            "only events can be corrected",
+        ));
     }
     super::features::check_feature_id(&feature)?;
     let bytes = read_body(body).await?;
@@ -197,7 +247,9 @@ pub async fn correct(
     if correction.is_empty() {
         return Err(ApiError::invalid("the correction changes nothing"));
     }
-    let event = state.write(move |s| store.correct(&feature, &correction, s.gazetteer())).await?;
+    let event = state
+        .write(move |s| store.correct(&feature, &correction, s.gazetteer()))
+        .await?;
     let value: Value = event.to_feature();
     Ok(json_response(&value, "application/geo+json"))
 }

@@ -19,7 +19,11 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn invalid(description: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, "InvalidParameterValue", description)
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "InvalidParameterValue",
+            description,
+        )
     }
 
     pub fn not_found(description: impl Into<String>) -> ApiError {
@@ -39,7 +43,11 @@ impl ApiError {
     /// A fault of ours, not the client's: logged in full, answered briefly.
     pub fn internal(e: impl std::fmt::Display) -> ApiError {
         tracing::error!(error = %e, "internal error");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "ServerError", "internal error; see the server log")
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "ServerError",
+            "internal error; see the server log",
+        )
     }
 }
 
@@ -48,9 +56,11 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound(m) => ApiError::not_found(m),
             StoreError::InvalidCorrection(m) => ApiError::invalid(m),
-            StoreError::Extract(ExtractError::Empty) => {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "EmptyText", "the article's text is empty")
-            }
+            StoreError::Extract(ExtractError::Empty) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "EmptyText",
+                "the article's text is empty",
+            ),
             other => ApiError::internal(other),
         }
     }
@@ -58,7 +68,13 @@ impl From<StoreError> for ApiError {
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.description)
+        write!(
+            f,
+            "{} {}: {}",
+            self.status.as_u16(),
+            self.code,
+            self.description
+        )
     }
 }
 

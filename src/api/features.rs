@@ -57,7 +57,9 @@ pub async fn items(
     let query = layer_query(layer, &params)?;
     let index = state.snapshot();
     if format == Format::Html {
-        return Err(ApiError::invalid("items are served as geojson, json or csv, not html"));
+        return Err(ApiError::invalid(
+            "items are served as geojson, json or csv, not html",
+        ));
     }
     if layer == Layer::Places {
         let places = place_totals(&index, &query);
@@ -66,9 +68,22 @@ pub async fn items(
             let filename = download_name(layer, &query, &index, &[], format);
             attachment(geojson_collection_body(features), format, &filename)
         } else {
-            let page: Vec<String> =
-                features.iter().skip(offset).take(limit).map(Value::to_string).collect();
-            page_response(&headers, layer, &params, format, features.len(), offset, limit, page.iter().map(String::as_str))
+            let page: Vec<String> = features
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .map(Value::to_string)
+                .collect();
+            page_response(
+                &headers,
+                layer,
+                &params,
+                format,
+                features.len(),
+                offset,
+                limit,
+                page.iter().map(String::as_str),
+            )
         });
     }
     let matches = index.query(&query);
@@ -80,10 +95,25 @@ pub async fn items(
         };
         let selected: Vec<u32> = matches.iter().copied().skip(start).take(take).collect();
         let filename = download_name(layer, &query, &index, &selected, format);
-        return Ok(stream_download(index, selected, format, &filename, download));
+        return Ok(stream_download(
+            index, selected, format, &filename, download,
+        ));
     }
-    let page = matches.iter().skip(offset).take(limit).map(|&pos| &*index.row(pos).feature);
-    Ok(page_response(&headers, layer, &params, format, matches.len(), offset, limit, page))
+    let page = matches
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|&pos| &*index.row(pos).feature);
+    Ok(page_response(
+        &headers,
+        layer,
+        &params,
+        format,
+        matches.len(),
+        offset,
+        limit,
+        page,
+    ))
 }
 
 /// A page of features with OGC paging links and counts.
@@ -113,7 +143,11 @@ fn page_response<'a>(
         let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
         format!("{base}/collections/{}/items?{query}", layer.id())
     };
-    let self_f = if format == Format::Json { "json" } else { "geojson" };
+    let self_f = if format == Format::Json {
+        "json"
+    } else {
+        "geojson"
+    };
     let kind = content_type(format);
     let mut links = vec![
         json!({ "href": url_with(Some(offset).filter(|&o| o > 0), self_f), "rel": "self", "type": kind, "title": "This page" }),
@@ -154,11 +188,18 @@ fn geojson_collection_body(features: Vec<Value>) -> Body {
 }
 
 fn attachment(body: Body, format: Format, filename: &str) -> Response {
-    let kind = if format == Format::Csv { "text/csv; charset=utf-8" } else { content_type(format) };
+    let kind = if format == Format::Csv {
+        "text/csv; charset=utf-8"
+    } else {
+        content_type(format)
+    };
     (
         [
             (CONTENT_TYPE, kind.to_string()),
-            (CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
         ],
         body,
     )
@@ -181,7 +222,11 @@ fn stream_download(
     } else {
         Bytes::from_static(b"{\"type\":\"FeatureCollection\",\"features\":[")
     };
-    let tail: Bytes = if is_csv { Bytes::new() } else { Bytes::from_static(b"]}") };
+    let tail: Bytes = if is_csv {
+        Bytes::new()
+    } else {
+        Bytes::from_static(b"]}")
+    };
     let chunks = (0..n_chunks).map(move |c| {
         let part = &selected[c * CHUNK..((c + 1) * CHUNK).min(selected.len())];
         let mut out = String::new();
@@ -199,13 +244,19 @@ fn stream_download(
         Ok::<_, std::convert::Infallible>(Bytes::from(out))
     });
     let body = stream::iter(
-        std::iter::once(Ok(head)).chain(chunks).chain(std::iter::once(Ok(tail))),
+        std::iter::once(Ok(head))
+            .chain(chunks)
+            .chain(std::iter::once(Ok(tail))),
     );
     let body = Body::from_stream(body);
     if as_attachment {
         attachment(body, format, filename)
     } else {
-        let kind = if is_csv { "text/csv; charset=utf-8" } else { content_type(format) };
+        let kind = if is_csv {
+            "text/csv; charset=utf-8"
+        } else {
+            content_type(format)
+        };
         ([(CONTENT_TYPE, kind)], body).into_response()
     }
 }
@@ -218,22 +269,52 @@ fn download_name(
     selected: &[u32],
     format: Format,
 ) -> String {
-    let first = q.dates.start.or_else(|| selected.first().map(|&p| index.row(p).date));
-    let last = q.dates.end.or_else(|| selected.last().map(|&p| index.row(p).date));
+    let first = q
+        .dates
+        .start
+        .or_else(|| selected.first().map(|&p| index.row(p).date));
+    let last = q
+        .dates
+        .end
+        .or_else(|| selected.last().map(|&p| index.row(p).date));
     let span = match (first, last) {
         (Some(a), Some(b)) if a == b => a.to_string(),
         (Some(a), Some(b)) => format!("{a}_{b}"),
         _ => "all".into(),
     };
-    let ext = if format == Format::Csv { "csv" } else { "geojson" };
+    let ext = if format == Format::Csv {
+        "csv"
+    } else {
+        "geojson"
+    };
     format!("eventmap-{}-{span}.{ext}", layer.id())
 }
 
 const CSV_COLUMNS: &[&str] = &[
-    "event_id_cnty", "event_date", "year", "time_precision", "event_type", "sub_event_type",
-    "actor1", "actor2", "country", "iso", "admin1", "location", "latitude", "longitude",
-    "geo_precision", "source", "notes", "fatalities", "injuries", "arrests", "count_qualifiers",
-    "geonameid", "location_as_written", "lang",
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "actor2",
+    "country",
+    "iso",
+    "admin1",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "notes",
+    "fatalities",
+    "injuries",
+    "arrests",
+    "count_qualifiers",
+    "geonameid",
+    "location_as_written",
+    "lang",
 ];
 
 fn csv_header() -> String {
@@ -243,7 +324,7 @@ fn csv_header() -> String {
 fn csv_line(fields: impl IntoIterator<Item = String>) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     // Writing to a Vec cannot fail; an empty line would only hide a bug, not lose data.
-    let _ = writer.write_record(fields.into_iter());
+    let _ = writer.write_record(fields);
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
@@ -316,7 +397,9 @@ fn csv_row(feature: &str) -> String {
 pub(super) fn check_feature_id(id: &str) -> Result<(), ApiError> {
     let ok = !id.is_empty()
         && id.len() <= 128
-        && id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
     if ok {
         Ok(())
     } else {
@@ -340,7 +423,11 @@ pub async fn item(
         _ => return Err(ApiError::invalid("a feature is served as geojson or json")),
     };
     let index = state.snapshot();
-    let missing = || ApiError::not_found(format!("no feature {feature:?} in collection {collection:?}"));
+    let missing = || {
+        ApiError::not_found(format!(
+            "no feature {feature:?} in collection {collection:?}"
+        ))
+    };
     let mut value: Value = match layer {
         Layer::Places => place_totals(&index, &EventQuery::default())
             .into_iter()
@@ -436,7 +523,12 @@ fn place_totals(index: &EventIndex, q: &EventQuery) -> Vec<PlaceTotals> {
         *t.layers.entry(row.event_type.slug()).or_default() += 1;
     }
     let mut places: Vec<PlaceTotals> = by_place.into_values().collect();
-    places.sort_by(|a, b| b.events.cmp(&a.events).then_with(|| a.name.cmp(&b.name)).then(a.key.cmp(&b.key)));
+    places.sort_by(|a, b| {
+        b.events
+            .cmp(&a.events)
+            .then_with(|| a.name.cmp(&b.name))
+            .then(a.key.cmp(&b.key))
+    });
     places
 }
 
@@ -454,13 +546,22 @@ pub async fn timeline(
             query.dates.start.map_or(a, |s| s.max(a)),
             query.dates.end.map_or(b, |e| e.min(b)),
         ),
-        None => return Ok(json_response(&json!({ "days": [], "layers": {}, "extent": null }), "application/json")),
+        None => {
+            return Ok(json_response(
+                &json!({ "days": [], "layers": {}, "extent": null }),
+                "application/json",
+            ));
+        }
     };
     let mut days: BTreeMap<Date, BTreeMap<&'static str, usize>> = BTreeMap::new();
     let mut layers: BTreeMap<EventType, usize> = BTreeMap::new();
     for pos in index.query(&query) {
         let row = index.row(pos);
-        *days.entry(row.date).or_default().entry(row.event_type.slug()).or_default() += 1;
+        *days
+            .entry(row.date)
+            .or_default()
+            .entry(row.event_type.slug())
+            .or_default() += 1;
         *layers.entry(row.event_type).or_default() += 1;
     }
     let mut out = Vec::new();
@@ -476,8 +577,20 @@ pub async fn timeline(
     let layers: serde_json::Map<String, Value> = index
         .types()
         .into_iter()
-        .map(|t| (t.slug().to_string(), json!({ "title": t.label(), "count": layers.get(&t).copied().unwrap_or(0) })))
+        .map(|t| {
+            (
+                t.slug().to_string(),
+                json!({ "title": t.label(), "count": layers.get(&t).copied().unwrap_or(0) }),
+            )
+        })
         .collect();
-    let extent = if first <= last { json!([first, last]) } else { Value::Null };
-    Ok(json_response(&json!({ "days": out, "layers": layers, "extent": extent }), "application/json"))
+    let extent = if first <= last {
+        json!([first, last])
+    } else {
+        Value::Null
+    };
+    Ok(json_response(
+        &json!({ "days": out, "layers": layers, "extent": extent }),
+        "application/json",
+    ))
 }

@@ -69,7 +69,11 @@ impl AppState {
     /// Serves a store's events; writes are allowed with `token` (none: read-only).
     pub fn with_store(store: Arc<Store>, token: Option<String>) -> Result<AppState, StoreError> {
         let events = store.events()?;
-        Ok(AppState::build(events, Some(store), token.filter(|t| !t.is_empty())))
+        Ok(AppState::build(
+            events,
+            Some(store),
+            token.filter(|t| !t.is_empty()),
+        ))
     }
 
     fn build(events: Vec<Event>, store: Option<Arc<Store>>, token: Option<String>) -> AppState {
@@ -162,7 +166,11 @@ impl AppState {
     ) -> Result<T, ApiError> {
         let state = self.clone();
         let result = tokio::task::spawn_blocking(move || {
-            let _writing = state.shared.writer.lock().unwrap_or_else(|p| p.into_inner());
+            let _writing = state
+                .shared
+                .writer
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
             let out = op(&state)?;
             if let Some(store) = &state.shared.store {
                 state.replace(store.events()?);
@@ -189,7 +197,9 @@ impl Layer {
             "places" => Ok(Layer::Places),
             slug => EventType::from_slug(slug)
                 .map(|t| Layer::Events(Some(t)))
-                .ok_or_else(|| ApiError::not_found(format!("no collection {slug:?}; see /collections"))),
+                .ok_or_else(|| {
+                    ApiError::not_found(format!("no collection {slug:?}; see /collections"))
+                }),
         }
     }
 
@@ -205,9 +215,11 @@ impl Layer {
 /// The whole service: API routes, assets, and the layers every request passes through.
 pub fn router(state: AppState) -> Router {
     // Reads are open to any page; writes carry a token and are not meant for cross-site use.
-    let cors = CorsLayer::new()
-        .allow_origin(Any)
-        .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS]);
+    let cors = CorsLayer::new().allow_origin(Any).allow_methods([
+        Method::GET,
+        Method::HEAD,
+        Method::OPTIONS,
+    ]);
     Router::new()
         .route("/", get(ogc::landing))
         .route("/conformance", get(ogc::conformance))
@@ -221,7 +233,10 @@ pub fn router(state: AppState) -> Router {
             get(features::item).patch(articles::correct),
         )
         .route("/articles", get(articles::list).post(articles::create))
-        .route("/articles/{id}", get(articles::show).delete(articles::delete))
+        .route(
+            "/articles/{id}",
+            get(articles::show).delete(articles::delete),
+        )
         .route("/timeline", get(features::timeline))
         .route("/status", get(ogc::status))
         .route("/assets/{*path}", get(crate::web::asset))
@@ -238,9 +253,11 @@ pub fn router(state: AppState) -> Router {
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-                .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(
-                    tower_http::LatencyUnit::Micros,
-                )),
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(Level::INFO)
+                        .latency_unit(tower_http::LatencyUnit::Micros),
+                ),
         )
 }
 

@@ -26,11 +26,23 @@ pub const FILTER_PARAMS: &[&str] = &[
 
 /// The queryables of the events layers, with their JSON Schema type.
 pub const QUERYABLES: &[(&str, &str, &str)] = &[
-    ("place", "string", "Canonical place name, a spelling the gazetteer knows, or a GeoNames id; comma-separated for several"),
-    ("event_type", "string", "ACLED event type (label or layer id); comma-separated for several"),
+    (
+        "place",
+        "string",
+        "Canonical place name, a spelling the gazetteer knows, or a GeoNames id; comma-separated for several",
+    ),
+    (
+        "event_type",
+        "string",
+        "ACLED event type (label or layer id); comma-separated for several",
+    ),
     ("sub_event_type", "string", "ACLED sub-event type"),
     ("country_code", "string", "ISO 3166-1 alpha-2 country code"),
-    ("min_fatalities", "integer", "Keep events with at least this many fatalities"),
+    (
+        "min_fatalities",
+        "integer",
+        "Keep events with at least this many fatalities",
+    ),
 ];
 
 /// A request's query string as name/value pairs, checked against the names an endpoint accepts.
@@ -54,7 +66,9 @@ impl Params {
                 )));
             }
             if pairs[..i].iter().any(|(n, _)| n == name) {
-                return Err(ApiError::invalid(format!("query parameter {name:?} is given twice")));
+                return Err(ApiError::invalid(format!(
+                    "query parameter {name:?} is given twice"
+                )));
             }
         }
         Ok(Params { pairs })
@@ -98,7 +112,9 @@ impl Params {
         match self.get(name).map(str::trim) {
             None | Some("false") | Some("0") => Ok(false),
             Some("true") | Some("1") | Some("") => Ok(true),
-            Some(v) => Err(ApiError::invalid(format!("{name} must be true or false, got {v:?}"))),
+            Some(v) => Err(ApiError::invalid(format!(
+                "{name} must be true or false, got {v:?}"
+            ))),
         }
     }
 
@@ -127,7 +143,9 @@ impl Params {
                     .into_iter()
                     .find_map(|t| t.canonical_sub_event_type(s))
                     .ok_or_else(|| {
-                        ApiError::invalid(format!("sub_event_type {s:?} is not an ACLED sub-event type"))
+                        ApiError::invalid(format!(
+                            "sub_event_type {s:?} is not an ACLED sub-event type"
+                        ))
                     })?
                     .to_string(),
             ),
@@ -146,11 +164,17 @@ impl Params {
         let min_fatalities = match self.get("min_fatalities") {
             None => None,
             Some(v) => Some(v.trim().parse::<u32>().map_err(|_| {
-                ApiError::invalid(format!("min_fatalities must be a non-negative integer, got {v:?}"))
+                ApiError::invalid(format!(
+                    "min_fatalities must be a non-negative integer, got {v:?}"
+                ))
             })?),
         };
         Ok(EventQuery {
-            dates: self.get("datetime").map(parse_datetime).transpose()?.unwrap_or_default(),
+            dates: self
+                .get("datetime")
+                .map(parse_datetime)
+                .transpose()?
+                .unwrap_or_default(),
             bbox: self.get("bbox").map(parse_bbox).transpose()?,
             types,
             sub_event_type,
@@ -193,18 +217,26 @@ pub fn parse_datetime(s: &str) -> Result<DateRange, ApiError> {
     match s.split_once('/') {
         None => {
             let d = parse_instant(s)?.ok_or_else(|| {
-                ApiError::invalid("datetime must be a date, an instant or an interval a/b, got \"..\"")
+                ApiError::invalid(
+                    "datetime must be a date, an instant or an interval a/b, got \"..\"",
+                )
             })?;
-            Ok(DateRange { start: Some(d), end: Some(d) })
+            Ok(DateRange {
+                start: Some(d),
+                end: Some(d),
+            })
         }
         Some((a, b)) => {
-            let range = DateRange { start: parse_instant(a)?, end: parse_instant(b)? };
-            if let (Some(a), Some(b)) = (range.start, range.end) {
-                if a > b {
-                    return Err(ApiError::invalid(format!(
-                        "datetime interval starts after it ends: {a} > {b}"
-                    )));
-                }
+            let range = DateRange {
+                start: parse_instant(a)?,
+                end: parse_instant(b)?,
+            };
+            if let (Some(a), Some(b)) = (range.start, range.end)
+                && a > b
+            {
+                return Err(ApiError::invalid(format!(
+                    "datetime interval starts after it ends: {a} > {b}"
+                )));
             }
             Ok(range)
         }
@@ -242,24 +274,40 @@ pub fn parse_bbox(s: &str) -> Result<BBox, ApiError> {
         .map(|n| n.trim().parse::<f64>())
         .collect::<Result<_, _>>()
         .map_err(|_| ApiError::invalid(format!("{SHAPE}, got {s:?}")))?;
-    let [min_lon, min_lat, max_lon, max_lat] = match numbers.as_slice() {
-        &[a, b, c, d] => [a, b, c, d],
-        &[a, b, _, d, e, _] => [a, b, d, e],
-        _ => return Err(ApiError::invalid(format!("{SHAPE}, got {} numbers", numbers.len()))),
+    let [min_lon, min_lat, max_lon, max_lat] = match *numbers.as_slice() {
+        [a, b, c, d] => [a, b, c, d],
+        [a, b, _, d, e, _] => [a, b, d, e],
+        _ => {
+            return Err(ApiError::invalid(format!(
+                "{SHAPE}, got {} numbers",
+                numbers.len()
+            )));
+        }
     };
     if numbers.iter().any(|n| !n.is_finite()) {
-        return Err(ApiError::invalid(format!("{SHAPE}, got a non-finite number")));
+        return Err(ApiError::invalid(format!(
+            "{SHAPE}, got a non-finite number"
+        )));
     }
     if !(-180.0..=180.0).contains(&min_lon) || !(-180.0..=180.0).contains(&max_lon) {
-        return Err(ApiError::invalid("bbox longitudes must be between -180 and 180"));
+        return Err(ApiError::invalid(
+            "bbox longitudes must be between -180 and 180",
+        ));
     }
     if !(-90.0..=90.0).contains(&min_lat) || !(-90.0..=90.0).contains(&max_lat) {
-        return Err(ApiError::invalid("bbox latitudes must be between -90 and 90"));
+        return Err(ApiError::invalid(
+            "bbox latitudes must be between -90 and 90",
+        ));
     }
     if min_lat > max_lat {
         return Err(ApiError::invalid("bbox miny must not be greater than maxy"));
     }
-    Ok(BBox { min_lon, min_lat, max_lon, max_lat })
+    Ok(BBox {
+        min_lon,
+        min_lat,
+        max_lon,
+        max_lat,
+    })
 }
 
 /// What a response is written as.
@@ -273,7 +321,11 @@ pub enum Format {
 
 impl Format {
     /// From `f`, else from `Accept`, else `default`.
-    pub fn negotiate(params: &Params, headers: &HeaderMap, default: Format) -> Result<Format, ApiError> {
+    pub fn negotiate(
+        params: &Params,
+        headers: &HeaderMap,
+        default: Format,
+    ) -> Result<Format, ApiError> {
         if let Some(f) = params.get("f") {
             return match f.trim().to_ascii_lowercase().as_str() {
                 "geojson" => Ok(Format::GeoJson),
@@ -314,19 +366,31 @@ mod tests {
         let day = |y, m, d| Some(date(y, m, d));
         assert_eq!(
             parse_datetime("2022-01-05").unwrap(),
-            DateRange { start: day(2022, 1, 5), end: day(2022, 1, 5) }
+            DateRange {
+                start: day(2022, 1, 5),
+                end: day(2022, 1, 5)
+            }
         );
         assert_eq!(
             parse_datetime("2022-01-05T/2022-01-07T").unwrap(),
-            DateRange { start: day(2022, 1, 5), end: day(2022, 1, 7) }
+            DateRange {
+                start: day(2022, 1, 5),
+                end: day(2022, 1, 7)
+            }
         );
         assert_eq!(
             parse_datetime("../2022-01-07T23:00:00Z").unwrap(),
-            DateRange { start: None, end: day(2022, 1, 7) }
+            DateRange {
+                start: None,
+                end: day(2022, 1, 7)
+            }
         );
         assert_eq!(
             parse_datetime("2022-01-06T10:00:00+06:00/").unwrap(),
-            DateRange { start: day(2022, 1, 6), end: None }
+            DateRange {
+                start: day(2022, 1, 6),
+                end: None
+            }
         );
         assert!(parse_datetime("2022-13-01").is_err());
         assert!(parse_datetime("2022-01-07/2022-01-05").is_err());
