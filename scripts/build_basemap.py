@@ -130,6 +130,25 @@ def label_point(geom):
     return [round(best[1][0], 3), round(best[1][1], 3)]
 
 
+def unwrap_antimeridian(geom):
+    """Natural Earth cuts Russia and Fiji at ±180°, leaving rings that jump from -180 to 180: a
+    planar renderer draws them as stripes across the map. Shift their western part by +360° so
+    each ring is continuous (MapLibre draws longitudes beyond 180). Antarctica's ring, which runs
+    along the map's bottom edge on purpose, is left alone."""
+    if geom["type"] not in ("Polygon", "MultiPolygon"):
+        return geom
+    polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
+    for poly in polys:
+        xs = [p[0] for p in poly[0]]
+        ys = [p[1] for p in poly[0]]
+        if max(xs) - min(xs) > 180 and min(ys) > -60:
+            for ring in poly:
+                for pt in ring:
+                    if pt[0] < 0:
+                        pt[0] += 360
+    return geom
+
+
 def feature(geom, props):
     return {"type": "Feature", "properties": props,
             "geometry": {"type": geom["type"], "coordinates": rnd(geom["coordinates"])}}
@@ -190,7 +209,7 @@ def main():
         for f in regional + distant:
             name = f["properties"].get("name", "")
             iso = f.get("id") or ""
-            feats.append(feature(f["geometry"], {"name": name, "iso_n3": iso}))
+            feats.append(feature(unwrap_antimeridian(f["geometry"]), {"name": name, "iso_n3": iso}))
             if in_region(f["geometry"]) and f["geometry"]["type"] in ("Polygon", "MultiPolygon"):
                 labels.append({"type": "Feature", "properties": {"name": name, "kind": "country"},
                                "geometry": {"type": "Point", "coordinates": label_point(f["geometry"])}})

@@ -125,7 +125,7 @@ const map = new maplibregl.Map({
     style: basemapStyle(location.origin),
     center: initial.view?.center ?? defaultView.center,
     zoom: initial.view?.zoom ?? defaultView.zoom,
-    minZoom: 1.5,
+    minZoom: 0,
     maxZoom: 12,
     hash: false,
     attributionControl: {compact: false, customAttribution: '<a href="https://maplibre.org/">MapLibre</a>'},
@@ -348,6 +348,8 @@ function renderTimeline() {
     }
     const hist = $('histogram');
     hist.replaceChildren();
+    const dense = state.days.length > 31;
+    hist.classList.toggle('dense', dense);
     const perDay = new Map((state.timeline?.days ?? []).map(d => [d.date, d]));
     const visibleTotal = d => LAYERS.reduce((s, l) => s + (state.layers.has(l.slug) ? (d?.layers?.[l.slug] ?? 0) : 0), 0);
     const max = Math.max(1, ...state.days.map(day => visibleTotal(perDay.get(day))));
@@ -375,6 +377,10 @@ function renderTimeline() {
         el('span', {class: 'd', 'aria-hidden': 'true'},
             el('span', {class: 'wd', text: weekdayFmt.format(asDate(day))}), ' ', dayFmt.format(asDate(day))));
         btn.dataset.date = day;
+        if (dense) {
+            btn.tabIndex = -1;  // hundreds of stops would bury the rest: the sliders cover the keyboard
+            btn.title = `${dateFmt.format(asDate(day))}: ${total}`;
+        }
         btn.addEventListener('click', () => { stopPlay(); setRange(i, i); });
         hist.append(btn);
     });
