@@ -91,7 +91,8 @@ pub struct PlaceEntry {
 pub struct Row {
     pub date: Date,
     pub event_type: EventType,
-    pub sub_event_type: Box<str>,
+    /// Index into the index's table of sub-event types (a few distinct strings, many rows).
+    sub_event_type: u16,
     pub place: u32,
     pub fatalities: Option<u32>,
     pub injuries: Option<u32>,
@@ -109,70 +110,132 @@ type Point = GeomWithData<[f64; 2], u32>;
 /// R-tree: a short sorted scan beats collecting and re-sorting R-tree hits.
 const SCAN_THRESHOLD: usize = 4096;
 
+/// Bounding box `[minx, miny, maxx, maxy]` and first/last date of a set of events.
+pub type Extent = ([f64; 4], Date, Date);
+
 #[derive(Debug, Default)]
 pub struct EventIndex {
     rows: Vec<Row>,
     places: Vec<PlaceEntry>,
-    by_id: HashMap<Box<str>, u32>,
+    sub_event_types: Vec<Box<str>>,
+    /// (hash of id, position), sorted: a tenth of the memory of a map from id strings.
+    by_id: Vec<(u64, u32)>,
     by_type: HashMap<EventType, Vec<u32>>,
+    extents: HashMap<Option<EventType>, Extent>,
     tree: RTree<Point>,
+}
+
+fn id_hash(id: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    id.hash(&mut h);
+    h.finish()
+}
+
+/// Builds an [`EventIndex`] one event at a time, so a large file never exists as a list of
+/// full events in memory: each event is reduced to its row as it arrives.
+#[derive(Debug, Default)]
+pub struct IndexBuilder {
+    rows: Vec<Row>,
+    row_of_id: HashMap<Box<str>, usize>,
+    places: Vec<PlaceEntry>,
+    place_keys: HashMap<(Option<u32>, String, String), u32>,
+    sub_event_types: Vec<Box<str>>,
+}
+
+impl IndexBuilder {
+    /// Adds an event; a later event with the same id replaces the earlier one.
+    pub fn push(&mut self, e: Event) {
+        let feature = e.to_feature_json().into_boxed_str();
+        let sub_event_type = match self.sub_event_types.iter().position(|s| **s == *e.sub_event_type) {
+            Some(i) => i as u16,
+            None => {
+                self.sub_event_types.push(e.sub_event_type.into_boxed_str());
+                (self.sub_event_types.len() - 1) as u16
+            }
+        };
+        let key = (e.geonameid, e.place, e.country_code);
+        let place = match self.place_keys.get(&key) {
+            Some(&p) => p,
+            None => {
+                self.places.push(PlaceEntry {
+                    name: key.1.clone(),
+                    geonameid: e.geonameid,
+                    country_code: key.2.clone(),
+                    lon: e.lon,
+                    lat: e.lat,
+                });
+                let p = (self.places.len() - 1) as u32;
+                self.place_keys.insert(key, p);
+                p
+            }
+        };
+        let row = Row {
+            date: e.event_date,
+            event_type: e.event_type,
+            sub_event_type,
+            place,
+            fatalities: e.fatalities,
+            injuries: e.injuries,
+            arrests: e.arrests,
+            lon: e.lon,
+            lat: e.lat,
+            id: e.id.into_boxed_str(),
+            feature,
+        };
+        match self.row_of_id.get(&row.id) {
+            Some(&i) => self.rows[i] = row,
+            None => {
+                self.row_of_id.insert(row.id.clone(), self.rows.len());
+                self.rows.push(row);
+            }
+        }
+    }
+
+    pub fn finish(self) -> EventIndex {
+        let IndexBuilder { mut rows, places, sub_event_types, .. } = self;
+        rows.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+        let mut by_type: HashMap<EventType, Vec<u32>> = HashMap::new();
+        let mut by_id = Vec::with_capacity(rows.len());
+        let mut points = Vec::with_capacity(rows.len());
+        let mut extents: HashMap<Option<EventType>, Extent> = HashMap::new();
+        for (pos, row) in rows.iter().enumerate() {
+            let pos = pos as u32;
+            by_type.entry(row.event_type).or_default().push(pos);
+            by_id.push((id_hash(&row.id), pos));
+            points.push(Point::new([row.lon, row.lat], pos));
+            for layer in [None, Some(row.event_type)] {
+                let e = extents.entry(layer).or_insert(([row.lon, row.lat, row.lon, row.lat], row.date, row.date));
+                e.0 = [e.0[0].min(row.lon), e.0[1].min(row.lat), e.0[2].max(row.lon), e.0[3].max(row.lat)];
+                // Rows are in date order: the first date seen is the earliest.
+                e.2 = row.date;
+            }
+        }
+        by_id.sort_unstable();
+        EventIndex {
+            rows,
+            places,
+            sub_event_types,
+            by_id,
+            by_type,
+            extents,
+            tree: RTree::bulk_load(points),
+        }
+    }
 }
 
 impl EventIndex {
     /// Builds the index. Events with the same id keep the last one given.
     pub fn new(events: impl IntoIterator<Item = Event>) -> EventIndex {
-        let mut latest: HashMap<String, Event> = HashMap::new();
+        let mut builder = IndexBuilder::default();
         for e in events {
-            latest.insert(e.id.clone(), e);
+            builder.push(e);
         }
-        let mut events: Vec<Event> = latest.into_values().collect();
-        events.sort_by(|a, b| (a.event_date, &a.id).cmp(&(b.event_date, &b.id)));
+        builder.finish()
+    }
 
-        let mut places: Vec<PlaceEntry> = Vec::new();
-        let mut place_ids: HashMap<(Option<u32>, String, String), u32> = HashMap::new();
-        let mut rows = Vec::with_capacity(events.len());
-        for e in &events {
-            let key = (e.geonameid, e.place.clone(), e.country_code.clone());
-            let place = *place_ids.entry(key).or_insert_with(|| {
-                places.push(PlaceEntry {
-                    name: e.place.clone(),
-                    geonameid: e.geonameid,
-                    country_code: e.country_code.clone(),
-                    lon: e.lon,
-                    lat: e.lat,
-                });
-                (places.len() - 1) as u32
-            });
-            rows.push(Row {
-                date: e.event_date,
-                event_type: e.event_type,
-                sub_event_type: e.sub_event_type.as_str().into(),
-                place,
-                fatalities: e.fatalities,
-                injuries: e.injuries,
-                arrests: e.arrests,
-                lon: e.lon,
-                lat: e.lat,
-                id: e.id.as_str().into(),
-                feature: e.to_feature().to_string().into_boxed_str(),
-            });
-        }
-        let mut by_type: HashMap<EventType, Vec<u32>> = HashMap::new();
-        let mut by_id = HashMap::with_capacity(rows.len());
-        let mut points = Vec::with_capacity(rows.len());
-        for (pos, row) in rows.iter().enumerate() {
-            let pos = pos as u32;
-            by_type.entry(row.event_type).or_default().push(pos);
-            by_id.insert(row.id.clone(), pos);
-            points.push(Point::new([row.lon, row.lat], pos));
-        }
-        EventIndex {
-            rows,
-            places,
-            by_id,
-            by_type,
-            tree: RTree::bulk_load(points),
-        }
+    pub fn sub_event_type(&self, row: &Row) -> &str {
+        &self.sub_event_types[row.sub_event_type as usize]
     }
 
     pub fn len(&self) -> usize {
@@ -197,7 +260,13 @@ impl EventIndex {
 
     /// Position of the event with this id.
     pub fn position(&self, id: &str) -> Option<u32> {
-        self.by_id.get(id).copied()
+        let h = id_hash(id);
+        let first = self.by_id.partition_point(|&(x, _)| x < h);
+        self.by_id[first..]
+            .iter()
+            .take_while(|&&(x, _)| x == h)
+            .map(|&(_, pos)| pos)
+            .find(|&pos| &*self.row(pos).id == id)
     }
 
     /// The event with this id, read back from its stored feature.
@@ -224,32 +293,8 @@ impl EventIndex {
     }
 
     /// Bounding box and first/last date of the events of `layer` (all when `None`).
-    pub fn extent(&self, layer: Option<EventType>) -> Option<([f64; 4], Date, Date)> {
-        let positions: Box<dyn Iterator<Item = u32>> = match layer {
-            Some(t) => Box::new(self.by_type.get(&t)?.iter().copied()),
-            None => Box::new(0..self.rows.len() as u32),
-        };
-        let mut bbox = [
-            f64::INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::NEG_INFINITY,
-        ];
-        let mut dates: Option<(Date, Date)> = None;
-        for pos in positions {
-            let r = self.row(pos);
-            bbox = [
-                bbox[0].min(r.lon),
-                bbox[1].min(r.lat),
-                bbox[2].max(r.lon),
-                bbox[3].max(r.lat),
-            ];
-            dates = Some(match dates {
-                None => (r.date, r.date),
-                Some((a, b)) => (a.min(r.date), b.max(r.date)),
-            });
-        }
-        dates.map(|(a, b)| (bbox, a, b))
+    pub fn extent(&self, layer: Option<EventType>) -> Option<Extent> {
+        self.extents.get(&layer).copied()
     }
 
     /// Positions of the events matching `q`, in (date, id) order.
@@ -292,6 +337,44 @@ impl EventIndex {
             out.sort_unstable();
         }
         out
+    }
+
+    /// The `offset..offset + limit` page of the matches of `q`, and how many match in all.
+    /// Queries that filter only by date and type are answered from the postings without
+    /// collecting every match: O(log n + offset + limit) instead of O(matches).
+    pub fn query_page(&self, q: &EventQuery, offset: usize, limit: usize) -> (usize, Vec<u32>) {
+        let needs_scan = q.bbox.is_some()
+            || q.sub_event_type.is_some()
+            || q.place.is_some()
+            || q.country_code.is_some()
+            || q.min_fatalities.is_some();
+        if needs_scan {
+            let all = self.query(q);
+            let page = all.iter().skip(offset).take(limit).copied().collect();
+            return (all.len(), page);
+        }
+        let slices = self.date_candidates(q);
+        let total = slices.iter().map(|s| s.len()).sum();
+        if let [only] = slices.as_slice() {
+            let end = offset.saturating_add(limit).min(only.len());
+            return (total, (offset.min(end)..end).map(|i| only.get(i)).collect());
+        }
+        // Several per-type postings: merge them in position order, up to the page's end.
+        let mut heads = vec![0usize; slices.len()];
+        let mut page = Vec::with_capacity(limit.min(total));
+        let mut seen = 0;
+        while page.len() < limit {
+            let next = (0..slices.len())
+                .filter(|&i| heads[i] < slices[i].len())
+                .min_by_key(|&i| slices[i].get(heads[i]));
+            let Some(i) = next else { break };
+            if seen >= offset {
+                page.push(slices[i].get(heads[i]));
+            }
+            heads[i] += 1;
+            seen += 1;
+        }
+        (total, page)
     }
 
     /// The posting slices (one per requested type, or the whole table) cut to the date range by
@@ -340,7 +423,7 @@ impl EventIndex {
     fn residual_matches(&self, r: &Row, q: &EventQuery, places: Option<&[u32]>) -> bool {
         q.sub_event_type
             .as_deref()
-            .is_none_or(|s| r.sub_event_type.eq_ignore_ascii_case(s))
+            .is_none_or(|s| self.sub_event_type(r).eq_ignore_ascii_case(s))
             && q.min_fatalities
                 .is_none_or(|m| r.fatalities.unwrap_or(0) >= m)
             && q.country_code
@@ -502,6 +585,27 @@ mod tests {
                 .collect();
             let want: Vec<&str> = expected.iter().map(|e| e.id.as_str()).collect();
             assert_eq!(got, want, "{q:?}");
+        }
+    }
+
+    #[test]
+    fn pages_match_the_full_query() {
+        let mut rng = StdRng::seed_from_u64(5);
+        let events: Vec<Event> = (0..3000).map(|i| random_event(i, &mut rng)).collect();
+        let index = EventIndex::new(events);
+        for types in [None, Some(vec![EventType::Riots]), Some(vec![EventType::Battles, EventType::Protests])] {
+            let q = EventQuery {
+                dates: DateRange { start: Some(date(2022, 3, 1)), end: None },
+                types,
+                ..Default::default()
+            };
+            let all = index.query(&q);
+            for (offset, limit) in [(0, 10), (5, 100), (all.len() - 3, 10), (all.len() + 5, 10)] {
+                let (total, page) = index.query_page(&q, offset, limit);
+                assert_eq!(total, all.len());
+                let want: Vec<u32> = all.iter().skip(offset).take(limit).copied().collect();
+                assert_eq!(page, want, "{q:?} offset {offset}");
+            }
         }
     }
 

@@ -14,6 +14,7 @@ use jiff::civil::Date;
 use eventmap::api::{AppState, router};
 use eventmap::extract::{self, ArticleText, Lang};
 use eventmap::gazetteer::Gazetteer;
+use eventmap::index::IndexBuilder;
 use eventmap::model::Event;
 use eventmap::store::{NewArticle, Store};
 use eventmap::synth::Synth;
@@ -216,15 +217,23 @@ fn open_state(
     if let Some(path) = events {
         let file =
             std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-        let mut list = Vec::new();
-        Event::read_feature_collection(file, |e| list.push(e)).map_err(|e| {
+        let mut builder = IndexBuilder::default();
+        let mut loaded = 0u64;
+        Event::read_feature_collection(file, |e| {
+            builder.push(e);
+            loaded += 1;
+            if loaded % 200_000 == 0 {
+                tracing::info!(events = loaded, "loading events");
+            }
+        })
+        .map_err(|e| {
             anyhow::anyhow!(
                 "{} is not a GeoJSON FeatureCollection of events: {e}",
                 path.display()
             )
         })?;
         tracing::info!(file = %path.display(), "serving an events file, read-only");
-        return Ok((AppState::new(list), None));
+        return Ok((AppState::from_index(builder.finish()), None));
     }
     let token = match token_file {
         Some(f) => Some(
@@ -261,10 +270,12 @@ fn run_serve(
         ms = gazetteer_start.elapsed().as_millis() as u64,
         "gazetteer loaded"
     );
-    // Building the name matcher takes a while; do it off the startup path so the first
-    // `place=` query or ingest does not pay for it.
-    std::thread::spawn(|| Gazetteer::embedded().prepare_matching());
     let (state, store) = open_state(events, data, token_file)?;
+    if store.is_some() {
+        // Ingesting needs the name matcher; build it off the startup path so the first post
+        // does not wait for it. (A read-only events file builds it only if a query needs it.)
+        std::thread::spawn(|| Gazetteer::embedded().prepare_matching());
+    }
     let index = state.snapshot();
     tracing::info!(
         events = index.len(),

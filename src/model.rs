@@ -3,13 +3,14 @@
 //! Everything downstream (store, API, page) speaks these types; the GeoJSON feature written by
 //! [`Event::to_feature`] is the one wire format, read back by [`Event::from_feature`].
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 /// ACLED's event types. The slug is the OGC collection id of the type's layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -234,26 +235,27 @@ pub struct Event {
     pub corrected: bool,
 }
 
-/// Properties of the GeoJSON feature, in the order they are written.
+/// Properties of the GeoJSON feature, in the order they are written. Strings borrow from the
+/// event when writing and own their text when reading, so neither direction copies twice.
 #[derive(Serialize, Deserialize)]
-struct Properties {
-    id: String,
+struct Properties<'a> {
+    id: Cow<'a, str>,
     event_date: Date,
     #[serde(default)]
     time_precision: TimePrecision,
     event_type: EventType,
-    sub_event_type: String,
+    sub_event_type: Cow<'a, str>,
     /// The type's layer id, so a client can style by it without a lookup table.
     #[serde(default, skip_deserializing)]
     layer: &'static str,
-    place: String,
+    place: Cow<'a, str>,
     #[serde(default)]
-    place_as_written: String,
+    place_as_written: Cow<'a, str>,
     #[serde(default)]
     geonameid: Option<u32>,
-    country_code: String,
+    country_code: Cow<'a, str>,
     #[serde(default)]
-    admin1: Option<String>,
+    admin1: Option<Cow<'a, str>>,
     #[serde(default)]
     geo_precision: GeoPrecision,
     #[serde(default)]
@@ -263,15 +265,15 @@ struct Properties {
     #[serde(default)]
     arrests: Option<u32>,
     #[serde(default)]
-    count_qualifiers: BTreeMap<CountKind, CountQualifier>,
+    count_qualifiers: Cow<'a, BTreeMap<CountKind, CountQualifier>>,
     #[serde(default)]
-    actors: Vec<String>,
+    actors: Cow<'a, [String]>,
     #[serde(default)]
-    notes: String,
+    notes: Cow<'a, str>,
     #[serde(default)]
-    source: String,
+    source: Cow<'a, str>,
     #[serde(default)]
-    lang: String,
+    lang: Cow<'a, str>,
     #[serde(default, skip_serializing_if = "is_false")]
     date_corrected: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -284,93 +286,115 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
+#[derive(Serialize, Deserialize)]
+struct PointGeometry {
+    #[serde(rename = "type")]
+    kind: Cow<'static, str>,
+    coordinates: Vec<f64>,
+}
+
+/// A GeoJSON Feature as eventmap writes and reads it.
+#[derive(Serialize, Deserialize)]
+struct Feature<'a> {
+    #[serde(rename = "type")]
+    kind: Cow<'a, str>,
+    #[serde(default, skip_deserializing)]
+    id: Cow<'a, str>,
+    geometry: Option<PointGeometry>,
+    properties: Option<Properties<'a>>,
+}
+
 impl Event {
+    fn feature(&self) -> Feature<'_> {
+        Feature {
+            kind: Cow::Borrowed("Feature"),
+            id: Cow::Borrowed(&self.id),
+            geometry: Some(PointGeometry {
+                kind: Cow::Borrowed("Point"),
+                coordinates: vec![self.lon, self.lat],
+            }),
+            properties: Some(Properties {
+                id: Cow::Borrowed(&self.id),
+                event_date: self.event_date,
+                time_precision: self.time_precision,
+                event_type: self.event_type,
+                sub_event_type: Cow::Borrowed(&self.sub_event_type),
+                layer: self.event_type.slug(),
+                place: Cow::Borrowed(&self.place),
+                place_as_written: Cow::Borrowed(&self.place_as_written),
+                geonameid: self.geonameid,
+                country_code: Cow::Borrowed(&self.country_code),
+                admin1: self.admin1.as_deref().map(Cow::Borrowed),
+                geo_precision: self.geo_precision,
+                fatalities: self.fatalities,
+                injuries: self.injuries,
+                arrests: self.arrests,
+                count_qualifiers: Cow::Borrowed(&self.count_qualifiers),
+                actors: Cow::Borrowed(&self.actors),
+                notes: Cow::Borrowed(&self.notes),
+                source: Cow::Borrowed(&self.source),
+                lang: Cow::Borrowed(&self.lang),
+                date_corrected: self.date_corrected,
+                article_id: self.article_id,
+                corrected: self.corrected,
+            }),
+        }
+    }
+
     /// The RFC 7946 feature: a Point at `[lon, lat]` with the event's properties.
     pub fn to_feature(&self) -> Value {
-        let props = Properties {
-            id: self.id.clone(),
-            event_date: self.event_date,
-            time_precision: self.time_precision,
-            event_type: self.event_type,
-            sub_event_type: self.sub_event_type.clone(),
-            layer: self.event_type.slug(),
-            place: self.place.clone(),
-            place_as_written: self.place_as_written.clone(),
-            geonameid: self.geonameid,
-            country_code: self.country_code.clone(),
-            admin1: self.admin1.clone(),
-            geo_precision: self.geo_precision,
-            fatalities: self.fatalities,
-            injuries: self.injuries,
-            arrests: self.arrests,
-            count_qualifiers: self.count_qualifiers.clone(),
-            actors: self.actors.clone(),
-            notes: self.notes.clone(),
-            source: self.source.clone(),
-            lang: self.lang.clone(),
-            date_corrected: self.date_corrected,
-            article_id: self.article_id,
-            corrected: self.corrected,
-        };
-        json!({
-            "type": "Feature",
-            "id": self.id,
-            "geometry": { "type": "Point", "coordinates": [self.lon, self.lat] },
-            "properties": props,
-        })
+        serde_json::to_value(self.feature()).unwrap_or(Value::Null)
+    }
+
+    /// The feature as JSON text, written without building a JSON tree first.
+    pub fn to_feature_json(&self) -> String {
+        serde_json::to_string(&self.feature()).unwrap_or_default()
     }
 
     /// Reads a feature written by [`Event::to_feature`] (or by hand, with the same properties).
     pub fn from_feature(feature: &Value) -> Result<Event, String> {
-        let obj = feature
-            .as_object()
-            .ok_or("a feature must be a JSON object")?;
-        if obj.get("type").and_then(Value::as_str) != Some("Feature") {
-            return Err("not a GeoJSON Feature (\"type\" must be \"Feature\")".into());
+        let f = Feature::deserialize(feature).map_err(|e| format!("not an event feature: {e}"))?;
+        Event::from_parsed(f)
+    }
+
+    fn from_parsed(f: Feature<'_>) -> Result<Event, String> {
+        if f.kind != "Feature" {
+            return Err(format!("not a GeoJSON Feature (\"type\" is {:?})", f.kind));
         }
-        let coords = obj
-            .get("geometry")
-            .and_then(|g| g.get("coordinates"))
-            .and_then(Value::as_array)
-            .ok_or("a feature needs a Point geometry")?;
-        let (lon, lat) = match coords.as_slice() {
-            [lon, lat, ..] => (
-                lon.as_f64().ok_or("longitude is not a number")?,
-                lat.as_f64().ok_or("latitude is not a number")?,
-            ),
+        let geometry = f.geometry.ok_or("a feature needs a Point geometry")?;
+        if geometry.kind != "Point" {
+            return Err(format!("a feature needs a Point geometry, not a {}", geometry.kind));
+        }
+        let (lon, lat) = match geometry.coordinates.as_slice() {
+            [lon, lat, ..] => (*lon, *lat),
             _ => return Err("a Point needs [lon, lat]".into()),
         };
         if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
             return Err(format!("coordinates [{lon}, {lat}] are out of range"));
         }
-        let props = obj
-            .get("properties")
-            .cloned()
-            .unwrap_or(Value::Object(Map::new()));
-        let p: Properties =
-            serde_json::from_value(props).map_err(|e| format!("bad properties: {e}"))?;
+        let p = f.properties.ok_or("a feature needs the event's properties")?;
         Ok(Event {
-            id: p.id,
+            id: p.id.into_owned(),
             event_date: p.event_date,
             time_precision: p.time_precision,
             event_type: p.event_type,
-            sub_event_type: p.sub_event_type,
-            place: p.place,
-            place_as_written: p.place_as_written,
+            sub_event_type: p.sub_event_type.into_owned(),
+            place: p.place.into_owned(),
+            place_as_written: p.place_as_written.into_owned(),
             geonameid: p.geonameid,
-            country_code: p.country_code,
-            admin1: p.admin1,
+            country_code: p.country_code.into_owned(),
+            admin1: p.admin1.map(Cow::into_owned),
             geo_precision: p.geo_precision,
             lon,
             lat,
             fatalities: p.fatalities,
             injuries: p.injuries,
             arrests: p.arrests,
-            count_qualifiers: p.count_qualifiers,
-            actors: p.actors,
-            notes: p.notes,
-            source: p.source,
-            lang: p.lang,
+            count_qualifiers: p.count_qualifiers.into_owned(),
+            actors: p.actors.into_owned(),
+            notes: p.notes.into_owned(),
+            source: p.source.into_owned(),
+            lang: p.lang.into_owned(),
             date_corrected: p.date_corrected,
             article_id: p.article_id,
             corrected: p.corrected,
@@ -493,8 +517,8 @@ impl<'de, F: FnMut(Event)> serde::de::Visitor<'de> for FeaturesSeed<'_, F> {
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
         let mut n = 0;
-        while let Some(value) = seq.next_element::<Value>()? {
-            let event = Event::from_feature(&value)
+        while let Some(feature) = seq.next_element::<Feature>()? {
+            let event = Event::from_parsed(feature)
                 .map_err(|e| serde::de::Error::custom(format!("feature {n}: {e}")))?;
             (self.each)(event);
             n += 1;

@@ -72,8 +72,10 @@ impl<'g> Synth<'g> {
             sub,
             place.name
         );
-        // Jitter within a city so points are distinct, as events at different addresses are.
+        // Jitter within a city so points are distinct, as events at different addresses are;
+        // five decimals (about a metre) is the precision GeoNames itself gives.
         let jitter = |rng: &mut StdRng| rng.random_range(-0.02..0.02);
+        let round = |x: f64| (x * 1e5).round() / 1e5;
         Event {
             id: format!("syn-{i}"),
             event_date: day,
@@ -86,8 +88,8 @@ impl<'g> Synth<'g> {
             country_code: place.country_code.clone(),
             admin1: place.admin1.clone(),
             geo_precision: GeoPrecision::City,
-            lon: (place.lon + jitter(rng)).clamp(-180.0, 180.0),
-            lat: (place.lat + jitter(rng)).clamp(-90.0, 90.0),
+            lon: round(place.lon + jitter(rng)).clamp(-180.0, 180.0),
+            lat: round(place.lat + jitter(rng)).clamp(-90.0, 90.0),
             fatalities,
             injuries,
             arrests,

@@ -86,8 +86,8 @@ pub async fn items(
             )
         });
     }
-    let matches = index.query(&query);
     if download || format == Format::Csv {
+        let matches = index.query(&query);
         // A download is the whole result unless the client asked for a page explicitly.
         let (start, take) = match (params.get("offset"), params.get("limit")) {
             (None, None) => (0, usize::MAX),
@@ -95,25 +95,11 @@ pub async fn items(
         };
         let selected: Vec<u32> = matches.iter().copied().skip(start).take(take).collect();
         let filename = download_name(layer, &query, &index, &selected, format);
-        return Ok(stream_download(
-            index, selected, format, &filename, download,
-        ));
+        return Ok(stream_download(index, selected, format, &filename, download));
     }
-    let page = matches
-        .iter()
-        .skip(offset)
-        .take(limit)
-        .map(|&pos| &*index.row(pos).feature);
-    Ok(page_response(
-        &headers,
-        layer,
-        &params,
-        format,
-        matches.len(),
-        offset,
-        limit,
-        page,
-    ))
+    let (matched, page) = index.query_page(&query, offset, limit);
+    let features = page.iter().map(|&pos| &*index.row(pos).feature);
+    Ok(page_response(&headers, layer, &params, format, matched, offset, limit, features))
 }
 
 /// A page of features with OGC paging links and counts.

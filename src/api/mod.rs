@@ -63,23 +63,28 @@ fn token_hash(token: &str) -> [u8; 32] {
 impl AppState {
     /// Serves a fixed set of events, read-only.
     pub fn new(events: Vec<Event>) -> AppState {
-        AppState::build(events, None, None)
+        AppState::from_index(EventIndex::new(events))
+    }
+
+    /// Serves a ready index, read-only.
+    pub fn from_index(index: EventIndex) -> AppState {
+        AppState::build(index, None, None)
     }
 
     /// Serves a store's events; writes are allowed with `token` (none: read-only).
     pub fn with_store(store: Arc<Store>, token: Option<String>) -> Result<AppState, StoreError> {
-        let events = store.events()?;
+        let index = EventIndex::new(store.events()?);
         Ok(AppState::build(
-            events,
+            index,
             Some(store),
             token.filter(|t| !t.is_empty()),
         ))
     }
 
-    fn build(events: Vec<Event>, store: Option<Arc<Store>>, token: Option<String>) -> AppState {
+    fn build(index: EventIndex, store: Option<Arc<Store>>, token: Option<String>) -> AppState {
         AppState {
             shared: Arc::new(Shared {
-                index: RwLock::new(Arc::new(EventIndex::new(events))),
+                index: RwLock::new(Arc::new(index)),
                 revision: AtomicU64::new(1),
                 store,
                 token_hash: token.as_deref().map(token_hash),
