@@ -147,7 +147,11 @@ impl IndexBuilder {
     /// Adds an event; a later event with the same id replaces the earlier one.
     pub fn push(&mut self, e: Event) {
         let feature = e.to_feature_json().into_boxed_str();
-        let sub_event_type = match self.sub_event_types.iter().position(|s| **s == *e.sub_event_type) {
+        let sub_event_type = match self
+            .sub_event_types
+            .iter()
+            .position(|s| **s == *e.sub_event_type)
+        {
             Some(i) => i as u16,
             None => {
                 self.sub_event_types.push(e.sub_event_type.into_boxed_str());
@@ -193,7 +197,12 @@ impl IndexBuilder {
     }
 
     pub fn finish(self) -> EventIndex {
-        let IndexBuilder { mut rows, places, sub_event_types, .. } = self;
+        let IndexBuilder {
+            mut rows,
+            places,
+            sub_event_types,
+            ..
+        } = self;
         rows.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
         let mut by_type: HashMap<EventType, Vec<u32>> = HashMap::new();
         let mut by_id = Vec::with_capacity(rows.len());
@@ -205,8 +214,17 @@ impl IndexBuilder {
             by_id.push((id_hash(&row.id), pos));
             points.push(Point::new([row.lon, row.lat], pos));
             for layer in [None, Some(row.event_type)] {
-                let e = extents.entry(layer).or_insert(([row.lon, row.lat, row.lon, row.lat], row.date, row.date));
-                e.0 = [e.0[0].min(row.lon), e.0[1].min(row.lat), e.0[2].max(row.lon), e.0[3].max(row.lat)];
+                let e = extents.entry(layer).or_insert((
+                    [row.lon, row.lat, row.lon, row.lat],
+                    row.date,
+                    row.date,
+                ));
+                e.0 = [
+                    e.0[0].min(row.lon),
+                    e.0[1].min(row.lat),
+                    e.0[2].max(row.lon),
+                    e.0[3].max(row.lat),
+                ];
                 // Rows are in date order: the first date seen is the earliest.
                 e.2 = row.date;
             }
@@ -593,9 +611,16 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(5);
         let events: Vec<Event> = (0..3000).map(|i| random_event(i, &mut rng)).collect();
         let index = EventIndex::new(events);
-        for types in [None, Some(vec![EventType::Riots]), Some(vec![EventType::Battles, EventType::Protests])] {
+        for types in [
+            None,
+            Some(vec![EventType::Riots]),
+            Some(vec![EventType::Battles, EventType::Protests]),
+        ] {
             let q = EventQuery {
-                dates: DateRange { start: Some(date(2022, 3, 1)), end: None },
+                dates: DateRange {
+                    start: Some(date(2022, 3, 1)),
+                    end: None,
+                },
                 types,
                 ..Default::default()
             };

@@ -363,7 +363,10 @@ impl Event {
         }
         let geometry = f.geometry.ok_or("a feature needs a Point geometry")?;
         if geometry.kind != "Point" {
-            return Err(format!("a feature needs a Point geometry, not a {}", geometry.kind));
+            return Err(format!(
+                "a feature needs a Point geometry, not a {}",
+                geometry.kind
+            ));
         }
         let (lon, lat) = match geometry.coordinates.as_slice() {
             [lon, lat, ..] => (*lon, *lat),
@@ -372,7 +375,9 @@ impl Event {
         if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
             return Err(format!("coordinates [{lon}, {lat}] are out of range"));
         }
-        let p = f.properties.ok_or("a feature needs the event's properties")?;
+        let p = f
+            .properties
+            .ok_or("a feature needs the event's properties")?;
         Ok(Event {
             id: p.id.into_owned(),
             event_date: p.event_date,

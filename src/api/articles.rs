@@ -175,7 +175,7 @@ pub async fn list(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    Params::parse(raw.as_deref(), &[&["f"]])?;
+    Params::json_only(raw.as_deref())?;
     let store = state.store()?;
     let articles = tokio::task::spawn_blocking(move || store.articles())
         .await
@@ -191,7 +191,7 @@ pub async fn show(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    Params::parse(raw.as_deref(), &[&["f"]])?;
+    Params::json_only(raw.as_deref())?;
     let id = article_id(&id)?;
     let store = state.store()?;
     let (article, events) = tokio::task::spawn_blocking(move || {

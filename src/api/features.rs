@@ -95,11 +95,15 @@ pub async fn items(
         };
         let selected: Vec<u32> = matches.iter().copied().skip(start).take(take).collect();
         let filename = download_name(layer, &query, &index, &selected, format);
-        return Ok(stream_download(index, selected, format, &filename, download));
+        return Ok(stream_download(
+            index, selected, format, &filename, download,
+        ));
     }
     let (matched, page) = index.query_page(&query, offset, limit);
     let features = page.iter().map(|&pos| &*index.row(pos).feature);
-    Ok(page_response(&headers, layer, &params, format, matched, offset, limit, features))
+    Ok(page_response(
+        &headers, layer, &params, format, matched, offset, limit, features,
+    ))
 }
 
 /// A page of features with OGC paging links and counts.
@@ -524,6 +528,11 @@ pub async fn timeline(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let params = Params::parse(raw.as_deref(), &[&["f"], FILTER_PARAMS])?;
+    if let Some(f) = params.get("f").filter(|f| f.trim() != "json") {
+        return Err(ApiError::invalid(format!(
+            "f must be json for the timeline, got {f:?}"
+        )));
+    }
     let query = params.event_query()?;
     let index = state.snapshot();
     // The span is the data's, cut by the request's dates: it never exceeds what exists.

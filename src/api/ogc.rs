@@ -41,8 +41,14 @@ fn link(href: String, rel: &str, kind: &str, title: &str) -> Value {
 /// `/`: the map page for browsers, the OGC landing page for everyone else.
 pub async fn landing(headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let params = Params::parse(raw.as_deref(), &[&["f"]])?;
-    if Format::negotiate(&params, &headers, Format::Json)? == Format::Html {
-        return Ok(crate::web::index_page(&headers));
+    match Format::negotiate(&params, &headers, Format::Json)? {
+        Format::Html => return Ok(crate::web::index_page(&headers)),
+        Format::Json => {}
+        _ => {
+            return Err(ApiError::invalid(
+                "f must be json or html for the landing page",
+            ));
+        }
     }
     let base = base_url(&headers);
     let body = json!({
@@ -61,7 +67,7 @@ pub async fn landing(headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Resp
 }
 
 pub async fn conformance(RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
-    Params::parse(raw.as_deref(), &[&["f"]])?;
+    Params::json_only(raw.as_deref())?;
     let body = json!({ "conformsTo": [
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
@@ -138,7 +144,7 @@ pub async fn collections(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    Params::parse(raw.as_deref(), &[&["f"]])?;
+    Params::json_only(raw.as_deref())?;
     let index = state.snapshot();
     let base = base_url(&headers);
     let body = json!({
@@ -154,7 +160,7 @@ pub async fn collection(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    Params::parse(raw.as_deref(), &[&["f"]])?;
+    Params::json_only(raw.as_deref())?;
     let layer = Layer::from_id(&id)?;
     let body = collection_json(&state.snapshot(), layer, &base_url(&headers));
     Ok(json_response(&body, "application/json"))
@@ -165,7 +171,7 @@ pub async fn queryables(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    Params::parse(raw.as_deref(), &[&["f"]])?;
+    Params::json_only(raw.as_deref())?;
     let layer = Layer::from_id(&id)?;
     let mut properties = serde_json::Map::new();
     for (name, kind, description) in QUERYABLES {
@@ -195,19 +201,60 @@ pub async fn openapi(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    Params::parse(raw.as_deref(), &[&["f"]])?;
+    Params::json_only(raw.as_deref())?;
     let index = state.snapshot();
     let base = base_url(&headers);
     let error = json!({ "description": "Bad request", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/exception" } } } });
     let not_found = json!({ "description": "Not found", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/exception" } } } });
     let json_ok = |what: &str| json!({ "description": what, "content": { "application/json": { "schema": { "type": "object" } } } });
     let f_param = json!({ "$ref": "#/components/parameters/f" });
+    let exception = |what: &str| json!({ "description": what, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/exception" } } } });
+    let bearer = json!([{ "bearer": [] }]);
+    let write_errors = |mut responses: Value| {
+        for (code, what) in [
+            ("401", "Missing or wrong token"),
+            ("403", "The server is read-only"),
+        ] {
+            responses[code] = exception(what);
+        }
+        responses
+    };
     let mut paths = serde_json::Map::new();
-    paths.insert("/".into(), json!({ "get": { "operationId": "getLandingPage", "summary": "Landing page", "parameters": [f_param], "responses": { "200": json_ok("Links to the API"), "400": error } } }));
+    paths.insert("/".into(), json!({ "get": { "operationId": "getLandingPage", "summary": "Landing page (JSON) or the map (HTML)", "parameters": [{ "$ref": "#/components/parameters/fLanding" }], "responses": { "200": { "description": "Links to the API, or the map page", "content": { "application/json": { "schema": { "type": "object" } }, "text/html": { "schema": { "type": "string" } } } }, "400": error } } }));
     paths.insert("/conformance".into(), json!({ "get": { "operationId": "getConformance", "summary": "Conformance classes", "parameters": [f_param], "responses": { "200": json_ok("Conformance classes"), "400": error } } }));
     paths.insert("/api".into(), json!({ "get": { "operationId": "getApi", "summary": "This document", "parameters": [f_param], "responses": { "200": json_ok("The OpenAPI document"), "400": error } } }));
     paths.insert("/collections".into(), json!({ "get": { "operationId": "getCollections", "summary": "The layers", "parameters": [f_param], "responses": { "200": json_ok("Collections"), "400": error } } }));
-    paths.insert("/timeline".into(), json!({ "get": { "operationId": "getTimeline", "summary": "Events per day and layer", "parameters": filter_param_refs(), "responses": { "200": json_ok("Counts per day"), "400": error } } }));
+    paths.insert("/timeline".into(), json!({ "get": { "operationId": "getTimeline", "summary": "Events per day and layer", "parameters": filter_param_refs().into_iter().chain([f_param.clone()]).collect::<Vec<_>>(), "responses": { "200": json_ok("Counts per day"), "400": error } } }));
+    let article_id = json!({ "name": "articleId", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 } });
+    paths.insert("/articles".into(), json!({
+        "get": { "operationId": "getArticles", "summary": "Stored articles", "parameters": [f_param], "responses": { "200": json_ok("The articles"), "400": error, "404": exception("No article store") } },
+        "post": {
+            "operationId": "postArticle", "summary": "Add an article and extract its events", "security": bearer,
+            "parameters": [
+                { "name": "title", "in": "query", "required": false, "schema": { "type": "string" }, "description": "For text/plain bodies" },
+                { "name": "source_url", "in": "query", "required": false, "schema": { "type": "string" }, "description": "For text/plain bodies" },
+                { "name": "published", "in": "query", "required": false, "schema": { "type": "string", "format": "date" }, "description": "For text/plain bodies" },
+                { "name": "lang", "in": "query", "required": false, "schema": { "type": "string", "enum": ["fr", "en", "auto"] }, "description": "For text/plain bodies" },
+            ],
+            "requestBody": { "required": true, "content": {
+                "application/json": { "schema": { "type": "object", "required": ["text"], "additionalProperties": false, "properties": {
+                    "text": { "type": "string", "minLength": 1 }, "title": { "type": "string" }, "source_url": { "type": "string" },
+                    "published": { "type": "string", "format": "date" }, "lang": { "type": "string", "enum": ["fr", "en", "auto"] } } } },
+                "text/plain": { "schema": { "type": "string", "minLength": 1 } },
+            } },
+            "responses": write_errors(json!({
+                "200": json_ok("The same text was already stored: its article and events"),
+                "201": json_ok("The article and its events"),
+                "400": error, "404": exception("No article store"), "413": exception("Body over the size limit"),
+                "415": exception("Not JSON or UTF-8 text"), "422": exception("Empty text"),
+            })),
+        },
+    }));
+    paths.insert("/articles/{articleId}".into(), json!({
+        "get": { "operationId": "getArticle", "summary": "One article with its text and events", "parameters": [article_id, f_param], "responses": { "200": json_ok("The article"), "400": error, "404": not_found } },
+        "delete": { "operationId": "deleteArticle", "summary": "Delete an article and its events", "security": bearer, "parameters": [article_id],
+            "responses": write_errors(json!({ "204": { "description": "Deleted" }, "400": error, "404": not_found })) },
+    }));
     paths.insert("/status".into(), json!({ "get": { "operationId": "getStatus", "summary": "Revision and size of the data", "responses": { "200": json_ok("Status") } } }));
     for layer in listed_layers(&index) {
         let id = layer.id();
@@ -220,7 +267,7 @@ pub async fn openapi(
             json!({ "$ref": "#/components/parameters/download" }),
         ]);
         paths.insert(format!("/collections/{id}"), json!({ "get": { "operationId": format!("describe_{op}"), "summary": format!("Describe {}", title(layer)), "parameters": [f_param], "responses": { "200": json_ok("The collection"), "400": error } } }));
-        paths.insert(format!("/collections/{id}/queryables"), json!({ "get": { "operationId": format!("queryables_{op}"), "summary": "Queryables", "parameters": [f_param], "responses": { "200": json_ok("JSON Schema of the queryables"), "400": error } } }));
+        paths.insert(format!("/collections/{id}/queryables"), json!({ "get": { "operationId": format!("queryables_{op}"), "summary": "Queryables", "parameters": [f_param], "responses": { "200": { "description": "JSON Schema of the queryables", "content": { "application/schema+json": { "schema": { "type": "object" } } } }, "400": error } } }));
         paths.insert(format!("/collections/{id}/items"), json!({ "get": {
             "operationId": format!("getFeatures_{op}"),
             "summary": format!("Features of {}", title(layer)),
@@ -229,15 +276,29 @@ pub async fn openapi(
                 "200": { "description": "The features", "content": { GEOJSON: { "schema": { "$ref": "#/components/schemas/featureCollection" } }, "application/json": { "schema": { "$ref": "#/components/schemas/featureCollection" } }, "text/csv": { "schema": { "type": "string" } } } },
                 "400": error, "404": not_found,
             } } }));
-        paths.insert(format!("/collections/{id}/items/{{featureId}}"), json!({ "get": {
+        let feature_id = json!({ "name": "featureId", "in": "path", "required": true, "schema": { "type": "string", "pattern": "^[A-Za-z0-9._-]{1,128}$" } });
+        let mut item = json!({ "get": {
             "operationId": format!("getFeature_{op}"),
             "summary": "One feature",
-            "parameters": [{ "name": "featureId", "in": "path", "required": true, "schema": { "type": "string" } }, f_param],
-            "responses": { "200": { "description": "The feature", "content": { GEOJSON: { "schema": { "type": "object" } } } }, "400": error, "404": not_found },
-        } }));
+            "parameters": [feature_id, { "$ref": "#/components/parameters/fFeature" }],
+            "responses": { "200": { "description": "The feature", "content": { GEOJSON: { "schema": { "type": "object" } }, "application/json": { "schema": { "type": "object" } } } }, "400": error, "404": not_found },
+        } });
+        if let Layer::Events(_) = layer {
+            item["patch"] = json!({
+                "operationId": format!("correctFeature_{op}"),
+                "summary": "Correct an event (kept across reindexing)",
+                "security": bearer,
+                "parameters": [feature_id],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/correction" } } } },
+                "responses": write_errors(json!({ "200": { "description": "The corrected feature", "content": { GEOJSON: { "schema": { "type": "object" } } } }, "400": error, "404": not_found, "413": exception("Body over the size limit") })),
+            });
+        }
+        paths.insert(format!("/collections/{id}/items/{{featureId}}"), item);
     }
     let mut parameters = serde_json::Map::new();
-    parameters.insert("f".into(), json!({ "name": "f", "in": "query", "required": false, "schema": { "type": "string", "enum": ["json", "html"] } }));
+    parameters.insert("f".into(), json!({ "name": "f", "in": "query", "required": false, "schema": { "type": "string", "enum": ["json"] } }));
+    parameters.insert("fLanding".into(), json!({ "name": "f", "in": "query", "required": false, "schema": { "type": "string", "enum": ["json", "html"] } }));
+    parameters.insert("fFeature".into(), json!({ "name": "f", "in": "query", "required": false, "schema": { "type": "string", "enum": ["geojson", "json"] } }));
     parameters.insert("fItems".into(), json!({ "name": "f", "in": "query", "required": false, "schema": { "type": "string", "enum": ["geojson", "json", "csv"] } }));
     parameters.insert("limit".into(), json!({ "name": "limit", "in": "query", "required": false, "style": "form", "explode": false, "schema": { "type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": super::params::DEFAULT_LIMIT } }));
     parameters.insert("offset".into(), json!({ "name": "offset", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 0, "default": 0 } }));
@@ -260,7 +321,17 @@ pub async fn openapi(
         "paths": paths,
         "components": {
             "parameters": parameters,
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "The server's EVENTMAP_TOKEN" } },
             "schemas": {
+                "correction": { "type": "object", "additionalProperties": false, "minProperties": 1, "properties": {
+                    "geonameid": { "type": "integer", "minimum": 1 },
+                    "event_date": { "type": "string", "format": "date" },
+                    "event_type": { "type": "string", "enum": EventType::ALL.map(|t| t.label()) },
+                    "sub_event_type": { "type": "string" },
+                    "fatalities": { "type": "integer", "minimum": 0, "nullable": true },
+                    "injuries": { "type": "integer", "minimum": 0, "nullable": true },
+                    "arrests": { "type": "integer", "minimum": 0, "nullable": true },
+                } },
                 "exception": { "type": "object", "required": ["code"], "properties": { "code": { "type": "string" }, "description": { "type": "string" } } },
                 "featureCollection": { "type": "object", "required": ["type", "features"], "properties": {
                     "type": { "type": "string", "enum": ["FeatureCollection"] },

@@ -74,11 +74,25 @@ impl Params {
         Ok(Params { pairs })
     }
 
+    /// The value of `name`. An empty value counts as absent, as HTML forms and some clients
+    /// send every field whether filled or not.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.pairs
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
+            .filter(|v| !v.trim().is_empty())
+    }
+
+    /// Parameters of a resource served only as JSON: `f` alone, and only `f=json`.
+    pub fn json_only(raw: Option<&str>) -> Result<Params, ApiError> {
+        let params = Params::parse(raw, &[&["f"]])?;
+        match params.get("f").map(str::trim) {
+            None | Some("json") => Ok(params),
+            Some(other) => Err(ApiError::invalid(format!(
+                "f must be json for this resource, got {other:?}"
+            ))),
+        }
     }
 
     /// The pairs, to rebuild links that keep the request's filters.
@@ -111,7 +125,7 @@ impl Params {
     pub fn flag(&self, name: &str) -> Result<bool, ApiError> {
         match self.get(name).map(str::trim) {
             None | Some("false") | Some("0") => Ok(false),
-            Some("true") | Some("1") | Some("") => Ok(true),
+            Some("true") | Some("1") => Ok(true),
             Some(v) => Err(ApiError::invalid(format!(
                 "{name} must be true or false, got {v:?}"
             ))),
