@@ -87,11 +87,16 @@ fn map_page_in_chromium() {
     let log_path = out.join("server.log");
     let log = File::create(&log_path).expect("cannot create target/e2e/server.log");
 
+    // A fresh store per run, writable, so the test can post an article and see it appear.
+    let data = tempfile::tempdir().expect("temporary data directory");
+    let token = "e2e-token";
     let port = free_port();
     let addr: SocketAddr = ([127, 0, 0, 1], port).into();
     let mut server = Server(
         Command::new(env!("CARGO_BIN_EXE_eventmap"))
-            .args(["serve", "--addr", &addr.to_string()])
+            .args(["serve", "--addr", &addr.to_string(), "--data"])
+            .arg(data.path())
+            .env("EVENTMAP_TOKEN", token)
             .current_dir(&root)
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("log file"))
@@ -107,6 +112,7 @@ fn map_page_in_chromium() {
         .arg(&base)
         .current_dir(&root)
         .env("CHROMIUM", chromium())
+        .env("EVENTMAP_TOKEN", token)
         .output()
         .expect("cannot run node tests/e2e/map.test.mjs");
     let stdout = String::from_utf8_lossy(&result.stdout);

@@ -11,6 +11,7 @@
 //   5. the GeoJSON download link returns the filtered events (same ids as the API);
 //   6. the URL (hash) restores dates, layers and the view in a fresh page;
 //   7. the phone layout puts the controls below the map;
+//   8. an article posted while the page is open appears without a reload;
 // saves target/e2e/map.png (and map-popup.png, map-city.png, map-phone.png) and prints the first
 // render time.
 // Exits non-zero with a message on the first failure.
@@ -22,6 +23,7 @@ import {chromium} from 'playwright-core';
 
 const BASE = (process.argv[2] || process.env.BASE_URL || '').replace(/\/$/, '');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const TOKEN = process.env.EVENTMAP_TOKEN || '';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT = resolve(HERE, '..', '..', 'target', 'e2e');
 // The day the slider is moved to: 2022-01-07 (the seed's last day) unless E2E_DAY says otherwise;
@@ -247,7 +249,28 @@ async function main() {
         await phone.page.screenshot({path: resolve(OUT, 'map-phone.png'), fullPage: true});
         await phone.context.close();
 
-        for (const [name, l] of [['default view', first], ['shared URL', second.log], ['phone', phone.log]]) {
+        // 8: an article posted while the page is open shows up without a reload (the page
+        // polls /status). Needs the server's write token, which tests/browser.rs passes.
+        const live = await openPage(browser, `${BASE}/`);
+        await waitForData(live.page, ids(all));
+        const posted = await fetch(`${BASE}/articles`, {
+            method: 'POST',
+            headers: {'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}`},
+            body: JSON.stringify({
+                text: 'Friday 7 January 2022: police detained more than 50 protesters in Shymkent.\n',
+                title: 'e2e live update', published: '2022-01-07', lang: 'en',
+            }),
+        });
+        check(posted.status === 201, `POST /articles adds the article: HTTP ${posted.status}`);
+        const added = ids((await posted.json()).events);
+        check(added.length > 0, 'the posted article has events');
+        const after = await api('/collections/events/items?limit=10000');
+        await waitForData(live.page, ids(after));
+        const drawn = await live.page.evaluate(() => window.eventmap.renderedEventIds());
+        check(added.every(id => drawn.includes(id)), `the new events are drawn without a reload: ${added.join(',')}`);
+        await live.context.close();
+
+        for (const [name, l] of [['default view', first], ['shared URL', second.log], ['phone', phone.log], ['live update', live.log]]) {
             check(l.foreign.length === 0, `no request leaves the server (${name}, ${l.requests.length} requests to ${origin}): ${l.foreign.join(' ')}`);
             check(l.errors.length === 0, `no console errors (${name}): ${l.errors.join(' | ')}`);
         }
