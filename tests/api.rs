@@ -381,6 +381,21 @@ async fn paging_never_skips_or_repeats() {
 }
 
 #[tokio::test]
+async fn empty_parameters_count_as_absent() {
+    let app = app();
+    let all = get(&app, "/collections/events/items?limit=10000")
+        .await
+        .json();
+    let blank = get(
+        &app,
+        "/collections/events/items?limit=10000&datetime=&bbox=&place=&event_type=&country_code=&f=",
+    )
+    .await;
+    assert_eq!(blank.status, StatusCode::OK);
+    assert_eq!(ids(&blank.json()), ids(&all));
+}
+
+#[tokio::test]
 async fn one_feature_by_id() {
     let app = app();
     let all = events();
@@ -462,6 +477,9 @@ async fn bad_input_is_a_400_that_says_what_is_wrong() {
         ("/collections/events/items/%3Cscript%3E", "feature id"),
         ("/timeline?bbox=1,2", "bbox"),
         ("/collections?x=1", "unknown query parameter"),
+        ("/collections?f=csv", "f must be json"),
+        ("/?f=geojson", "f must be json or html"),
+        ("/timeline?f=csv", "f must be json"),
     ];
     for (uri, says) in cases {
         let r = get(&app, uri).await;
@@ -661,21 +679,91 @@ async fn assets_have_etags_and_revalidate() {
 async fn no_query_makes_the_server_fail() {
     let app = app();
     let mut rng = StdRng::seed_from_u64(99);
-    let names = ["datetime", "bbox", "limit", "offset", "f", "place", "event_type", "sub_event_type", "country_code", "min_fatalities", "download", "bbox-crs", "zz"];
-    let values = ["", "..", "/", "../..", "2022-01-05/..", "-1", "0", "1e309", "NaN", "9999999999999999999999", "1,2,3,4", "-180,-90,180,90", "%00", "%FF%FE", "\u{1F600}", "2022-01-05T25:61:00Z", "csv", "json", "true", "Alma-Ata", "riots,,", "a/b/c"];
-    let paths = ["/collections/events/items", "/collections/riots/items", "/collections/places/items", "/timeline", "/collections/events/items/t-0001", "/collections/events", "/"];
+    let names = [
+        "datetime",
+        "bbox",
+        "limit",
+        "offset",
+        "f",
+        "place",
+        "event_type",
+        "sub_event_type",
+        "country_code",
+        "min_fatalities",
+        "download",
+        "bbox-crs",
+        "zz",
+    ];
+    let values = [
+        "",
+        "..",
+        "/",
+        "../..",
+        "2022-01-05/..",
+        "-1",
+        "0",
+        "1e309",
+        "NaN",
+        "9999999999999999999999",
+        "1,2,3,4",
+        "-180,-90,180,90",
+        "%00",
+        "%FF%FE",
+        "\u{1F600}",
+        "2022-01-05T25:61:00Z",
+        "csv",
+        "json",
+        "true",
+        "Alma-Ata",
+        "riots,,",
+        "a/b/c",
+    ];
+    let paths = [
+        "/collections/events/items",
+        "/collections/riots/items",
+        "/collections/places/items",
+        "/timeline",
+        "/collections/events/items/t-0001",
+        "/collections/events",
+        "/",
+    ];
     for _ in 0..400 {
         let mut q = Vec::new();
         for _ in 0..rng.random_range(0..4) {
             let value = values[rng.random_range(0..values.len())];
-            let value: String = value.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-.,/:%".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
-            q.push(format!("{}={value}", names[rng.random_range(0..names.len())]));
+            let value: String = value
+                .bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || b"-.,/:%".contains(&b) {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect();
+            q.push(format!(
+                "{}={value}",
+                names[rng.random_range(0..names.len())]
+            ));
         }
-        let uri = format!("{}?{}", paths[rng.random_range(0..paths.len())], q.join("&"));
+        let uri = format!(
+            "{}?{}",
+            paths[rng.random_range(0..paths.len())],
+            q.join("&")
+        );
         let r = get(&app, &uri).await;
-        assert!(r.status.is_success() || r.status.is_client_error(), "{uri} → {}", r.status);
+        assert!(
+            r.status.is_success() || r.status.is_client_error(),
+            "{uri} → {}",
+            r.status
+        );
         if r.status.is_client_error() {
-            assert!(r.json()["description"].as_str().is_some_and(|d| !d.is_empty()), "{uri}");
+            assert!(
+                r.json()["description"]
+                    .as_str()
+                    .is_some_and(|d| !d.is_empty()),
+                "{uri}"
+            );
         }
     }
 }
