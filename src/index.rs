@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use geo::{Intersects, Rect, coord};
 use jiff::civil::Date;
 use rstar::primitives::GeomWithData;
 use rstar::{AABB, RTree};
@@ -35,24 +36,32 @@ pub struct BBox {
 }
 
 impl BBox {
-    pub fn contains(&self, lon: f64, lat: f64) -> bool {
-        let in_lat = lat >= self.min_lat && lat <= self.max_lat;
-        let in_lon = if self.min_lon <= self.max_lon {
-            lon >= self.min_lon && lon <= self.max_lon
-        } else {
-            lon >= self.min_lon || lon <= self.max_lon
+    /// The box as one or two rectangles: two when it crosses the antimeridian.
+    pub fn rects(&self) -> impl Iterator<Item = Rect<f64>> {
+        let rect = |x0: f64, x1: f64| {
+            Rect::new(
+                coord! { x: x0, y: self.min_lat },
+                coord! { x: x1, y: self.max_lat },
+            )
         };
-        in_lat && in_lon
+        let (first, second) = if self.min_lon <= self.max_lon {
+            (rect(self.min_lon, self.max_lon), None)
+        } else {
+            (rect(self.min_lon, 180.0), Some(rect(-180.0, self.max_lon)))
+        };
+        std::iter::once(first).chain(second)
     }
 
-    /// The box as one or two R-tree envelopes (two when it crosses the antimeridian).
-    fn envelopes(&self) -> Vec<AABB<[f64; 2]>> {
-        let span = |a: f64, b: f64| AABB::from_corners([a, self.min_lat], [b, self.max_lat]);
-        if self.min_lon <= self.max_lon {
-            vec![span(self.min_lon, self.max_lon)]
-        } else {
-            vec![span(self.min_lon, 180.0), span(-180.0, self.max_lon)]
-        }
+    /// Whether the point is in the box, edges included (OGC's bbox is closed).
+    pub fn contains(&self, lon: f64, lat: f64) -> bool {
+        let point = coord! { x: lon, y: lat };
+        self.rects().any(|r| r.intersects(&point))
+    }
+
+    /// The box as R-tree envelopes.
+    fn envelopes(&self) -> impl Iterator<Item = AABB<[f64; 2]>> {
+        self.rects()
+            .map(|r| AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]))
     }
 }
 
@@ -325,7 +334,6 @@ impl EventIndex {
             Some(bbox) if total > SCAN_THRESHOLD => {
                 let mut hits: Vec<u32> = bbox
                     .envelopes()
-                    .into_iter()
                     .flat_map(|env| self.tree.locate_in_envelope(env).map(|p| p.data))
                     .filter(|&pos| {
                         let r = self.row(pos);

@@ -222,7 +222,7 @@ fn open_state(
         Event::read_feature_collection(file, |e| {
             builder.push(e);
             loaded += 1;
-            if loaded % 200_000 == 0 {
+            if loaded.is_multiple_of(200_000) {
                 tracing::info!(events = loaded, "loading events");
             }
         })

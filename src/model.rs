@@ -286,13 +286,6 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
-#[derive(Serialize, Deserialize)]
-struct PointGeometry {
-    #[serde(rename = "type")]
-    kind: Cow<'static, str>,
-    coordinates: Vec<f64>,
-}
-
 /// A GeoJSON Feature as eventmap writes and reads it.
 #[derive(Serialize, Deserialize)]
 struct Feature<'a> {
@@ -300,7 +293,8 @@ struct Feature<'a> {
     kind: Cow<'a, str>,
     #[serde(default, skip_deserializing)]
     id: Cow<'a, str>,
-    geometry: Option<PointGeometry>,
+    /// The geojson crate checks the geometry's shape (RFC 7946) as it reads it.
+    geometry: Option<geojson::Geometry>,
     properties: Option<Properties<'a>>,
 }
 
@@ -309,10 +303,7 @@ impl Event {
         Feature {
             kind: Cow::Borrowed("Feature"),
             id: Cow::Borrowed(&self.id),
-            geometry: Some(PointGeometry {
-                kind: Cow::Borrowed("Point"),
-                coordinates: vec![self.lon, self.lat],
-            }),
+            geometry: Some(geojson::Geometry::new_point([self.lon, self.lat])),
             properties: Some(Properties {
                 id: Cow::Borrowed(&self.id),
                 event_date: self.event_date,
@@ -362,13 +353,13 @@ impl Event {
             return Err(format!("not a GeoJSON Feature (\"type\" is {:?})", f.kind));
         }
         let geometry = f.geometry.ok_or("a feature needs a Point geometry")?;
-        if geometry.kind != "Point" {
+        let geojson::GeometryValue::Point { coordinates } = &geometry.value else {
             return Err(format!(
                 "a feature needs a Point geometry, not a {}",
-                geometry.kind
+                geometry.value.type_name()
             ));
-        }
-        let (lon, lat) = match geometry.coordinates.as_slice() {
+        };
+        let (lon, lat) = match coordinates.as_slice() {
             [lon, lat, ..] => (*lon, *lat),
             _ => return Err("a Point needs [lon, lat]".into()),
         };
@@ -443,14 +434,47 @@ impl Event {
     /// Deterministic id from what identifies an event: its source, sentence, date, place and type.
     pub fn stable_id(source: &str, sentence: &str, date: Date, place: &str, kind: &str) -> String {
         use sha2::{Digest, Sha256};
+        // Called for every candidate event: hash the date's usual text form without allocating
+        // (same bytes as `Date`'s Display, so ids stay what they were).
+        let mut day = [0u8; 10];
+        let (y, m, d) = (date.year(), date.month(), date.day());
+        let day: std::borrow::Cow<'_, [u8]> = if (0..=9999).contains(&y) {
+            let digits = |n: i32, out: &mut [u8]| {
+                let mut n = n;
+                for slot in out.iter_mut().rev() {
+                    *slot = b'0' + (n % 10) as u8;
+                    n /= 10;
+                }
+            };
+            digits(i32::from(y), &mut day[0..4]);
+            day[4] = b'-';
+            digits(i32::from(m), &mut day[5..7]);
+            day[7] = b'-';
+            digits(i32::from(d), &mut day[8..10]);
+            std::borrow::Cow::Borrowed(&day[..])
+        } else {
+            std::borrow::Cow::Owned(date.to_string().into_bytes())
+        };
         let mut h = Sha256::new();
-        for part in [source, sentence, &date.to_string(), place, kind] {
-            h.update(part.as_bytes());
+        for part in [
+            source.as_bytes(),
+            sentence.as_bytes(),
+            &day,
+            place.as_bytes(),
+            kind.as_bytes(),
+        ] {
+            h.update(part);
             h.update([0u8]);
         }
         let digest = h.finalize();
-        let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
-        format!("ev-{hex}")
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut id = String::with_capacity(15);
+        id.push_str("ev-");
+        for b in &digest[..6] {
+            id.push(HEX[usize::from(b >> 4)] as char);
+            id.push(HEX[usize::from(b & 15)] as char);
+        }
+        id
     }
 }
 
@@ -577,6 +601,30 @@ mod tests {
             "at_least"
         );
         assert_eq!(Event::from_feature(&f).unwrap(), e);
+    }
+
+    #[test]
+    fn stable_ids_hash_the_displayed_date() {
+        let id = Event::stable_id(
+            "s",
+            "a sentence",
+            jiff::civil::date(2022, 1, 5),
+            "Almaty",
+            "Riots",
+        );
+        assert_eq!(id.len(), 15);
+        assert!(id.starts_with("ev-"));
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for part in ["s", "a sentence", "2022-01-05", "Almaty", "Riots"] {
+            h.update(part.as_bytes());
+            h.update([0u8]);
+        }
+        let want: String = h.finalize()[..6]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(id, format!("ev-{want}"));
     }
 
     #[test]

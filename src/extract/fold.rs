@@ -17,9 +17,15 @@ impl Folded {
         self.text.clear();
         self.origin.clear();
         for (at, c) in piece.char_indices() {
+            let at = u32::try_from(at).unwrap_or(u32::MAX);
+            // Most chars are ASCII and fold to one byte.
+            if c.is_ascii() {
+                self.text.push(c.to_ascii_lowercase());
+                self.origin.push(at);
+                continue;
+            }
             let before = self.text.len();
             push_folded(c, &mut self.text);
-            let at = u32::try_from(at).unwrap_or(u32::MAX);
             self.origin
                 .extend(std::iter::repeat_n(at, self.text.len() - before));
         }

@@ -434,6 +434,10 @@ const CLOSING_QUOTES: &[char] = &['»', '"', '”', '“', '›'];
 const TRAILING_PUNCTUATION: &[char] = &['.', ',', ';', ':', '!', '?', '»', ')', '"', '”'];
 
 fn listed(list: &[&str], word: &str) -> bool {
+    // A word of ASCII letters and digits folds to its lower case: compare without a copy.
+    if word.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return list.iter().any(|entry| entry.eq_ignore_ascii_case(word));
+    }
     list.contains(&plain_lower(word).as_str())
 }
 

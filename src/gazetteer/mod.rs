@@ -9,8 +9,9 @@
 //! separators and the spellings French, English and Russian-derived transliterations give the
 //! same Central Asian name all fold to one key, so "Aktioubinsk", "Aktyubinsk" and
 //! "Aqtöbe" find Aktobe through GeoNames' alternate names without any hand-listed spelling.
-//! Mentions are found in one Aho-Corasick pass over the folded text; rules on the original
-//! text around each match (`context`) drop ordinary words, persons and organisations.
+//! Mentions are found in one pass over the folded text, looking up the runs of whole words
+//! that start at each word in a table of name keys; rules on the original text around each
+//! match (`context`) drop ordinary words, persons and organisations.
 
 mod context;
 mod data;
@@ -18,9 +19,8 @@ mod normalize;
 
 use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
-
-use aho_corasick::{AhoCorasick, MatchKind};
 
 pub use data::GazetteerError;
 
@@ -85,23 +85,63 @@ pub struct Gazetteer {
     matcher: OnceLock<Matcher>,
 }
 
-/// Name keys of all places, and the automaton that finds them in folded text.
+/// Name keys of all places, looked up in folded text.
 struct Matcher {
-    automaton: AhoCorasick,
+    /// Every key, and every run of whole words that begins a longer key ("ust" of
+    /// "ust kamenogorsk"), so a lookup that finds nothing can stop extending the run.
+    keys: HashMap<Box<[u8]>, Key, BuildHasherDefault<KeyHasher>>,
     /// Places carrying each pattern's key, indexed by pattern id.
     candidates: Vec<Vec<usize>>,
-    /// Pattern id of each key, for [`Gazetteer::resolve`].
-    by_key: HashMap<String, usize>,
     /// For short keys, the exact spellings a text must use.
     exact_spellings: HashMap<usize, Vec<String>>,
 }
 
-/// A candidate match: original byte range and the pattern found there.
+/// What the matcher knows of a run of words.
+#[derive(Debug, Clone, Copy, Default)]
+struct Key {
+    /// The pattern id, when the run is a name key.
+    pattern: Option<usize>,
+    /// Some longer key begins with the run and a space.
+    continues: bool,
+}
+
+/// A multiply-rotate hash (as in rustc's FxHash) for the key table, which is looked up at
+/// every word of every text: several times faster than the default SipHash on short keys.
+/// The table is fixed data, so crafted text cannot fill it with colliding entries.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0xf135_7aea_2e62_a9c5);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        // The table picks buckets with the low bits, which the multiplication mixes least.
+        self.0.rotate_left(26)
+    }
+}
+
+/// A candidate match: original byte range, the pattern found there, and the skeleton range
+/// it was found at.
 #[derive(Debug, Clone, Copy)]
 struct Candidate {
     start: usize,
     end: usize,
     pattern: usize,
+    skeleton: (usize, usize),
 }
 
 impl Gazetteer {
@@ -198,11 +238,10 @@ impl Gazetteer {
     /// The best place for a name, preferring places in `country` (ISO alpha-2).
     pub fn resolve_in(&self, name: &str, country: Option<&str>) -> Option<&Place> {
         let matcher = self.matcher();
-        let key = normalize::name_key(name);
-        let pattern = matcher.by_key.get(&key).or_else(|| {
-            normalize::joined_name_key(name).and_then(|joined| matcher.by_key.get(&joined))
+        let pattern = matcher.pattern(&normalize::name_key(name)).or_else(|| {
+            normalize::joined_name_key(name).and_then(|joined| matcher.pattern(&joined))
         })?;
-        self.best(&matcher.candidates[*pattern], country, false)
+        self.best(&matcher.candidates[pattern], country, false)
     }
 
     /// Builds the name matcher now rather than on the first call that needs it.
@@ -217,26 +256,48 @@ impl Gazetteer {
         let folded = normalize::fold(text);
         let skeleton = folded.skeleton.as_slice();
         let mut found = Vec::new();
-        for m in matcher.automaton.find_overlapping_iter(skeleton) {
-            let (s, e) = (m.start(), m.end());
-            let starts_word = s == 0 || skeleton[s - 1] == b' ';
-            let ends_word = e == skeleton.len() || skeleton[e] == b' ';
-            if !starts_word || !ends_word {
-                continue;
-            }
-            let (start, end) = folded.original_range(s, e);
-            let pattern = m.pattern().as_usize();
-            if matcher.accepts_form(pattern, &text[start..end])
-                && !context::inside_url(text, start, end)
-            {
-                found.push(Candidate {
-                    start,
-                    end,
-                    pattern,
-                });
+        // The skeleton has no leading space and single spaces between words, and keys are
+        // whole words: a name is a run of words starting at a word start.
+        let word_starts = std::iter::once(0).chain(
+            skeleton
+                .iter()
+                .enumerate()
+                .filter(|&(_, &b)| b == b' ')
+                .map(|(i, _)| i + 1),
+        );
+        for s in word_starts.filter(|&s| s < skeleton.len()) {
+            let mut e = s;
+            loop {
+                e = skeleton[e..]
+                    .iter()
+                    .position(|&b| b == b' ')
+                    .map_or(skeleton.len(), |p| e + p);
+                let Some(key) = matcher.keys.get(&skeleton[s..e]) else {
+                    break;
+                };
+                if let Some(pattern) = key.pattern {
+                    let (start, end) = folded.original_range(s, e);
+                    if matcher.accepts_form(pattern, &text[start..end])
+                        && !context::inside_url(text, start, end)
+                    {
+                        found.push(Candidate {
+                            start,
+                            end,
+                            pattern,
+                            skeleton: (s, e),
+                        });
+                    }
+                }
+                if !key.continues || e == skeleton.len() {
+                    break;
+                }
+                e += 1;
             }
         }
-        found.sort_by_key(|c| (c.start, Reverse(c.end)));
+        // Longest first at each start. Two runs of the skeleton can come from the same text
+        // (one character transliterated to several words): the one ending first goes first,
+        // then the longer.
+        found.sort_by_key(|c| (c.start, Reverse(c.end), c.skeleton.1, c.skeleton.0));
         let starts: HashSet<usize> = found.iter().map(|c| c.start).collect();
         let ends: HashSet<usize> = found.iter().map(|c| c.end).collect();
 
@@ -251,6 +312,7 @@ impl Gazetteer {
                 start,
                 end,
                 pattern,
+                ..
             } = *candidate;
             if context::names_something_else(
                 text,
@@ -313,9 +375,8 @@ impl Gazetteer {
 
 impl Matcher {
     fn build(places: &[Place], alternate_names: &[String]) -> Matcher {
-        let mut keys: Vec<String> = Vec::new();
+        let mut keys: HashMap<Box<[u8]>, Key, _> = HashMap::default();
         let mut candidates: Vec<Vec<usize>> = Vec::new();
-        let mut by_key: HashMap<String, usize> = HashMap::new();
         let mut exact_spellings: HashMap<usize, Vec<String>> = HashMap::new();
         for (index, (place, alternates)) in places.iter().zip(alternate_names).enumerate() {
             let names = std::iter::once(place.name.as_str())
@@ -328,8 +389,8 @@ impl Matcher {
                     }
                     let short =
                         key.bytes().filter(u8::is_ascii_alphabetic).count() <= SHORT_NAME_LETTERS;
-                    let pattern = *by_key.entry(key.clone()).or_insert_with(|| {
-                        keys.push(key);
+                    let entry = keys.entry(key.as_bytes().into()).or_default();
+                    let pattern = *entry.pattern.get_or_insert_with(|| {
                         candidates.push(Vec::new());
                         candidates.len() - 1
                     });
@@ -345,16 +406,29 @@ impl Matcher {
                 }
             }
         }
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(&keys)
-            .expect("gazetteer keys fit the automaton");
+        // The runs of words that begin longer keys, so lookups know when to go on.
+        let starts: Vec<Box<[u8]>> = keys
+            .keys()
+            .flat_map(|key| {
+                key.iter()
+                    .enumerate()
+                    .filter(|&(_, &b)| b == b' ')
+                    .map(|(i, _)| key[..i].into())
+            })
+            .collect();
+        for start in starts {
+            keys.entry(start).or_default().continues = true;
+        }
         Matcher {
-            automaton,
+            keys,
             candidates,
-            by_key,
             exact_spellings,
         }
+    }
+
+    /// The pattern id of a name key.
+    fn pattern(&self, key: &str) -> Option<usize> {
+        self.keys.get(key.as_bytes()).and_then(|k| k.pattern)
     }
 
     /// Whether the text's spelling can be a name: capitalised, not a stopword, and for short

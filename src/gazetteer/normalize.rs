@@ -17,27 +17,28 @@ const HUSH: u8 = b'S';
 /// Skeleton symbol for the voiced sibilant spelled zh/j/dj/dzh/ž (Zhambyl, Jambyl, Djamboul).
 const VOICED_HUSH: u8 = b'J';
 
-/// Rewrites applied at each position of a word, longest first; the first that matches wins.
-const REWRITES: &[(&[u8], u8)] = &[
-    (b"shch", HUSH),
-    (b"tsch", HUSH),
-    (b"dzh", VOICED_HUSH),
-    (b"tch", HUSH),
-    (b"sch", HUSH),
-    (b"ch", HUSH),
-    (b"sh", HUSH),
-    (b"zh", VOICED_HUSH),
-    (b"dj", VOICED_HUSH),
-    (b"kh", b'h'),
-    (b"gh", b'g'),
-    (b"ou", b'u'),
-    (b"ck", b'k'),
-    (b"ph", b'f'),
-    (b"j", VOICED_HUSH),
-    (b"q", b'k'),
-    (b"y", b'i'),
-    (b"w", b'v'),
-];
+/// The rewrite at the start of `rest` (the rest of a word and what follows it): how many
+/// bytes it consumes and the symbol they become. Longer spellings come first; the first that
+/// matches wins. Patterns contain letters only, so they never reach across a space.
+fn rewrite(rest: &[u8]) -> Option<(usize, u8)> {
+    Some(match rest {
+        [b's', b'h', b'c', b'h', ..] | [b't', b's', b'c', b'h', ..] => (4, HUSH),
+        [b'd', b'z', b'h', ..] => (3, VOICED_HUSH),
+        [b't', b'c', b'h', ..] | [b's', b'c', b'h', ..] => (3, HUSH),
+        [b'c', b'h', ..] | [b's', b'h', ..] => (2, HUSH),
+        [b'z', b'h', ..] | [b'd', b'j', ..] => (2, VOICED_HUSH),
+        [b'k', b'h', ..] => (2, b'h'),
+        [b'g', b'h', ..] => (2, b'g'),
+        [b'o', b'u', ..] => (2, b'u'),
+        [b'c', b'k', ..] => (2, b'k'),
+        [b'p', b'h', ..] => (2, b'f'),
+        [b'j', ..] => (1, VOICED_HUSH),
+        [b'q', ..] => (1, b'k'),
+        [b'y', ..] => (1, b'i'),
+        [b'w', ..] => (1, b'v'),
+        _ => return None,
+    })
+}
 
 /// A string in matching form together with where each of its bytes came from.
 #[derive(Debug, Default)]
@@ -57,8 +58,9 @@ impl Folded {
 
 /// Folds `text` into its skeleton, keeping the byte-offset map back to `text`.
 pub(crate) fn fold(text: &str) -> Folded {
-    let letters = fold_letters(text);
-    skeletonize(&letters)
+    let mut folded = fold_letters(text);
+    skeletonize(&mut folded);
+    folded
 }
 
 /// The matching key of a name: its skeleton, without leading or trailing separators.
@@ -91,34 +93,15 @@ fn fold_letters(text: &str) -> Folded {
         skeleton: Vec::with_capacity(text.len()),
         spans: Vec::with_capacity(text.len()),
     };
-    for (i, c) in text.char_indices() {
-        let span = (i as u32, (i + c.len_utf8()) as u32);
-        if c.is_ascii() {
-            out.push_ascii(c as u8, span);
-            continue;
-        }
-        match c {
-            // A combining mark (text already decomposed) or a Cyrillic soft/hard sign belongs
-            // to the letter before it: widen that letter's span so the slice keeps it.
-            _ if is_combining_mark(c) => out.extend_last(span.1),
-            'ь' | 'Ь' | 'ъ' | 'Ъ' => out.extend_last(span.1),
-            // Slavic scholarly carons spell the digraphs the other systems use.
-            'č' | 'Č' => out.push_str("ch", span),
-            'š' | 'Š' => out.push_str("sh", span),
-            'ž' | 'Ž' => out.push_str("zh", span),
-            _ => {
-                let mut base = None;
-                decompose_canonical(c, |d| {
-                    base.get_or_insert(d);
-                });
-                match base {
-                    Some(b) if b.is_ascii_alphabetic() => out.push_ascii(b as u8, span),
-                    _ => match deunicode::deunicode_char(c) {
-                        Some(ascii) => out.push_str(ascii, span),
-                        None => out.push_ascii(b' ', span),
-                    },
-                }
-            }
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Most of the text is ASCII: it is handled byte by byte, without decoding chars.
+        if bytes[i].is_ascii() {
+            out.push_ascii(bytes[i], (i as u32, i as u32 + 1));
+            i += 1;
+        } else {
+            i = out.push_char(text, i);
         }
     }
     out
@@ -126,6 +109,7 @@ fn fold_letters(text: &str) -> Folded {
 
 impl Folded {
     /// Appends one ASCII character: alphanumerics lower-cased, anything else as a separator.
+    #[inline(always)]
     fn push_ascii(&mut self, byte: u8, span: (u32, u32)) {
         if byte.is_ascii_alphanumeric() {
             self.skeleton.push(byte.to_ascii_lowercase());
@@ -134,6 +118,42 @@ impl Folded {
             self.skeleton.push(b' ');
             self.spans.push(span);
         }
+    }
+
+    /// Appends the non-ASCII char at byte `at` of `text`; returns the offset after it.
+    #[inline(never)]
+    fn push_char(&mut self, text: &str, at: usize) -> usize {
+        // `at` is on a char boundary: ASCII bytes are whole chars, and other chars are
+        // consumed whole here.
+        let Some(c) = text[at..].chars().next() else {
+            return text.len();
+        };
+        let end = at + c.len_utf8();
+        let span = (at as u32, end as u32);
+        match c {
+            // A combining mark (text already decomposed) or a Cyrillic soft/hard sign belongs
+            // to the letter before it: widen that letter's span so the slice keeps it.
+            _ if is_combining_mark(c) => self.extend_last(span.1),
+            'ь' | 'Ь' | 'ъ' | 'Ъ' => self.extend_last(span.1),
+            // Slavic scholarly carons spell the digraphs the other systems use.
+            'č' | 'Č' => self.push_str("ch", span),
+            'š' | 'Š' => self.push_str("sh", span),
+            'ž' | 'Ž' => self.push_str("zh", span),
+            _ => {
+                let mut base = None;
+                decompose_canonical(c, |d| {
+                    base.get_or_insert(d);
+                });
+                match base {
+                    Some(b) if b.is_ascii_alphabetic() => self.push_ascii(b as u8, span),
+                    _ => match deunicode::deunicode_char(c) {
+                        Some(ascii) => self.push_str(ascii, span),
+                        None => self.push_ascii(b' ', span),
+                    },
+                }
+            }
+        }
+        end
     }
 
     fn push_str(&mut self, ascii: &str, span: (u32, u32)) {
@@ -150,55 +170,52 @@ impl Folded {
         }
     }
 
-    /// Appends a skeleton symbol, merging it into the previous one when it doubles a letter.
-    fn push_symbol(&mut self, symbol: u8, span: (u32, u32), word_start: usize) {
-        let len = self.skeleton.len();
-        if symbol.is_ascii_alphabetic() && len > word_start && self.skeleton[len - 1] == symbol {
-            self.spans[len - 1].1 = span.1;
-            return;
-        }
-        self.skeleton.push(symbol);
-        self.spans.push(span);
-    }
-
-    /// Word-final "-ie" is the French spelling of "-ia"/"-iya" (Russie, Russia, Rossiya).
-    fn finish_word(&mut self, word_start: usize) {
-        let len = self.skeleton.len();
-        if len >= word_start + 3 && self.skeleton[len - 2..] == *b"ie" {
-            self.skeleton[len - 1] = b'a';
+    /// Word-final "-ie" is the French spelling of "-ia"/"-iya" (Russie, Russia, Rossiya);
+    /// the word ends at `end`.
+    fn finish_word(&mut self, end: usize, word_start: usize) {
+        if end >= word_start + 3 && self.skeleton[end - 2..end] == *b"ie" {
+            self.skeleton[end - 1] = b'a';
         }
     }
 }
 
-/// Stage 2: rewrite each word of stage 1 into the transliteration skeleton.
-fn skeletonize(letters: &Folded) -> Folded {
-    let bytes = &letters.skeleton;
-    let mut out = Folded {
-        skeleton: Vec::with_capacity(bytes.len()),
-        spans: Vec::with_capacity(bytes.len()),
-    };
+/// Stage 2: rewrite each word of stage 1 into the transliteration skeleton, in place: every
+/// step consumes at least as many bytes as it writes, so the write position never passes the
+/// read position.
+fn skeletonize(folded: &mut Folded) {
+    let len = folded.skeleton.len();
+    let mut written = 0;
     let mut word_start = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b' ' {
-            out.finish_word(word_start);
-            out.skeleton.push(b' ');
-            out.spans.push(letters.spans[i]);
-            word_start = out.skeleton.len();
+    while i < len {
+        let byte = folded.skeleton[i];
+        if byte == b' ' {
+            folded.finish_word(written, word_start);
+            folded.skeleton[written] = b' ';
+            folded.spans[written] = folded.spans[i];
+            written += 1;
+            word_start = written;
             i += 1;
             continue;
         }
-        // Rewrite patterns contain letters only, so they never reach across a space.
-        let (consumed, symbol) = REWRITES
-            .iter()
-            .find(|(from, _)| bytes[i..].starts_with(from))
-            .map_or((1, bytes[i]), |&(from, to)| (from.len(), to));
-        let span = (letters.spans[i].0, letters.spans[i + consumed - 1].1);
-        out.push_symbol(symbol, span, word_start);
+        let (consumed, symbol) = rewrite(&folded.skeleton[i..]).unwrap_or((1, byte));
+        let span = (folded.spans[i].0, folded.spans[i + consumed - 1].1);
         i += consumed;
+        // A doubled letter merges into the one before it.
+        if symbol.is_ascii_alphabetic()
+            && written > word_start
+            && folded.skeleton[written - 1] == symbol
+        {
+            folded.spans[written - 1].1 = span.1;
+            continue;
+        }
+        folded.skeleton[written] = symbol;
+        folded.spans[written] = span;
+        written += 1;
     }
-    out.finish_word(word_start);
-    out
+    folded.finish_word(written, word_start);
+    folded.skeleton.truncate(written);
+    folded.spans.truncate(written);
 }
 
 #[cfg(test)]
