@@ -271,3 +271,41 @@ fn sigterm_stops_the_server_cleanly() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn articles_ingested_by_another_process_appear_in_the_running_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let (_, before) = server.request("GET", "/status", None);
+    let article = dir.path().join("taraz.txt");
+    std::fs::write(
+        &article,
+        "Tuesday 4 January 2022: at least 12 people were killed in clashes in Taraz.\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_eventmap"))
+        .args(["ingest", "--published", "2022-01-05", "--data"])
+        .arg(dir.path())
+        .arg(&article)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let (_, page) = server.request("GET", "/collections/events/items?place=Taraz", None);
+        if page["numberMatched"].as_u64().unwrap_or(0) > 0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server never showed the ingested article"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let (_, after) = server.request("GET", "/status", None);
+    assert!(after["revision"].as_u64() > before["revision"].as_u64());
+}
