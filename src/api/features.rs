@@ -50,7 +50,7 @@ pub async fn items(
 ) -> Result<Response, ApiError> {
     let layer = Layer::from_id(&collection)?;
     let params = Params::parse(raw.as_deref(), &[PAGE_PARAMS, FILTER_PARAMS])?;
-    let format = Format::negotiate(&params, &headers, Format::GeoJson)?;
+    let format = Format::negotiate_data(&params, &headers, Format::GeoJson)?;
     let limit = params.limit()?;
     let offset = params.offset()?;
     let download = params.flag("download")?;
@@ -408,7 +408,7 @@ pub async fn item(
     let layer = Layer::from_id(&collection)?;
     check_feature_id(&feature)?;
     let params = Params::parse(raw.as_deref(), &[&["f"]])?;
-    let format = match Format::negotiate(&params, &headers, Format::GeoJson)? {
+    let format = match Format::negotiate_data(&params, &headers, Format::GeoJson)? {
         f @ (Format::Json | Format::GeoJson) => f,
         _ => return Err(ApiError::invalid("a feature is served as geojson or json")),
     };

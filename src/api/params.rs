@@ -334,6 +334,20 @@ pub enum Format {
 }
 
 impl Format {
+    /// Like [`Format::negotiate`] for data resources, which have no HTML form: a browser's
+    /// `Accept: text/html` gets `default` (GeoJSON it can show or save); only an explicit
+    /// `f=html` is refused by the caller.
+    pub fn negotiate_data(
+        params: &Params,
+        headers: &HeaderMap,
+        default: Format,
+    ) -> Result<Format, ApiError> {
+        match Format::negotiate(params, headers, default)? {
+            Format::Html if params.get("f").is_none() => Ok(default),
+            f => Ok(f),
+        }
+    }
+
     /// From `f`, else from `Accept`, else `default`.
     pub fn negotiate(
         params: &Params,
