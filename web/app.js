@@ -1,7 +1,7 @@
 // eventmap explorer: events from /collections/events/items over an offline basemap.
 // Everything it loads comes from this server (vendored MapLibre, fonts and Natural Earth data).
 import * as maplibregl from '/assets/vendor/maplibre-gl/maplibre-gl.mjs';
-import {basemapStyle, FONT_BOLD} from '/assets/basemap.js';
+import {basemapStyle, loadBasemapDetails, FONT_BOLD} from '/assets/basemap.js';
 
 const t0 = performance.now();
 
@@ -593,6 +593,7 @@ map.on('load', async () => {
         window.eventmap.firstRenderMs = Math.round(performance.now() - t0);
         window.eventmap.ready = true;
         document.documentElement.dataset.ready = 'true';
+        loadBasemapDetails(map, location.origin);
     });
     map.triggerRepaint();
     pollStatus();

@@ -35,8 +35,23 @@ export const COLORS = {
     textSoft: '#6d6a63',
 };
 
+// Detail layers that start empty and are filled once the first frame (land + events) is drawn,
+// so the first view does not wait for ~250 KB of labels, rivers and boundaries to be tiled.
+const DEFERRED = {regions: 'kz-regions.geojson', rivers: 'rivers.geojson', labels: 'labels.geojson', cities: 'cities.geojson'};
+const EMPTY = {type: 'FeatureCollection', features: []};
+
+/** Fills the detail layers left empty by `basemapStyle`. */
+export function loadBasemapDetails(map, origin) {
+    for (const [source, file] of Object.entries(DEFERRED)) {
+        map.getSource(source)?.setData(`${origin}/assets/basemap/${file}`);
+    }
+}
+
 export function basemapStyle(origin) {
-    const src = (file, attribution) => ({type: 'geojson', data: `${origin}/assets/basemap/${file}`, attribution});
+    const src = (file, attribution) => ({
+        type: 'geojson', attribution,
+        data: Object.values(DEFERRED).includes(file) ? EMPTY : `${origin}/assets/basemap/${file}`,
+    });
     return {
         version: 8,
         name: 'eventmap offline basemap',
