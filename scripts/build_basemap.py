@@ -102,14 +102,12 @@ def positions(geom):
         yield from walk(geom["coordinates"])
 
 
-def bbox(geom):
-    xs, ys = zip(*((p[0], p[1]) for p in positions(geom)))
-    return min(xs), min(ys), max(xs), max(ys)
-
-
 def in_region(geom):
-    x0, y0, x1, y1 = bbox(geom)
-    return not (x1 < REGION[0] or x0 > REGION[2] or y1 < REGION[1] or y0 > REGION[3])
+    # A vertex inside, not a bounding-box overlap: the bounding boxes of countries with islands
+    # across the antimeridian (United States, Russia, Fiji) or overseas territories (France)
+    # span the whole world and would pull their 1:50m outlines into the map for nothing.
+    return any(REGION[0] <= p[0] <= REGION[2] and REGION[1] <= p[1] <= REGION[3]
+               for p in positions(geom))
 
 
 def ring_area_centroid(ring):
