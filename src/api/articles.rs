@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::ogc::json_response;
 use super::params::Params;
@@ -145,6 +145,12 @@ pub async fn create(
         ));
     }
     let ingested: Ingested = state.write(move |s| store.add(&new, s.gazetteer())).await?;
+    tracing::info!(
+        article = ingested.article.id,
+        events = ingested.events.len(),
+        created = ingested.created,
+        "article stored"
+    );
     let status = if ingested.created {
         StatusCode::CREATED
     } else {
@@ -214,6 +220,7 @@ pub async fn delete(
     let id = article_id(&id)?;
     let deleted = state.write(move |_| store.delete(id)).await?;
     if deleted {
+        tracing::info!(article = id, "article deleted");
         Ok(StatusCode::NO_CONTENT.into_response())
     } else {
         Err(ApiError::not_found(format!("no article {id}")))
@@ -250,6 +257,6 @@ pub async fn correct(
     let event = state
         .write(move |s| store.correct(&feature, &correction, s.gazetteer()))
         .await?;
-    let value: Value = event.to_feature();
-    Ok(json_response(&value, "application/geo+json"))
+    tracing::info!(event = %event.id, "event corrected");
+    Ok(json_response(&event.to_feature(), "application/geo+json"))
 }
