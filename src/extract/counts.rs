@@ -60,7 +60,8 @@ pub fn find(
     }
     let quantities: Vec<Quantity> = quantities(hits, numerals, dates, folded)
         .into_iter()
-        .filter(|q| !is_partitive(folded, q.end, lexicon.partitives))
+        // "dozens of rioters" names who was counted; "two of the 12" counts part of a figure.
+        .filter(|q| q.value.is_none() || !is_partitive(folded, q.end, lexicon.partitives))
         .collect();
     let counted: Vec<&Hit> = hits
         .iter()

@@ -10,6 +10,13 @@
 //! the sentences of a paragraph that come before its first date share it ("…", a déclaré
 //! Tokayev mercredi 5 janvier). Text before any date is dated by publication. A paragraph that
 //! turns to background ("En mars 2002, il a été arrêté") yields nothing until its end.
+//!
+//! A news dateline ("ALMATY, Jan 6 (Reuters) -") sets the date context, and its place stands
+//! for the sentence only when the body names none. A relative day moves the context only when
+//! it opens its sentence ("The next day, …"); inside a clause ("…and spread to Aktau the next
+//! day") it dates that clause alone. A sentence naming several days is a chronology: each of
+//! its places takes the day named nearest to it, and it leaves the context as it found it.
+//! "Nationwide", "dans tout le pays" put what their clause reports in the country.
 
 mod actors;
 mod counts;
@@ -32,7 +39,7 @@ pub use lang::Lang;
 use crate::gazetteer::{Gazetteer, Mention, Place, PlaceKind};
 use crate::model::{CountKind, CountQualifier, Event, EventType, TimePrecision};
 use counts::Count;
-use dates::{Anchor, DateMention, Dated, Resolution};
+use dates::{Anchor, DateExpr, DateMention, Dated, Resolution};
 use fold::Folded;
 use kinds::{Happening, Licence, SentenceFacts};
 use lexicon::{Hit, Lexicon, Term};
@@ -117,6 +124,11 @@ struct SentenceDates {
     own: Option<(Dated, bool)>,
     /// The sentence is background (a year well before publication).
     historical: bool,
+    /// Every day the sentence names, with the folded span that names it (not the dateline's).
+    days: Vec<(Range<usize>, Dated)>,
+    /// Where the sentence's body starts after a news dateline ("ALMATY, Jan 6 (Reuters) -"),
+    /// 0 without one.
+    body: usize,
 }
 
 /// A sentence of a paragraph waiting for the paragraph's dates.
@@ -143,6 +155,8 @@ struct ParagraphContext {
 struct Draft<'g> {
     place: Located<'g>,
     kind: (EventType, &'static str),
+    /// The draft's own day when its sentence names several.
+    date: Option<Dated>,
     counts: BTreeMap<CountKind, (Option<u32>, Option<CountQualifier>)>,
 }
 
@@ -253,6 +267,7 @@ impl<'a, 'g> Reader<'a, 'g> {
     /// Folds and scans a sentence, resolves its dates and moves the date context.
     fn read_dates(&mut self, range: Range<usize>) -> SentenceDates {
         let sentence = &self.article.text[range];
+        let body = sentences::dateline(sentence).unwrap_or(0);
         self.folded.fold(sentence);
         self.hits.clear();
         self.lexicon.scan(&self.folded.text, &mut self.hits);
@@ -265,15 +280,37 @@ impl<'a, 'g> Reader<'a, 'g> {
         );
         let mut own = None;
         let mut historical = false;
+        let mut days = Vec::new();
+        let mut before = self.context;
+        // A dateline's date is the report's: it sets the context, and dates the sentence only
+        // when the body names no day of its own.
+        let mut dateline_day = None;
+        // A relative day ("the next day") counts from the sentence's own dates. It moves the
+        // context of the sentences after it only when it opens the sentence and so sets the
+        // scene ("The next day, protesters stormed…"); inside a clause ("…and spread to Aktau
+        // the next day") it dates that clause alone.
+        let mut local = self.context;
+        let folded_text = &self.folded.text;
         for m in &mentions {
             let anchor = Anchor {
                 published: self.article.published,
-                context: self.context,
+                context: local,
             };
             match dates::resolve(m.expr, anchor) {
+                Resolution::Dated { dated, anchored } if self.folded.origin(m.start) < body => {
+                    dateline_day.get_or_insert((dated, anchored));
+                    local = Some(dated);
+                    self.context = Some(dated);
+                    before = Some(dated);
+                }
                 Resolution::Dated { dated, anchored } => {
                     own.get_or_insert((dated, anchored));
-                    self.context = Some(dated);
+                    days.push((m.start..m.end, dated));
+                    local = Some(dated);
+                    let opens = folded_text[..m.start].trim().is_empty();
+                    if opens || !matches!(m.expr, DateExpr::Relative(_)) {
+                        self.context = Some(dated);
+                    }
                 }
                 Resolution::Historical => historical = true,
                 Resolution::Ignored => {}
@@ -284,11 +321,19 @@ impl<'a, 'g> Reader<'a, 'g> {
                 }
             }
         }
+        // A chronology ("began on Sunday in Zhanaozen and spread to Aktau the next day") dates
+        // its own clauses; what follows it keeps the date it had before.
+        if days.iter().any(|(_, d)| d.date != days[0].1.date) {
+            self.context = before;
+        }
+        let own = own.or(dateline_day);
         SentenceDates {
             mentions,
             numerals,
             own,
             historical,
+            days,
+            body,
         }
     }
 
@@ -325,6 +370,16 @@ impl<'a, 'g> Reader<'a, 'g> {
             })
             .collect();
         let names_protesters = groups.iter().any(|&(_, g)| g == actors::Group::Protesters);
+        // A dateline's place stands for the sentence only when its body names none.
+        let mut mentions = mentions;
+        if dates.body > 0 {
+            let body_start = range.start + dates.body;
+            let first = mentions.start
+                + self.mentions[mentions.clone()].partition_point(|m| m.start < body_start);
+            if first < mentions.end {
+                mentions.start = first;
+            }
+        }
         let setting = Setting {
             text: self.article.text,
             mentions: &self.mentions[mentions],
@@ -356,15 +411,39 @@ impl<'a, 'g> Reader<'a, 'g> {
             .any(|&(_, h)| matches!(h, Happening::ProtestIntervention | Happening::Arrest));
 
         let at_text = |at: usize| range.start + folded.origin(at);
+        // "Internet access was cut nationwide": what its clause reports covers the country.
+        let nationwide = |at: usize| {
+            hits.iter().any(|h| {
+                h.term == Term::Nationwide
+                    && same_clause(&folded.text, at.min(h.start), at.max(h.start))
+            })
+        };
         let mut drafts: Vec<Draft<'g>> = Vec::new();
         for &(at, happening) in &cues {
             let kind = kinds::classify(happening, at, &facts);
-            for place in setting.locate_all(at_text(at)) {
-                find_or_add(&mut drafts, place, kind);
+            let country = if nationwide(at) {
+                setting.country()
+            } else {
+                None
+            };
+            match country {
+                Some(place) => {
+                    find_or_add(&mut drafts, place, kind);
+                }
+                None => {
+                    for place in setting.locate_all(at_text(at)) {
+                        find_or_add(&mut drafts, place, kind);
+                    }
+                }
             }
         }
         for count in &counts {
-            let Some(place) = setting.locate(at_text(count.at)) else {
+            let country = if nationwide(count.at) {
+                setting.country()
+            } else {
+                None
+            };
+            let Some(place) = country.or_else(|| setting.locate(at_text(count.at))) else {
                 continue;
             };
             let index = draft_for_count(&mut drafts, place, count, context.violence);
@@ -373,10 +452,71 @@ impl<'a, 'g> Reader<'a, 'g> {
         if drafts.is_empty() {
             return (drafts, Vec::new(), names_protesters);
         }
+        if dates
+            .days
+            .iter()
+            .any(|(_, d)| d.date != dates.days[0].1.date)
+        {
+            self.date_places(range, &dates.days, &setting, &mut drafts);
+        }
         let deployment = cues.iter().any(|&(_, h)| h == Happening::Deployment);
         let home = self.home.map(|h| h.name.as_str());
         let actors = actors::actors(hits, home, deployment);
         (drafts, actors, names_protesters)
+    }
+
+    /// In a sentence naming several days ("began on Sunday in Zhanaozen … and spread to Aktau
+    /// the next day"), each place takes the day named nearest to it, and a city or region with
+    /// a day of its own gets the happening told just before it.
+    fn date_places(
+        &self,
+        range: &Range<usize>,
+        days: &[(Range<usize>, Dated)],
+        setting: &Setting<'_, 'g>,
+        drafts: &mut Vec<Draft<'g>>,
+    ) {
+        let folded = &self.folded;
+        let day_at = |pos: usize| {
+            days.iter()
+                .min_by_key(|(span, _)| {
+                    let start = range.start + folded.origin(span.start);
+                    let end = range.start + folded.origin(span.end);
+                    start.saturating_sub(pos).max(pos.saturating_sub(end))
+                })
+                .map(|&(_, day)| day)
+        };
+        for draft in drafts.iter_mut() {
+            if let Some(at) = draft.place.at.filter(|at| range.contains(at)) {
+                draft.date = day_at(at);
+            }
+        }
+        for m in setting.mentions {
+            if m.place.kind == PlaceKind::Country
+                || drafts.iter().any(|d| std::ptr::eq(d.place.place, m.place))
+            {
+                continue;
+            }
+            let day = day_at(m.start);
+            if day.is_none() || drafts.iter().any(|d| d.date == day) {
+                continue;
+            }
+            let told_before = drafts
+                .iter()
+                .filter(|d| {
+                    d.place
+                        .at
+                        .is_some_and(|at| range.contains(&at) && at < m.start)
+                })
+                .max_by_key(|d| d.place.at)
+                .unwrap_or(&drafts[0]);
+            let kind = told_before.kind;
+            drafts.push(Draft {
+                place: places::Located::from_mention(m),
+                kind,
+                date: day,
+                counts: BTreeMap::new(),
+            });
+        }
     }
 
     fn emit(&mut self, pending: Pending<'g>) {
@@ -384,7 +524,8 @@ impl<'a, 'g> Reader<'a, 'g> {
             return;
         }
         let notes = &self.article.text[pending.range];
-        let Some(date) = pending.date else {
+        let own_day = pending.drafts.iter().find_map(|d| d.date);
+        let Some(sentence_date) = pending.date.or(own_day) else {
             self.warnings.push(format!(
                 "no date for \"{notes}\": give a publication date; {} event(s) dropped",
                 pending.drafts.len()
@@ -392,6 +533,7 @@ impl<'a, 'g> Reader<'a, 'g> {
             return;
         };
         for draft in pending.drafts {
+            let date = draft.date.unwrap_or(sentence_date);
             let place = draft.place.place;
             let (event_type, sub) = draft.kind;
             let count = |kind| draft.counts.get(&kind).and_then(|&(value, _)| value);
@@ -473,6 +615,7 @@ fn find_or_add<'g>(
             drafts.push(Draft {
                 place,
                 kind,
+                date: None,
                 counts: BTreeMap::new(),
             });
             drafts.len() - 1
@@ -517,4 +660,10 @@ fn draft_for_count<'g>(
         None => violence.unwrap_or(kinds::ATTACK),
     };
     find_or_add(drafts, place, kind)
+}
+
+/// No clause break (";", ":", brackets, a comma before a space) between folded offsets.
+fn same_clause(folded: &str, from: usize, to: usize) -> bool {
+    let gap = folded.get(from..to).unwrap_or(";");
+    !gap.contains([';', ':', '(', ')']) && !gap.contains(", ")
 }

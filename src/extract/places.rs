@@ -10,14 +10,17 @@ pub struct Located<'g> {
     pub place: &'g Place,
     pub as_written: String,
     pub precision: GeoPrecision,
+    /// Text offset of the mention that named it, if one did.
+    pub at: Option<usize>,
 }
 
 impl<'g> Located<'g> {
-    fn from_mention(m: &Mention<'g>) -> Located<'g> {
+    pub fn from_mention(m: &Mention<'g>) -> Located<'g> {
         Located {
             place: m.place,
             as_written: m.as_written.clone(),
             precision: precision(m.place.kind),
+            at: Some(m.start),
         }
     }
 
@@ -124,7 +127,8 @@ impl<'g> Setting<'_, 'g> {
             .or_else(|| of_kind().find(|m| m.start > at))
     }
 
-    fn country(&self) -> Option<Located<'g>> {
+    /// The country the sentence names, else the article's: where a nationwide measure is.
+    pub fn country(&self) -> Option<Located<'g>> {
         let countries = || {
             self.mentions
                 .iter()
@@ -137,6 +141,7 @@ impl<'g> Setting<'_, 'g> {
                 place,
                 as_written: String::new(),
                 precision: GeoPrecision::Country,
+                at: None,
             }),
         }
     }

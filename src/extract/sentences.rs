@@ -129,9 +129,55 @@ fn push_trimmed(para: &str, span: Range<usize>, base: usize, out: &mut Vec<Range
     }
 }
 
+/// How far into a paragraph a dateline may reach.
+const MAX_DATELINE: usize = 80;
+
+/// Where the body starts after a news dateline ("ALMATY, Jan 6 (Reuters) -", "MOSCOW, Jan. 7
+/// (AP) —", "NUR-SULTAN (Reuters) –"): a place in capitals, then a date or an agency in
+/// brackets, then a dash.
+pub fn dateline(sentence: &str) -> Option<usize> {
+    let mut cut = sentence.len().min(MAX_DATELINE);
+    while !sentence.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let head = &sentence[..cut];
+    let place_end = head.find([',', '('])?;
+    let place = head[..place_end].trim();
+    let letters = place.chars().filter(|c| c.is_alphabetic()).count();
+    let capitals = place
+        .chars()
+        .all(|c| c.is_uppercase() || matches!(c, ' ' | '-' | '.' | '\''));
+    if letters < 2 || !capitals {
+        return None;
+    }
+    let (dash_at, dash) = head[place_end..].char_indices().find(|&(i, c)| {
+        matches!(c, '—' | '–') || (c == '-' && head[place_end..][..i].ends_with([' ', ')']))
+    })?;
+    let between = &head[place_end..place_end + dash_at];
+    if !between.contains(|c: char| c.is_ascii_digit() || c == '(') {
+        return None;
+    }
+    let body = place_end + dash_at + dash.len_utf8();
+    let rest = &sentence[body..];
+    Some(body + rest.len() - rest.trim_start_matches(['-', ' ', '\u{a0}']).len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn datelines_end_at_their_dash() {
+        let s = "ALMATY, Jan 6 (Reuters) - Security forces fired.";
+        assert_eq!(&s[dateline(s).unwrap()..], "Security forces fired.");
+        let s = "MOSCOW, Jan. 7 (AP) — Troops landed.";
+        assert_eq!(&s[dateline(s).unwrap()..], "Troops landed.");
+        let s = "NUR-SULTAN (Reuters) -- Calm returned.";
+        assert_eq!(&s[dateline(s).unwrap()..], "Calm returned.");
+        assert_eq!(dateline("NATO, the EU and the UN - all met."), None);
+        assert_eq!(dateline("Police said - again - that 3 died."), None);
+        assert_eq!(dateline("Almaty, Jan 6 - calm."), None);
+    }
 
     fn split(text: &str) -> Vec<&str> {
         sentences(text, 0..text.len())

@@ -108,6 +108,29 @@ pub const ENTRIES: &[Entry] = &[
     ("ont brise", Term::Cue(H::Looting, L::Strong), W),
     ("braquent", Term::Cue(H::Looting, L::Strong), W),
     ("ont braque", Term::Cue(H::Looting, L::Strong), W),
+    ("ont deboulonne", Term::Cue(H::Looting, L::Strong), S),
+    (
+        "ont renverse la statue",
+        Term::Cue(H::Looting, L::Strong),
+        W,
+    ),
+    ("ont abattu la statue", Term::Cue(H::Looting, L::Strong), W),
+    ("ont mis le feu", Term::Cue(H::Looting, L::Strong), W),
+    (
+        "ont ete pris d'assaut",
+        Term::Cue(H::Attack, L::With(Group::Protesters)),
+        S,
+    ),
+    (
+        "a ete pris d'assaut",
+        Term::Cue(H::Attack, L::With(Group::Protesters)),
+        S,
+    ),
+    (
+        "ont pris d'assaut",
+        Term::Cue(H::Attack, L::With(Group::Protesters)),
+        W,
+    ),
     // Troops.
     (
         "a envoye",
@@ -366,5 +389,9 @@ pub const ENTRIES: &[Entry] = &[
     ("le meme jour", Term::Relative(RelativeDay::SameDay), W),
     ("le lendemain", Term::Relative(RelativeDay::NextDay), W),
     ("la veille", Term::Relative(RelativeDay::DayBefore), W),
+    ("dans tout le pays", Term::Nationwide, W),
+    ("dans l'ensemble du pays", Term::Nationwide, W),
+    ("a travers le pays", Term::Nationwide, W),
+    ("a l'echelle nationale", Term::Nationwide, W),
     ("ci-dessous", Term::Meta, W),
 ];

@@ -47,6 +47,8 @@ pub enum Term {
     /// "soir", "morning": may sit between a weekday and its day.
     TimeOfDay,
     Relative(RelativeDay),
+    /// "nationwide", "dans tout le pays": the happening of its clause covers the country.
+    Nationwide,
     /// Announces a list or a picture ("ci-dessous"): the sentence restates, it reports nothing.
     Meta,
 }
