@@ -8,6 +8,6 @@ pub mod extract;
 pub mod gazetteer;
 pub mod index;
 pub mod model;
+pub mod store;
 pub mod synth;
 pub mod web;
-pub mod store;

@@ -332,6 +332,16 @@ impl Event {
         }
     }
 
+    /// One of the event's counts with the qualifier the text gave it.
+    pub fn count(&self, kind: CountKind) -> (Option<u32>, Option<CountQualifier>) {
+        let value = match kind {
+            CountKind::Fatalities => self.fatalities,
+            CountKind::Injuries => self.injuries,
+            CountKind::Arrests => self.arrests,
+        };
+        (value, self.count_qualifiers.get(&kind).copied())
+    }
+
     /// The RFC 7946 feature: a Point at `[lon, lat]` with the event's properties.
     pub fn to_feature(&self) -> Value {
         serde_json::to_value(self.feature()).unwrap_or(Value::Null)

@@ -1,7 +1,8 @@
 //! News texts with datelines, multi-place sentences and nationwide measures.
 
-use eventmap::extract::{ArticleText, Extraction, Lang, extract};
-use eventmap::gazetteer::Gazetteer;
+mod common;
+
+use eventmap::extract::{Extraction, Lang};
 use eventmap::model::{CountQualifier, Event, EventType, GeoPrecision};
 use jiff::civil::{Date, date};
 
@@ -9,13 +10,7 @@ use CountQualifier::*;
 use EventType::*;
 
 fn read(text: &str, published: Option<Date>, lang: Option<Lang>) -> Extraction {
-    let article = ArticleText {
-        text,
-        source: "news",
-        published,
-        lang,
-    };
-    extract(Gazetteer::embedded(), &article).expect("the text reads")
+    common::read(text, "news", published, lang)
 }
 
 /// (date, place, geo precision, type, sub-event type, fatalities, injuries, arrests, and the

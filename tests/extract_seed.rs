@@ -79,15 +79,6 @@ fn seed_events() -> Vec<Event> {
         .events
 }
 
-fn count(e: &Event, kind: CountKind) -> (Option<u32>, Option<CountQualifier>) {
-    let value = match kind {
-        CountKind::Fatalities => e.fatalities,
-        CountKind::Injuries => e.injuries,
-        CountKind::Arrests => e.arrests,
-    };
-    (value, e.count_qualifiers.get(&kind).copied())
-}
-
 fn matches(row: &Row, e: &Event) -> bool {
     e.notes.starts_with(row.note)
         && e.event_date.to_string() == row.date
@@ -96,9 +87,9 @@ fn matches(row: &Row, e: &Event) -> bool {
         && e.geo_precision == row.precision
         && e.place_as_written == row.written
         && (e.event_type, e.sub_event_type.as_str()) == row.kind
-        && count(e, CountKind::Fatalities) == row.fatalities
-        && count(e, CountKind::Injuries) == row.injuries
-        && count(e, CountKind::Arrests) == row.arrests
+        && e.count(CountKind::Fatalities) == row.fatalities
+        && e.count(CountKind::Injuries) == row.injuries
+        && e.count(CountKind::Arrests) == row.arrests
         && e.date_corrected == row.corrected
 }
 
@@ -242,8 +233,8 @@ fn security_officers_killed_and_injured_in_alma_ata() {
         (e.geonameid, e.place_as_written.as_str()),
         (Some(ALMATY), "Alma-Ata")
     );
-    assert_eq!(count(e, CountKind::Fatalities), (Some(18), Some(AtLeast)));
-    assert_eq!(count(e, CountKind::Injuries), (Some(748), None));
+    assert_eq!(e.count(CountKind::Fatalities), (Some(18), Some(AtLeast)));
+    assert_eq!(e.count(CountKind::Injuries), (Some(748), None));
     assert!(
         e.actors
             .contains(&"Police Forces of Kazakhstan".to_string())
@@ -272,7 +263,7 @@ fn aktobe_square_cleared_and_about_200_taken_to_the_police() {
         .iter()
         .find(|e| e.sub_event_type == "Arrests")
         .expect("arrests in Aktobe");
-    assert_eq!(count(arrests, CountKind::Arrests), (Some(200), Some(About)));
+    assert_eq!(arrests.count(CountKind::Arrests), (Some(200), Some(About)));
 }
 
 #[test]
@@ -288,14 +279,14 @@ fn atyrau_arrests_and_injured_police() {
         .find(|e| e.sub_event_type == "Arrests")
         .expect("arrests in Atyrau");
     assert_eq!(
-        count(arrests, CountKind::Arrests),
+        arrests.count(CountKind::Arrests),
         (Some(100), Some(MoreThan))
     );
     let injured = atyrau
         .iter()
         .find(|e| e.injuries.is_some())
         .expect("injured police in Atyrau");
-    assert_eq!(count(injured, CountKind::Injuries), (Some(35), None));
+    assert_eq!(injured.count(CountKind::Injuries), (Some(35), None));
     assert_eq!(injured.event_type, Riots);
 }
 
@@ -337,7 +328,7 @@ fn country_level_toll_and_detentions() {
     assert!(
         detained
             .iter()
-            .all(|e| count(e, CountKind::Arrests) == (Some(3000), Some(MoreThan)))
+            .all(|e| e.count(CountKind::Arrests) == (Some(3000), Some(MoreThan)))
     );
 }
 

@@ -1,6 +1,8 @@
 //! Texts written for the extractor's rules, in French and English, about other Kazakh cities
 //! and spellings: headers, relative days, wrong years, counts, detection, empty and quiet texts.
 
+mod common;
+
 use eventmap::extract::{ArticleText, ExtractError, Extraction, Lang, extract};
 use eventmap::gazetteer::Gazetteer;
 use eventmap::model::{CountKind, CountQualifier, Event, EventType, GeoPrecision};
@@ -11,13 +13,7 @@ const OUEST_FR: &str = include_str!("fixtures/ouest-fr.txt");
 const QUIET_EN: &str = include_str!("fixtures/quiet-en.txt");
 
 fn read(text: &str, published: Option<Date>, lang: Option<Lang>) -> Extraction {
-    let article = ArticleText {
-        text,
-        source: "fixture",
-        published,
-        lang,
-    };
-    extract(Gazetteer::embedded(), &article).expect("the fixture reads")
+    common::read(text, "fixture", published, lang)
 }
 
 /// (date, place, type, sub-event type) of every event, for exact comparison.
@@ -48,15 +44,6 @@ fn at<'e>(events: &'e [Event], place: &str, sub: &str) -> &'e Event {
         .unwrap_or_else(|| panic!("no {sub} in {place}"))
 }
 
-fn count(e: &Event, kind: CountKind) -> (Option<u32>, Option<CountQualifier>) {
-    let value = match kind {
-        CountKind::Fatalities => e.fatalities,
-        CountKind::Injuries => e.injuries,
-        CountKind::Arrests => e.arrests,
-    };
-    (value, e.count_qualifiers.get(&kind).copied())
-}
-
 use EventType::*;
 
 #[test]
@@ -81,7 +68,7 @@ fn english_report_with_relative_days_and_counts() {
 
     let taraz = at(&x.events, "Taraz", "Arrests");
     assert_eq!(
-        count(taraz, CountKind::Arrests),
+        taraz.count(CountKind::Arrests),
         (None, Some(CountQualifier::Dozens))
     );
     let killed = x
@@ -91,17 +78,17 @@ fn english_report_with_relative_days_and_counts() {
         .expect("deaths in Shymkent");
     assert_eq!(killed.place, "Shymkent");
     assert_eq!(
-        count(killed, CountKind::Fatalities),
+        killed.count(CountKind::Fatalities),
         (Some(12), Some(CountQualifier::AtLeast))
     );
     let arrested = at(&x.events, "Shymkent", "Arrests");
     assert_eq!(
-        count(arrested, CountKind::Arrests),
+        arrested.count(CountKind::Arrests),
         (Some(40), Some(CountQualifier::MoreThan))
     );
     let kyzylorda = at(&x.events, "Kyzylorda", "Violent demonstration");
     assert_eq!(
-        count(kyzylorda, CountKind::Injuries),
+        kyzylorda.count(CountKind::Injuries),
         (None, Some(CountQualifier::Dozens))
     );
     let region = at(&x.events, "Mangghystau", "Other");
@@ -138,13 +125,13 @@ fn french_report_with_spellings_relative_days_and_a_wrong_year() {
         "the place comes from the sentence before"
     );
     assert_eq!(
-        count(oral, CountKind::Arrests),
+        oral.count(CountKind::Arrests),
         (Some(10), Some(CountQualifier::About))
     );
     let shymkent = at(&x.events, "Shymkent", "Violent demonstration");
     assert_eq!(shymkent.place_as_written, "Chymkent");
     assert_eq!(
-        count(shymkent, CountKind::Injuries),
+        shymkent.count(CountKind::Injuries),
         (Some(5), Some(CountQualifier::AtLeast))
     );
     let curfew = at(&x.events, "Karagandy", "Other");
