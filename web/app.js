@@ -120,11 +120,27 @@ function parseObj(v) {
 // ---- map --------------------------------------------------------------------------------------
 
 const defaultView = {center: [67.5, 47.5], zoom: 3.6};
+
+/** The events' extent from the collection's metadata (small and cached by the server). */
+async function eventsExtent() {
+    try {
+        const b = (await getJSON('/collections/events')).extent?.spatial?.bbox?.[0];
+        return b?.length === 4 && b.every(Number.isFinite) ? [[b[0], b[1]], [b[2], b[3]]] : null;
+    } catch {
+        return null;
+    }
+}
+// The first view is fitted to the data before the map exists, so the first tiles drawn are the
+// ones that stay, instead of drawing a default view and jumping once the events arrive.
+const initialBounds = initial.view ? null : await eventsExtent();
+state.fitted = initialBounds !== null;
+
 const map = new maplibregl.Map({
     container: 'map',
     style: basemapStyle(location.origin),
     center: initial.view?.center ?? defaultView.center,
     zoom: initial.view?.zoom ?? defaultView.zoom,
+    ...(initialBounds && {bounds: initialBounds, fitBoundsOptions: {padding: fitPadding($('map')), maxZoom: 6}}),
     minZoom: 0,
     maxZoom: 12,
     hash: false,
@@ -263,8 +279,8 @@ function fitTo(fc) {
     map.fitBounds(b, {padding: fitPadding(), maxZoom: 6, duration: 0});
 }
 
-function fitPadding() {
-    const w = map.getContainer().clientWidth, h = map.getContainer().clientHeight;
+function fitPadding(container = map.getContainer()) {
+    const w = container.clientWidth, h = container.clientHeight;
     const p = Math.round(Math.min(w, h) * 0.12) + 20;
     return {top: p, bottom: p, left: p, right: p};
 }
