@@ -34,16 +34,6 @@ const el = (tag, props = {}, ...children) => {
 
 // ---- state ------------------------------------------------------------------------------------
 
-const state = {
-    days: [],                       // ["2022-01-02", …] from /timeline's extent
-    timeline: null,                 // last /timeline answer
-    from: 0, to: 0,                 // indexes into days
-    layers: new Set(LAYERS.map(l => l.slug)),
-    revision: null,
-    playing: null,                  // interval id
-    fitted: false,
-};
-
 /** Reads `#from=…&to=…&layers=…&map=zoom/lat/lon` (all optional). */
 function readHash() {
     const h = new URLSearchParams(location.hash.replace(/^#/, ''));
@@ -56,6 +46,17 @@ function readHash() {
     return out;
 }
 const initial = readHash();
+
+const state = {
+    days: [],                       // ["2022-01-02", …] from /timeline's extent
+    timeline: null,                 // last /timeline answer
+    from: 0, to: 0,                 // indexes into days
+    layers: new Set(initial.layers ?? LAYERS.map(l => l.slug)),
+    revision: null,
+    playing: null,                  // interval id
+    fitted: false,
+};
+let eventsAbort = null;             // the events query in flight, cancelled by a newer one
 
 function writeHash() {
     if (!state.days.length) return;
@@ -130,14 +131,23 @@ async function eventsExtent() {
         return null;
     }
 }
+// Both were preloaded by index.html. The first events are fetched while MapLibre creates its
+// WebGL context and worker and tiles the basemap, so they are ready as soon as it is.
+const extent = eventsExtent();
+const firstEvents = getJSON('/timeline').then(tl => { applyTimeline(tl); return fetchEvents(); });
+firstEvents.catch(() => {});  // reported once the page shows them (firstShown, below)
 // The first view is fitted to the data before the map exists, so the first tiles drawn are the
 // ones that stay, instead of drawing a default view and jumping once the events arrive.
-const initialBounds = initial.view ? null : await eventsExtent();
+const initialBounds = initial.view ? null : await extent;
 state.fitted = initialBounds !== null;
+
+const style = basemapStyle(location.origin);
+Object.assign(style.sources, eventSources());
+style.layers.push(...eventLayers());
 
 const map = new maplibregl.Map({
     container: 'map',
-    style: basemapStyle(location.origin),
+    style,
     center: initial.view?.center ?? defaultView.center,
     zoom: initial.view?.zoom ?? defaultView.zoom,
     ...(initialBounds && {bounds: initialBounds, fitBoundsOptions: {padding: fitPadding($('map')), maxZoom: 6}}),
@@ -153,55 +163,66 @@ const map = new maplibregl.Map({
 map.addControl(new maplibregl.NavigationControl({showCompass: false}), 'top-right');
 map.addControl(new maplibregl.ScaleControl({unit: 'metric'}), 'bottom-left');
 map.keyboard.enable();
+// The first data can arrive before MapLibre has parsed the style and made its sources.
+const styleLoaded = new Promise(resolve => map.once('style.load', resolve));
+const mapLoaded = new Promise(resolve => map.once('load', resolve));
 
-const emptyFC = () => ({type: 'FeatureCollection', features: []});
+function emptyFC() {
+    return {type: 'FeatureCollection', features: []};
+}
 
 function casualties() {
     return ['+', ['to-number', ['coalesce', ['get', 'fatalities'], 0]], ['to-number', ['coalesce', ['get', 'injuries'], 0]]];
 }
 
-function addEventLayers() {
-    map.addSource('events', {type: 'geojson', data: emptyFC(), promoteId: 'id'});
-    map.addSource('stacks', {type: 'geojson', data: emptyFC()});
+// The events are part of the first style, so their source is tiled alongside the basemap's.
+function eventSources() {
+    return {
+        events: {type: 'geojson', data: emptyFC(), promoteId: 'id'},
+        stacks: {type: 'geojson', data: emptyFC()},
+    };
+}
+
+function eventLayers() {
     const color = ['match', ['get', 'layer'], ...LAYERS.flatMap(l => [l.slug, l.color]), '#777777'];
     const radius = ['interpolate', ['linear'], ['sqrt', casualties()], 0, 6, 3, 9, 10, 16, 30, 24];
-    map.addLayer({
-        id: 'events-circles', type: 'circle', source: 'events',
-        layout: {'circle-sort-key': ['-', 0, casualties()]},
-        paint: {
-            'circle-color': color,
-            'circle-radius': ['interpolate', ['linear'], ['zoom'], 3, ['*', 0.8, radius], 8, ['*', 1.25, radius]],
-            'circle-opacity': 0.82,
-            'circle-stroke-color': ['case', ['boolean', ['feature-state', 'selected'], false], '#111111', '#ffffff'],
-            'circle-stroke-width': ['case', ['boolean', ['feature-state', 'selected'], false], 2.5, 1.2],
-            // Events known only to the region or the country are drawn hollow-ish.
-            'circle-stroke-opacity': 1,
+    return [
+        {
+            id: 'events-circles', type: 'circle', source: 'events',
+            layout: {'circle-sort-key': ['-', 0, casualties()]},
+            paint: {
+                'circle-color': color,
+                'circle-radius': ['interpolate', ['linear'], ['zoom'], 3, ['*', 0.8, radius], 8, ['*', 1.25, radius]],
+                'circle-opacity': 0.82,
+                'circle-stroke-color': ['case', ['boolean', ['feature-state', 'selected'], false], '#111111', '#ffffff'],
+                'circle-stroke-width': ['case', ['boolean', ['feature-state', 'selected'], false], 2.5, 1.2],
+                'circle-stroke-opacity': 1,
+            },
         },
-    });
-    map.addLayer({
-        id: 'events-imprecise', type: 'circle', source: 'events',
-        filter: ['!=', ['get', 'geo_precision'], 'city'],
-        paint: {
-            'circle-color': 'rgba(0,0,0,0)',
-            'circle-radius': ['interpolate', ['linear'], ['zoom'], 3, 12, 8, 22],
-            'circle-stroke-color': color, 'circle-stroke-width': 1.2,
-            'circle-stroke-opacity': 0.7,
+        // Events known only to the region or the country get a ring.
+        {
+            id: 'events-imprecise', type: 'circle', source: 'events',
+            filter: ['!=', ['get', 'geo_precision'], 'city'],
+            paint: {
+                'circle-color': 'rgba(0,0,0,0)',
+                'circle-radius': ['interpolate', ['linear'], ['zoom'], 3, 12, 8, 22],
+                'circle-stroke-color': color, 'circle-stroke-width': 1.2,
+                'circle-stroke-opacity': 0.7,
+            },
         },
-    });
-    map.addLayer({
-        id: 'events-stack-count', type: 'symbol', source: 'stacks',
-        layout: {
-            'text-field': ['to-string', ['get', 'count']],
-            'text-font': [FONT_BOLD], 'text-size': 12,
-            'text-offset': [0.9, -0.9], 'text-allow-overlap': true, 'text-ignore-placement': true,
+        {
+            id: 'events-stack-count', type: 'symbol', source: 'stacks',
+            layout: {
+                'text-field': ['to-string', ['get', 'count']],
+                'text-font': [FONT_BOLD], 'text-size': 12,
+                'text-offset': [0.9, -0.9], 'text-allow-overlap': true, 'text-ignore-placement': true,
+            },
+            paint: {'text-color': '#111111', 'text-halo-color': '#ffffff', 'text-halo-width': 2},
         },
-        paint: {'text-color': '#111111', 'text-halo-color': '#ffffff', 'text-halo-width': 2},
-    });
+    ];
 }
 
 // ---- data -------------------------------------------------------------------------------------
-
-let eventsAbort = null;
 
 async function getJSON(url, signal) {
     const r = await fetch(url, {signal, headers: {Accept: 'application/json'}});
@@ -215,8 +236,8 @@ function showStatus(text, isError = false) {
     s.classList.toggle('error', isError);
 }
 
-async function loadTimeline() {
-    const tl = await getJSON('/timeline');
+/** Takes the days and the selected range from a /timeline answer, keeping the selection if it still exists. */
+function applyTimeline(tl) {
     state.timeline = tl;
     const [a, b] = tl.extent?.length === 2 ? tl.extent : [tl.days[0]?.date, tl.days.at(-1)?.date];
     const days = [];
@@ -226,26 +247,30 @@ async function loadTimeline() {
     const idx = (s, dflt) => { const i = days.indexOf(s); return i >= 0 ? i : dflt; };
     state.from = idx(prev[0], 0);
     state.to = Math.max(state.from, idx(prev[1], days.length - 1));
-    for (const input of [$('from-day'), $('to-day')]) input.max = String(Math.max(0, days.length - 1));
+}
+
+async function loadTimeline() {
+    applyTimeline(await getJSON('/timeline'));
     renderTimeline();
 }
 
-async function loadEvents() {
+/** The events for the current dates and layers; null when a newer query superseded this one. */
+async function fetchEvents() {
     eventsAbort?.abort();
     eventsAbort = new AbortController();
     const signal = eventsAbort.signal;
-    let fc;
-    if (!state.days.length || !state.layers.size) {
-        fc = {...emptyFC(), numberMatched: 0, numberReturned: 0};
-    } else {
-        const q = itemsQuery();
-        q.set('limit', '10000');
-        fc = await getJSON(`/collections/events/items?${q}`, signal);
-    }
-    if (signal.aborted) return;
+    if (!state.days.length || !state.layers.size) return {...emptyFC(), numberMatched: 0, numberReturned: 0};
+    const q = itemsQuery();
+    q.set('limit', '10000');
+    const fc = await getJSON(`/collections/events/items?${q}`, signal);
+    return signal.aborted ? null : fc;
+}
+
+function showEvents(fc) {
     popup?.remove();
     map.getSource('events').setData(fc);
-    map.getSource('stacks').setData(stacks(fc));
+    // The counts need glyphs (a symbol layer): the first frame is drawn without them, see below.
+    if (window.eventmap.ready) map.getSource('stacks').setData(stacks(fc));
     window.eventmap.data = fc;
     const n = fc.numberMatched ?? fc.features.length;
     const shown = fc.features.length;
@@ -258,13 +283,19 @@ async function loadEvents() {
     }
 }
 
+async function loadEvents() {
+    const fc = await fetchEvents();
+    await styleLoaded;
+    if (fc) showEvents(fc);
+}
+
 /** Points where more than one event sits, with their count (several events at one city). */
 function stacks(fc) {
     const at = new Map();
     for (const f of fc.features) {
         const key = f.geometry?.coordinates?.join(',');
         if (!key) continue;
-        const s = at.get(key) ?? {type: 'Feature', geometry: f.geometry, properties: {count: 0}};
+        const s = at.get(key) ?? {type: 'Feature', geometry: f.geometry, properties: {count: 0, at: key}};
         s.properties.count += 1;
         at.set(key, s);
     }
@@ -286,9 +317,16 @@ function fitPadding(container = map.getContainer()) {
 }
 
 async function refreshAll() {
-    try {
+    await guarded(async () => {
         await loadTimeline();
         await loadEvents();
+    });
+}
+
+/** Runs a data load, showing its failure (other than a cancelled query) in the status line. */
+async function guarded(load) {
+    try {
+        await load();
         updateLinks();
         hideError();
     } catch (e) {
@@ -356,6 +394,7 @@ function updateLegendCounts() {
 
 function renderTimeline() {
     const fromI = $('from-day'), toI = $('to-day');
+    for (const input of [fromI, toI]) input.max = String(Math.max(0, state.days.length - 1));
     fromI.value = String(state.from);
     toI.value = String(state.to);
     const label = i => longFmt.format(asDate(state.days[i]));
@@ -551,7 +590,7 @@ function openPopupAt(point, lngLat, r = 8) {
 // ---- wiring -----------------------------------------------------------------------------------
 
 window.eventmap = {
-    map, state, LAYERS, data: null, firstRenderMs: null, ready: false,
+    map, state, LAYERS, data: null, firstRenderMs: null, firstRenderSinceNavigationMs: null, ready: false,
     /** Ids of the event features currently rendered (deduplicated across tiles). */
     renderedEventIds() {
         return [...new Set(map.queryRenderedFeatures({layers: EVENT_LAYERS}).map(f => f.properties.id))].sort();
@@ -565,8 +604,6 @@ window.eventmap = {
 };
 
 buildLegend();
-if (initial.layers) state.layers = new Set(initial.layers);
-for (const l of LAYERS) $(`layer-${l.slug}`).checked = state.layers.has(l.slug);
 
 $('from-day').addEventListener('input', () => onSlider('from'));
 $('to-day').addEventListener('input', () => onSlider('to'));
@@ -605,13 +642,20 @@ map.getCanvas().addEventListener('keydown', e => {
 document.addEventListener('keydown', e => { if (e.key === 'Escape' && popup?.isOpen()) popup.remove(); });
 map.getCanvas().setAttribute('aria-label', 'Map. Arrow keys pan, plus and minus zoom, Enter shows the events at the centre.');
 
-map.on('load', async () => {
-    addEventLayers();
-    await refreshAll();
+// The page is ready at the first frame that has both the basemap and the events.
+const firstShown = guarded(async () => {
+    const fc = await firstEvents;
+    renderTimeline();
+    await styleLoaded;
+    if (fc) showEvents(fc);
+});
+Promise.all([mapLoaded, firstShown]).then(() => {
     map.once('idle', () => {
         window.eventmap.firstRenderMs = Math.round(performance.now() - t0);
+        window.eventmap.firstRenderSinceNavigationMs = Math.round(performance.now());
         window.eventmap.ready = true;
         document.documentElement.dataset.ready = 'true';
+        map.getSource('stacks').setData(stacks(window.eventmap.data ?? emptyFC()));
         loadBasemapDetails(map, location.origin);
     });
     map.triggerRepaint();

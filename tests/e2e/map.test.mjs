@@ -127,8 +127,9 @@ async function main() {
     try {
         // 1 + 2: default view.
         const {page, log, loadMs, context} = await openPage(browser, `${BASE}/`);
-        const firstRender = await page.evaluate(() => window.eventmap.firstRenderMs);
-        console.log(`  --  first render: ${firstRender} ms after the module started (${loadMs} ms since navigation)`);
+        const [firstRender, sinceNavigation] = await page.evaluate(() =>
+            [window.eventmap.firstRenderMs, window.eventmap.firstRenderSinceNavigationMs]);
+        console.log(`  --  first render: ${firstRender} ms after the module started, ${sinceNavigation} ms after navigation (page ready after ${loadMs} ms as seen by the test)`);
         await waitForData(page, ids(all));
         const webgl = await page.evaluate(() => !!window.eventmap.map.painter?.context?.gl);
         check(webgl, 'the map has a WebGL context');
@@ -139,6 +140,14 @@ async function main() {
             `missing ${ids(all).filter(i => !rendered.includes(i)).join(',')}`);
         const legend = await page.$$eval('#legend-list input[type=checkbox]', xs => xs.map(x => ({id: x.id, checked: x.checked, label: x.labels[0]?.textContent})));
         check(legend.length >= 6 && legend.every(x => x.checked && x.label), `legend has labelled checkboxes for every layer: ${JSON.stringify(legend)}`);
+        // Several events at one place: their number is drawn beside the circles (just after the first frame).
+        const perPlace = new Map();
+        for (const f of all.features) perPlace.set(f.geometry.coordinates.join(','), (perPlace.get(f.geometry.coordinates.join(',')) ?? 0) + 1);
+        const expectStacks = [...perPlace].filter(([, n]) => n > 1).map(([at, n]) => `${at}=${n}`).sort();
+        const drawnStacks = await page.evaluate(() => [...new Set(window.eventmap.map.queryRenderedFeatures({layers: ['events-stack-count']})
+            .map(f => `${f.properties.at}=${f.properties.count}`))].sort());
+        check(expectStacks.length > 0 && sameSet(drawnStacks, expectStacks),
+            `each place with several events shows their number: drawn ${drawnStacks}, API ${expectStacks}`);
         await page.screenshot({path: resolve(OUT, 'map.png')});
         console.log(`  --  screenshot: ${resolve(OUT, 'map.png')}`);
 
