@@ -104,12 +104,16 @@ const longFmt = new Intl.DateTimeFormat('en-GB', {weekday: 'long', day: 'numeric
 const asDate = s => new Date(`${s}T00:00:00Z`);
 const fmtDate = s => (/^\d{4}-\d{2}-\d{2}$/.test(s || '') ? dateFmt.format(asDate(s)) : String(s ?? ''));
 
+// How a count was stated (the extractor's qualifiers), so the page never shows a figure stronger
+// than the text: "plus de 3000" is "> 3000", "des dizaines" is "dozens" with no number.
+const QUALIFIED = {at_least: n => `≥ ${n}`, more_than: n => `> ${n}`, about: n => `~ ${n}`, up_to: n => `≤ ${n}`};
+const UNNUMBERED = new Set(['several', 'dozens', 'hundreds', 'thousands']);
+
 function fmtCount(props, key) {
     const v = props[key];
-    if (v === null || v === undefined || v === '') return null;
     const q = parseObj(props.count_qualifiers)[key];
-    const prefix = q === 'at_least' ? '≥ ' : q === 'at_most' ? '≤ ' : q === 'approx' || q === 'about' ? '~ ' : '';
-    return `${prefix}${v}`;
+    if (v === null || v === undefined || v === '') return UNNUMBERED.has(q) ? q : null;
+    return QUALIFIED[q]?.(v) ?? String(v);
 }
 
 // MapLibre hands nested properties back as JSON strings.
@@ -272,6 +276,7 @@ function showEvents(fc) {
     // The counts need glyphs (a symbol layer): the first frame is drawn without them, see below.
     if (window.eventmap.ready) map.getSource('stacks').setData(stacks(fc));
     window.eventmap.data = fc;
+    renderEventList();
     const n = fc.numberMatched ?? fc.features.length;
     const shown = fc.features.length;
     const range = state.from === state.to ? fmtDate(state.days[state.from])
@@ -564,6 +569,7 @@ function parseArr(v) {
     try { const a = JSON.parse(v); return Array.isArray(a) ? a.map(String) : []; } catch { return []; }
 }
 
+/** Opens the popup for the events drawn within `r` pixels of `point`; false if there are none. */
 function openPopupAt(point, lngLat, r = 8) {
     const feats = map.queryRenderedFeatures([[point.x - r, point.y - r], [point.x + r, point.y + r]], {layers: EVENT_LAYERS});
     const seen = new Set();
@@ -574,17 +580,63 @@ function openPopupAt(point, lngLat, r = 8) {
         return true;
     }).sort((a, b) => String(a.properties.event_date).localeCompare(String(b.properties.event_date)));
     if (!uniq.length) return false;
+    showPopup(uniq, uniq.length === 1 ? uniq[0].geometry.coordinates : lngLat);
+    return true;
+}
+
+/** A popup listing `features` at `lngLat`; when it closes, focus goes back to `returnFocus`. */
+function showPopup(features, lngLat, returnFocus = null) {
     const body = el('div', {class: 'popup-body'});
-    if (uniq.length > 1) body.append(el('p', {class: 'popup-count', text: `${uniq.length} events here`}));
-    for (const f of uniq) body.append(eventCard(f.properties));
+    if (features.length > 1) body.append(el('p', {class: 'popup-count', text: `${features.length} events here`}));
+    for (const f of features) body.append(eventCard(f.properties));
     popup?.remove();
-    popup = new maplibregl.Popup({maxWidth: '380px', focusAfterOpen: true, closeOnClick: true, className: 'event-popup'})
-        .setLngLat(uniq.length === 1 ? uniq[0].geometry.coordinates : lngLat)
+    const opened = new maplibregl.Popup({maxWidth: '380px', focusAfterOpen: true, closeOnClick: true, className: 'event-popup'})
+        .setLngLat(lngLat)
         .setDOMContent(body)
         .addTo(map);
-    setSelected(uniq.map(f => f.properties.id ?? f.id));
-    popup.on('close', () => setSelected([]));
-    return true;
+    popup = opened;
+    setSelected(features.map(f => f.properties.id ?? f.id));
+    opened.on('close', () => {
+        if (popup === opened) setSelected([]);
+        // Back to where the keyboard user was, unless focus has moved on to something else.
+        const focus = document.activeElement;
+        if (returnFocus?.isConnected && (!focus || focus === document.body || opened.getElement()?.contains(focus))) returnFocus.focus();
+    });
+}
+
+// ---- events in view (the keyboard's and screen readers' way to the events) ---------------------
+
+const LIST_MAX = 100;
+
+function renderEventList() {
+    const fc = window.eventmap.data;
+    const list = $('event-list');
+    if (!fc) return;
+    const bounds = map.getBounds();
+    const inView = fc.features.filter(f => f.geometry && bounds.contains(f.geometry.coordinates));
+    const shown = inView.slice(0, LIST_MAX);
+    list.replaceChildren(...shown.map(f => {
+        const p = f.properties;
+        const layer = LAYER_BY_SLUG[p.layer];
+        const swatch = el('span', {class: 'swatch', 'aria-hidden': 'true'});
+        swatch.style.background = layer?.color ?? '#777';
+        const toll = [['fatalities', 'killed'], ['injuries', 'injured'], ['arrests', 'detained']]
+            .map(([k, word]) => { const v = fmtCount(p, k); return v === null ? null : `${v} ${word}`; })
+            .filter(Boolean).join(', ');
+        const button = el('button', {type: 'button', class: 'event-item'},
+            swatch,
+            el('span', {class: 'when', text: dayFmt.format(asDate(p.event_date))}),
+            el('span', {class: 'what', text: layer?.title ?? p.event_type ?? ''}),
+            el('span', {class: 'where', text: p.place ?? ''}),
+            toll ? el('span', {class: 'toll', text: toll}) : null);
+        button.dataset.id = String(p.id ?? f.id);
+        button.addEventListener('click', () => showPopup([f], f.geometry.coordinates, button));
+        return el('li', {}, button);
+    }));
+    const n = inView.length;
+    $('event-list-count').textContent = String(n);
+    $('event-list-note').textContent = n === 0 ? 'No event in this view.'
+        : n > LIST_MAX ? `The first ${LIST_MAX} of ${n}, by date: zoom in or pick fewer days for the rest.` : '';
 }
 
 // ---- wiring -----------------------------------------------------------------------------------
@@ -627,7 +679,7 @@ map.on('mousemove', e => {
     const hit = map.queryRenderedFeatures([[e.point.x - 4, e.point.y - 4], [e.point.x + 4, e.point.y + 4]], {layers: EVENT_LAYERS});
     map.getCanvas().style.cursor = hit.length ? 'pointer' : '';
 });
-map.on('moveend', updateLinks);
+map.on('moveend', () => { updateLinks(); renderEventList(); });
 // Enter on the focused map opens the events at its centre: the keyboard path to popups.
 map.getCanvas().addEventListener('keydown', e => {
     if (e.key === 'Enter') {
@@ -640,7 +692,7 @@ map.getCanvas().addEventListener('keydown', e => {
     }
 });
 document.addEventListener('keydown', e => { if (e.key === 'Escape' && popup?.isOpen()) popup.remove(); });
-map.getCanvas().setAttribute('aria-label', 'Map. Arrow keys pan, plus and minus zoom, Enter shows the events at the centre.');
+map.getCanvas().setAttribute('aria-label', 'Map. Arrow keys pan, plus and minus zoom, Enter shows the events at the centre; the list of events in view has them all.');
 
 // The page is ready at the first frame that has both the basemap and the events.
 const firstShown = guarded(async () => {

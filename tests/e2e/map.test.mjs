@@ -5,9 +5,11 @@
 // Drives Debian's Chromium (software WebGL through SwiftShader) with playwright-core and checks,
 // against the server's own API:
 //   1. the page loads with no console errors and no request leaving BASE_URL (every request recorded);
-//   2. the rendered event features equal the API's numberMatched for the default view;
+//   2. the rendered event features equal the API's numberMatched for the default view, and each
+//      place with several events shows their number;
 //   3. the "To"/"From" sliders set to 2022-01-07 show exactly that day's events;
-//   4. clicking an event opens a popup quoting its source sentence;
+//   4. clicking an event opens a popup quoting its source sentence; from the keyboard, Tab reaches
+//      the list of events in view, Enter opens an event's popup and Escape gives the focus back;
 //   5. the GeoJSON download link returns the filtered events (same ids as the API);
 //   6. the URL (hash) restores dates, layers and the view in a fresh page;
 //   7. the phone layout puts the controls below the map;
@@ -198,6 +200,39 @@ async function main() {
         await page.keyboard.press('Escape');
         await popup.waitFor({state: 'detached', timeout: 5000}).catch(() => {});
         check(await popup.count() === 0, 'Escape closes the popup');
+
+        // 4b: the keyboard's way to the events: Tab from the legend into the list of events in view;
+        // Enter opens the event's popup, Escape closes it and gives the focus back.
+        const items = page.locator('#event-list button.event-item');
+        const listed = await items.evaluateAll(bs => bs.map(b => b.dataset.id));
+        check(sameSet(listed, ids(dayFc)), `the list of events in view holds the ${DAY} events: listed [${listed}], API [${ids(dayFc)}]`);
+        // Counts keep the text's qualifiers ("plus de 100" is "> 100", never a bare 100).
+        const SIGN = {at_least: '≥ ', more_than: '> ', about: '~ ', up_to: '≤ '};
+        const WORD = {fatalities: 'killed', injuries: 'injured', arrests: 'detained'};
+        const qualified = dayFc.features.flatMap(f => Object.entries(f.properties.count_qualifiers ?? {})
+            .filter(([k, q]) => SIGN[q] && f.properties[k] != null)
+            .map(([k, q]) => [String(f.properties.id), `${SIGN[q]}${f.properties[k]} ${WORD[k]}`]));
+        const itemText = Object.fromEntries(await items.evaluateAll(bs => bs.map(b => [b.dataset.id, b.textContent])));
+        check(qualified.length > 0 && qualified.every(([id, want]) => itemText[id]?.includes(want)),
+            `listed counts keep their qualifiers: ${qualified.map(([id, want]) => `${want} in "${itemText[id]}"`).join('; ')}`);
+        const lastLayer = await page.evaluate(() => window.eventmap.LAYERS.at(-1).slug);
+        await page.locator(`#layer-${lastLayer}`).focus();
+        await page.keyboard.press('Tab');
+        await page.keyboard.press('Tab');
+        const focusedId = await page.evaluate(() => document.activeElement?.dataset?.id ?? document.activeElement?.outerHTML.slice(0, 80));
+        check(focusedId === listed[0], `Tab goes from the legend to the first listed event: focused ${focusedId}`);
+        await page.keyboard.press('Enter');
+        await popup.waitFor({state: 'visible', timeout: 10000}).catch(() => {});
+        const firstListed = dayFc.features.find(f => String(f.properties.id) === listed[0]);
+        const keyText = await popup.isVisible() ? norm(await popup.innerText()) : '';
+        check(keyText.includes(norm(String(firstListed.properties.notes ?? ''))) && keyText.includes(String(firstListed.properties.place)),
+            `Enter on a listed event opens its popup: "${keyText.slice(0, 160)}"`);
+        const popupFocused = await page.evaluate(() => !!document.activeElement?.closest('.maplibregl-popup'));
+        check(popupFocused, 'the popup takes the focus');
+        await page.keyboard.press('Escape');
+        await popup.waitFor({state: 'detached', timeout: 5000}).catch(() => {});
+        const backId = await page.evaluate(() => document.activeElement?.dataset?.id);
+        check(await popup.count() === 0 && backId === listed[0], `Escape closes it and the focus returns to the list: ${backId}`);
 
         // 5: the download link returns what is shown (dates + layers + current view bbox).
         const href = await page.locator('#download-geojson').getAttribute('href');
