@@ -4,7 +4,7 @@
 //! An index is immutable once built; writers build a new one and swap it in (see `api`), so a
 //! reader never waits on a write and always sees one consistent snapshot.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use geo::{Intersects, Rect, coord};
 use jiff::civil::Date;
@@ -251,11 +251,63 @@ impl IndexBuilder {
     }
 }
 
+/// What a write changed in the events: ids removed, and events added (an added event replaces the
+/// indexed event with the same id, as a correction does).
+#[derive(Debug, Default)]
+pub struct IndexChanges {
+    pub removed: Vec<String>,
+    pub added: Vec<Event>,
+}
+
+impl IndexChanges {
+    pub fn is_empty(&self) -> bool {
+        self.removed.is_empty() && self.added.is_empty()
+    }
+}
+
 impl EventIndex {
     /// Builds the index. Events with the same id keep the last one given.
     pub fn new(events: impl IntoIterator<Item = Event>) -> EventIndex {
         let mut builder = IndexBuilder::default();
         for e in events {
+            builder.push(e);
+        }
+        builder.finish()
+    }
+
+    /// A new index with `changes` applied. The rows kept are reused as they are (their GeoJSON is
+    /// not read or written again), so a write costs a copy and a re-sort of mostly sorted rows
+    /// instead of a rebuild from the store. Places left without events stay in the table,
+    /// unreferenced: queries never see them.
+    pub fn with_changes(&self, changes: IndexChanges) -> EventIndex {
+        let rows = {
+            let replaced: HashSet<&str> = changes
+                .removed
+                .iter()
+                .map(String::as_str)
+                .chain(changes.added.iter().map(|e| e.id.as_str()))
+                .collect();
+            self.rows
+                .iter()
+                .filter(|r| !replaced.contains(&*r.id))
+                .cloned()
+                .collect()
+        };
+        let place_keys = self
+            .places
+            .iter()
+            .zip(0u32..)
+            .map(|(p, key)| ((p.geonameid, p.name.clone(), p.country_code.clone()), key))
+            .collect();
+        let mut builder = IndexBuilder {
+            rows,
+            // Only the added events need it: the kept rows' ids are distinct from theirs.
+            row_of_id: HashMap::new(),
+            places: self.places.clone(),
+            place_keys,
+            sub_event_types: self.sub_event_types.clone(),
+        };
+        for e in changes.added {
             builder.push(e);
         }
         builder.finish()
@@ -627,6 +679,106 @@ mod tests {
                 let want: Vec<u32> = all.iter().skip(offset).take(limit).copied().collect();
                 assert_eq!(page, want, "{q:?} offset {offset}");
             }
+        }
+    }
+
+    /// Removals, corrections and new events applied to an index give what a rebuild from the
+    /// resulting events gives: the same rows in the same order, extents, lookups and query answers.
+    #[test]
+    fn changes_give_what_a_rebuild_gives() {
+        let mut rng = StdRng::seed_from_u64(9);
+        // One point per place, as with gazetteer places.
+        let placed = |mut e: Event| {
+            let k = e.place.bytes().map(f64::from).sum::<f64>();
+            (e.lon, e.lat) = (k * 3.7 % 360.0 - 180.0, k * 1.3 % 140.0 - 70.0);
+            e
+        };
+        let events: Vec<Event> = (0..5000)
+            .map(|i| placed(random_event(i, &mut rng)))
+            .collect();
+        let index = EventIndex::new(events.clone());
+        let removed: Vec<String> = events.iter().step_by(7).map(|e| e.id.clone()).collect();
+        // Corrections of events that stay (every 11th from the 4th, none a multiple of 7).
+        let mut added: Vec<Event> = events
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 11 == 3 && i % 7 != 0)
+            .map(|(_, e)| {
+                let mut fixed = placed(random_event(0, &mut rng));
+                fixed.id = e.id.clone();
+                fixed.notes = "corrected".into();
+                fixed
+            })
+            .collect();
+        added.extend((5000..5300).map(|i| {
+            let mut e = random_event(i, &mut rng);
+            e.place = format!("Q{}", i % 7);
+            placed(e)
+        }));
+        let mut expected: HashMap<String, Event> =
+            events.into_iter().map(|e| (e.id.clone(), e)).collect();
+        for id in &removed {
+            expected.remove(id);
+        }
+        for e in &added {
+            expected.insert(e.id.clone(), e.clone());
+        }
+        let rebuilt = EventIndex::new(expected.into_values());
+        let updated = index.with_changes(IndexChanges {
+            removed: removed.clone(),
+            added,
+        });
+
+        assert_eq!(updated.len(), rebuilt.len());
+        for pos in 0..updated.len() as u32 {
+            let (a, b) = (updated.row(pos), rebuilt.row(pos));
+            assert_eq!((&a.id, &a.feature), (&b.id, &b.feature));
+            assert_eq!(updated.sub_event_type(a), rebuilt.sub_event_type(b));
+            assert_eq!(updated.place(a.place), rebuilt.place(b.place));
+        }
+        assert_eq!(updated.types(), rebuilt.types());
+        for layer in std::iter::once(None).chain(EventType::ALL.map(Some)) {
+            assert_eq!(updated.extent(layer), rebuilt.extent(layer), "{layer:?}");
+        }
+        assert!(removed.iter().all(|id| updated.position(id).is_none()));
+        assert_eq!(updated.event("e00003").unwrap().notes, "corrected");
+        let ids = |ix: &EventIndex, q: &EventQuery| -> Vec<Box<str>> {
+            ix.query(q)
+                .into_iter()
+                .map(|p| ix.row(p).id.clone())
+                .collect()
+        };
+        for q in [
+            EventQuery::default(),
+            EventQuery {
+                place: Some(PlaceFilter {
+                    names: vec!["q3".into()],
+                    geonameids: vec![],
+                }),
+                ..Default::default()
+            },
+            EventQuery {
+                bbox: Some(BBox {
+                    min_lon: -120.0,
+                    min_lat: -60.0,
+                    max_lon: 100.0,
+                    max_lat: 60.0,
+                }),
+                types: Some(vec![EventType::Riots, EventType::Battles]),
+                dates: DateRange {
+                    start: Some(date(2022, 4, 1)),
+                    end: Some(date(2022, 9, 30)),
+                },
+                ..Default::default()
+            },
+        ] {
+            let got = ids(&updated, &q);
+            assert!(!got.is_empty(), "{q:?}");
+            assert_eq!(got, ids(&rebuilt, &q), "{q:?}");
+            assert_eq!(
+                updated.query_page(&q, 10, 50).1.len(),
+                rebuilt.query_page(&q, 10, 50).1.len()
+            );
         }
     }
 

@@ -269,6 +269,78 @@ async fn deleting_an_article_removes_its_events() {
     );
 }
 
+/// After each write the server updates its index from the change alone; what it serves must be
+/// what a server started afresh on the same store serves.
+#[tokio::test]
+async fn writes_serve_what_a_restart_would() {
+    let s = setup();
+    let same_as_fresh = |step: &'static str| {
+        let (app, store) = (s.app.clone(), Arc::clone(&s.store));
+        async move {
+            let fresh = router(AppState::with_store(store, None).unwrap());
+            for uri in [
+                "/collections/events/items?limit=10000",
+                "/collections/places/items?limit=10000",
+                "/collections/riots/items?datetime=2022-01-05/2022-01-12&bbox=40,35,90,56",
+                "/collections",
+                "/timeline",
+            ] {
+                let (a, b) = (call(&app, get(uri)).await, call(&fresh, get(uri)).await);
+                assert_eq!(a.0, StatusCode::OK, "{step}: {uri}");
+                let strip = |mut v: Value| {
+                    v.as_object_mut().map(|o| o.remove("timeStamp"));
+                    v
+                };
+                assert_eq!(strip(a.1), strip(b.1), "{step}: {uri}");
+            }
+        }
+    };
+    let revision = || async { call(&s.app, get("/status")).await.1["revision"].clone() };
+
+    let (_, first) = call(
+        &s.app,
+        post_json(&json!({ "text": SHYMKENT_EN, "published": "2022-01-11" })),
+    )
+    .await;
+    same_as_fresh("first post").await;
+    let (_, second) = call(
+        &s.app,
+        post_json(&json!({
+            "text": "Tuesday 11 January 2022: riots in Taraz; at least 3 people were killed.\n",
+            "published": "2022-01-12"
+        })),
+    )
+    .await;
+    assert!(!second["events"]["features"].as_array().unwrap().is_empty());
+    same_as_fresh("second post").await;
+
+    let target = first["events"]["features"][0]["id"].as_str().unwrap();
+    let (status, _) = call(
+        &s.app,
+        patch(target, r#"{"geonameid": 1526384, "arrests": 7}"#),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    same_as_fresh("correction").await;
+
+    let before = revision().await;
+    let (status, _) = call(
+        &s.app,
+        post_json(&json!({ "text": SHYMKENT_EN, "published": "2022-01-11" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(revision().await, before, "re-posting changes nothing");
+
+    let id = first["article"]["id"].as_i64().unwrap();
+    let del = Request::delete(format!("/articles/{id}"))
+        .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(call(&s.app, del).await.0, StatusCode::NO_CONTENT);
+    same_as_fresh("delete").await;
+}
+
 fn patch(id: &str, body: &str) -> Request<Body> {
     Request::patch(format!("/collections/events/items/{id}"))
         .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))

@@ -14,6 +14,7 @@ use super::ogc::json_response;
 use super::params::Params;
 use super::{ApiError, AppState, BODY_LIMIT, Layer};
 use crate::extract::Lang;
+use crate::index::IndexChanges;
 use crate::model::Event;
 use crate::store::{Correction, Ingested, NewArticle};
 
@@ -144,7 +145,21 @@ pub async fn create(
             "the text contains NUL bytes: it looks binary",
         ));
     }
-    let ingested: Ingested = state.write(move |s| store.add(&new, s.gazetteer())).await?;
+    let ingested: Ingested = state
+        .write(move |s| {
+            let ingested = store.add(&new, s.gazetteer())?;
+            // A text already stored adds nothing: the index stays as it is.
+            let changes = IndexChanges {
+                removed: vec![],
+                added: if ingested.created {
+                    ingested.events.clone()
+                } else {
+                    vec![]
+                },
+            };
+            Ok((ingested, changes))
+        })
+        .await?;
     tracing::info!(
         article = ingested.article.id,
         events = ingested.events.len(),
@@ -218,7 +233,23 @@ pub async fn delete(
 ) -> Result<Response, ApiError> {
     let store = state.authorize(&headers)?;
     let id = article_id(&id)?;
-    let deleted = state.write(move |_| store.delete(id)).await?;
+    let deleted = state
+        .write(move |_| {
+            let removed = store
+                .article_events(id)?
+                .into_iter()
+                .map(|e| e.id)
+                .collect();
+            let deleted = store.delete(id)?;
+            Ok((
+                deleted,
+                IndexChanges {
+                    removed,
+                    added: vec![],
+                },
+            ))
+        })
+        .await?;
     if deleted {
         tracing::info!(article = id, "article deleted");
         Ok(StatusCode::NO_CONTENT.into_response())
@@ -255,7 +286,14 @@ pub async fn correct(
         return Err(ApiError::invalid("the correction changes nothing"));
     }
     let event = state
-        .write(move |s| store.correct(&feature, &correction, s.gazetteer()))
+        .write(move |s| {
+            let event = store.correct(&feature, &correction, s.gazetteer())?;
+            let changes = IndexChanges {
+                removed: vec![],
+                added: vec![event.clone()],
+            };
+            Ok((event, changes))
+        })
         .await?;
     tracing::info!(event = %event.id, "event corrected");
     Ok(json_response(&event.to_feature(), "application/geo+json"))

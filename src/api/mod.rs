@@ -29,7 +29,7 @@ pub use error::ApiError;
 pub use params::{parse_bbox, parse_datetime};
 
 use crate::gazetteer::Gazetteer;
-use crate::index::EventIndex;
+use crate::index::{EventIndex, IndexChanges};
 use crate::model::{Event, EventType};
 use crate::store::{Store, StoreError};
 
@@ -105,7 +105,11 @@ impl AppState {
 
     /// Replaces the served events with a freshly built index.
     pub fn replace(&self, events: Vec<Event>) {
-        let index = Arc::new(EventIndex::new(events));
+        self.swap(EventIndex::new(events));
+    }
+
+    fn swap(&self, index: EventIndex) {
+        let index = Arc::new(index);
         match self.shared.index.write() {
             Ok(mut guard) => *guard = index,
             Err(poisoned) => *poisoned.into_inner() = index,
@@ -165,10 +169,11 @@ impl AppState {
         }
     }
 
-    /// Runs a store write off the async threads, then swaps in the index it produced.
+    /// Runs a store write off the async threads, then swaps in an index with the changes it
+    /// reports (built from the current one: a write does not read the whole store back).
     async fn write<T: Send + 'static>(
         &self,
-        op: impl FnOnce(&AppState) -> Result<T, StoreError> + Send + 'static,
+        op: impl FnOnce(&AppState) -> Result<(T, IndexChanges), StoreError> + Send + 'static,
     ) -> Result<T, ApiError> {
         let state = self.clone();
         let result = tokio::task::spawn_blocking(move || {
@@ -177,9 +182,20 @@ impl AppState {
                 .writer
                 .lock()
                 .unwrap_or_else(|p| p.into_inner());
-            let out = op(&state)?;
-            if let Some(store) = &state.shared.store {
-                state.replace(store.events()?);
+            let (out, changes) = op(&state)?;
+            if !changes.is_empty() {
+                let started = std::time::Instant::now();
+                let (removed, added) = (changes.removed.len(), changes.added.len());
+                let index = state.snapshot().with_changes(changes);
+                let events = index.len();
+                state.swap(index);
+                tracing::info!(
+                    removed,
+                    added,
+                    events,
+                    ms = started.elapsed().as_millis() as u64,
+                    "index updated"
+                );
             }
             Ok::<T, StoreError>(out)
         })
