@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use jiff::civil::Date;
+use jiff::civil::{Date, date};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Deserializer, Serialize};
 use sha2::{Digest, Sha256};
@@ -34,6 +34,8 @@ pub enum StoreError {
     NotFound(String),
     #[error("{0}")]
     InvalidCorrection(String),
+    #[error("{0}")]
+    InvalidArticle(String),
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
 }
@@ -46,6 +48,69 @@ pub struct NewArticle {
     pub source_url: Option<String>,
     pub published: Option<Date>,
     pub lang: Option<Lang>,
+}
+
+/// Longest title and source URL kept: longer ones are pasted text, not metadata.
+const MAX_TITLE_CHARS: usize = 500;
+const MAX_URL_CHARS: usize = 2048;
+/// Earliest publication or event date accepted: anything older is a typo in a news archive.
+const EARLIEST: Date = date(1900, 1, 1);
+
+/// Checks a publication or event date: from 1900 to tomorrow (UTC, for time zones ahead), as
+/// news reports what has happened.
+fn check_date(what: &str, d: Date) -> Result<(), String> {
+    let days_since_epoch = jiff::Timestamp::now().as_second().div_euclid(86_400) + 1;
+    let tomorrow = date(1970, 1, 1)
+        .checked_add(jiff::Span::new().days(days_since_epoch))
+        .unwrap_or(Date::MAX);
+    if (EARLIEST..=tomorrow).contains(&d) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} {d} is not a plausible date: give one from {EARLIEST} to {tomorrow}"
+        ))
+    }
+}
+
+impl NewArticle {
+    /// Refuses metadata that cannot be right, before anything is stored.
+    pub fn validate(&self) -> Result<(), StoreError> {
+        let bad = |m: String| StoreError::InvalidArticle(m);
+        if let Some(d) = self.published {
+            check_date("published", d).map_err(bad)?;
+        }
+        if let Some(title) = &self.title {
+            if title.chars().count() > MAX_TITLE_CHARS {
+                return Err(bad(format!(
+                    "title is longer than {MAX_TITLE_CHARS} characters"
+                )));
+            }
+            if title.chars().any(char::is_control) {
+                return Err(bad("title contains control characters".into()));
+            }
+        }
+        // The source is a URL, or a name such as the file an article was read from.
+        if let Some(source) = &self.source_url {
+            if source.chars().count() > MAX_URL_CHARS || source.chars().any(char::is_control) {
+                return Err(bad(format!(
+                    "source_url must be at most {MAX_URL_CHARS} characters, without control characters"
+                )));
+            }
+            let scheme = source
+                .split_once("://")
+                .map(|(s, _)| s.to_ascii_lowercase());
+            let is_url = scheme.is_some();
+            if scheme.is_some_and(|s| !matches!(s.as_str(), "http" | "https"))
+                || (is_url && source.chars().any(char::is_whitespace))
+            {
+                return Err(bad(format!(
+                    "source_url must be an http(s) URL without spaces (or a plain name), got {:?}",
+                    source.chars().take(80).collect::<String>()
+                )));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A stored article, without its text unless asked for.
@@ -151,6 +216,7 @@ impl Correction {
             };
         }
         if let Some(d) = self.event_date {
+            check_date("event_date", d).or_else(bad)?;
             event.event_date = d;
         }
         if let Some(t) = self.event_type {
@@ -291,6 +357,7 @@ impl Store {
 
     /// Adds an article and its events in one transaction. The same text twice is one article.
     pub fn add(&self, new: &NewArticle, gazetteer: &Gazetteer) -> Result<Ingested, StoreError> {
+        new.validate()?;
         let hash = content_hash(&new.text);
         if let Some(article) = self.article_by_hash(&hash)? {
             let events = self.article_events(article.id)?;

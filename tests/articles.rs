@@ -172,6 +172,42 @@ async fn bad_articles_are_refused_and_nothing_is_stored() {
             "published",
         ),
         (
+            post_json(&json!({ "text": "Riots in Taraz.", "published": "8470-04-08" })),
+            StatusCode::BAD_REQUEST,
+            "not a plausible date",
+        ),
+        (
+            post_json(&json!({ "text": "Riots in Taraz.", "published": "1850-01-01" })),
+            StatusCode::BAD_REQUEST,
+            "1900-01-01",
+        ),
+        (
+            post_json(&json!({ "text": "Riots in Taraz.", "title": "a\u{5}b" })),
+            StatusCode::BAD_REQUEST,
+            "control characters",
+        ),
+        (
+            post_json(&json!({ "text": "Riots in Taraz.", "source_url": "ftp://example.org/a" })),
+            StatusCode::BAD_REQUEST,
+            "source_url must be an http(s) URL",
+        ),
+        (
+            post_json(
+                &json!({ "text": "Riots in Taraz.", "source_url": "https://example.org/a b" }),
+            ),
+            StatusCode::BAD_REQUEST,
+            "without spaces",
+        ),
+        (
+            Request::post("/articles?published=2022-01-07")
+                .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(json!({ "text": "Riots in Taraz." }).to_string()))
+                .unwrap(),
+            StatusCode::BAD_REQUEST,
+            "query parameters are for text/plain bodies",
+        ),
+        (
             with("text/plain", vec![0xff, 0xfe, 0x41, 0x00]),
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "UTF-8",
@@ -203,6 +239,16 @@ async fn bad_articles_are_refused_and_nothing_is_stored() {
     }
     assert_eq!(event_count(&s.app).await, before);
     assert_eq!(s.store.articles().unwrap().len(), 1);
+
+    // Blank metadata is as if not given.
+    let (status, body) = call(
+        &s.app,
+        post_json(&json!({ "text": "Riots in Taraz on 11 January 2022.", "title": " ", "source_url": "" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["article"]["title"], Value::Null);
+    assert_eq!(body["article"]["source_url"], Value::Null);
 
     // A text with no events is stored, with a warning.
     let (status, body) = call(
@@ -430,6 +476,12 @@ async fn bad_corrections_are_refused() {
             "changes nothing",
         ),
         (
+            target.as_str(),
+            r#"{"event_date": "0739-05-02"}"#,
+            StatusCode::BAD_REQUEST,
+            "not a plausible date",
+        ),
+        (
             "a1-000000000000",
             r#"{"fatalities": 1}"#,
             StatusCode::NOT_FOUND,
@@ -446,6 +498,22 @@ async fn bad_corrections_are_refused() {
     }
     let (_, unchanged) = call(&s.app, get(&format!("/collections/events/items/{target}"))).await;
     assert_eq!(unchanged["properties"].get("corrected"), None);
+
+    // Places are totals, not events: they cannot be corrected, and the 405 says what can be done.
+    let res = s
+        .app
+        .clone()
+        .oneshot(
+            Request::patch("/collections/places/items/0")
+                .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(r#"{"fatalities": 1}"#))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(res.headers()[header::ALLOW], "GET, HEAD");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -41,6 +41,11 @@ fn parse_published(p: Option<&str>) -> Result<Option<Date>, ApiError> {
     .transpose()
 }
 
+/// An optional text field: empty or blank is the same as not given.
+fn given(field: Option<String>) -> Option<String> {
+    field.filter(|f| !f.trim().is_empty())
+}
+
 fn parse_lang(lang: Option<&str>) -> Result<Option<Lang>, ApiError> {
     match lang.map(str::trim) {
         None | Some("") | Some("auto") => Ok(None),
@@ -83,7 +88,12 @@ pub async fn create(
     let bytes = read_body(body).await?;
     let new = match kind.as_str() {
         "application/json" => {
-            Params::parse(raw.as_deref(), &[])?;
+            if let Some(q) = raw.as_deref().filter(|q| !q.is_empty()) {
+                return Err(ApiError::invalid(format!(
+                    "with a JSON body, give title, source_url, published and lang in the body; \
+                     query parameters are for text/plain bodies (got {q:?})"
+                )));
+            }
             let b: ArticleBody = serde_json::from_slice(&bytes).map_err(|e| {
                 ApiError::invalid(format!(
                     "malformed JSON body at line {}, column {}: {e}",
@@ -95,8 +105,8 @@ pub async fn create(
                 published: parse_published(b.published.as_deref())?,
                 lang: parse_lang(b.lang.as_deref())?,
                 text: b.text,
-                title: b.title,
-                source_url: b.source_url,
+                title: given(b.title),
+                source_url: given(b.source_url),
             }
         }
         "text/plain" => {
@@ -117,8 +127,8 @@ pub async fn create(
             let published = parse_published(params.get("published"))?;
             NewArticle {
                 text,
-                title: params.get("title").map(str::to_string),
-                source_url: params.get("source_url").map(str::to_string),
+                title: given(params.get("title").map(str::to_string)),
+                source_url: given(params.get("source_url").map(str::to_string)),
                 published,
                 lang: parse_lang(params.get("lang"))?,
             }
@@ -267,10 +277,9 @@ pub async fn correct(
 ) -> Result<Response, ApiError> {
     let store = state.authorize(&headers)?;
     if !matches!(Layer::from_id(&collection)?, Layer::Events(_)) {
-        return Err(ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "MethodNotAllowed",
+        return Err(ApiError::method_not_allowed(
             "only events can be corrected",
+            "GET, HEAD",
         ));
     }
     super::features::check_feature_id(&feature)?;

@@ -1,7 +1,8 @@
 //! The API's one error type, mapped to an HTTP status and an OGC exception body in one place.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::header::ALLOW;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
@@ -15,6 +16,8 @@ pub struct ApiError {
     /// OGC exception code, e.g. `InvalidParameterValue`, `NotFound`.
     pub code: &'static str,
     pub description: String,
+    /// The methods a 405 names in its `Allow` header.
+    allow: Option<&'static str>,
 }
 
 impl ApiError {
@@ -35,6 +38,19 @@ impl ApiError {
             status,
             code,
             description: description.into(),
+            allow: None,
+        }
+    }
+
+    /// A 405 for a method this resource does not have; `allow` lists those it has.
+    pub fn method_not_allowed(description: impl Into<String>, allow: &'static str) -> ApiError {
+        ApiError {
+            allow: Some(allow),
+            ..ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "MethodNotAllowed",
+                description,
+            )
         }
     }
 }
@@ -55,7 +71,9 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
         match e {
             StoreError::NotFound(m) => ApiError::not_found(m),
-            StoreError::InvalidCorrection(m) => ApiError::invalid(m),
+            StoreError::InvalidCorrection(m) | StoreError::InvalidArticle(m) => {
+                ApiError::invalid(m)
+            }
             StoreError::Extract(ExtractError::Empty) => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "EmptyText",
@@ -81,6 +99,12 @@ impl std::fmt::Display for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = Json(json!({ "code": self.code, "description": self.description }));
-        (self.status, body).into_response()
+        let mut response = (self.status, body).into_response();
+        if let Some(allow) = self.allow {
+            response
+                .headers_mut()
+                .insert(ALLOW, HeaderValue::from_static(allow));
+        }
+        response
     }
 }

@@ -225,21 +225,22 @@ pub async fn openapi(
     paths.insert("/api".into(), json!({ "get": { "operationId": "getApi", "summary": "This document", "parameters": [f_param], "responses": { "200": json_ok("The OpenAPI document"), "400": error } } }));
     paths.insert("/collections".into(), json!({ "get": { "operationId": "getCollections", "summary": "The layers", "parameters": [f_param], "responses": { "200": json_ok("Collections"), "400": error } } }));
     paths.insert("/timeline".into(), json!({ "get": { "operationId": "getTimeline", "summary": "Events per day and layer", "parameters": filter_param_refs().into_iter().chain([f_param.clone()]).collect::<Vec<_>>(), "responses": { "200": json_ok("Counts per day"), "400": error } } }));
-    let article_id = json!({ "name": "articleId", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 } });
+    let article_id = json!({ "name": "articleId", "in": "path", "required": true, "schema": { "type": "integer", "format": "int64", "minimum": 1, "maximum": i64::MAX } });
     paths.insert("/articles".into(), json!({
         "get": { "operationId": "getArticles", "summary": "Stored articles", "parameters": [f_param], "responses": { "200": json_ok("The articles"), "400": error, "404": exception("No article store") } },
         "post": {
             "operationId": "postArticle", "summary": "Add an article and extract its events", "security": bearer,
             "parameters": [
-                { "name": "title", "in": "query", "required": false, "schema": { "type": "string" }, "description": "For text/plain bodies" },
-                { "name": "source_url", "in": "query", "required": false, "schema": { "type": "string" }, "description": "For text/plain bodies" },
-                { "name": "published", "in": "query", "required": false, "schema": { "type": "string", "format": "date" }, "description": "For text/plain bodies" },
+                { "name": "title", "in": "query", "required": false, "schema": { "type": "string", "maxLength": 500 }, "description": "For text/plain bodies" },
+                { "name": "source_url", "in": "query", "required": false, "schema": { "type": "string", "maxLength": 2048 }, "description": "For text/plain bodies: an http(s) URL or a name" },
+                { "name": "published", "in": "query", "required": false, "schema": { "type": "string", "format": "date" }, "description": "For text/plain bodies; from 1900-01-01 to tomorrow" },
                 { "name": "lang", "in": "query", "required": false, "schema": { "type": "string", "enum": ["fr", "en", "auto"] }, "description": "For text/plain bodies" },
             ],
             "requestBody": { "required": true, "content": {
                 "application/json": { "schema": { "type": "object", "required": ["text"], "additionalProperties": false, "properties": {
-                    "text": { "type": "string", "minLength": 1 }, "title": { "type": "string" }, "source_url": { "type": "string" },
-                    "published": { "type": "string", "format": "date" }, "lang": { "type": "string", "enum": ["fr", "en", "auto"] } } } },
+                    "text": { "type": "string", "minLength": 1 }, "title": { "type": "string", "maxLength": 500 },
+                    "source_url": { "type": "string", "maxLength": 2048, "description": "An http(s) URL or a name" },
+                    "published": { "type": "string", "format": "date", "description": "From 1900-01-01 to tomorrow" }, "lang": { "type": "string", "enum": ["fr", "en", "auto"] } } } },
                 "text/plain": { "schema": { "type": "string", "minLength": 1 } },
             } },
             "responses": write_errors(json!({
@@ -300,7 +301,7 @@ pub async fn openapi(
     parameters.insert("fLanding".into(), json!({ "name": "f", "in": "query", "required": false, "schema": { "type": "string", "enum": ["json", "html"] } }));
     parameters.insert("fFeature".into(), json!({ "name": "f", "in": "query", "required": false, "schema": { "type": "string", "enum": ["geojson", "json"] } }));
     parameters.insert("fItems".into(), json!({ "name": "f", "in": "query", "required": false, "schema": { "type": "string", "enum": ["geojson", "json", "csv"] } }));
-    parameters.insert("limit".into(), json!({ "name": "limit", "in": "query", "required": false, "style": "form", "explode": false, "schema": { "type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": super::params::DEFAULT_LIMIT } }));
+    parameters.insert("limit".into(), json!({ "name": "limit", "in": "query", "required": false, "style": "form", "explode": false, "schema": { "type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": super::params::DEFAULT_LIMIT }, "description": "Features per page; larger values are served as the maximum, as OGC API – Features requires" }));
     parameters.insert("offset".into(), json!({ "name": "offset", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 0, "default": 0 } }));
     parameters.insert("download".into(), json!({ "name": "download", "in": "query", "required": false, "description": "Return every matching feature as an attachment", "schema": { "type": "boolean" } }));
     parameters.insert("bbox".into(), json!({ "name": "bbox", "in": "query", "required": false, "style": "form", "explode": false, "schema": { "type": "array", "minItems": 4, "maxItems": 6, "items": { "type": "number" } } }));
@@ -324,13 +325,13 @@ pub async fn openapi(
             "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "The server's EVENTMAP_TOKEN" } },
             "schemas": {
                 "correction": { "type": "object", "additionalProperties": false, "minProperties": 1, "properties": {
-                    "geonameid": { "type": "integer", "minimum": 1 },
-                    "event_date": { "type": "string", "format": "date" },
+                    "geonameid": { "type": "integer", "minimum": 1, "maximum": u32::MAX },
+                    "event_date": { "type": "string", "format": "date", "description": "From 1900-01-01 to tomorrow" },
                     "event_type": { "type": "string", "enum": EventType::ALL.map(|t| t.label()) },
                     "sub_event_type": { "type": "string" },
-                    "fatalities": { "type": "integer", "minimum": 0, "nullable": true },
-                    "injuries": { "type": "integer", "minimum": 0, "nullable": true },
-                    "arrests": { "type": "integer", "minimum": 0, "nullable": true },
+                    "fatalities": { "type": "integer", "minimum": 0, "maximum": u32::MAX, "nullable": true },
+                    "injuries": { "type": "integer", "minimum": 0, "maximum": u32::MAX, "nullable": true },
+                    "arrests": { "type": "integer", "minimum": 0, "maximum": u32::MAX, "nullable": true },
                 } },
                 "exception": { "type": "object", "required": ["code"], "properties": { "code": { "type": "string" }, "description": { "type": "string" } } },
                 "featureCollection": { "type": "object", "required": ["type", "features"], "properties": {
