@@ -1,5 +1,6 @@
 //! The real binary as a user runs it: stopping cleanly, refusing a busy port, surviving `kill -9`
-//! mid-ingest, and finding every article and correction after a restart.
+//! mid-ingest, finding every article and correction after a restart, and answering generated
+//! requests as its OpenAPI document says.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -308,4 +309,58 @@ fn articles_ingested_by_another_process_appear_in_the_running_server() {
     }
     let (_, after) = server.request("GET", "/status", None);
     assert!(after["revision"].as_u64() > before["revision"].as_u64());
+}
+
+/// Thousands of generated requests (schemathesis, from the server's own OpenAPI document): valid
+/// ones, and invalid ones at every parameter and body, including writes with the token. No answer
+/// may be a 5xx, and every answer must match the document: declared status, content type,
+/// schema and headers. Schemathesis comes from PyPI; `.ci/run` installs it.
+#[test]
+fn generated_requests_get_answers_the_openapi_document_declares() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let (_, page) = server.request("GET", "/collections/events/items?limit=1", None);
+    let feature_id = page["features"][0]["id"].as_str().unwrap().to_string();
+    // An article of its own for the DELETE operations, so the seed's events stay for the rest.
+    let (status, posted) = server.request("POST", "/articles", Some(&article(0)));
+    assert_eq!(status, 201, "{posted}");
+    let article_id = posted["article"]["id"].to_string();
+
+    let schemathesis = std::env::var("SCHEMATHESIS").unwrap_or_else(|_| "schemathesis".into());
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemathesis.toml");
+    let work = tempfile::tempdir().unwrap(); // hypothesis keeps its example database here
+    let out = Command::new(&schemathesis)
+        .arg("--config-file")
+        .arg(&config)
+        .args([
+            "run",
+            &format!("http://127.0.0.1:{}/api", server.port),
+            "--header",
+            &format!("Authorization: Bearer {TOKEN}"),
+            "--checks",
+            "not_a_server_error,response_schema_conformance,status_code_conformance,\
+             content_type_conformance,response_headers_conformance",
+            "--max-examples",
+            "25",
+            "--seed",
+            "1",
+            "--no-color",
+        ])
+        .env("EVENTMAP_FEATURE_ID", &feature_id)
+        .env("EVENTMAP_ARTICLE_ID", &article_id)
+        .current_dir(work.path())
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("cannot run {schemathesis:?} ({e}): run .ci/run, which installs it from PyPI")
+        });
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "schemathesis found failures:\n{report}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(report.contains("passed"), "{report}");
+    // The server is still up and whole afterwards.
+    let (status, _) = server.request("GET", "/collections/events/items?limit=1", None);
+    assert_eq!(status, 200);
 }
