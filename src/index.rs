@@ -5,6 +5,7 @@
 //! reader never waits on a write and always sees one consistent snapshot.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use geo::{Intersects, Rect, coord};
 use jiff::civil::Date;
@@ -106,8 +107,9 @@ pub struct Row {
     pub lon: f64,
     pub lat: f64,
     pub id: Box<str>,
-    /// The event as a GeoJSON Feature, serialised once at build time.
-    pub feature: Box<str>,
+    /// The event as a GeoJSON Feature, serialised once at build time; shared (not copied) by the
+    /// indexes a write builds from this one.
+    pub feature: Arc<str>,
 }
 
 /// An event in the R-tree: longitude, latitude and day, so one envelope query answers a bbox and
@@ -155,7 +157,7 @@ pub struct IndexBuilder {
 impl IndexBuilder {
     /// Adds an event; a later event with the same id replaces the earlier one.
     pub fn push(&mut self, e: Event) {
-        let feature = e.to_feature_json().into_boxed_str();
+        let feature = Arc::from(e.to_feature_json());
         let sub_event_type = match self
             .sub_event_types
             .iter()
@@ -276,8 +278,8 @@ impl EventIndex {
     }
 
     /// A new index with `changes` applied. The rows kept are reused as they are (their GeoJSON is
-    /// not read or written again), so a write costs a copy and a re-sort of mostly sorted rows
-    /// instead of a rebuild from the store. Places left without events stay in the table,
+    /// shared, not read, written or copied again), so a write costs a copy of the small part of
+    /// each row and a re-sort of mostly sorted rows instead of a rebuild from the store. Places left without events stay in the table,
     /// unreferenced: queries never see them.
     pub fn with_changes(&self, changes: IndexChanges) -> EventIndex {
         let rows = {
@@ -351,16 +353,14 @@ impl EventIndex {
     /// The event with this id, read back from its stored feature.
     pub fn event(&self, id: &str) -> Option<Event> {
         let row = self.row(self.position(id)?);
-        let value: serde_json::Value = serde_json::from_str(&row.feature).ok()?;
-        Event::from_feature(&value).ok()
+        Event::from_feature_json(&row.feature).ok()
     }
 
     /// All events in (date, id) order.
     pub fn events(&self) -> impl Iterator<Item = Event> + '_ {
-        self.rows.iter().filter_map(|r| {
-            let value: serde_json::Value = serde_json::from_str(&r.feature).ok()?;
-            Event::from_feature(&value).ok()
-        })
+        self.rows
+            .iter()
+            .filter_map(|r| Event::from_feature_json(&r.feature).ok())
     }
 
     /// Types present, in the canonical order of [`EventType::ALL`].

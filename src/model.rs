@@ -358,6 +358,13 @@ impl Event {
         Event::from_parsed(f)
     }
 
+    /// Reads a feature from its JSON text, without building a JSON tree first.
+    pub fn from_feature_json(text: &str) -> Result<Event, String> {
+        let f: Feature<'_> =
+            serde_json::from_str(text).map_err(|e| format!("not an event feature: {e}"))?;
+        Event::from_parsed(f)
+    }
+
     fn from_parsed(f: Feature<'_>) -> Result<Event, String> {
         if f.kind != "Feature" {
             return Err(format!("not a GeoJSON Feature (\"type\" is {:?})", f.kind));

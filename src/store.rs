@@ -492,18 +492,37 @@ impl Store {
         self.read_events("SELECT feature FROM events ORDER BY id", [])
     }
 
+    /// Every stored event, handed to `each` one at a time, so a large store is never in memory
+    /// twice (as stored events and as what is built from them). Returns how many there were.
+    pub fn each_event(&self, mut each: impl FnMut(Event)) -> Result<usize, StoreError> {
+        self.visit_events("SELECT feature FROM events ORDER BY id", [], &mut each)
+    }
+
     fn read_events<P: rusqlite::Params>(&self, sql: &str, p: P) -> Result<Vec<Event>, StoreError> {
+        let mut events = Vec::new();
+        self.visit_events(sql, p, &mut |e| events.push(e))?;
+        Ok(events)
+    }
+
+    fn visit_events<P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        p: P,
+        each: &mut dyn FnMut(Event),
+    ) -> Result<usize, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(sql)?;
-        let features = stmt.query_map(p, |r| r.get::<_, String>(0))?;
-        features
-            .map(|f| {
-                let text = f?;
-                let value: serde_json::Value =
-                    serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                Event::from_feature(&value).map_err(StoreError::Corrupt)
-            })
-            .collect()
+        let mut rows = stmt.query(p)?;
+        let mut count = 0;
+        while let Some(row) = rows.next()? {
+            let text = row
+                .get_ref(0)?
+                .as_str()
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            each(Event::from_feature_json(text).map_err(StoreError::Corrupt)?);
+            count += 1;
+        }
+        Ok(count)
     }
 
     /// Corrects one event; the correction is kept and survives reindexing.

@@ -29,7 +29,7 @@ pub use error::ApiError;
 pub use params::{parse_bbox, parse_datetime};
 
 use crate::gazetteer::Gazetteer;
-use crate::index::{EventIndex, IndexChanges};
+use crate::index::{EventIndex, IndexBuilder, IndexChanges};
 use crate::model::{Event, EventType};
 use crate::store::{Store, StoreError};
 
@@ -57,6 +57,13 @@ struct Shared {
     writer: Mutex<()>,
 }
 
+/// The index of every stored event, built as the events are read.
+fn index_of(store: &Store) -> Result<EventIndex, StoreError> {
+    let mut builder = IndexBuilder::default();
+    store.each_event(|e| builder.push(e))?;
+    Ok(builder.finish())
+}
+
 fn token_hash(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
@@ -74,7 +81,7 @@ impl AppState {
 
     /// Serves a store's events; writes are allowed with `token` (none: read-only).
     pub fn with_store(store: Arc<Store>, token: Option<String>) -> Result<AppState, StoreError> {
-        let index = EventIndex::new(store.events()?);
+        let index = index_of(&store)?;
         Ok(AppState::build(
             index,
             Some(store),
@@ -103,11 +110,7 @@ impl AppState {
         }
     }
 
-    /// Replaces the served events with a freshly built index.
-    pub fn replace(&self, events: Vec<Event>) {
-        self.swap(EventIndex::new(events));
-    }
-
+    /// Serves `index` from now on; readers holding the old snapshot keep it until they finish.
     fn swap(&self, index: EventIndex) {
         let index = Arc::new(index);
         match self.shared.index.write() {
@@ -121,7 +124,7 @@ impl AppState {
     pub fn reload(&self) -> Result<(), StoreError> {
         if let Some(store) = &self.shared.store {
             let _writing = self.shared.writer.lock().unwrap_or_else(|p| p.into_inner());
-            self.replace(store.events()?);
+            self.swap(index_of(store)?);
         }
         Ok(())
     }
