@@ -147,7 +147,11 @@ state.fitted = initialBounds !== null;
 
 const style = basemapStyle(location.origin);
 Object.assign(style.sources, eventSources());
-style.layers.push(...eventLayers());
+// Events go over the city dots and under the place names (data under labels: a name stays
+// readable over a large circle); the per-place counts stay on top of everything.
+const [eventCircles, eventRings, eventCounts] = eventLayers();
+style.layers.splice(style.layers.findIndex(l => l.id === 'city-labels'), 0, eventCircles, eventRings);
+style.layers.push(eventCounts);
 
 const map = new maplibregl.Map({
     container: 'map',
