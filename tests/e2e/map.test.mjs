@@ -12,7 +12,8 @@
 //      the list of events in view, Enter opens an event's popup and Escape gives the focus back;
 //   5. the GeoJSON download link returns the filtered events (same ids as the API);
 //   6. the URL (hash) restores dates, layers and the view in a fresh page;
-//   7. the phone layout puts the controls below the map;
+//   7. the phone layout puts the controls below the map; the histogram and the legend show
+//      /timeline's counts, a bar selects its day, Play steps through the days and pauses;
 //   8. an article posted while the page is open appears without a reload;
 // saves target/e2e/map.png (and map-popup.png, map-city.png, map-phone.png) and prints the first
 // render time.
@@ -293,6 +294,45 @@ async function main() {
         await phone.page.screenshot({path: resolve(OUT, 'map-phone.png'), fullPage: true});
         await phone.context.close();
 
+        // 7b: the time controls on a fresh page: one histogram bar a day with /timeline's count,
+        // legend counts per layer, a bar click that selects its day, Play that steps and pauses.
+        const timed = await openPage(browser, `${BASE}/`);
+        await waitForData(timed.page, ids(all));
+        const tl = await api('/timeline');
+        const perDay = Object.fromEntries(tl.days.map(d => [d.date, d]));
+        const bars = await timed.page.$$eval('#histogram .day', bs => bs.map(b => [b.dataset.date, Number(b.querySelector('.n').textContent)]));
+        const tlDays = await timed.page.evaluate(() => window.eventmap.state.days);
+        check(bars.length === tlDays.length && bars.every(([d, n]) => n === (perDay[d]?.total ?? 0)),
+            `the histogram has one bar a day with its /timeline count: ${JSON.stringify(bars)}`);
+        const legendCounts = await timed.page.$$eval('#legend-list .count', cs => cs.map(c => [c.id.replace('count-', ''), Number(c.textContent)]));
+        const layerTotal = slug => tl.days.reduce((n, d) => n + (d.layers?.[slug] ?? 0), 0);
+        check(legendCounts.length >= 6 && legendCounts.every(([slug, n]) => n === layerTotal(slug)),
+            `legend counts are /timeline's per layer: ${JSON.stringify(legendCounts)}`);
+        await timed.page.locator(`#histogram .day[data-date="${DAY}"]`).click();
+        await waitForData(timed.page, ids(dayFc));
+        check(sameSet(await timed.page.evaluate(() => window.eventmap.renderedEventIds()), ids(dayFc)),
+            `clicking the ${DAY} bar shows that day's events`);
+        await timed.page.locator('#play').click();
+        check(await timed.page.getAttribute('#play', 'aria-pressed') === 'true', 'Play starts');
+        // Let it step past the start to a day that has events, then pause there.
+        const startDay = await timed.page.evaluate(() => window.eventmap.state.from);
+        const busyDays = tl.days.filter(d => d.total > 0).map(d => d.date);
+        await timed.page.waitForFunction(([i, busy]) => {
+            const s = window.eventmap.state;
+            return s.from === s.to && s.from > i && busy.includes(s.days[s.from]);
+        }, [startDay, busyDays], {timeout: TIMEOUT});
+        await timed.page.locator('#play').click();
+        const stopped = await timed.page.evaluate(() => window.eventmap.state.days[window.eventmap.state.from]);
+        const stepFc = await api(`/collections/events/items?datetime=${stopped}&limit=10000`);
+        await waitForData(timed.page, ids(stepFc));
+        check(sameSet(await timed.page.evaluate(() => window.eventmap.renderedEventIds()), ids(stepFc)),
+            `Play stepped to ${stopped} and the map shows that day's ${stepFc.features.length} events`);
+        await timed.page.waitForTimeout(2000);
+        const still = await timed.page.evaluate(() => window.eventmap.state.days[window.eventmap.state.from]);
+        check(still === stopped && await timed.page.getAttribute('#play', 'aria-pressed') === 'false',
+            `Pause stops on ${stopped}: ${still}`);
+        await timed.context.close();
+
         // 8: an article posted while the page is open shows up without a reload (the page
         // polls /status). Needs the server's write token, which tests/browser.rs passes.
         const live = await openPage(browser, `${BASE}/`);
@@ -314,7 +354,7 @@ async function main() {
         check(added.every(id => drawn.includes(id)), `the new events are drawn without a reload: ${added.join(',')}`);
         await live.context.close();
 
-        for (const [name, l] of [['default view', first], ['shared URL', second.log], ['phone', phone.log], ['live update', live.log]]) {
+        for (const [name, l] of [['default view', first], ['shared URL', second.log], ['phone', phone.log], ['time controls', timed.log], ['live update', live.log]]) {
             check(l.foreign.length === 0, `no request leaves the server (${name}, ${l.requests.length} requests to ${origin}): ${l.foreign.join(' ')}`);
             check(l.errors.length === 0, `no console errors (${name}): ${l.errors.join(' | ')}`);
         }
