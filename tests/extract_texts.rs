@@ -195,3 +195,35 @@ fn never_a_date_after_publication() {
     assert!(x.events.iter().all(|e| e.event_date <= date(2022, 1, 7)));
     assert!(x.warnings.iter().any(|w| w.contains("after publication")));
 }
+
+/// A later sentence's bare weekday looking back ("where the protests began on Sunday") does not
+/// re-date the sentences before it in the paragraph; a day named in full does ("…", the minister
+/// said on Wednesday 5 January).
+#[test]
+fn only_a_day_named_in_full_dates_the_sentences_before_it() {
+    let look_back = "On Wednesday, protesters stormed the akimat in Kyzylorda.\n\n\
+        In Taraz, protesters toppled a statue. In Aktau, where the protests began on Sunday, \
+        thousands rallied peacefully.\n";
+    let x = read(look_back, Some(date(2022, 1, 6)), Some(Lang::En));
+    assert_eq!(
+        summary(&x.events),
+        vec![
+            row("2022-01-02", "Aktau", Protests, "Peaceful protest"),
+            row("2022-01-05", "Kyzylorda", Riots, "Violent demonstration"),
+            row(
+                "2022-01-05",
+                "Taraz",
+                StrategicDevelopments,
+                "Looting/property destruction"
+            ),
+        ]
+    );
+    let said_later = "On Monday, police detained 20 protesters in Taraz.\n\n\
+        \"Rioters attacked the akimat in Shymkent. They burned cars\", the minister said on \
+        Wednesday 5 January.\n";
+    let x = read(said_later, Some(date(2022, 1, 6)), Some(Lang::En));
+    assert_eq!(
+        at(&x.events, "Shymkent", "Violent demonstration").event_date,
+        date(2022, 1, 5)
+    );
+}

@@ -120,7 +120,10 @@ struct Reader<'a, 'g> {
 struct SentenceDates {
     mentions: Vec<DateMention>,
     numerals: Vec<Numeral>,
-    /// The sentence's first date, and whether it stands on its own (not "le lendemain").
+    /// The sentence's first date, and whether it may also date the sentences before it in its
+    /// paragraph: a day named in full ("mercredi 5 janvier"), not one leaning on the context
+    /// ("le lendemain") nor a bare weekday, which in a later sentence is more often a look back
+    /// ("in Aktau, where the protests began on Sunday").
     own: Option<(Dated, bool)>,
     /// The sentence is background (a year well before publication).
     historical: bool,
@@ -304,7 +307,8 @@ impl<'a, 'g> Reader<'a, 'g> {
                     before = Some(dated);
                 }
                 Resolution::Dated { dated, anchored } => {
-                    own.get_or_insert((dated, anchored));
+                    let names_the_day = matches!(m.expr, DateExpr::Day { .. });
+                    own.get_or_insert((dated, anchored && names_the_day));
                     days.push((m.start..m.end, dated));
                     local = Some(dated);
                     let opens = folded_text[..m.start].trim().is_empty();
