@@ -227,3 +227,38 @@ fn only_a_day_named_in_full_dates_the_sentences_before_it() {
         date(2022, 1, 5)
     );
 }
+
+/// A passive right before an arrest word asserts an arrest even of one named person, with no
+/// place or figure (the event falls back to the country, with no count); an arrest word with
+/// another common sense ("arrêtée": halted) does not.
+#[test]
+fn a_passive_asserts_an_arrest_unless_the_word_means_something_else() {
+    let en = "Kazakhstan: the crackdown.\n\n\
+        On Saturday 8 January 2022, former security chief Karim Masimov was arrested.\n";
+    let x = read(en, Some(date(2022, 1, 10)), Some(Lang::En));
+    assert_eq!(
+        summary(&x.events),
+        vec![row(
+            "2022-01-08",
+            "Kazakhstan",
+            StrategicDevelopments,
+            "Arrests"
+        )]
+    );
+    assert_eq!(x.events[0].arrests, None);
+    assert_eq!(x.events[0].geo_precision, GeoPrecision::Country);
+
+    let fr = "Kazakhstan : la répression.\n\n\
+        Samedi 8 janvier 2022, l'ancien chef des services de sécurité a été interpellé. \
+        La production de pétrole a été arrêtée à Atyrau, le trafic ferroviaire arrêté à Aktau.\n";
+    let x = read(fr, Some(date(2022, 1, 10)), Some(Lang::Fr));
+    assert_eq!(
+        summary(&x.events),
+        vec![row(
+            "2022-01-08",
+            "Kazakhstan",
+            StrategicDevelopments,
+            "Arrests"
+        )]
+    );
+}

@@ -43,6 +43,9 @@ pub enum Licence {
     Predicated,
     /// Needs this group in the sentence ("ont encerclé" + "manifestants").
     With(Group),
+    /// Needs a figure or some group of people in the sentence: a word with a sense that is no
+    /// event ("arrêtée": halted, as production can be).
+    People,
 }
 
 /// What a sentence offers to license and type its cues.
@@ -70,6 +73,7 @@ impl SentenceFacts<'_> {
             Licence::Weak => self.eventive || self.names_locality || self.has_count,
             Licence::Predicated => self.eventive,
             Licence::With(group) => self.has(group),
+            Licence::People => self.has_count || !self.groups.is_empty(),
         }
     }
 

@@ -403,7 +403,15 @@ impl<'a, 'g> Reader<'a, 'g> {
             .filter_map(|h| match h.term {
                 Term::Cue(happening, licence) => Some((h.start, happening, licence)),
                 Term::Count(CountKind::Arrests) => {
-                    Some((h.start, Happening::Arrest, Licence::Weak))
+                    let licence = if self.lexicon.ambiguous_arrest(&folded.text, h) {
+                        Licence::People
+                    } else if self.lexicon.passive_arrest(&folded.text, h) {
+                        // "was arrested", "a été interpellé": the sentence asserts an arrest.
+                        Licence::Strong
+                    } else {
+                        Licence::Weak
+                    };
+                    Some((h.start, Happening::Arrest, licence))
                 }
                 _ => None,
             })

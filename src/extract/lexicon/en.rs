@@ -15,6 +15,8 @@ pub const WORDS: Words = Words {
     partitives: &["of", "among"],
     disjunctions: &["or"],
     year_intros: &["in", "since", "of", "early", "late"],
+    passives: &["was", "were", "been", "being"],
+    ambiguous_arrests: &[],
 };
 
 pub const ENTRIES: &[Entry] = &[

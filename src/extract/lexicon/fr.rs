@@ -15,6 +15,18 @@ pub const WORDS: Words = Words {
     partitives: &["des", "d'entre", "de ces", "parmi"],
     disjunctions: &["ou"],
     year_intros: &["en", "depuis", "de", "au", "debut", "fin"],
+    passives: &[
+        "a ete",
+        "ont ete",
+        "avait ete",
+        "avaient ete",
+        "est",
+        "sont",
+    ],
+    // "arrêté(e)" is also "halted" and "a decree"; "détenu" also "held" (a record, a stake).
+    ambiguous_arrests: &[
+        "arrete", "arretee", "arretes", "arretees", "detenu", "detenue", "detenus",
+    ],
 };
 
 pub const ENTRIES: &[Entry] = &[

@@ -81,6 +81,12 @@ pub struct Lexicon {
     pub disjunctions: &'static [&'static str],
     /// Words before a year that make it a date ("en 2001").
     pub year_intros: &'static [&'static str],
+    /// Passive auxiliaries that, right before an arrest word, assert the arrest on their own
+    /// ("Karim Massimov a été interpellé", "was arrested").
+    pub passives: &'static [&'static str],
+    /// Arrest words with another common sense ("la production a été arrêtée": halted): they
+    /// need a figure or people in the sentence.
+    pub ambiguous_arrests: &'static [&'static str],
 }
 
 impl Lexicon {
@@ -109,7 +115,28 @@ impl Lexicon {
             partitives: words.partitives,
             disjunctions: words.disjunctions,
             year_intros: words.year_intros,
+            passives: words.passives,
+            ambiguous_arrests: words.ambiguous_arrests,
         }
+    }
+
+    /// Whether the arrest word of `hit` has another common sense ("arrêtée": halted).
+    pub fn ambiguous_arrest(&self, folded: &str, hit: &Hit) -> bool {
+        let word = folded[hit.start..]
+            .split(|c: char| !c.is_alphanumeric())
+            .next();
+        word.is_some_and(|w| self.ambiguous_arrests.contains(&w))
+    }
+
+    /// Whether the (unambiguous) arrest word of `hit` is asserted by a passive auxiliary right
+    /// before it.
+    pub fn passive_arrest(&self, folded: &str, hit: &Hit) -> bool {
+        let before = folded[..hit.start].trim_end();
+        self.passives.iter().any(|aux| {
+            before.strip_suffix(aux).is_some_and(|rest| {
+                rest.is_empty() || rest.ends_with(|c: char| !c.is_alphanumeric())
+            })
+        })
     }
 
     /// Appends the entries found in `folded`, in order, each starting and ending on a word
@@ -137,6 +164,8 @@ pub struct Words {
     pub partitives: &'static [&'static str],
     pub disjunctions: &'static [&'static str],
     pub year_intros: &'static [&'static str],
+    pub passives: &'static [&'static str],
+    pub ambiguous_arrests: &'static [&'static str],
 }
 
 pub fn is_word_byte(b: u8) -> bool {
