@@ -262,3 +262,51 @@ fn a_passive_asserts_an_arrest_unless_the_word_means_something_else() {
         )]
     );
 }
+
+/// A breakdown of a toll ("164 tués, dont 103 à Almaty et 12 à Taraz", "including 103 in
+/// Almaty") puts each part at its city and the total in the country; a part that names no
+/// place ("dont 20 policiers") stays inside its total.
+#[test]
+fn a_breakdown_puts_each_part_at_its_place_and_the_total_in_the_country() {
+    let fatalities = |x: &Extraction| {
+        let mut rows: Vec<(String, Option<u32>, Option<CountQualifier>)> = x
+            .events
+            .iter()
+            .map(|e| {
+                let (n, q) = e.count(CountKind::Fatalities);
+                (e.place.clone(), n, q)
+            })
+            .collect();
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        rows
+    };
+    let fr = "Kazakhstan : le bilan.\n\nDimanche 9 janvier 2022, au moins 164 personnes ont été \
+        tuées, dont 103 à Almaty et 12 à Taraz.\n";
+    let x = read(fr, Some(date(2022, 1, 10)), Some(Lang::Fr));
+    assert_eq!(
+        fatalities(&x),
+        vec![
+            ("Almaty".into(), Some(103), None),
+            (
+                "Kazakhstan".into(),
+                Some(164),
+                Some(CountQualifier::AtLeast)
+            ),
+            ("Taraz".into(), Some(12), None),
+        ]
+    );
+    let en = "Kazakhstan: the toll.\n\nOn Sunday 9 January 2022, 164 people were killed, \
+        including 103 in Almaty.\n";
+    let x = read(en, Some(date(2022, 1, 10)), Some(Lang::En));
+    assert_eq!(
+        fatalities(&x),
+        vec![
+            ("Almaty".into(), Some(103), None),
+            ("Kazakhstan".into(), Some(164), None)
+        ]
+    );
+    let by_group = "Kazakhstan : le bilan.\n\nDimanche 9 janvier 2022, à Almaty, 50 personnes \
+        ont été tuées, dont 20 policiers.\n";
+    let x = read(by_group, Some(date(2022, 1, 10)), Some(Lang::Fr));
+    assert_eq!(fatalities(&x), vec![("Almaty".into(), Some(50), None)]);
+}

@@ -20,6 +20,9 @@ pub struct Count {
     pub qualifier: Option<CountQualifier>,
     /// Who was counted, when the sentence says.
     pub victims: Option<Group>,
+    /// The index (in the sentence's counts) of the total this count is part of: "164 tués, dont
+    /// 103 à Almaty", "164 killed, including 103 in Almaty".
+    pub part_of: Option<usize>,
 }
 
 /// A quantity as written, before anything makes it a count.
@@ -93,8 +96,30 @@ pub fn find(
     }
 
     let mut counts: Vec<Count> = Vec::new();
-    for (q, governor) in quantities.iter().zip(governors) {
-        let Some(hit) = governor else { continue };
+    // The last total counted, and whether the quantity before was a part of it.
+    let mut total: Option<usize> = None;
+    let mut after_part = false;
+    for (i, (q, governor)) in quantities.iter().zip(governors).enumerate() {
+        let Some(hit) = governor else {
+            // A breakdown: "dont 103 à Almaty (et 12 à Taraz)".
+            let gap_start = if i == 0 { 0 } else { quantities[i - 1].end };
+            let part = total.filter(|_| {
+                starts_breakdown(&folded[..q.start], lexicon.breakdowns)
+                    || (after_part && continues_list(&folded[gap_start..q.start]))
+            });
+            after_part = part.is_some();
+            if let Some(t) = part {
+                counts.push(Count {
+                    at: q.start,
+                    value: q.value,
+                    qualifier: q.qualifier,
+                    part_of: Some(t),
+                    ..counts[t]
+                });
+            }
+            continue;
+        };
+        after_part = false;
         let Term::Count(kind) = hit.term else {
             continue;
         };
@@ -113,15 +138,34 @@ pub fn find(
                 counted_group(folded, hits, kind)
             }
         });
+        total = Some(counts.len());
         counts.push(Count {
             at: q.start,
             kind,
             value: q.value,
             qualifier: q.qualifier,
             victims,
+            part_of: None,
         });
     }
     (counts, ambiguous)
+}
+
+/// Whether the text before a quantity ends with a word that opens a breakdown of the figure
+/// before it ("dont", "including").
+fn starts_breakdown(before: &str, breakdowns: &[&str]) -> bool {
+    let before = before.trim_end();
+    breakdowns.iter().any(|b| {
+        before
+            .strip_suffix(b)
+            .is_some_and(|rest| rest.is_empty() || rest.ends_with(|c: char| !c.is_alphanumeric()))
+    })
+}
+
+/// Whether the gap between two quantities goes on with a list ("103 à Almaty et 12 à Taraz").
+fn continues_list(gap: &str) -> bool {
+    let words: Vec<&str> = words(gap).collect();
+    words.len() <= 5 && (gap.contains(',') || words.iter().any(|w| matches!(*w, "et" | "and")))
 }
 
 /// Quantities in order: a qualifier with its number, a vague amount, a number in words or

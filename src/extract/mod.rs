@@ -16,7 +16,9 @@
 //! it opens its sentence ("The next day, …"); inside a clause ("…and spread to Aktau the next
 //! day") it dates that clause alone. A sentence naming several days is a chronology: each of
 //! its places takes the day named nearest to it, and it leaves the context as it found it.
-//! "Nationwide", "dans tout le pays" put what their clause reports in the country.
+//! "Nationwide", "dans tout le pays" put what their clause reports in the country. A toll
+//! broken down by place ("164 tués, dont 103 à Almaty") gives each part at its city and the
+//! total where the sentence puts it, else in the country: figures as the text states them.
 
 mod actors;
 mod counts;
@@ -449,13 +451,35 @@ impl<'a, 'g> Reader<'a, 'g> {
                 }
             }
         }
-        for count in &counts {
+        // A breakdown ("164 tués, dont 103 à Almaty") puts each part at the place it names
+        // and the total where the sentence puts it before its figure, else in the country; a
+        // part that names no place ("dont 30 policiers") is already in its total.
+        let part_place = |i: usize| {
+            let end = counts.get(i + 1).map_or(range.end, |next| at_text(next.at));
+            setting.named_in(at_text(counts[i].at), end)
+        };
+        let broken_down: Vec<bool> = (0..counts.len())
+            .map(|t| {
+                (0..counts.len()).any(|i| counts[i].part_of == Some(t) && part_place(i).is_some())
+            })
+            .collect();
+        for (i, count) in counts.iter().enumerate() {
             let country = if nationwide(count.at) {
                 setting.country()
             } else {
                 None
             };
-            let Some(place) = country.or_else(|| setting.locate(at_text(count.at))) else {
+            let place = if count.part_of.is_some() {
+                let Some(own) = part_place(i) else { continue };
+                Some(own)
+            } else if broken_down[i] {
+                country
+                    .or_else(|| setting.named_before(at_text(count.at)))
+                    .or_else(|| setting.country())
+            } else {
+                country.or_else(|| setting.locate(at_text(count.at)))
+            };
+            let Some(place) = place else {
                 continue;
             };
             let index = draft_for_count(&mut drafts, place, count, context.violence);

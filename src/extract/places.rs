@@ -120,6 +120,22 @@ impl<'g> Setting<'_, 'g> {
         out
     }
 
+    /// The first city or region named in `from..to` (text offsets).
+    pub fn named_in(&self, from: usize, to: usize) -> Option<Located<'g>> {
+        self.mentions
+            .iter()
+            .find(|m| m.place.kind != PlaceKind::Country && (from..to).contains(&m.start))
+            .map(Located::from_mention)
+    }
+
+    /// The last place the sentence names before text offset `at`.
+    pub fn named_before(&self, at: usize) -> Option<Located<'g>> {
+        self.mentions
+            .iter()
+            .rfind(|m| m.start <= at)
+            .map(Located::from_mention)
+    }
+
     fn nearest(&self, at: usize, kind: PlaceKind) -> Option<&Mention<'g>> {
         let of_kind = || self.mentions.iter().filter(move |m| m.place.kind == kind);
         of_kind()

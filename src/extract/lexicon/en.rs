@@ -17,6 +17,7 @@ pub const WORDS: Words = Words {
     year_intros: &["in", "since", "of", "early", "late"],
     passives: &["was", "were", "been", "being"],
     ambiguous_arrests: &[],
+    breakdowns: &["including", "among them", "of whom", "of which"],
 };
 
 pub const ENTRIES: &[Entry] = &[

@@ -27,6 +27,13 @@ pub const WORDS: Words = Words {
     ambiguous_arrests: &[
         "arrete", "arretee", "arretes", "arretees", "detenu", "detenue", "detenus",
     ],
+    breakdowns: &[
+        "dont",
+        "parmi lesquels",
+        "parmi lesquelles",
+        "parmi eux",
+        "parmi elles",
+    ],
 };
 
 pub const ENTRIES: &[Entry] = &[

@@ -87,6 +87,8 @@ pub struct Lexicon {
     /// Arrest words with another common sense ("la production a été arrêtée": halted): they
     /// need a figure or people in the sentence.
     pub ambiguous_arrests: &'static [&'static str],
+    /// Words that open the breakdown of a figure ("164 tués, dont 103 à Almaty").
+    pub breakdowns: &'static [&'static str],
 }
 
 impl Lexicon {
@@ -117,6 +119,7 @@ impl Lexicon {
             year_intros: words.year_intros,
             passives: words.passives,
             ambiguous_arrests: words.ambiguous_arrests,
+            breakdowns: words.breakdowns,
         }
     }
 
@@ -166,6 +169,7 @@ pub struct Words {
     pub year_intros: &'static [&'static str],
     pub passives: &'static [&'static str],
     pub ambiguous_arrests: &'static [&'static str],
+    pub breakdowns: &'static [&'static str],
 }
 
 pub fn is_word_byte(b: u8) -> bool {
