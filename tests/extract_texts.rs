@@ -196,14 +196,14 @@ fn never_a_date_after_publication() {
     assert!(x.warnings.iter().any(|w| w.contains("after publication")));
 }
 
-/// A later sentence's bare weekday looking back ("where the protests began on Sunday") does not
+/// A later sentence's bare weekday ("Thousands had rallied in Aktau on Sunday") does not
 /// re-date the sentences before it in the paragraph; a day named in full does ("…", the minister
 /// said on Wednesday 5 January).
 #[test]
 fn only_a_day_named_in_full_dates_the_sentences_before_it() {
     let look_back = "On Wednesday, protesters stormed the akimat in Kyzylorda.\n\n\
-        In Taraz, protesters toppled a statue. In Aktau, where the protests began on Sunday, \
-        thousands rallied peacefully.\n";
+        In Taraz, protesters toppled a statue. Thousands had rallied peacefully in Aktau on \
+        Sunday.\n";
     let x = read(look_back, Some(date(2022, 1, 6)), Some(Lang::En));
     assert_eq!(
         summary(&x.events),
@@ -309,4 +309,45 @@ fn a_breakdown_puts_each_part_at_its_place_and_the_total_in_the_country() {
         ont été tuées, dont 20 policiers.\n";
     let x = read(by_group, Some(date(2022, 1, 10)), Some(Lang::Fr));
     assert_eq!(fatalities(&x), vec![("Almaty".into(), Some(50), None)]);
+}
+
+/// A relative clause that looks back from the news ("where the protests began on Sunday", "où
+/// la police avait tué 14 ouvriers en 2011") neither dates the sentence nor adds its figures, and
+/// its background year does not silence the sentence; a clause that moves the story on ("where
+/// police killed 2 people on Wednesday") is news like the rest.
+#[test]
+fn a_look_back_clause_is_not_the_sentences_news() {
+    let en = "Kazakhstan: unrest.\n\nOn Tuesday 4 January 2022, protesters rallied in Taraz.\n\n\
+        In Zhanaozen, where police killed 14 oil workers in 2011, thousands rallied peacefully. \
+        In Aktau, where the protests began on Sunday, thousands rallied too.\n";
+    let x = read(en, Some(date(2022, 1, 6)), Some(Lang::En));
+    assert_eq!(
+        summary(&x.events),
+        vec![
+            row("2022-01-04", "Aktau", Protests, "Peaceful protest"),
+            row("2022-01-04", "Taraz", Protests, "Peaceful protest"),
+            row("2022-01-04", "Zhanaozen", Protests, "Peaceful protest"),
+        ]
+    );
+    assert!(x.events.iter().all(|e| e.fatalities.is_none()));
+
+    let fr = "Kazakhstan : troubles.\n\nMardi 4 janvier 2022, des manifestants se sont \
+        rassemblés à Taraz.\n\nÀ Janaozen, où la police avait tué 14 ouvriers en 2011, des \
+        milliers de personnes ont manifesté pacifiquement.\n";
+    let x = read(fr, Some(date(2022, 1, 6)), Some(Lang::Fr));
+    let janaozen = at(&x.events, "Zhanaozen", "Peaceful protest");
+    assert_eq!(
+        (janaozen.event_date, janaozen.fatalities),
+        (date(2022, 1, 4), None)
+    );
+
+    let onward = "Kazakhstan: unrest.\n\nOn Tuesday 4 January 2022, protesters rallied in \
+        Taraz.\n\nProtesters also rallied in Aktau, where police killed 2 people on Wednesday.\n";
+    let x = read(onward, Some(date(2022, 1, 6)), Some(Lang::En));
+    let killed = x
+        .events
+        .iter()
+        .find(|e| e.place == "Aktau" && e.fatalities == Some(2))
+        .expect("the killing in Aktau is an event");
+    assert_eq!(killed.event_date, date(2022, 1, 5));
 }

@@ -261,6 +261,49 @@ fn adjacent(folded: &str, end: usize, start: usize) -> bool {
         .all(|w| w.is_empty() || w == "of" || w == "the")
 }
 
+/// The clauses of a folded sentence that look back from its news: a relative clause set off by a
+/// comma ("in Aktau, where the protests began on Sunday, …", "à Janaozen, où la police avait
+/// tué 14 ouvriers en 2011, …") whose date is background or before the date in context. What
+/// such a clause tells is not the sentence's event, and its date is not the sentence's.
+pub fn look_backs(
+    folded: &str,
+    mentions: &[DateMention],
+    anchor: Anchor,
+    relativizers: &[&str],
+) -> Vec<std::ops::Range<usize>> {
+    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+    for m in mentions {
+        if out.iter().any(|c| c.contains(&m.start)) {
+            continue;
+        }
+        // The clause opens at the last ", <relativizer> " before the date with no comma between.
+        let before = &folded[..m.start];
+        let comma = before.rfind([',', ';']);
+        let Some(start) = comma.filter(|&c| {
+            let opener = before[c + 1..].trim_start();
+            relativizers.iter().any(|r| {
+                opener
+                    .strip_prefix(r)
+                    .is_some_and(|rest| rest.starts_with(' '))
+            })
+        }) else {
+            continue;
+        };
+        let end = folded[m.end..]
+            .find([',', ';'])
+            .map_or(folded.len(), |i| m.end + i);
+        let looks_back = match resolve(m.expr, anchor) {
+            Resolution::Historical => true,
+            Resolution::Dated { dated, .. } => anchor.context.is_some_and(|c| dated.date < c.date),
+            _ => false,
+        };
+        if looks_back {
+            out.push(start..end);
+        }
+    }
+    out
+}
+
 /// What `expr` means against `anchor`.
 pub fn resolve(expr: DateExpr, anchor: Anchor) -> Resolution {
     let published = anchor.published;

@@ -15,7 +15,9 @@
 //! for the sentence only when the body names none. A relative day moves the context only when
 //! it opens its sentence ("The next day, …"); inside a clause ("…and spread to Aktau the next
 //! day") it dates that clause alone. A sentence naming several days is a chronology: each of
-//! its places takes the day named nearest to it, and it leaves the context as it found it.
+//! its places takes the day named nearest to it, and it leaves the context as it found it. A
+//! relative clause that looks back ("in Aktau, where the protests began on Sunday, …": a day
+//! before the context, or a background year) is left out of its sentence, words and figures.
 //! "Nationwide", "dans tout le pays" put what their clause reports in the country. A toll
 //! broken down by place ("164 tués, dont 103 à Almaty") gives each part at its city and the
 //! total where the sentence puts it, else in the country: figures as the text states them.
@@ -276,13 +278,31 @@ impl<'a, 'g> Reader<'a, 'g> {
         self.folded.fold(sentence);
         self.hits.clear();
         self.lexicon.scan(&self.folded.text, &mut self.hits);
-        let numerals = numbers::numerals(&self.folded.text);
-        let mentions = dates::find(
+        let mut numerals = numbers::numerals(&self.folded.text);
+        let mut mentions = dates::find(
             &self.folded.text,
             &self.hits,
             &numerals,
             self.lexicon.year_intros,
         );
+        // A look back ("where the protests began on Sunday") is left out of the sentence: its
+        // words, figures and dates.
+        let anchor = Anchor {
+            published: self.article.published,
+            context: self.context,
+        };
+        let look_backs = dates::look_backs(
+            &self.folded.text,
+            &mentions,
+            anchor,
+            self.lexicon.relativizers,
+        );
+        if !look_backs.is_empty() {
+            let outside = |at: usize| !look_backs.iter().any(|c| c.contains(&at));
+            self.hits.retain(|h| outside(h.start));
+            numerals.retain(|n| outside(n.start));
+            mentions.retain(|m| outside(m.start));
+        }
         let mut own = None;
         let mut historical = false;
         let mut days = Vec::new();

@@ -18,6 +18,7 @@ pub const WORDS: Words = Words {
     passives: &["was", "were", "been", "being"],
     ambiguous_arrests: &[],
     breakdowns: &["including", "among them", "of whom", "of which"],
+    relativizers: &["where", "when", "which", "who"],
 };
 
 pub const ENTRIES: &[Entry] = &[

@@ -34,6 +34,8 @@ pub const WORDS: Words = Words {
         "parmi eux",
         "parmi elles",
     ],
+    // "où" folds to "ou"; a clause counts only when its date looks back, so "or" is no risk.
+    relativizers: &["ou", "lorsque", "quand", "qui"],
 };
 
 pub const ENTRIES: &[Entry] = &[

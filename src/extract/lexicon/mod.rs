@@ -89,6 +89,8 @@ pub struct Lexicon {
     pub ambiguous_arrests: &'static [&'static str],
     /// Words that open the breakdown of a figure ("164 tués, dont 103 à Almaty").
     pub breakdowns: &'static [&'static str],
+    /// Words that open a relative clause after a comma ("Aktau, where…", "Janaozen, où…").
+    pub relativizers: &'static [&'static str],
 }
 
 impl Lexicon {
@@ -120,6 +122,7 @@ impl Lexicon {
             passives: words.passives,
             ambiguous_arrests: words.ambiguous_arrests,
             breakdowns: words.breakdowns,
+            relativizers: words.relativizers,
         }
     }
 
@@ -170,6 +173,7 @@ pub struct Words {
     pub passives: &'static [&'static str],
     pub ambiguous_arrests: &'static [&'static str],
     pub breakdowns: &'static [&'static str],
+    pub relativizers: &'static [&'static str],
 }
 
 pub fn is_word_byte(b: u8) -> bool {
