@@ -351,3 +351,22 @@ fn a_look_back_clause_is_not_the_sentences_news() {
         .expect("the killing in Aktau is an event");
     assert_eq!(killed.event_date, date(2022, 1, 5));
 }
+
+/// A shootout, a gunfight, "un échange de tirs" is an armed clash (ACLED's Battles), and the
+/// people it wounded are its figures.
+#[test]
+fn gunfights_are_armed_clashes() {
+    let en = "Kazakhstan: unrest.\n\nOn Monday 10 January 2022, two police officers were \
+        wounded in a shootout with gunmen in Shymkent.\n";
+    let fr = "Kazakhstan : troubles.\n\nLundi 10 janvier 2022, deux policiers ont été blessés \
+        lors d'un échange de tirs à Chymkent.\n";
+    for (text, lang) in [(en, Lang::En), (fr, Lang::Fr)] {
+        let x = read(text, Some(date(2022, 1, 11)), Some(lang));
+        assert_eq!(
+            summary(&x.events),
+            vec![row("2022-01-10", "Shymkent", Battles, "Armed clash")],
+            "{lang:?}"
+        );
+        assert_eq!(x.events[0].injuries, Some(2), "{lang:?}");
+    }
+}

@@ -103,6 +103,8 @@ pub const ENTRIES: &[Entry] = &[
     ("affrontement", Term::Cue(H::Clash, L::Weak), S),
     ("heurts", Term::Cue(H::Clash, L::Weak), W),
     ("combats", Term::Cue(H::Clash, L::Weak), W),
+    ("echange de tirs", Term::Cue(H::Clash, L::Weak), S),
+    ("echanges de tirs", Term::Cue(H::Clash, L::Weak), S),
     ("tirs", Term::Cue(H::Shooting, L::Weak), W),
     ("ont tire", Term::Cue(H::Shooting, L::Strong), W),
     ("a tire", Term::Cue(H::Shooting, L::Strong), W),
