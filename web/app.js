@@ -612,10 +612,13 @@ function showPopup(features, lngLat, returnFocus = null) {
 
 const LIST_MAX = 100;
 
+// The list is one stop for Tab; the arrow keys, Home and End move within it (a roving
+// tabindex), so a keyboard user does not tab through a hundred events to reach the downloads.
 function renderEventList() {
     const fc = window.eventmap.data;
     const list = $('event-list');
     if (!fc) return;
+    const focusedId = list.contains(document.activeElement) ? document.activeElement.dataset.id : null;
     const bounds = map.getBounds();
     const inView = fc.features.filter(f => f.geometry && bounds.contains(f.geometry.coordinates));
     const shown = inView.slice(0, LIST_MAX);
@@ -634,13 +637,31 @@ function renderEventList() {
             el('span', {class: 'where', text: p.place ?? ''}),
             toll ? el('span', {class: 'toll', text: toll}) : null);
         button.dataset.id = String(p.id ?? f.id);
+        button.tabIndex = -1;
         button.addEventListener('click', () => showPopup([f], f.geometry.coordinates, button));
         return el('li', {}, button);
     }));
+    const buttons = [...list.querySelectorAll('button')];
+    const current = buttons.find(b => b.dataset.id === focusedId) ?? buttons[0];
+    if (current) current.tabIndex = 0;
+    if (focusedId !== null) current?.focus();
     const n = inView.length;
     $('event-list-count').textContent = String(n);
     $('event-list-note').textContent = n === 0 ? 'No event in this view.'
         : n > LIST_MAX ? `The first ${LIST_MAX} of ${n}, by date: zoom in or pick fewer days for the rest.` : '';
+}
+
+function onEventListKey(e) {
+    const buttons = [...$('event-list').querySelectorAll('button')];
+    const at = buttons.indexOf(document.activeElement);
+    if (at < 0) return;
+    const to = {ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: buttons.length - 1}[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    const next = buttons[Math.max(0, Math.min(buttons.length - 1, to))];
+    buttons[at].tabIndex = -1;
+    next.tabIndex = 0;
+    next.focus();
 }
 
 // ---- wiring -----------------------------------------------------------------------------------
@@ -661,6 +682,7 @@ window.eventmap = {
 
 buildLegend();
 
+$('event-list').addEventListener('keydown', onEventListKey);
 $('from-day').addEventListener('input', () => onSlider('from'));
 $('to-day').addEventListener('input', () => onSlider('to'));
 $('play').addEventListener('click', togglePlay);

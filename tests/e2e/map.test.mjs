@@ -9,7 +9,8 @@
 //      place with several events shows their number;
 //   3. the "To"/"From" sliders set to 2022-01-07 show exactly that day's events;
 //   4. clicking an event opens a popup quoting its source sentence; from the keyboard, Tab reaches
-//      the list of events in view, Enter opens an event's popup and Escape gives the focus back;
+//      the list of events in view (one Tab stop, arrow keys within), Enter opens an event's
+//      popup and Escape gives the focus back;
 //   5. the GeoJSON download link returns the filtered events (same ids as the API);
 //   6. the URL (hash) restores dates, layers and the view in a fresh page;
 //   7. the phone layout puts the controls below the map; the histogram and the legend show
@@ -220,8 +221,20 @@ async function main() {
         await page.locator(`#layer-${lastLayer}`).focus();
         await page.keyboard.press('Tab');
         await page.keyboard.press('Tab');
-        const focusedId = await page.evaluate(() => document.activeElement?.dataset?.id ?? document.activeElement?.outerHTML.slice(0, 80));
+        const focused = () => page.evaluate(() => document.activeElement?.dataset?.id ?? document.activeElement?.outerHTML.slice(0, 80));
+        const focusedId = await focused();
         check(focusedId === listed[0], `Tab goes from the legend to the first listed event: focused ${focusedId}`);
+        check(listed.length >= 2, `the ${DAY} view lists several events: ${listed.length}`);
+        await page.keyboard.press('ArrowDown');
+        const down = await focused();
+        await page.keyboard.press('Tab');
+        const leftList = await page.evaluate(() => !document.getElementById('event-list').contains(document.activeElement));
+        await page.keyboard.press('Shift+Tab');
+        const back = await focused();
+        await page.keyboard.press('ArrowUp');
+        const up = await focused();
+        check(down === listed[1] && up === listed[0], `arrow keys move within the list: down ${down}, up ${up}`);
+        check(leftList && back === listed[1], `the list is one Tab stop that remembers its place: back on ${back}`);
         await page.keyboard.press('Enter');
         await popup.waitFor({state: 'visible', timeout: 10000}).catch(() => {});
         const firstListed = dayFc.features.find(f => String(f.properties.id) === listed[0]);
