@@ -262,6 +262,20 @@ pub struct IndexChanges {
 }
 
 impl IndexChanges {
+    pub fn added(events: Vec<Event>) -> IndexChanges {
+        IndexChanges {
+            removed: Vec::new(),
+            added: events,
+        }
+    }
+
+    pub fn removed(ids: Vec<String>) -> IndexChanges {
+        IndexChanges {
+            removed: ids,
+            added: Vec::new(),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.removed.is_empty() && self.added.is_empty()
     }

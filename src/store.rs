@@ -472,12 +472,18 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Deletes an article with its events and corrections. False when there was none.
-    pub fn delete(&self, id: i64) -> Result<bool, StoreError> {
-        Ok(self
-            .conn()
-            .execute("DELETE FROM articles WHERE id = ?1", [id])?
-            > 0)
+    /// Deletes an article with its events and corrections, and says which events went; `None`
+    /// when there was no such article.
+    pub fn delete(&self, id: i64) -> Result<Option<Vec<String>>, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let events = tx
+            .prepare("SELECT id FROM events WHERE article_id = ?1")?
+            .query_map([id], |r| r.get(0))?
+            .collect::<Result<Vec<String>, _>>()?;
+        let deleted = tx.execute("DELETE FROM articles WHERE id = ?1", [id])? > 0;
+        tx.commit()?;
+        Ok(deleted.then_some(events))
     }
 
     pub fn article_events(&self, article_id: i64) -> Result<Vec<Event>, StoreError> {
@@ -489,7 +495,9 @@ impl Store {
 
     /// Every stored event (corrections applied).
     pub fn events(&self) -> Result<Vec<Event>, StoreError> {
-        self.read_events("SELECT feature FROM events ORDER BY id", [])
+        let mut events = Vec::new();
+        self.each_event(|e| events.push(e))?;
+        Ok(events)
     }
 
     /// Every stored event, handed to `each` one at a time, so a large store is never in memory
@@ -546,9 +554,7 @@ impl Store {
                 "no stored event {event_id:?}"
             )));
         };
-        let value: serde_json::Value =
-            serde_json::from_str(&feature).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let mut event = Event::from_feature(&value).map_err(StoreError::Corrupt)?;
+        let mut event = Event::from_feature_json(&feature).map_err(StoreError::Corrupt)?;
         correction.apply(&mut event, gazetteer)?;
         let mut kept: Correction = tx
             .query_row(

@@ -16,8 +16,11 @@ fn read(text: &str, published: Option<Date>, lang: Option<Lang>) -> Extraction {
     common::read(text, "fixture", published, lang)
 }
 
-/// (date, place, type, sub-event type) of every event, for exact comparison.
-fn summary(events: &[Event]) -> Vec<(String, String, EventType, String)> {
+/// (date, place, type, sub-event type) of an event.
+type EventRow = (String, String, EventType, String);
+
+/// The rows of every event, sorted, for exact comparison.
+fn summary(events: &[Event]) -> Vec<EventRow> {
     let mut rows: Vec<_> = events
         .iter()
         .map(|e| {
@@ -33,7 +36,13 @@ fn summary(events: &[Event]) -> Vec<(String, String, EventType, String)> {
     rows
 }
 
-fn row(date: &str, place: &str, ty: EventType, sub: &str) -> (String, String, EventType, String) {
+/// Asserts the events are exactly `expected`, in any order.
+fn assert_events(x: &Extraction, mut expected: Vec<EventRow>) {
+    expected.sort();
+    assert_eq!(summary(&x.events), expected);
+}
+
+fn row(date: &str, place: &str, ty: EventType, sub: &str) -> EventRow {
     (date.into(), place.into(), ty, sub.into())
 }
 
@@ -50,21 +59,22 @@ use EventType::*;
 fn english_report_with_relative_days_and_counts() {
     let x = read(UNREST_EN, Some(date(2022, 1, 6)), None);
     assert_eq!(x.lang, Lang::En);
-    let mut expected = vec![
-        row("2022-01-04", "Zhanaozen", Protests, "Peaceful protest"),
-        row("2022-01-04", "Aktau", Protests, "Peaceful protest"),
-        row("2022-01-04", "Semey", Protests, "Peaceful protest"),
-        row("2022-01-04", "Taldykorgan", Protests, "Peaceful protest"),
-        row("2022-01-04", "Taraz", Protests, "Protest with intervention"),
-        row("2022-01-04", "Taraz", StrategicDevelopments, "Arrests"),
-        row("2022-01-05", "Shymkent", Riots, "Violent demonstration"),
-        row("2022-01-05", "Shymkent", Riots, "Violent demonstration"),
-        row("2022-01-05", "Shymkent", StrategicDevelopments, "Arrests"),
-        row("2022-01-05", "Kyzylorda", Riots, "Violent demonstration"),
-        row("2022-01-05", "Mangghystau", StrategicDevelopments, "Other"),
-    ];
-    expected.sort();
-    assert_eq!(summary(&x.events), expected);
+    assert_events(
+        &x,
+        vec![
+            row("2022-01-04", "Zhanaozen", Protests, "Peaceful protest"),
+            row("2022-01-04", "Aktau", Protests, "Peaceful protest"),
+            row("2022-01-04", "Semey", Protests, "Peaceful protest"),
+            row("2022-01-04", "Taldykorgan", Protests, "Peaceful protest"),
+            row("2022-01-04", "Taraz", Protests, "Protest with intervention"),
+            row("2022-01-04", "Taraz", StrategicDevelopments, "Arrests"),
+            row("2022-01-05", "Shymkent", Riots, "Violent demonstration"),
+            row("2022-01-05", "Shymkent", Riots, "Violent demonstration"),
+            row("2022-01-05", "Shymkent", StrategicDevelopments, "Arrests"),
+            row("2022-01-05", "Kyzylorda", Riots, "Violent demonstration"),
+            row("2022-01-05", "Mangghystau", StrategicDevelopments, "Other"),
+        ],
+    );
 
     let taraz = at(&x.events, "Taraz", "Arrests");
     assert_eq!(
@@ -106,16 +116,17 @@ fn english_report_with_relative_days_and_counts() {
 fn french_report_with_spellings_relative_days_and_a_wrong_year() {
     let x = read(OUEST_FR, Some(date(2022, 1, 5)), None);
     assert_eq!(x.lang, Lang::Fr);
-    let mut expected = vec![
-        row("2022-01-04", "Aktau", Protests, "Peaceful protest"),
-        row("2022-01-04", "Zhanaozen", Protests, "Peaceful protest"),
-        row("2022-01-04", "Shymkent", Riots, "Violent demonstration"),
-        row("2022-01-05", "Oral", Protests, "Protest with intervention"),
-        row("2022-01-05", "Oral", StrategicDevelopments, "Arrests"),
-        row("2022-01-05", "Karagandy", StrategicDevelopments, "Other"),
-    ];
-    expected.sort();
-    assert_eq!(summary(&x.events), expected);
+    assert_events(
+        &x,
+        vec![
+            row("2022-01-04", "Aktau", Protests, "Peaceful protest"),
+            row("2022-01-04", "Zhanaozen", Protests, "Peaceful protest"),
+            row("2022-01-04", "Shymkent", Riots, "Violent demonstration"),
+            row("2022-01-05", "Oral", Protests, "Protest with intervention"),
+            row("2022-01-05", "Oral", StrategicDevelopments, "Arrests"),
+            row("2022-01-05", "Karagandy", StrategicDevelopments, "Other"),
+        ],
+    );
 
     let aktau = at(&x.events, "Aktau", "Peaceful protest");
     assert_eq!(aktau.place_as_written, "Aktaou");
@@ -205,8 +216,8 @@ fn only_a_day_named_in_full_dates_the_sentences_before_it() {
         In Taraz, protesters toppled a statue. Thousands had rallied peacefully in Aktau on \
         Sunday.\n";
     let x = read(look_back, Some(date(2022, 1, 6)), Some(Lang::En));
-    assert_eq!(
-        summary(&x.events),
+    assert_events(
+        &x,
         vec![
             row("2022-01-02", "Aktau", Protests, "Peaceful protest"),
             row("2022-01-05", "Kyzylorda", Riots, "Violent demonstration"),
@@ -214,9 +225,9 @@ fn only_a_day_named_in_full_dates_the_sentences_before_it() {
                 "2022-01-05",
                 "Taraz",
                 StrategicDevelopments,
-                "Looting/property destruction"
+                "Looting/property destruction",
             ),
-        ]
+        ],
     );
     let said_later = "On Monday, police detained 20 protesters in Taraz.\n\n\
         \"Rioters attacked the akimat in Shymkent. They burned cars\", the minister said on \
@@ -236,14 +247,14 @@ fn a_passive_asserts_an_arrest_unless_the_word_means_something_else() {
     let en = "Kazakhstan: the crackdown.\n\n\
         On Saturday 8 January 2022, former security chief Karim Masimov was arrested.\n";
     let x = read(en, Some(date(2022, 1, 10)), Some(Lang::En));
-    assert_eq!(
-        summary(&x.events),
+    assert_events(
+        &x,
         vec![row(
             "2022-01-08",
             "Kazakhstan",
             StrategicDevelopments,
-            "Arrests"
-        )]
+            "Arrests",
+        )],
     );
     assert_eq!(x.events[0].arrests, None);
     assert_eq!(x.events[0].geo_precision, GeoPrecision::Country);
@@ -252,14 +263,14 @@ fn a_passive_asserts_an_arrest_unless_the_word_means_something_else() {
         Samedi 8 janvier 2022, l'ancien chef des services de sécurité a été interpellé. \
         La production de pétrole a été arrêtée à Atyrau, le trafic ferroviaire arrêté à Aktau.\n";
     let x = read(fr, Some(date(2022, 1, 10)), Some(Lang::Fr));
-    assert_eq!(
-        summary(&x.events),
+    assert_events(
+        &x,
         vec![row(
             "2022-01-08",
             "Kazakhstan",
             StrategicDevelopments,
-            "Arrests"
-        )]
+            "Arrests",
+        )],
     );
 }
 
@@ -321,13 +332,13 @@ fn a_look_back_clause_is_not_the_sentences_news() {
         In Zhanaozen, where police killed 14 oil workers in 2011, thousands rallied peacefully. \
         In Aktau, where the protests began on Sunday, thousands rallied too.\n";
     let x = read(en, Some(date(2022, 1, 6)), Some(Lang::En));
-    assert_eq!(
-        summary(&x.events),
+    assert_events(
+        &x,
         vec![
             row("2022-01-04", "Aktau", Protests, "Peaceful protest"),
             row("2022-01-04", "Taraz", Protests, "Peaceful protest"),
             row("2022-01-04", "Zhanaozen", Protests, "Peaceful protest"),
-        ]
+        ],
     );
     assert!(x.events.iter().all(|e| e.fatalities.is_none()));
 

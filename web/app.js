@@ -109,6 +109,13 @@ const fmtDate = s => (/^\d{4}-\d{2}-\d{2}$/.test(s || '') ? dateFmt.format(asDat
 const QUALIFIED = {at_least: n => `≥ ${n}`, more_than: n => `> ${n}`, about: n => `~ ${n}`, up_to: n => `≤ ${n}`};
 const UNNUMBERED = new Set(['several', 'dozens', 'hundreds', 'thousands']);
 
+/** The counts an event states, as [verb, formatted count]: [["killed", "≥ 18"], …]. */
+function tolls(props) {
+    return [['fatalities', 'killed'], ['injuries', 'injured'], ['arrests', 'detained']]
+        .map(([key, verb]) => [verb, fmtCount(props, key)])
+        .filter(([, v]) => v !== null);
+}
+
 function fmtCount(props, key) {
     const v = props[key];
     const q = parseObj(props.count_qualifiers)[key];
@@ -549,9 +556,8 @@ function eventCard(p) {
     const written = p.place_as_written && p.place_as_written !== p.place ? `“${p.place_as_written}” → ` : '';
     const precision = p.geo_precision && p.geo_precision !== 'city' ? ` (located to the ${p.geo_precision})` : '';
     row('Place', `${written}${canonical}${p.country_code ? ` (${p.country_code})` : ''}${precision}`);
-    const counts = [['fatalities', 'Killed'], ['injuries', 'Injured'], ['arrests', 'Detained']]
-        .map(([k, label]) => [label, fmtCount(p, k)]).filter(([, v]) => v !== null);
-    if (counts.length) row('Toll', counts.map(([l, v]) => `${l} ${v}`).join(' · '));
+    const counts = tolls(p);
+    if (counts.length) row('Toll', counts.map(([verb, v]) => `${verb[0].toUpperCase()}${verb.slice(1)} ${v}`).join(' · '));
     const actors = parseArr(p.actors);
     if (actors.length) row('Actors', actors.join('; '));
 
@@ -627,9 +633,7 @@ function renderEventList() {
         const layer = LAYER_BY_SLUG[p.layer];
         const swatch = el('span', {class: 'swatch', 'aria-hidden': 'true'});
         swatch.style.background = layer?.color ?? '#777';
-        const toll = [['fatalities', 'killed'], ['injuries', 'injured'], ['arrests', 'detained']]
-            .map(([k, word]) => { const v = fmtCount(p, k); return v === null ? null : `${v} ${word}`; })
-            .filter(Boolean).join(', ');
+        const toll = tolls(p).map(([verb, v]) => `${v} ${verb}`).join(', ');
         const button = el('button', {type: 'button', class: 'event-item'},
             swatch,
             el('span', {class: 'when', text: dayFmt.format(asDate(p.event_date))}),

@@ -159,15 +159,12 @@ pub async fn create(
         .write(move |s| {
             let ingested = store.add(&new, s.gazetteer())?;
             // A text already stored adds nothing: the index stays as it is.
-            let changes = IndexChanges {
-                removed: vec![],
-                added: if ingested.created {
-                    ingested.events.clone()
-                } else {
-                    vec![]
-                },
+            let added = if ingested.created {
+                ingested.events.clone()
+            } else {
+                Vec::new()
             };
-            Ok((ingested, changes))
+            Ok((ingested, IndexChanges::added(added)))
         })
         .await?;
     tracing::info!(
@@ -245,19 +242,9 @@ pub async fn delete(
     let id = article_id(&id)?;
     let deleted = state
         .write(move |_| {
-            let removed = store
-                .article_events(id)?
-                .into_iter()
-                .map(|e| e.id)
-                .collect();
-            let deleted = store.delete(id)?;
-            Ok((
-                deleted,
-                IndexChanges {
-                    removed,
-                    added: vec![],
-                },
-            ))
+            let removed = store.delete(id)?;
+            let deleted = removed.is_some();
+            Ok((deleted, IndexChanges::removed(removed.unwrap_or_default())))
         })
         .await?;
     if deleted {
@@ -297,11 +284,7 @@ pub async fn correct(
     let event = state
         .write(move |s| {
             let event = store.correct(&feature, &correction, s.gazetteer())?;
-            let changes = IndexChanges {
-                removed: vec![],
-                added: vec![event.clone()],
-            };
-            Ok((event, changes))
+            Ok((event.clone(), IndexChanges::added(vec![event])))
         })
         .await?;
     tracing::info!(event = %event.id, "event corrected");

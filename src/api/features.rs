@@ -26,6 +26,7 @@ const CHUNK: usize = 512;
 fn content_type(format: Format) -> &'static str {
     match format {
         Format::Json => "application/json",
+        Format::Csv => "text/csv; charset=utf-8",
         _ => "application/geo+json",
     }
 }
@@ -178,14 +179,9 @@ fn geojson_collection_body(features: Vec<Value>) -> Body {
 }
 
 fn attachment(body: Body, format: Format, filename: &str) -> Response {
-    let kind = if format == Format::Csv {
-        "text/csv; charset=utf-8"
-    } else {
-        content_type(format)
-    };
     (
         [
-            (CONTENT_TYPE, kind.to_string()),
+            (CONTENT_TYPE, content_type(format).to_string()),
             (
                 CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{filename}\""),
@@ -242,12 +238,7 @@ fn stream_download(
     if as_attachment {
         attachment(body, format, filename)
     } else {
-        let kind = if is_csv {
-            "text/csv; charset=utf-8"
-        } else {
-            content_type(format)
-        };
-        ([(CONTENT_TYPE, kind)], body).into_response()
+        ([(CONTENT_TYPE, content_type(format))], body).into_response()
     }
 }
 
@@ -320,10 +311,7 @@ fn csv_line(fields: impl IntoIterator<Item = String>) -> String {
 
 /// One ACLED-style CSV row of a stored feature.
 fn csv_row(feature: &str) -> String {
-    let Some(e) = serde_json::from_str::<Value>(feature)
-        .ok()
-        .and_then(|v| Event::from_feature(&v).ok())
-    else {
+    let Ok(e) = Event::from_feature_json(feature) else {
         return String::new();
     };
     let gazetteer = crate::gazetteer::Gazetteer::embedded();

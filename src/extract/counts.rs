@@ -7,7 +7,7 @@
 
 use super::actors::Group;
 use super::dates::DateMention;
-use super::lexicon::{Hit, Lexicon, Term};
+use super::lexicon::{Hit, Lexicon, Term, ends_with_words, starts_with_words};
 use super::numbers::Numeral;
 use crate::model::{CountKind, CountQualifier};
 
@@ -155,11 +155,7 @@ pub fn find(
 /// before it ("dont", "including").
 fn starts_breakdown(before: &str, breakdowns: &[&str]) -> bool {
     let before = before.trim_end();
-    breakdowns.iter().any(|b| {
-        before
-            .strip_suffix(b)
-            .is_some_and(|rest| rest.is_empty() || rest.ends_with(|c: char| !c.is_alphanumeric()))
-    })
+    breakdowns.iter().any(|b| ends_with_words(before, b))
 }
 
 /// Whether the gap between two quantities goes on with a list ("103 à Almaty et 12 à Taraz").
@@ -237,14 +233,7 @@ fn quantities(
 
 fn is_partitive(folded: &str, end: usize, partitives: &[&str]) -> bool {
     let rest = folded[end..].trim_start();
-    partitives.iter().any(|p| {
-        rest.strip_prefix(p).is_some_and(|after| {
-            after
-                .chars()
-                .next()
-                .is_none_or(|c| !c.is_ascii_alphanumeric())
-        })
-    })
+    partitives.iter().any(|p| starts_with_words(rest, p))
 }
 
 /// Punctuation no count reaches across.

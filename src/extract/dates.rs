@@ -10,7 +10,7 @@
 use jiff::ToSpan;
 use jiff::civil::{Date, Weekday};
 
-use super::lexicon::{Hit, Term};
+use super::lexicon::{Hit, Term, starts_with_words};
 use super::numbers::Numeral;
 use crate::model::TimePrecision;
 
@@ -281,11 +281,7 @@ pub fn look_backs(
         let comma = before.rfind([',', ';']);
         let Some(start) = comma.filter(|&c| {
             let opener = before[c + 1..].trim_start();
-            relativizers.iter().any(|r| {
-                opener
-                    .strip_prefix(r)
-                    .is_some_and(|rest| rest.starts_with(' '))
-            })
+            relativizers.iter().any(|r| starts_with_words(opener, r))
         }) else {
             continue;
         };

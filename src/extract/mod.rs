@@ -474,15 +474,21 @@ impl<'a, 'g> Reader<'a, 'g> {
         // A breakdown ("164 tués, dont 103 à Almaty") puts each part at the place it names
         // and the total where the sentence puts it before its figure, else in the country; a
         // part that names no place ("dont 30 policiers") is already in its total.
-        let part_place = |i: usize| {
-            let end = counts.get(i + 1).map_or(range.end, |next| at_text(next.at));
-            setting.named_in(at_text(counts[i].at), end)
-        };
-        let broken_down: Vec<bool> = (0..counts.len())
-            .map(|t| {
-                (0..counts.len()).any(|i| counts[i].part_of == Some(t) && part_place(i).is_some())
+        let part_places: Vec<Option<places::Located>> = counts
+            .iter()
+            .enumerate()
+            .map(|(i, count)| {
+                count.part_of?;
+                let end = counts.get(i + 1).map_or(range.end, |next| at_text(next.at));
+                setting.named_in(at_text(count.at), end)
             })
             .collect();
+        let broken_down = |t: usize| {
+            counts
+                .iter()
+                .zip(&part_places)
+                .any(|(c, place)| c.part_of == Some(t) && place.is_some())
+        };
         for (i, count) in counts.iter().enumerate() {
             let country = if nationwide(count.at) {
                 setting.country()
@@ -490,9 +496,11 @@ impl<'a, 'g> Reader<'a, 'g> {
                 None
             };
             let place = if count.part_of.is_some() {
-                let Some(own) = part_place(i) else { continue };
-                Some(own)
-            } else if broken_down[i] {
+                match &part_places[i] {
+                    Some(own) => Some(own.clone()),
+                    None => continue,
+                }
+            } else if broken_down(i) {
                 country
                     .or_else(|| setting.named_before(at_text(count.at)))
                     .or_else(|| setting.country())

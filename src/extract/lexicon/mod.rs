@@ -138,11 +138,7 @@ impl Lexicon {
     /// before it.
     pub fn passive_arrest(&self, folded: &str, hit: &Hit) -> bool {
         let before = folded[..hit.start].trim_end();
-        self.passives.iter().any(|aux| {
-            before.strip_suffix(aux).is_some_and(|rest| {
-                rest.is_empty() || rest.ends_with(|c: char| !c.is_alphanumeric())
-            })
-        })
+        self.passives.iter().any(|aux| ends_with_words(before, aux))
     }
 
     /// Appends the entries found in `folded`, in order, each starting and ending on a word
@@ -178,6 +174,18 @@ pub struct Words {
 
 pub fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric()
+}
+
+/// Whether folded `text` begins with the words `phrase`, ending on a word boundary.
+pub fn starts_with_words(text: &str, phrase: &str) -> bool {
+    text.strip_prefix(phrase)
+        .is_some_and(|rest| !rest.bytes().next().is_some_and(is_word_byte))
+}
+
+/// Whether folded `text` ends with the words `phrase`, starting on a word boundary.
+pub fn ends_with_words(text: &str, phrase: &str) -> bool {
+    text.strip_suffix(phrase)
+        .is_some_and(|rest| !rest.bytes().last().is_some_and(is_word_byte))
 }
 
 #[cfg(test)]
