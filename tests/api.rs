@@ -590,6 +590,17 @@ async fn places_layer_totals_follow_the_filters() {
     let one = get(&app, "/collections/places/items/1526384").await;
     assert_eq!(one.status, StatusCode::OK);
     assert_eq!(one.json()["properties"]["place"], "Almaty");
+
+    // As CSV: the same totals, one row a place (not GeoJSON under a CSV type).
+    let csv = get(&app, "/collections/places/items?datetime=2022-01-05&f=csv").await;
+    assert!(csv.header(header::CONTENT_TYPE).starts_with("text/csv"));
+    let text = String::from_utf8(csv.body.clone()).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(&reader.headers().unwrap()[1], "place");
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), fc["features"].as_array().unwrap().len());
+    let almaty_row = rows.iter().find(|r| &r[1] == "Almaty").expect("Almaty row");
+    assert_eq!(&almaty_row[7], fat.to_string().as_str());
 }
 
 #[tokio::test]

@@ -67,7 +67,12 @@ pub async fn items(
         let features: Vec<Value> = places.iter().map(PlaceTotals::to_feature).collect();
         return Ok(if download || format == Format::Csv {
             let filename = download_name(layer, &query, &index, &[], format);
-            attachment(geojson_collection_body(features), format, &filename)
+            let body = if format == Format::Csv {
+                places_csv_body(&places)
+            } else {
+                geojson_collection_body(features)
+            };
+            attachment(body, format, &filename)
         } else {
             let page: Vec<String> = features
                 .iter()
@@ -172,6 +177,42 @@ fn page_response<'a>(
     }
     body.push_str("]}");
     ([(CONTENT_TYPE, kind)], body).into_response()
+}
+
+/// The places layer as CSV: one row of totals per place.
+fn places_csv_body(places: &[PlaceTotals]) -> Body {
+    const COLUMNS: &[&str] = &[
+        "id",
+        "place",
+        "geonameid",
+        "country_code",
+        "latitude",
+        "longitude",
+        "events",
+        "fatalities",
+        "injuries",
+        "arrests",
+        "first_date",
+        "last_date",
+    ];
+    let mut text = csv_line(COLUMNS.iter().map(|c| c.to_string()));
+    for p in places {
+        text.push_str(&csv_line([
+            p.id(),
+            p.name.clone(),
+            p.geonameid.map(|g| g.to_string()).unwrap_or_default(),
+            p.country_code.clone(),
+            p.lat.to_string(),
+            p.lon.to_string(),
+            p.events.to_string(),
+            p.fatalities.to_string(),
+            p.injuries.to_string(),
+            p.arrests.to_string(),
+            p.first.to_string(),
+            p.last.to_string(),
+        ]));
+    }
+    Body::from(text)
 }
 
 fn geojson_collection_body(features: Vec<Value>) -> Body {
