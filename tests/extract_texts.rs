@@ -381,3 +381,64 @@ fn gunfights_are_armed_clashes() {
         assert_eq!(x.events[0].injuries, Some(2), "{lang:?}");
     }
 }
+
+/// A toll the article states again (a lead, then the statement it comes from, or the next
+/// day's recap) is one event, kept where it is told in full; different figures, and a small
+/// figure on another day, are events of their own.
+#[test]
+fn a_restated_toll_is_one_event() {
+    let tolls = |x: &Extraction| -> Vec<(String, String, Option<u32>, Option<u32>, Option<u32>)> {
+        let mut rows: Vec<_> = x
+            .events
+            .iter()
+            .map(|e| {
+                (
+                    e.event_date.to_string(),
+                    e.place.clone(),
+                    e.fatalities,
+                    e.injuries,
+                    e.arrests,
+                )
+            })
+            .collect();
+        rows.sort();
+        rows
+    };
+    let fr = "Kazakhstan : le bilan.\n\nLundi 10 janvier 2022, à Chymkent, 12 manifestants ont \
+        été tués par la police. Plus de 400 personnes ont été arrêtées à Chymkent.\n\n\
+        Mardi 11 janvier 2022 : selon le ministère, 12 manifestants ont été tués et 30 blessés \
+        par la police à Chymkent. Plus de 400 personnes ont été arrêtées à Chymkent.\n";
+    let x = read(fr, Some(date(2022, 1, 12)), Some(Lang::Fr));
+    assert_eq!(
+        tolls(&x),
+        vec![
+            (
+                "2022-01-10".into(),
+                "Shymkent".into(),
+                None,
+                None,
+                Some(400)
+            ),
+            (
+                "2022-01-11".into(),
+                "Shymkent".into(),
+                Some(12),
+                Some(30),
+                None
+            ),
+        ]
+    );
+    let en = "Kazakhstan: the toll.\n\nOn Monday 10 January 2022, police killed 2 protesters \
+        in Taraz. Police killed 14 protesters in Shymkent.\n\nOn Tuesday 11 January 2022, police \
+        killed 2 protesters in Taraz. Police killed 15 protesters in Shymkent.\n";
+    let x = read(en, Some(date(2022, 1, 12)), Some(Lang::En));
+    assert_eq!(
+        tolls(&x),
+        vec![
+            ("2022-01-10".into(), "Shymkent".into(), Some(14), None, None),
+            ("2022-01-10".into(), "Taraz".into(), Some(2), None, None),
+            ("2022-01-11".into(), "Shymkent".into(), Some(15), None, None),
+            ("2022-01-11".into(), "Taraz".into(), Some(2), None, None),
+        ]
+    );
+}

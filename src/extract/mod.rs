@@ -21,6 +21,7 @@
 //! "Nationwide", "dans tout le pays" put what their clause reports in the country. A toll
 //! broken down by place ("164 tués, dont 103 à Almaty") gives each part at its city and the
 //! total where the sentence puts it, else in the country: figures as the text states them.
+//! A figure the article states again for the same place and type is one event ([`restated`]).
 
 mod actors;
 mod counts;
@@ -31,6 +32,7 @@ mod lang;
 mod lexicon;
 mod numbers;
 mod places;
+mod restated;
 mod sentences;
 
 use std::collections::BTreeMap;
@@ -642,6 +644,7 @@ impl<'a, 'g> Reader<'a, 'g> {
     }
 
     fn finish(mut self) -> Extraction {
+        restated::drop_restated(&mut self.events);
         self.events
             .sort_by(|a, b| (a.event_date, &a.id).cmp(&(b.event_date, &b.id)));
         self.events.dedup_by(|a, b| a.id == b.id);
