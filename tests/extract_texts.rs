@@ -387,7 +387,9 @@ fn gunfights_are_armed_clashes() {
 /// figure on another day, are events of their own.
 #[test]
 fn a_restated_toll_is_one_event() {
-    let tolls = |x: &Extraction| -> Vec<(String, String, Option<u32>, Option<u32>, Option<u32>)> {
+    /// (date, place, killed, injured, detained)
+    type TollRow = (String, String, Option<u32>, Option<u32>, Option<u32>);
+    let tolls = |x: &Extraction| -> Vec<TollRow> {
         let mut rows: Vec<_> = x
             .events
             .iter()
