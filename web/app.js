@@ -1,7 +1,7 @@
 // eventmap explorer: events from /collections/events/items over an offline basemap.
 // Everything it loads comes from this server (vendored MapLibre, fonts and Natural Earth data).
 import * as maplibregl from '/assets/vendor/maplibre-gl/maplibre-gl.mjs';
-import {basemapStyle, loadBasemapDetails, FONT_BOLD} from '/assets/basemap.js';
+import {basemapStyle, loadBasemapDetails, FONT_BOLD, FONT_REGULAR} from '/assets/basemap.js';
 
 const t0 = performance.now();
 
@@ -155,9 +155,12 @@ state.fitted = initialBounds !== null;
 const style = basemapStyle(location.origin);
 Object.assign(style.sources, eventSources());
 // Events go over the city dots and under the place names (data under labels: a name stays
-// readable over a large circle); the per-place counts stay on top of everything.
-const [eventCircles, eventRings, eventCounts] = eventLayers();
+// readable over a large circle); the per-place counts stay on top of everything. The name of
+// an imprecise events' place is placed before the city names, so a city that happens to lie
+// under a country's or region's centre gives way instead of seeming to hold its events.
+const [eventCircles, eventRings, eventCounts, imprecisePlaces] = eventLayers();
 style.layers.splice(style.layers.findIndex(l => l.id === 'city-labels'), 0, eventCircles, eventRings);
+style.layers.splice(style.layers.findIndex(l => l.id === 'country-labels'), 0, imprecisePlaces);
 style.layers.push(eventCounts);
 
 const map = new maplibregl.Map({
@@ -194,7 +197,7 @@ function casualties() {
 function eventSources() {
     return {
         events: {type: 'geojson', data: emptyFC(), promoteId: 'id'},
-        stacks: {type: 'geojson', data: emptyFC()},
+        'event-places': {type: 'geojson', data: emptyFC()},
     };
 }
 
@@ -226,13 +229,27 @@ function eventLayers() {
             },
         },
         {
-            id: 'events-stack-count', type: 'symbol', source: 'stacks',
+            id: 'events-stack-count', type: 'symbol', source: 'event-places',
+            filter: ['>', ['get', 'count'], 1],
             layout: {
                 'text-field': ['to-string', ['get', 'count']],
                 'text-font': [FONT_BOLD], 'text-size': 12,
                 'text-offset': [0.9, -0.9], 'text-allow-overlap': true, 'text-ignore-placement': true,
             },
             paint: {'text-color': '#111111', 'text-halo-color': '#ffffff', 'text-halo-width': 2},
+        },
+        {
+            id: 'events-imprecise-place', type: 'symbol', source: 'event-places',
+            filter: ['!=', ['get', 'geo_precision'], 'city'],
+            layout: {
+                'text-field': ['concat', ['get', 'place'], ['match', ['get', 'geo_precision'],
+                    'country', ' (whole country)', ' (whole region)']],
+                'text-font': [FONT_REGULAR], 'text-size': 11,
+                'text-variable-anchor': ['top', 'left', 'right', 'bottom'],
+                'text-radial-offset': ['interpolate', ['linear'], ['zoom'], 3, 1.3, 8, 2.2],
+                'text-padding': 4,
+            },
+            paint: {'text-color': '#4a463f', 'text-halo-color': 'rgba(255,255,255,0.9)', 'text-halo-width': 1.4},
         },
     ];
 }
@@ -285,7 +302,7 @@ function showEvents(fc) {
     popup?.remove();
     map.getSource('events').setData(fc);
     // The counts need glyphs (a symbol layer): the first frame is drawn without them, see below.
-    if (window.eventmap.ready) map.getSource('stacks').setData(stacks(fc));
+    if (window.eventmap.ready) map.getSource('event-places').setData(eventPlaces(fc));
     window.eventmap.data = fc;
     renderEventList();
     const n = fc.numberMatched ?? fc.features.length;
@@ -305,17 +322,18 @@ async function loadEvents() {
     if (fc) showEvents(fc);
 }
 
-/** Points where more than one event sits, with their count (several events at one city). */
-function stacks(fc) {
+/** One point per place with events: how many, and the place's name and precision. */
+function eventPlaces(fc) {
     const at = new Map();
     for (const f of fc.features) {
         const key = f.geometry?.coordinates?.join(',');
         if (!key) continue;
-        const s = at.get(key) ?? {type: 'Feature', geometry: f.geometry, properties: {count: 0, at: key}};
+        const {place, geo_precision} = f.properties;
+        const s = at.get(key) ?? {type: 'Feature', geometry: f.geometry, properties: {count: 0, at: key, place, geo_precision}};
         s.properties.count += 1;
         at.set(key, s);
     }
-    return {type: 'FeatureCollection', features: [...at.values()].filter(s => s.properties.count > 1)};
+    return {type: 'FeatureCollection', features: [...at.values()]};
 }
 
 function fitTo(fc) {
@@ -737,7 +755,7 @@ Promise.all([mapLoaded, firstShown]).then(() => {
         window.eventmap.firstRenderSinceNavigationMs = Math.round(performance.now());
         window.eventmap.ready = true;
         document.documentElement.dataset.ready = 'true';
-        map.getSource('stacks').setData(stacks(window.eventmap.data ?? emptyFC()));
+        map.getSource('event-places').setData(eventPlaces(window.eventmap.data ?? emptyFC()));
         loadBasemapDetails(map, location.origin);
     });
     map.triggerRepaint();

@@ -152,6 +152,19 @@ async function main() {
             .map(f => `${f.properties.at}=${f.properties.count}`))].sort());
         check(expectStacks.length > 0 && sameSet(drawnStacks, expectStacks),
             `each place with several events shows their number: drawn ${drawnStacks}, API ${expectStacks}`);
+        // Events known only to the country are labelled as such, once, and the city that lies
+        // under the country's centre (Zhezqazghan, for Kazakhstan) gives way to that label.
+        const labels = await page.evaluate(() => {
+            const m = window.eventmap.map;
+            return {
+                imprecise: m.queryRenderedFeatures({layers: ['events-imprecise-place']}).map(f => f.properties.place),
+                cities: m.queryRenderedFeatures({layers: ['city-labels']}).map(f => f.properties.name),
+            };
+        });
+        check(labels.imprecise.filter(p => p === 'Kazakhstan').length === 1,
+            `country-level events carry one "Kazakhstan (whole country)" label: ${JSON.stringify(labels.imprecise)}`);
+        check(labels.cities.includes('Almaty') && !labels.cities.includes('Zhezqazghan'),
+            `the city under the country's centre gives way to that label: ${labels.cities.join(', ')}`);
         await page.screenshot({path: resolve(OUT, 'map.png')});
         console.log(`  --  screenshot: ${resolve(OUT, 'map.png')}`);
 
