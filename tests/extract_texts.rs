@@ -444,3 +444,48 @@ fn a_restated_toll_is_one_event() {
         ]
     );
 }
+
+/// "La ville", "the city" with no name is the city the text named last, even in an earlier
+/// paragraph, and stays the paragraph's; a paragraph that names no place and says no "city"
+/// stays in the country.
+#[test]
+fn the_city_is_the_city_named_last() {
+    let places = |x: &Extraction| -> Vec<(String, String)> {
+        let mut rows: Vec<_> = x
+            .events
+            .iter()
+            .map(|e| (e.place.clone(), e.sub_event_type.clone()))
+            .collect();
+        rows.sort();
+        rows
+    };
+    let fr = "Kazakhstan : troubles.\n\nMardi 4 janvier 2022, des milliers de manifestants se \
+        sont rassemblés à Taraz.\n\nPendant la nuit, la ville a été le théâtre de pillages. \
+        Des émeutiers ont incendié des voitures.\n\nLes aéroports sont fermés.\n";
+    let x = read(fr, Some(date(2022, 1, 6)), Some(Lang::Fr));
+    assert_eq!(
+        places(&x),
+        vec![
+            ("Kazakhstan".into(), "Other".into()),
+            ("Taraz".into(), "Looting/property destruction".into()),
+            ("Taraz".into(), "Peaceful protest".into()),
+        ],
+        "{:#?}",
+        x.events
+    );
+    let en = "Kazakhstan: unrest.\n\nOn Tuesday 4 January 2022, thousands of protesters rallied \
+        in Semey.\n\nOvernight, rioters looted shops in the city centre. They set fire to cars.\n\n\
+        The airports are closed.\n";
+    let x = read(en, Some(date(2022, 1, 6)), Some(Lang::En));
+    assert_eq!(
+        places(&x),
+        vec![
+            ("Kazakhstan".into(), "Other".into()),
+            ("Semey".into(), "Looting/property destruction".into()),
+            ("Semey".into(), "Looting/property destruction".into()),
+            ("Semey".into(), "Peaceful protest".into()),
+        ],
+        "{:#?}",
+        x.events
+    );
+}

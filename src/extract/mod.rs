@@ -22,6 +22,10 @@
 //! broken down by place ("164 tués, dont 103 à Almaty") gives each part at its city and the
 //! total where the sentence puts it, else in the country: figures as the text states them.
 //! A figure the article states again for the same place and type is one event ([`restated`]).
+//!
+//! Places: a sentence's events go to the city or region it names nearest to them, else to the
+//! one its paragraph named last, else to the article's country. "La ville", "the city" with no
+//! name is the city the text named last, for the rest of its paragraph.
 
 mod actors;
 mod counts;
@@ -210,6 +214,17 @@ impl<'a, 'g> Reader<'a, 'g> {
                 background = true;
             }
             let sentence_mentions = self.mentions_in(&range);
+            // "Pendant les émeutes, la ville a subi d'énormes dégâts": the city named last,
+            // perhaps in a header or an earlier paragraph, is the paragraph's from here on.
+            let names_city = self.mentions[sentence_mentions.clone()]
+                .iter()
+                .any(|m| m.place.kind == PlaceKind::City);
+            if !names_city && self.hits.iter().any(|h| h.term == Term::TheCity) {
+                inherited = self.mentions[..sentence_mentions.start]
+                    .iter()
+                    .rposition(|m| m.place.kind == PlaceKind::City)
+                    .or(inherited);
+            }
             let (drafts, actors, names_protesters) = if background {
                 (Vec::new(), Vec::new(), false)
             } else {

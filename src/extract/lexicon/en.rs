@@ -148,6 +148,23 @@ pub const ENTRIES: &[Entry] = &[
     ("banned entry", Term::Cue(H::Shutdown, L::Strong), W),
     ("airport was closed", Term::Cue(H::Shutdown, L::Strong), W),
     ("airports were closed", Term::Cue(H::Shutdown, L::Strong), W),
+    ("airport is closed", Term::Cue(H::Shutdown, L::Strong), W),
+    ("airports are closed", Term::Cue(H::Shutdown, L::Strong), W),
+    (
+        "airport has been closed",
+        Term::Cue(H::Shutdown, L::Strong),
+        W,
+    ),
+    (
+        "airports have been closed",
+        Term::Cue(H::Shutdown, L::Strong),
+        W,
+    ),
+    (
+        "closure of the airport",
+        Term::Cue(H::Shutdown, L::Strong),
+        S,
+    ),
     ("closed the airport", Term::Cue(H::Shutdown, L::Strong), S),
     (
         "flights were suspended",
@@ -331,4 +348,6 @@ pub const ENTRIES: &[Entry] = &[
     ("throughout the country", Term::Nationwide, W),
     ("all over the country", Term::Nationwide, W),
     ("below", Term::Meta, W),
+    ("the city", Term::TheCity, W),
+    ("this city", Term::TheCity, W),
 ];

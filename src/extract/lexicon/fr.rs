@@ -417,4 +417,6 @@ pub const ENTRIES: &[Entry] = &[
     ("a travers le pays", Term::Nationwide, W),
     ("a l'echelle nationale", Term::Nationwide, W),
     ("ci-dessous", Term::Meta, W),
+    ("la ville", Term::TheCity, W),
+    ("cette ville", Term::TheCity, W),
 ];

@@ -51,6 +51,8 @@ pub enum Term {
     Nationwide,
     /// Announces a list or a picture ("ci-dessous"): the sentence restates, it reports nothing.
     Meta,
+    /// "la ville", "the city" with no name: the city the text named last.
+    TheCity,
 }
 
 /// How an entry may end.
