@@ -489,3 +489,64 @@ fn the_city_is_the_city_named_last() {
         x.events
     );
 }
+
+/// "Un", "une" before a counted word are one person ("un policier a été tué"); further off, or
+/// across "et", they are an article ("a dispersé un rassemblement et interpellé une
+/// quarantaine de personnes" detains about 40, not 41).
+#[test]
+fn an_article_is_a_count_of_one_only_next_to_its_word() {
+    let fr = "Kazakhstan : troubles.\n\nLundi 10 janvier 2022, à Semipalatinsk, la police a \
+        dispersé un rassemblement et interpellé une quarantaine de personnes. À Karaganda, un \
+        policier et deux manifestants ont été tués.\n";
+    let x = read(fr, Some(date(2022, 1, 12)), Some(Lang::Fr));
+    let semey = at(&x.events, "Semey", "Arrests");
+    assert_eq!(
+        semey.count(CountKind::Arrests),
+        (Some(40), Some(CountQualifier::About))
+    );
+    let killed: Vec<Option<u32>> = x
+        .events
+        .iter()
+        .filter(|e| e.place == "Karagandy")
+        .map(|e| e.fatalities)
+        .collect();
+    assert_eq!(killed, vec![Some(3)]);
+}
+
+/// A list of places puts the happening in each, whether the list comes before or after the
+/// place nearest to it.
+#[test]
+fn a_list_of_cities_places_the_happening_in_each() {
+    let fr = "Kazakhstan : troubles.\n\nMardi 11 janvier 2022. À Tchimkent et à Kzyl-Orda, le \
+        couvre-feu a été prolongé.\n";
+    let x = read(fr, Some(date(2022, 1, 12)), Some(Lang::Fr));
+    assert_events(
+        &x,
+        vec![
+            row("2022-01-11", "Kyzylorda", StrategicDevelopments, "Other"),
+            row("2022-01-11", "Shymkent", StrategicDevelopments, "Other"),
+        ],
+    );
+}
+
+/// People whose release a crowd demands were arrested before: the rally is news, their arrest
+/// is not; people released and arrested again are.
+#[test]
+fn a_demanded_release_is_not_a_new_arrest() {
+    let fr = "Kazakhstan : troubles.\n\nLundi 10 janvier 2022, plusieurs centaines de personnes \
+        se sont rassemblées devant l'akimat d'Oust-Kamenogorsk pour réclamer la libération des \
+        manifestants arrêtés.\n";
+    let en = "Kazakhstan: unrest.\n\nOn Monday 10 January 2022, hundreds rallied in Semey, \
+        demanding the release of detained activists.\n";
+    for (text, place) in [(fr, "Ust-Kamenogorsk"), (en, "Semey")] {
+        let x = read(text, Some(date(2022, 1, 12)), None);
+        assert_events(
+            &x,
+            vec![row("2022-01-10", place, Protests, "Peaceful protest")],
+        );
+    }
+    let again = "Kazakhstan : troubles.\n\nLundi 10 janvier 2022, à Semey, 40 manifestants ont \
+        été libérés puis arrêtés de nouveau.\n";
+    let x = read(again, Some(date(2022, 1, 12)), Some(Lang::Fr));
+    assert_eq!(at(&x.events, "Semey", "Arrests").arrests, Some(40));
+}

@@ -78,7 +78,7 @@ pub fn find(
         let next_start = quantities.get(i + 1).map(|n| n.start);
         let governor = tight_before(folded, q, &counted).or_else(|| {
             match after(folded, q, &counted, next_start) {
-                Forward::Found(hit) => Some(hit),
+                Forward::Found(hit) => Some(hit).filter(|hit| !is_article_far_from(folded, q, hit)),
                 Forward::Blocked(next) if words(&folded[q.end..next]).count() <= CHAIN_WORDS => {
                     governors.get(i + 1).copied().flatten()
                 }
@@ -229,6 +229,21 @@ fn quantities(
     ));
     out.sort_by_key(|q| q.start);
     out
+}
+
+/// "Un", "une", "one" are a count of one only close before their counted word ("un policier a
+/// été tué"); further on, or across "et" or a comma, they are an article of something else ("a
+/// dispersé un rassemblement et interpellé une quarantaine de personnes").
+fn is_article_far_from(folded: &str, q: &Quantity, hit: &Hit) -> bool {
+    const ARTICLE_WORDS: usize = 4;
+    let article = matches!(&folded[q.start..q.end], "un" | "une" | "one");
+    if !article || hit.start < q.end {
+        return false;
+    }
+    let gap = &folded[q.end..hit.start];
+    gap.contains(',')
+        || words(gap).count() > ARTICLE_WORDS
+        || words(gap).any(|w| matches!(w, "et" | "and"))
 }
 
 fn is_partitive(folded: &str, end: usize, partitives: &[&str]) -> bool {

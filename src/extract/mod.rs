@@ -320,6 +320,10 @@ impl<'a, 'g> Reader<'a, 'g> {
             numerals.retain(|n| outside(n.start));
             mentions.retain(|m| outside(m.start));
         }
+        let (folded, lexicon) = (&self.folded.text, self.lexicon);
+        self.hits.retain(|h| {
+            h.term != Term::Count(CountKind::Arrests) || !lexicon.released_arrest(folded, h)
+        });
         let mut own = None;
         let mut historical = false;
         let mut days = Vec::new();

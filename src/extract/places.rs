@@ -98,15 +98,24 @@ impl<'g> Setting<'_, 'g> {
             .or_else(|| self.country())
     }
 
-    /// Like [`Setting::locate`], but a list of cities ("à Aktau et Janaozen") places the
-    /// happening in each of them.
+    /// Like [`Setting::locate`], but a list of cities ("à Aktau et Janaozen", "À Tchimkent et à
+    /// Kzyl-Orda, le couvre-feu…") places the happening in each of them.
     pub fn locate_all(&self, at: usize) -> Vec<Located<'g>> {
-        let Some(first) = self
+        let Some(nearest) = self
             .nearest(at, PlaceKind::City)
             .or_else(|| self.nearest(at, PlaceKind::Region))
         else {
             return self.locate(at).into_iter().collect();
         };
+        // The list may start before the place nearest to the happening.
+        let mut first = nearest;
+        for m in self.mentions.iter().rev().filter(|m| m.end <= first.start) {
+            let gap = self.text.get(m.end..first.start).unwrap_or("?");
+            if m.place.kind != nearest.place.kind || !is_list_gap(gap) {
+                break;
+            }
+            first = m;
+        }
         let mut out = vec![Located::from_mention(first)];
         let mut last = first;
         for m in self.mentions.iter().filter(|m| m.start >= first.end) {

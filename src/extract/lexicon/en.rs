@@ -19,6 +19,7 @@ pub const WORDS: Words = Words {
     ambiguous_arrests: &[],
     breakdowns: &["including", "among them", "of whom", "of which"],
     relativizers: &["where", "when", "which", "who"],
+    releases: &["release", "releasing", "free", "freeing"],
 };
 
 pub const ENTRIES: &[Entry] = &[

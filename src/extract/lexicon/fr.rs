@@ -36,6 +36,7 @@ pub const WORDS: Words = Words {
     ],
     // "où" folds to "ou"; a clause counts only when its date looks back, so "or" is no risk.
     relativizers: &["ou", "lorsque", "quand", "qui"],
+    releases: &["liberation", "liberer", "relacher", "remise en liberte"],
 };
 
 pub const ENTRIES: &[Entry] = &[

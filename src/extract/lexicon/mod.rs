@@ -93,6 +93,10 @@ pub struct Lexicon {
     pub breakdowns: &'static [&'static str],
     /// Words that open a relative clause after a comma ("Aktau, where…", "Janaozen, où…").
     pub relativizers: &'static [&'static str],
+    /// Words of a release, which make the arrest words after them old news ("réclamer la
+    /// libération des manifestants arrêtés", "demanding the release of detained activists");
+    /// nouns and infinitives only, as a participle ("libérés puis arrêtés") tells its own news.
+    releases: &'static [&'static str],
 }
 
 impl Lexicon {
@@ -125,7 +129,32 @@ impl Lexicon {
             ambiguous_arrests: words.ambiguous_arrests,
             breakdowns: words.breakdowns,
             relativizers: words.relativizers,
+            releases: words.releases,
         }
+    }
+
+    /// Whether the arrest word of `hit` names people already held, whose release is asked or
+    /// told: a release word at most [`RELEASED_WORDS`] words before it, in its clause.
+    pub fn released_arrest(&self, folded: &str, hit: &Hit) -> bool {
+        const RELEASED_WORDS: usize = 3;
+        let before = &folded[..hit.start];
+        self.releases.iter().any(|release| {
+            before
+                .rmatch_indices(release)
+                .next()
+                .is_some_and(|(at, _)| {
+                    let gap = &before[at + release.len()..];
+                    let words = || {
+                        gap.split(|c: char| !is_word_byte(c as u8))
+                            .filter(|w| !w.is_empty())
+                    };
+                    !gap.contains([',', ';', ':', '.'])
+                    && words().count() <= RELEASED_WORDS
+                    // "relâchés puis arrêtés de nouveau", "release 20 and detain 40": a new clause.
+                    && !words().any(|w| matches!(w, "et" | "puis" | "and" | "then"))
+                    && (at == 0 || !is_word_byte(before.as_bytes()[at - 1]))
+                })
+        })
     }
 
     /// Whether the arrest word of `hit` has another common sense ("arrêtée": halted).
@@ -172,6 +201,7 @@ pub struct Words {
     pub ambiguous_arrests: &'static [&'static str],
     pub breakdowns: &'static [&'static str],
     pub relativizers: &'static [&'static str],
+    pub releases: &'static [&'static str],
 }
 
 pub fn is_word_byte(b: u8) -> bool {
