@@ -149,12 +149,26 @@ def country_point(geometry: dict) -> tuple[float, float]:
     return lat, lon
 
 
-def row(kind: str, geonameid: int, name: str, lat: float, lon: float, cc: str, admin1: str, population: int, names: list[str]) -> str:
-    fields = [kind, str(geonameid), name, f"{lat:.4f}", f"{lon:.4f}", cc, admin1, str(population), "|".join(names)]
+def row(kind: str, geonameid: int, name: str, lat: float, lon: float, cc: str, admin1: str, population: int, names: list[str],
+        capital: int | None = None) -> str:
+    fields = [kind, str(geonameid), name, f"{lat:.4f}", f"{lon:.4f}", cc, admin1, str(population), "|".join(names),
+              "" if capital is None else str(capital)]
     for field in fields:
         if "\t" in field or "\n" in field:
             sys.exit(f"field with a tab or newline: {field!r}")
     return "\t".join(fields)
+
+
+def capital_of(cities: dict, cc: str, capital: str | None) -> int | None:
+    """GeoNames id of the shipped city that countries.json names as the capital (its name or an
+    alternate name, e.g. KZ's "Nur-Sultan" is Astana); the most populous if several match."""
+    if not capital:
+        return None
+    matches = [c for c in cities.values()
+               if c["countrycode"] == cc and (c["name"] == capital or capital in (c["alternatenames"] or []))]
+    if not matches:
+        return None
+    return max(matches, key=lambda c: (int(c["population"] or 0), -c["geonameid"]))["geonameid"]
 
 
 def build(cache: Path, out: Path) -> None:
@@ -208,7 +222,7 @@ def build(cache: Path, out: Path) -> None:
         lat, lon = country_point(shapes[cc])
         names = [country.get("country_name")] + [country["i18n"].get(lang) for lang in COUNTRY_NAME_LANGUAGES]
         rows.append(row("K", gn["geonameid"], gn["name"], lat, lon, cc, "", int(gn["population"] or 0),
-                        clean_names(gn["name"], names)))
+                        clean_names(gn["name"], names), capital_of(cities, cc, gn.get("capital"))))
         countries += 1
 
     rows.sort(key=lambda r: (r.split("\t")[0], int(r.split("\t")[1]), r))
@@ -219,7 +233,8 @@ def build(cache: Path, out: Path) -> None:
         gz.write(text.encode("utf-8"))
     (out / "places.tsv.gz").write_bytes(buffer.getvalue())
     names = sum(len(r.split("\t")[8].split("|")) for r in rows if r.split("\t")[8]) + len(rows)
-    print(f"cities {len(cities)}, regions {regions}, countries {countries}, names {names}, "
+    capitals = sum(1 for r in rows if r.split("\t")[9])
+    print(f"cities {len(cities)}, regions {regions}, countries {countries} ({capitals} with a capital), names {names}, "
           f"{len(text.encode())} bytes raw, {len(buffer.getvalue())} bytes gzipped")
 
 

@@ -550,3 +550,66 @@ fn a_demanded_release_is_not_a_new_arrest() {
     let x = read(again, Some(date(2022, 1, 12)), Some(Lang::Fr));
     assert_eq!(at(&x.events, "Semey", "Arrests").arrests, Some(40));
 }
+
+/// "The capital", "la capitale" with no name is the capital of the country named after it, else
+/// of the article's; with a name after it, or an "economic" capital, it is not.
+#[test]
+fn the_capital_is_the_countrys_capital() {
+    let rows = |text: &str, lang| -> Vec<(String, String)> {
+        let x = read(text, Some(date(2022, 1, 12)), Some(lang));
+        let mut rows: Vec<_> = x
+            .events
+            .iter()
+            .map(|e| (e.place.clone(), e.place_as_written.clone()))
+            .collect();
+        rows.sort();
+        rows
+    };
+    let fr = "Kazakhstan : troubles à Taraz.\n\nLundi 10 janvier 2022, dans la capitale, des \
+        milliers de manifestants se sont rassemblés.\n";
+    assert_eq!(
+        rows(fr, Lang::Fr),
+        vec![("Astana".into(), "la capitale".into())]
+    );
+    let en = "Unrest in Central Asia.\n\nOn Monday 10 January 2022, thousands protested in the \
+        capital of Kyrgyzstan. Protesters also rallied in the capital, Almaty.\n";
+    assert_eq!(
+        rows(en, Lang::En),
+        vec![
+            ("Almaty".into(), "Almaty".into()),
+            ("Bishkek".into(), "the capital".into()),
+        ]
+    );
+    let economic = "Kazakhstan : troubles.\n\nLundi 10 janvier 2022, des milliers de \
+        manifestants se sont rassemblés dans la capitale économique.\n";
+    assert_eq!(
+        rows(economic, Lang::Fr),
+        vec![("Kazakhstan".into(), String::new())]
+    );
+}
+
+/// Petrol bombs and stones are a riot; water cannon and rubber bullets police acting on a
+/// protest, in both languages.
+#[test]
+fn petrol_bombs_are_a_riot_and_water_cannon_an_intervention() {
+    let en = "Georgia: unrest.\n\nOn Thursday 9 March 2023, protesters threw petrol bombs at \
+        police in Tbilisi. In Batumi, police used water cannon on protesters.\n";
+    let fr = "Géorgie : troubles.\n\nJeudi 9 mars 2023, à Tbilissi, des manifestants ont lancé \
+        des cocktails Molotov sur la police. À Batoumi, la police a tiré des balles en caoutchouc \
+        sur les manifestants.\n";
+    for (text, lang) in [(en, Lang::En), (fr, Lang::Fr)] {
+        let x = common::read(text, "fixture", Some(date(2023, 3, 10)), Some(lang));
+        assert_events(
+            &x,
+            vec![
+                row("2023-03-09", "Tbilisi", Riots, "Violent demonstration"),
+                row(
+                    "2023-03-09",
+                    "Batumi",
+                    Protests,
+                    "Protest with intervention",
+                ),
+            ],
+        );
+    }
+}

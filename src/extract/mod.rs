@@ -180,6 +180,12 @@ impl<'a, 'g> Reader<'a, 'g> {
         if let Some(code) = &home_code {
             places::prefer_country(gazetteer, &mut mentions, code);
         }
+        let capitals =
+            places::capital_mentions(article.text, &mentions, gazetteer, home_code.as_deref());
+        if !capitals.is_empty() {
+            mentions.extend(capitals);
+            mentions.sort_by_key(|m| m.start);
+        }
         Reader {
             article,
             lang,

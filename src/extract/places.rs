@@ -1,5 +1,6 @@
 //! Which place an event happened at: the city named nearest to it in its sentence, else a
-//! region there, else the city its paragraph last named, else the country.
+//! region there, else the city its paragraph last named, else the country. "The capital" with
+//! no name is named too: the gazetteer knows each country's capital.
 
 use crate::gazetteer::{Gazetteer, Mention, Place, PlaceKind};
 use crate::model::GeoPrecision;
@@ -53,6 +54,109 @@ pub fn article_country(mentions: &[Mention]) -> Option<String> {
         .iter()
         .find(|&&(_, n)| n == best)
         .map(|&(code, _)| code.to_string())
+}
+
+/// "The capital", "la capitale" with no name after it: the capital city of the country named
+/// right after ("the capital of Georgia", "la capitale du Kazakhstan"), else of the article's
+/// country. Not "the regional capital" or "la capitale économique" (no match: another word
+/// sits in the phrase or follows it), nor "the capital, Tbilisi" (the name is its mention).
+pub fn capital_mentions<'g>(
+    text: &str,
+    mentions: &[Mention<'g>],
+    gazetteer: &'g Gazetteer,
+    home: Option<&str>,
+) -> Vec<Mention<'g>> {
+    use aho_corasick::AhoCorasick;
+    use std::sync::OnceLock;
+    const PHRASES: &[&str] = &["the capital", "its capital", "la capitale", "sa capitale"];
+    /// Words after the phrase that make it another kind of capital.
+    const NOT_THE_CAPITAL: &[&str] = &[
+        "economique",
+        "économique",
+        "economic",
+        "financial",
+        "financière",
+        "financiere",
+        "culturelle",
+        "cultural",
+        "régionale",
+        "regionale",
+        "provinciale",
+        "city's",
+    ];
+    const OF: &[&str] = &["of", "du", "de", "de la", "de l'", "d'"];
+    static MATCHER: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    let Some(matcher) = MATCHER
+        .get_or_init(|| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(PHRASES)
+                .ok()
+        })
+        .as_ref()
+    else {
+        return Vec::new();
+    };
+    let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let mut found = Vec::new();
+    for m in matcher.find_iter(text) {
+        let (start, end) = (m.start(), m.end());
+        if is_word(text[..start].chars().next_back()) || is_word(text[end..].chars().next()) {
+            continue;
+        }
+        let rest = &text[end..];
+        let next_word: String = rest
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '\'')
+            .collect::<String>()
+            .to_lowercase();
+        if NOT_THE_CAPITAL.contains(&next_word.as_str()) {
+            continue;
+        }
+        // "of Georgia", "du Kazakhstan": whose capital, and where the phrase really ends.
+        let after = rest.trim_start();
+        let mut tail = end + (rest.len() - after.len());
+        let mut country = home.map(str::to_owned);
+        for of in OF {
+            let Some(name_at) = after
+                .get(..of.len())
+                .filter(|w| w.eq_ignore_ascii_case(of))
+                .map(|_| tail + of.len())
+            else {
+                continue;
+            };
+            let named = mentions.iter().find(|n| {
+                n.place.kind == PlaceKind::Country
+                    && n.start >= name_at
+                    && text[name_at..n.start].trim().is_empty()
+            });
+            if let Some(named) = named {
+                country = Some(named.place.country_code.clone());
+                tail = named.end;
+                break;
+            }
+        }
+        // "The capital, Tbilisi": the name that follows is the mention.
+        let apposed = mentions.iter().any(|n| {
+            n.start >= tail
+                && text[tail..n.start]
+                    .chars()
+                    .all(|c| c.is_whitespace() || c == ',')
+        });
+        if apposed {
+            continue;
+        }
+        if let Some(capital) = country.and_then(|code| gazetteer.capital(&code)) {
+            found.push(Mention {
+                start,
+                end,
+                as_written: text[start..end].to_owned(),
+                place: capital,
+            });
+        }
+    }
+    found
 }
 
 /// Gives same-named places of the article's country precedence: the gazetteer ranks

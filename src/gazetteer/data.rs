@@ -1,7 +1,8 @@
 //! Parsing of the shipped gazetteer file `geodata/gazetteer/places.tsv.gz` (built by
 //! `scripts/build_gazetteer.py`): one place per line, tab-separated
-//! `kind geonameid name lat lon country admin1 population alternate|names`,
-//! where kind is `C` (city), `R` (region) or `K` (country).
+//! `kind geonameid name lat lon country admin1 population alternate|names capital`,
+//! where kind is `C` (city), `R` (region) or `K` (country), and capital is a country's
+//! capital city (its GeoNames id; empty for cities, regions and countries without one).
 
 use std::io::Read;
 
@@ -28,6 +29,8 @@ pub enum GazetteerError {
 pub(crate) struct Record {
     pub(crate) place: Place,
     pub(crate) alternate_names: String,
+    /// A country's capital city, by GeoNames id.
+    pub(crate) capital: Option<u32>,
 }
 
 /// Decompresses and parses gzip-compressed gazetteer TSV.
@@ -59,9 +62,10 @@ fn parse_line(line: &str) -> Result<Record, String> {
         admin1,
         population,
         names,
+        capital,
     ] = fields[..]
     else {
-        return Err(format!("expected 9 fields, found {}", fields.len()));
+        return Err(format!("expected 10 fields, found {}", fields.len()));
     };
     let kind = match kind {
         "C" => PlaceKind::City,
@@ -84,5 +88,9 @@ fn parse_line(line: &str) -> Result<Record, String> {
             population: number(population, "population")?,
         },
         alternate_names: names.to_owned(),
+        capital: match capital {
+            "" => None,
+            id => Some(number(id, "capital")?),
+        },
     })
 }

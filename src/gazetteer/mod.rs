@@ -79,6 +79,8 @@ pub struct Gazetteer {
     alternate_names: Vec<String>,
     by_geonameid: HashMap<u32, usize>,
     countries: HashMap<String, usize>,
+    /// Country code → the GeoNames id of its capital city.
+    capitals: HashMap<String, u32>,
     regions: HashMap<(String, String), usize>,
     /// Built on first use of name matching, so loading stays fast for callers that only look
     /// places up by id or code.
@@ -168,6 +170,7 @@ impl Gazetteer {
             alternate_names: Vec::with_capacity(records.len()),
             by_geonameid: HashMap::with_capacity(records.len()),
             countries: HashMap::new(),
+            capitals: HashMap::new(),
             regions: HashMap::new(),
             matcher: OnceLock::new(),
         };
@@ -178,6 +181,11 @@ impl Gazetteer {
                     gazetteer
                         .countries
                         .insert(place.country_code.clone(), index);
+                    if let Some(capital) = record.capital {
+                        gazetteer
+                            .capitals
+                            .insert(place.country_code.clone(), capital);
+                    }
                 }
                 PlaceKind::Region => {
                     if let Some(admin1) = &place.admin1 {
@@ -221,6 +229,13 @@ impl Gazetteer {
         self.countries
             .get(&code.to_ascii_uppercase())
             .map(|&i| &self.places[i])
+    }
+
+    /// The capital city of the country with this ISO alpha-2 code (GeoNames' capital: Astana
+    /// for "KZ").
+    pub fn capital(&self, code: &str) -> Option<&Place> {
+        let id = self.capitals.get(&code.to_ascii_uppercase())?;
+        self.place(*id).filter(|p| p.kind == PlaceKind::City)
     }
 
     /// The region (oblast) with this GeoNames admin-1 code in this country.

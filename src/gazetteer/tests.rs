@@ -160,6 +160,11 @@ fn looks_up_by_id_country_and_region() {
         (PlaceKind::Region, "Mangghystau")
     );
     assert!(g.cities().all(|p| p.kind == PlaceKind::City));
+    // GeoNames names KZ's capital "Nur-Sultan", an alternate name of Astana.
+    let capital = |code| g.capital(code).map(|p| (p.name.as_str(), p.geonameid));
+    assert_eq!(capital("KZ"), Some(("Astana", ASTANA)));
+    assert_eq!(capital("ge"), Some(("Tbilisi", 611717)));
+    assert_eq!(capital("XX"), None);
 }
 
 #[test]

@@ -57,8 +57,28 @@ pub const ENTRIES: &[Entry] = &[
         W,
     ),
     ("tear gas", Term::Cue(H::ProtestIntervention, L::Strong), W),
+    (
+        "water cannon",
+        Term::Cue(H::ProtestIntervention, L::Strong),
+        S,
+    ),
+    (
+        "rubber bullets",
+        Term::Cue(H::ProtestIntervention, L::Strong),
+        W,
+    ),
+    (
+        "stun grenades",
+        Term::Cue(H::ProtestIntervention, L::Strong),
+        W,
+    ),
     // Riots and violence.
     ("riot", Term::Cue(H::Riot, L::Weak), S),
+    ("petrol bomb", Term::Cue(H::Riot, L::Strong), S),
+    ("molotov cocktail", Term::Cue(H::Riot, L::Strong), S),
+    ("threw stones", Term::Cue(H::Riot, L::Strong), W),
+    ("hurled stones", Term::Cue(H::Riot, L::Strong), W),
+    ("threw rocks", Term::Cue(H::Riot, L::Strong), W),
     ("unrest", Term::Cue(H::Riot, L::Weak), W),
     ("attack", Term::Cue(H::Attack, L::Weak), W),
     ("attacks", Term::Cue(H::Attack, L::Weak), W),

@@ -90,8 +90,32 @@ pub const ENTRIES: &[Entry] = &[
         Term::Cue(H::ProtestIntervention, L::Strong),
         S,
     ),
+    (
+        "canon a eau",
+        Term::Cue(H::ProtestIntervention, L::Strong),
+        W,
+    ),
+    (
+        "canons a eau",
+        Term::Cue(H::ProtestIntervention, L::Strong),
+        W,
+    ),
+    (
+        "balles en caoutchouc",
+        Term::Cue(H::ProtestIntervention, L::Strong),
+        W,
+    ),
+    (
+        "grenades assourdissantes",
+        Term::Cue(H::ProtestIntervention, L::Strong),
+        W,
+    ),
     // Riots and violence.
     ("emeute", Term::Cue(H::Riot, L::Weak), S),
+    ("cocktail molotov", Term::Cue(H::Riot, L::Strong), W),
+    ("cocktails molotov", Term::Cue(H::Riot, L::Strong), W),
+    ("jets de pierres", Term::Cue(H::Riot, L::Strong), W),
+    ("lance des pierres", Term::Cue(H::Riot, L::Strong), W),
     ("violences", Term::Cue(H::Riot, L::Weak), W),
     ("attaque", Term::Cue(H::Attack, L::Weak), W),
     ("attaques", Term::Cue(H::Attack, L::Weak), W),
@@ -109,6 +133,28 @@ pub const ENTRIES: &[Entry] = &[
     ("tirs", Term::Cue(H::Shooting, L::Weak), W),
     ("ont tire", Term::Cue(H::Shooting, L::Strong), W),
     ("a tire", Term::Cue(H::Shooting, L::Strong), W),
+    // Non-lethal rounds fired at a crowd are an intervention, not shooting (the longest entry
+    // wins over "a tiré").
+    (
+        "a tire des balles en caoutchouc",
+        Term::Cue(H::ProtestIntervention, L::Strong),
+        W,
+    ),
+    (
+        "ont tire des balles en caoutchouc",
+        Term::Cue(H::ProtestIntervention, L::Strong),
+        W,
+    ),
+    (
+        "a tire des gaz lacrymogene",
+        Term::Cue(H::ProtestIntervention, L::Strong),
+        S,
+    ),
+    (
+        "ont tire des gaz lacrymogene",
+        Term::Cue(H::ProtestIntervention, L::Strong),
+        S,
+    ),
     ("ouvert le feu", Term::Cue(H::Shooting, L::Strong), W),
     ("fusillade", Term::Cue(H::Shooting, L::Weak), S),
     ("massacre", Term::Cue(H::Killing, L::Weak), S),
