@@ -613,3 +613,49 @@ fn petrol_bombs_are_a_riot_and_water_cannon_an_intervention() {
         );
     }
 }
+
+const WIRE_EN: &str = include_str!("fixtures/wire-en.txt");
+
+/// A wire story: a dateline, a region where it began days before, a list that goes on "and in
+/// the western town of", people who "gathered", crowds that stormed a building. Police acted
+/// in Almaty only, so the protests elsewhere are peaceful.
+#[test]
+fn a_wire_story_with_a_region_a_long_list_and_a_storming() {
+    let x = read(WIRE_EN, Some(date(2022, 1, 5)), None);
+    assert_eq!(x.lang, Lang::En);
+    assert_events(
+        &x,
+        vec![
+            row("2022-01-02", "Mangghystau", Protests, "Peaceful protest"),
+            row(
+                "2022-01-04",
+                "Almaty",
+                Protests,
+                "Protest with intervention",
+            ),
+            row("2022-01-04", "Almaty", StrategicDevelopments, "Arrests"),
+            row("2022-01-04", "Aktau", Protests, "Peaceful protest"),
+            row("2022-01-04", "Oral", Protests, "Peaceful protest"),
+            row("2022-01-04", "Aktobe", Protests, "Peaceful protest"),
+            row("2022-01-04", "Kyzylorda", Protests, "Peaceful protest"),
+            row("2022-01-04", "Zhanaozen", Protests, "Peaceful protest"),
+            row("2022-01-05", "Almaty", Riots, "Violent demonstration"),
+            row("2022-01-05", "Almaty", Riots, "Violent demonstration"),
+        ],
+    );
+    let detained = at(&x.events, "Almaty", "Arrests");
+    assert_eq!(
+        detained.count(CountKind::Arrests),
+        (Some(200), Some(CountQualifier::About))
+    );
+    let killed = x
+        .events
+        .iter()
+        .find(|e| e.fatalities.is_some())
+        .expect("the officers killed");
+    assert_eq!(
+        (killed.place.as_str(), killed.event_date, killed.fatalities),
+        ("Almaty", date(2022, 1, 5), Some(8))
+    );
+    assert!(x.events.iter().all(|e| e.fatalities != Some(14)));
+}

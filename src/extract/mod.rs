@@ -479,23 +479,32 @@ impl<'a, 'g> Reader<'a, 'g> {
                     && same_clause(&folded.text, at.min(h.start), at.max(h.start))
             })
         };
+        let places_of = |at: usize| -> Vec<Located<'g>> {
+            match nationwide(at).then(|| setting.country()).flatten() {
+                Some(country) => vec![country],
+                None => setting.locate_all(at_text(at)),
+            }
+        };
+        // A protest is one with intervention where the police acted, not wherever the sentence
+        // goes ("began in Mangistau on Sunday and spread to Almaty, where police detained 200").
+        let intervened: Vec<Located<'g>> = cues
+            .iter()
+            .filter(|&&(_, h)| matches!(h, Happening::ProtestIntervention | Happening::Arrest))
+            .flat_map(|&(at, _)| places_of(at))
+            .collect();
         let mut drafts: Vec<Draft<'g>> = Vec::new();
         for &(at, happening) in &cues {
             let kind = kinds::classify(happening, at, &facts);
-            let country = if nationwide(at) {
-                setting.country()
-            } else {
-                None
-            };
-            match country {
-                Some(place) => {
-                    find_or_add(&mut drafts, place, kind);
-                }
-                None => {
-                    for place in setting.locate_all(at_text(at)) {
-                        find_or_add(&mut drafts, place, kind);
-                    }
-                }
+            for place in places_of(at) {
+                let kind = if happening == Happening::Protest
+                    && kind == kinds::PROTEST_WITH_INTERVENTION
+                    && !intervened.iter().any(|i| i.same_place(&place))
+                {
+                    kinds::PEACEFUL_PROTEST
+                } else {
+                    kind
+                };
+                find_or_add(&mut drafts, place, kind);
             }
         }
         // A breakdown ("164 tués, dont 103 à Almaty") puts each part at the place it names
@@ -600,7 +609,11 @@ impl<'a, 'g> Reader<'a, 'g> {
                 })
                 .max_by_key(|d| d.place.at)
                 .unwrap_or(&drafts[0]);
-            let kind = told_before.kind;
+            // Police acted where the sentence says, which is not this place: no cue is here.
+            let kind = match told_before.kind {
+                kinds::PROTEST_WITH_INTERVENTION => kinds::PEACEFUL_PROTEST,
+                kind => kind,
+            };
             drafts.push(Draft {
                 place: places::Located::from_mention(m),
                 kind,

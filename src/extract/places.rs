@@ -287,9 +287,44 @@ fn is_list_gap(gap: &str) -> bool {
         [] => gap.contains(','),
         [and] => CONJUNCTIONS.contains(&and.as_str()),
         [and, to] => CONJUNCTIONS.contains(&and.as_str()) && PREPOSITIONS.contains(&to.as_str()),
+        // "…, and in the western town of Zhanaozen", "et dans la ville de Taraz".
+        [and, middle @ .., of] if middle.len() <= 5 => {
+            CONJUNCTIONS.contains(&and.as_str())
+                && matches!(of.as_str(), "of" | "de" | "d'")
+                && middle.iter().any(|w| PLACE_NOUNS.contains(&w.as_str()))
+                && middle.iter().all(|w| {
+                    PREPOSITIONS.contains(&w.as_str())
+                        || PLACE_NOUNS.contains(&w.as_str())
+                        || PLACE_WORDS.contains(&w.as_str())
+                })
+        }
         _ => false,
     }
 }
 
 const CONJUNCTIONS: &[&str] = &["et", "and", "ou", "or"];
-const PREPOSITIONS: &[&str] = &["à", "a", "au", "en", "in"];
+const PREPOSITIONS: &[&str] = &["à", "a", "au", "en", "in", "dans"];
+/// What a list may call its next place before naming it.
+const PLACE_NOUNS: &[&str] = &[
+    "town", "city", "village", "port", "ville", "village", "cité",
+];
+/// Articles and the adjectives a town gets in passing ("the western town of").
+const PLACE_WORDS: &[&str] = &[
+    "the",
+    "la",
+    "le",
+    "western",
+    "eastern",
+    "northern",
+    "southern",
+    "central",
+    "oil",
+    "mining",
+    "industrial",
+    "nearby",
+    "neighbouring",
+    "neighboring",
+    "voisine",
+    "minière",
+    "pétrolière",
+];

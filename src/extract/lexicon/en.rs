@@ -36,6 +36,17 @@ pub const ENTRIES: &[Entry] = &[
     ("took to the streets", Term::Cue(H::Protest, L::Strong), W),
     ("rallied", Term::Cue(H::Protest, L::Strong), W),
     ("marched", Term::Cue(H::Protest, L::Strong), W),
+    // "Gathered" alone is also evidence or information gathered.
+    ("people gathered", Term::Cue(H::Protest, L::Strong), W),
+    ("crowd gathered", Term::Cue(H::Protest, L::Strong), W),
+    ("crowds gathered", Term::Cue(H::Protest, L::Strong), W),
+    ("gathered outside", Term::Cue(H::Protest, L::Strong), W),
+    ("gathered in front of", Term::Cue(H::Protest, L::Strong), W),
+    (
+        "gathered on the main square",
+        Term::Cue(H::Protest, L::Strong),
+        W,
+    ),
     (
         "surrounded",
         Term::Cue(H::ProtestIntervention, L::With(Group::Protesters)),
@@ -244,6 +255,7 @@ pub const ENTRIES: &[Entry] = &[
     ("protester", Term::Group(Group::Protesters), S),
     ("protestor", Term::Group(Group::Protesters), S),
     ("demonstrator", Term::Group(Group::Protesters), S),
+    ("crowd", Term::Group(Group::Protesters), S),
     ("strikers", Term::Group(Group::Protesters), W),
     ("rioter", Term::Group(Group::Rioters), S),
     ("looter", Term::Group(Group::Rioters), S),
