@@ -659,3 +659,35 @@ fn a_wire_story_with_a_region_a_long_list_and_a_storming() {
     );
     assert!(x.events.iter().all(|e| e.fatalities != Some(14)));
 }
+
+/// A toll that says nothing of who was hurt is of the violence told before it, in an earlier
+/// paragraph too, until a header starts another story.
+#[test]
+fn a_bare_toll_is_of_the_violence_told_before_it() {
+    let storming = "Ouzbékistan : troubles.\n\nVendredi 1er juillet 2022, à Noukous, les \
+        manifestants ont tenté de s'emparer de bâtiments administratifs.\n\n";
+    let toll = "Lundi 4 juillet 2022, le parquet a annoncé que 18 personnes avaient été tuées.\n";
+    let kinds = |text: &str| {
+        let x = read(text, Some(date(2022, 7, 5)), Some(Lang::Fr));
+        summary(&x.events)
+    };
+    assert_eq!(
+        kinds(&format!("{storming}{toll}")),
+        vec![
+            row("2022-07-01", "Nukus", Riots, "Violent demonstration"),
+            row("2022-07-04", "Uzbekistan", Riots, "Violent demonstration"),
+        ]
+    );
+    assert_eq!(
+        kinds(&format!("{storming}Autre sujet\n\n{toll}")),
+        vec![
+            row("2022-07-01", "Nukus", Riots, "Violent demonstration"),
+            row(
+                "2022-07-04",
+                "Uzbekistan",
+                ViolenceAgainstCivilians,
+                "Attack"
+            ),
+        ]
+    );
+}

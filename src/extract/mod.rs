@@ -122,6 +122,10 @@ struct Reader<'a, 'g> {
     context: Option<Dated>,
     folded: Folded,
     hits: Vec<Hit>,
+    /// The type of the last violent event since the last header: a toll that says nothing of
+    /// who was hurt, or how, is of that violence ("Protesters stormed the mayor's office. …
+    /// At least 12 people were killed.").
+    violence: Option<(EventType, &'static str)>,
     events: Vec<Event>,
     warnings: Vec<String>,
 }
@@ -160,7 +164,7 @@ struct ParagraphContext {
     inherited: Option<usize>,
     /// The paragraph has named protesters.
     protesters: bool,
-    /// The type of the paragraph's last violent event.
+    /// The type of the last violent event before this sentence (see [`Reader::violence`]).
     violence: Option<(EventType, &'static str)>,
 }
 
@@ -195,6 +199,7 @@ impl<'a, 'g> Reader<'a, 'g> {
             context: None,
             folded: Folded::default(),
             hits: Vec::new(),
+            violence: None,
             events: Vec::new(),
             warnings: Vec::new(),
         }
@@ -205,13 +210,14 @@ impl<'a, 'g> Reader<'a, 'g> {
         if paragraph.header {
             // A header dates what follows; its happenings are told again in the body.
             self.read_dates(paragraph.range.clone());
+            self.violence = None;
             return;
         }
         let mut pending: Vec<Pending<'g>> = Vec::new();
         let mut background = false;
         let mut inherited: Option<usize> = None;
         let mut protesters = false;
-        let mut violence: Option<(EventType, &'static str)> = None;
+        let mut violence = self.violence;
         for range in sentences::sentences(text, paragraph.range.clone()) {
             let dates = self.read_dates(range.clone());
             if dates.own.is_some() {
@@ -274,6 +280,7 @@ impl<'a, 'g> Reader<'a, 'g> {
                 p.date = Some(date);
             }
         }
+        self.violence = violence;
         for p in pending {
             self.emit(p);
         }
@@ -730,7 +737,7 @@ fn find_or_add<'g>(
 
 /// The event a count belongs to: arrests to the arrests; deaths and injuries to a violent
 /// event at the same place, else to a protest there (which they make one with excessive
-/// force), else to an event typed by who was hurt, else like the paragraph's last violence
+/// force), else to an event typed by who was hurt, else like the last violence since the header
 /// ("Protesters stormed the mayor's office. At least 12 people were killed.").
 fn draft_for_count<'g>(
     drafts: &mut Vec<Draft<'g>>,

@@ -201,6 +201,21 @@ pub const ENTRIES: &[Entry] = &[
         Term::Cue(H::Attack, L::With(Group::Protesters)),
         W,
     ),
+    (
+        "ont tente de prendre d'assaut",
+        Term::Cue(H::Attack, L::With(Group::Protesters)),
+        W,
+    ),
+    (
+        "ont tente de s'emparer",
+        Term::Cue(H::Attack, L::With(Group::Protesters)),
+        W,
+    ),
+    (
+        "se sont empares",
+        Term::Cue(H::Attack, L::With(Group::Protesters)),
+        W,
+    ),
     // Troops.
     (
         "a envoye",
