@@ -1,7 +1,7 @@
 // eventmap explorer: events from /collections/events/items over an offline basemap.
 // Everything it loads comes from this server (vendored MapLibre, fonts and Natural Earth data).
 import * as maplibregl from '/assets/vendor/maplibre-gl/maplibre-gl.mjs';
-import {basemapStyle, loadBasemapDetails, FONT_BOLD, FONT_REGULAR} from '/assets/basemap.js';
+import {basemapStyle, cityFilter, loadBasemapDetails, FONT_BOLD, FONT_REGULAR} from '/assets/basemap.js';
 
 const t0 = performance.now();
 
@@ -155,12 +155,13 @@ state.fitted = initialBounds !== null;
 const style = basemapStyle(location.origin);
 Object.assign(style.sources, eventSources());
 // Events go over the city dots and under the place names (data under labels: a name stays
-// readable over a large circle); the per-place counts stay on top of everything. The name of
-// an imprecise events' place is placed before the city names, so a city that happens to lie
-// under a country's or region's centre gives way instead of seeming to hold its events.
-const [eventCircles, eventRings, eventCounts, imprecisePlaces] = eventLayers();
+// readable over a large circle); the per-place counts stay on top of everything. The names of
+// the places with events are placed before the basemap's city names: an event's city is always
+// named, and a city that happens to lie under a country's centre gives way instead of seeming
+// to hold the country's events.
+const [eventCircles, eventRings, eventCounts, eventPlaceLabels] = eventLayers();
 style.layers.splice(style.layers.findIndex(l => l.id === 'city-labels'), 0, eventCircles, eventRings);
-style.layers.splice(style.layers.findIndex(l => l.id === 'country-labels'), 0, imprecisePlaces);
+style.layers.splice(style.layers.findIndex(l => l.id === 'country-labels'), 0, eventPlaceLabels);
 style.layers.push(eventCounts);
 
 const map = new maplibregl.Map({
@@ -239,17 +240,22 @@ function eventLayers() {
             paint: {'text-color': '#111111', 'text-halo-color': '#ffffff', 'text-halo-width': 2},
         },
         {
-            id: 'events-imprecise-place', type: 'symbol', source: 'event-places',
-            filter: ['!=', ['get', 'geo_precision'], 'city'],
+            // Every place with events is named, whatever the basemap shows at this zoom; a place
+            // known only as a country or region says so.
+            id: 'events-place-labels', type: 'symbol', source: 'event-places',
             layout: {
-                'text-field': ['concat', ['get', 'place'], ['match', ['get', 'geo_precision'],
-                    'country', ' (whole country)', ' (whole region)']],
-                'text-font': [FONT_REGULAR], 'text-size': 11,
-                'text-variable-anchor': ['top', 'left', 'right', 'bottom'],
-                'text-radial-offset': ['interpolate', ['linear'], ['zoom'], 3, 1.3, 8, 2.2],
-                'text-padding': 4,
+                'text-field': ['match', ['get', 'geo_precision'],
+                    'country', ['concat', ['get', 'place'], '\n(whole country)'],
+                    'region', ['concat', ['get', 'place'], '\n(whole region)'],
+                    ['get', 'place']],
+                'text-font': ['match', ['get', 'geo_precision'], 'city', ['literal', [FONT_BOLD]], ['literal', [FONT_REGULAR]]],
+                'text-size': ['match', ['get', 'geo_precision'], 'city', 12, 11],
+                'text-variable-anchor': ['right', 'left', 'top', 'bottom'],
+                'text-radial-offset': ['interpolate', ['linear'], ['zoom'], 3, 1.2, 8, 2],
+                'text-justify': 'auto',
+                'text-padding': 2,
             },
-            paint: {'text-color': '#4a463f', 'text-halo-color': 'rgba(255,255,255,0.9)', 'text-halo-width': 1.4},
+            paint: {'text-color': '#2b2924', 'text-halo-color': 'rgba(255,255,255,0.9)', 'text-halo-width': 1.4},
         },
     ];
 }
@@ -302,7 +308,7 @@ function showEvents(fc) {
     popup?.remove();
     map.getSource('events').setData(fc);
     // The counts need glyphs (a symbol layer): the first frame is drawn without them, see below.
-    if (window.eventmap.ready) map.getSource('event-places').setData(eventPlaces(fc));
+    if (window.eventmap.ready) showEventPlaces(fc);
     window.eventmap.data = fc;
     renderEventList();
     const n = fc.numberMatched ?? fc.features.length;
@@ -322,14 +328,24 @@ async function loadEvents() {
     if (fc) showEvents(fc);
 }
 
-/** One point per place with events: how many, and the place's name and precision. */
+/** Names the places with events and counts their events; the basemap leaves those cities'
+ *  names to them, so a city is not named twice. */
+function showEventPlaces(fc) {
+    const places = eventPlaces(fc);
+    map.getSource('event-places').setData(places);
+    const named = places.features.filter(f => f.properties.geo_precision === 'city' && f.properties.geonameid)
+        .map(f => f.properties.geonameid);
+    map.setFilter('city-labels', ['all', cityFilter(), ['!', ['in', ['get', 'geonameid'], ['literal', named]]]]);
+}
+
+/** One point per place with events: how many, and the place's name, id and precision. */
 function eventPlaces(fc) {
     const at = new Map();
     for (const f of fc.features) {
         const key = f.geometry?.coordinates?.join(',');
         if (!key) continue;
-        const {place, geo_precision} = f.properties;
-        const s = at.get(key) ?? {type: 'Feature', geometry: f.geometry, properties: {count: 0, at: key, place, geo_precision}};
+        const {place, geonameid, geo_precision} = f.properties;
+        const s = at.get(key) ?? {type: 'Feature', geometry: f.geometry, properties: {count: 0, at: key, place, geonameid, geo_precision}};
         s.properties.count += 1;
         at.set(key, s);
     }
@@ -755,7 +771,7 @@ Promise.all([mapLoaded, firstShown]).then(() => {
         window.eventmap.firstRenderSinceNavigationMs = Math.round(performance.now());
         window.eventmap.ready = true;
         document.documentElement.dataset.ready = 'true';
-        map.getSource('event-places').setData(eventPlaces(window.eventmap.data ?? emptyFC()));
+        showEventPlaces(window.eventmap.data ?? emptyFC());
         loadBasemapDetails(map, location.origin);
     });
     map.triggerRepaint();

@@ -143,7 +143,7 @@ export function basemapStyle(origin) {
 }
 
 /** Which cities show at which zoom: Kazakhstan's earlier than its neighbours'. */
-function cityFilter() {
+export function cityFilter() {
     const z = ['zoom'];
     return ['any',
         ['<=', ['get', 'rank'], 1],

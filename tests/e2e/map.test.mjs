@@ -152,19 +152,22 @@ async function main() {
             .map(f => `${f.properties.at}=${f.properties.count}`))].sort());
         check(expectStacks.length > 0 && sameSet(drawnStacks, expectStacks),
             `each place with several events shows their number: drawn ${drawnStacks}, API ${expectStacks}`);
-        // Events known only to the country are labelled as such, once, and the city that lies
-        // under the country's centre (Zhezqazghan, for Kazakhstan) gives way to that label.
+        // Every place with events is named; events known only to the country say so, once, and
+        // the city under the country's centre (Zhezqazghan, for Kazakhstan) gives way to that.
         const labels = await page.evaluate(() => {
             const m = window.eventmap.map;
             return {
-                imprecise: m.queryRenderedFeatures({layers: ['events-imprecise-place']}).map(f => f.properties.place),
+                places: m.queryRenderedFeatures({layers: ['events-place-labels']}).map(f => f.properties.place),
                 cities: m.queryRenderedFeatures({layers: ['city-labels']}).map(f => f.properties.name),
             };
         });
-        check(labels.imprecise.filter(p => p === 'Kazakhstan').length === 1,
-            `country-level events carry one "Kazakhstan (whole country)" label: ${JSON.stringify(labels.imprecise)}`);
-        check(labels.cities.includes('Almaty') && !labels.cities.includes('Zhezqazghan'),
-            `the city under the country's centre gives way to that label: ${labels.cities.join(', ')}`);
+        const eventPlaces = [...new Set(all.features.map(f => f.properties.place))].sort();
+        check(sameSet([...new Set(labels.places)], eventPlaces) && labels.places.filter(p => p === 'Kazakhstan').length === 1,
+            `every place with events is named once: drawn ${JSON.stringify(labels.places)}, API ${eventPlaces}`);
+        check(!labels.cities.some(c => eventPlaces.includes(c)),
+            `the basemap leaves the names of places with events to them: ${labels.cities.filter(c => eventPlaces.includes(c))}`);
+        check(!labels.cities.includes('Zhezqazghan'),
+            `the city under the country's centre gives way to "Kazakhstan (whole country)": ${labels.cities.join(', ')}`);
         await page.screenshot({path: resolve(OUT, 'map.png')});
         console.log(`  --  screenshot: ${resolve(OUT, 'map.png')}`);
 
