@@ -691,3 +691,42 @@ fn a_bare_toll_is_of_the_violence_told_before_it() {
         ]
     );
 }
+
+const BISHKEK_FR: &str = include_str!("fixtures/bishkek-fr.txt");
+
+/// Kyrgyzstan, 2020, in French: a storming and its clashes with police are riots in Bichkek
+/// (not at "la Maison blanche", a building), the toll goes with them, Och protests peacefully,
+/// and "la capitale" is Bishkek.
+#[test]
+fn a_french_report_from_kyrgyzstan() {
+    let x = read(BISHKEK_FR, Some(date(2020, 10, 8)), None);
+    assert_eq!(x.lang, Lang::Fr);
+    assert_events(
+        &x,
+        vec![
+            row("2020-10-06", "Bishkek", Riots, "Violent demonstration"),
+            row("2020-10-06", "Bishkek", Riots, "Violent demonstration"),
+            row("2020-10-06", "Osh", Protests, "Peaceful protest"),
+            row(
+                "2020-10-07",
+                "Bishkek",
+                StrategicDevelopments,
+                "Change to group/activity",
+            ),
+            row("2020-10-07", "Bishkek", StrategicDevelopments, "Other"),
+        ],
+    );
+    let toll = x
+        .events
+        .iter()
+        .find(|e| e.fatalities.is_some())
+        .expect("the toll of the clashes");
+    assert_eq!(
+        (
+            toll.count(CountKind::Fatalities),
+            toll.count(CountKind::Injuries)
+        ),
+        ((Some(1), None), (Some(600), Some(CountQualifier::About)))
+    );
+    assert!(x.events.iter().all(|e| e.country_code == "KG"));
+}

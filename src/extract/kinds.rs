@@ -118,7 +118,8 @@ pub fn classify(
         Happening::Attack if crowd || forces => VIOLENT_DEMONSTRATION,
         Happening::Attack | Happening::Killing => ATTACK,
         Happening::Abduction => (ViolenceAgainstCivilians, "Abduction/forced disappearance"),
-        Happening::Clash if crowd => VIOLENT_DEMONSTRATION,
+        // Protesters clashing with police riot; armed groups fighting each other are a battle.
+        Happening::Clash if crowd || facts.protest_context => VIOLENT_DEMONSTRATION,
         Happening::Clash => ARMED_CLASH,
         Happening::Shooting if facts.protest_context => EXCESSIVE_FORCE,
         Happening::Shooting => ARMED_CLASH,

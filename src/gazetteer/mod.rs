@@ -446,11 +446,22 @@ impl Matcher {
         self.keys.get(key.as_bytes()).and_then(|k| k.pattern)
     }
 
-    /// Whether the text's spelling can be a name: capitalised, not a stopword, and for short
-    /// keys written exactly as the data spells it.
+    /// Whether the text's spelling can be a name: capitalised, each of its words too but the
+    /// particles ("Rio de Janeiro"; "la Maison blanche" is a building, not Maison Blanche), not
+    /// a stopword, and for short keys written exactly as the data spells it.
     fn accepts_form(&self, pattern: usize, written: &str) -> bool {
-        if !written.chars().next().is_some_and(char::is_uppercase) || context::is_stopword(written)
-        {
+        const PARTICLES: &[&str] = &[
+            "de", "del", "della", "des", "di", "du", "da", "das", "do", "dos", "la", "le", "les",
+            "el", "al", "am", "an", "im", "on", "upon", "sur", "en", "in", "of", "the", "y", "i",
+            "e", "aux", "au", "und", "na", "nad", "pod",
+        ];
+        let capitalised = |word: &str| word.chars().next().is_some_and(char::is_uppercase);
+        let lower_word = written
+            .split_whitespace()
+            .skip(1)
+            .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
+            .any(|w| !capitalised(w) && !PARTICLES.contains(&w));
+        if !capitalised(written) || lower_word || context::is_stopword(written) {
             return false;
         }
         self.exact_spellings

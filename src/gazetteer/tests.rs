@@ -198,6 +198,17 @@ fn ordinary_words_are_not_places() {
     assert_eq!(found(text, Some("KZ")), vec![]);
     // Lower-case forms of place names are words: "oral", "nice".
     assert_eq!(found("an oral statement, a nice day", None), vec![]);
+    // A name with a lower-case word is a building or a phrase, not the town of that name;
+    // particles stay lower-case in real names.
+    assert_eq!(
+        found("la Maison blanche, siège de la présidence", None),
+        vec![]
+    );
+    let rio: Vec<String> = found("à Rio de Janeiro et à Maison Blanche", None)
+        .into_iter()
+        .map(|(written, _, _)| written)
+        .collect();
+    assert_eq!(rio, vec!["Rio de Janeiro", "Maison Blanche"]);
 }
 
 #[test]
