@@ -730,3 +730,27 @@ fn a_french_report_from_kyrgyzstan() {
     );
     assert!(x.events.iter().all(|e| e.country_code == "KG"));
 }
+
+/// Troops leaving change a force's activity as much as troops arriving.
+#[test]
+fn a_withdrawal_of_troops_is_a_change_of_activity() {
+    let en = "Kazakhstan: the aftermath.\n\nOn Monday 10 January 2022, order was restored. \
+        Troops from the Russian-led Collective Security Treaty Organization began withdrawing \
+        on Thursday.\n";
+    let fr = "Kazakhstan : l'après.\n\nLundi 10 janvier 2022, l'ordre a été rétabli. Jeudi, les \
+        troupes de l'OTSC ont commencé à se retirer du Kazakhstan.\n";
+    for (text, lang) in [(en, Lang::En), (fr, Lang::Fr)] {
+        let x = read(text, Some(date(2022, 1, 14)), Some(lang));
+        assert_eq!(
+            summary(&x.events),
+            vec![row(
+                "2022-01-13",
+                "Kazakhstan",
+                StrategicDevelopments,
+                "Change to group/activity"
+            )],
+            "{lang:?}"
+        );
+        assert!(x.events[0].actors.contains(&"CSTO".to_string()), "{lang:?}");
+    }
+}

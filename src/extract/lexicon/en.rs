@@ -173,6 +173,22 @@ pub const ENTRIES: &[Entry] = &[
         Term::Cue(H::Deployment, L::With(Group::Military)),
         W,
     ),
+    // A withdrawal changes a force's activity as much as its arrival.
+    (
+        "withdrawing",
+        Term::Cue(H::Deployment, L::With(Group::Military)),
+        W,
+    ),
+    (
+        "withdrew",
+        Term::Cue(H::Deployment, L::With(Group::Military)),
+        W,
+    ),
+    (
+        "pulled out",
+        Term::Cue(H::Deployment, L::With(Group::Military)),
+        W,
+    ),
     // Shutdowns and emergency rule.
     ("internet", Term::Cue(H::Shutdown, L::Strong), W),
     ("closed its borders", Term::Cue(H::Shutdown, L::Strong), W),

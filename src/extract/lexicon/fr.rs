@@ -223,6 +223,21 @@ pub const ENTRIES: &[Entry] = &[
         W,
     ),
     (
+        "retrait des troupes",
+        Term::Cue(H::Deployment, L::With(Group::Military)),
+        W,
+    ),
+    (
+        "se sont retirees",
+        Term::Cue(H::Deployment, L::With(Group::Military)),
+        S,
+    ),
+    (
+        "ont commence a se retirer",
+        Term::Cue(H::Deployment, L::With(Group::Military)),
+        W,
+    ),
+    (
         "ont envoye",
         Term::Cue(H::Deployment, L::With(Group::Military)),
         W,
