@@ -124,11 +124,34 @@ fn day_key(d: Date) -> f64 {
 /// Bounding box `[minx, miny, maxx, maxy]` and first/last date of a set of events.
 pub type Extent = ([f64; 4], Date, Date);
 
-#[derive(Debug, Default)]
-pub struct EventIndex {
-    rows: Vec<Row>,
+/// The names rows refer to by number: places and sub-event types. Append-only, so an index
+/// and the indexes written from it share one table until a write brings a new name.
+#[derive(Debug, Default, Clone)]
+struct Tables {
     places: Vec<PlaceEntry>,
+    place_keys: HashMap<(Option<u32>, String, String), u32>,
     sub_event_types: Vec<Box<str>>,
+}
+
+impl Tables {
+    /// The keys of the places a filter keeps.
+    fn place_keys(&self, f: &PlaceFilter) -> Vec<u32> {
+        self.places
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| {
+                f.names.iter().any(|n| p.name.to_lowercase() == *n)
+                    || p.geonameid.is_some_and(|g| f.geonameids.contains(&g))
+            })
+            .map(|(i, _)| i as u32)
+            .collect()
+    }
+}
+
+/// Rows sorted by (date, id) and their indexes; positions are the rows' places in `rows`.
+#[derive(Debug, Default)]
+struct Segment {
+    rows: Vec<Row>,
     /// (hash of id, position), sorted: a tenth of the memory of a map from id strings.
     by_id: Vec<(u64, u32)>,
     by_type: HashMap<EventType, Vec<u32>>,
@@ -143,15 +166,238 @@ fn id_hash(id: &str) -> u64 {
     h.finish()
 }
 
+/// Adds a row's point and date to the extents of its layer and of all events.
+fn extend_extents(extents: &mut HashMap<Option<EventType>, Extent>, row: &Row) {
+    for layer in [None, Some(row.event_type)] {
+        let e = extents.entry(layer).or_insert((
+            [row.lon, row.lat, row.lon, row.lat],
+            row.date,
+            row.date,
+        ));
+        e.0 = [
+            e.0[0].min(row.lon),
+            e.0[1].min(row.lat),
+            e.0[2].max(row.lon),
+            e.0[3].max(row.lat),
+        ];
+        e.1 = e.1.min(row.date);
+        e.2 = e.2.max(row.date);
+    }
+}
+
+fn union_extents(
+    mut a: HashMap<Option<EventType>, Extent>,
+    b: &HashMap<Option<EventType>, Extent>,
+) -> HashMap<Option<EventType>, Extent> {
+    for (layer, e) in b {
+        let merged = match a.get(layer) {
+            Some(x) => (
+                [
+                    x.0[0].min(e.0[0]),
+                    x.0[1].min(e.0[1]),
+                    x.0[2].max(e.0[2]),
+                    x.0[3].max(e.0[3]),
+                ],
+                x.1.min(e.1),
+                x.2.max(e.2),
+            ),
+            None => *e,
+        };
+        a.insert(*layer, merged);
+    }
+    a
+}
+
+impl Segment {
+    fn build(mut rows: Vec<Row>) -> Segment {
+        rows.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+        let mut by_type: HashMap<EventType, Vec<u32>> = HashMap::new();
+        let mut by_id = Vec::with_capacity(rows.len());
+        let mut points = Vec::with_capacity(rows.len());
+        let mut extents = HashMap::new();
+        for (pos, row) in rows.iter().enumerate() {
+            let pos = pos as u32;
+            by_type.entry(row.event_type).or_default().push(pos);
+            by_id.push((id_hash(&row.id), pos));
+            points.push(Point::new([row.lon, row.lat, day_key(row.date)], pos));
+            extend_extents(&mut extents, row);
+        }
+        by_id.sort_unstable();
+        Segment {
+            rows,
+            by_id,
+            by_type,
+            extents,
+            tree: RTree::bulk_load(points),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    fn position(&self, id: &str) -> Option<u32> {
+        let h = id_hash(id);
+        let first = self.by_id.partition_point(|&(x, _)| x < h);
+        self.by_id[first..]
+            .iter()
+            .take_while(|&&(x, _)| x == h)
+            .map(|&(_, pos)| pos)
+            .find(|&pos| &*self.rows[pos as usize].id == id)
+    }
+
+    /// Positions of the rows matching `q`, in (date, id) order.
+    fn query(&self, q: &EventQuery, tables: &Tables, places: Option<&[u32]>) -> Vec<u32> {
+        let keep = |pos: u32| residual_matches(&self.rows[pos as usize], q, tables, places);
+        // A bbox goes to the R-tree with the date range as its third dimension: the hits are
+        // exactly the events in the box on those days, O(log n + hits).
+        if let Some(bbox) = q.bbox {
+            let mut hits: Vec<u32> = bbox
+                .envelopes(q.dates)
+                .flat_map(|env| self.tree.locate_in_envelope(env).map(|p| p.data))
+                .filter(|&pos| type_matches(&self.rows[pos as usize], q) && keep(pos))
+                .collect();
+            hits.sort_unstable();
+            hits.dedup();
+            return hits;
+        }
+        let candidates = self.date_candidates(q);
+        let mut out: Vec<u32> = candidates
+            .iter()
+            .flat_map(|&(_, s)| s.iter())
+            .filter(|&pos| keep(pos))
+            .collect();
+        if candidates.len() > 1 {
+            // Several per-type postings were concatenated: restore the global order.
+            out.sort_unstable();
+        }
+        out
+    }
+
+    /// The posting slices (one per requested type, or the whole table) cut to the date range by
+    /// binary search: positions follow date order, so a range of days is a contiguous run.
+    fn date_candidates(&self, q: &EventQuery) -> Vec<(Option<EventType>, PositionSlice<'_>)> {
+        fn cut<'a>(s: PositionSlice<'a>, rows: &[Row], q: &EventQuery) -> PositionSlice<'a> {
+            let date_of = |pos: u32| rows[pos as usize].date;
+            let lo = match q.dates.start {
+                Some(start) => s.partition_point(|pos| date_of(pos) < start),
+                None => 0,
+            };
+            let hi = match q.dates.end {
+                Some(end) => s.partition_point(|pos| date_of(pos) <= end),
+                None => s.len(),
+            };
+            s.sub(lo, hi.max(lo))
+        }
+        let all = PositionSlice::All(0, self.rows.len() as u32);
+        match &q.types {
+            None => vec![(None, cut(all, &self.rows, q))],
+            Some(types) => {
+                let mut types = types.clone();
+                types.sort();
+                types.dedup();
+                types
+                    .iter()
+                    .filter_map(|t| self.by_type.get(t).map(|v| (Some(*t), v)))
+                    .map(|(t, v)| (t, cut(PositionSlice::List(v), &self.rows, q)))
+                    .collect()
+            }
+        }
+    }
+}
+
+fn type_matches(r: &Row, q: &EventQuery) -> bool {
+    q.types.as_ref().is_none_or(|ts| ts.contains(&r.event_type))
+}
+
+/// The filters no index serves: cheap comparisons on the row.
+fn residual_matches(r: &Row, q: &EventQuery, tables: &Tables, places: Option<&[u32]>) -> bool {
+    q.sub_event_type
+        .as_deref()
+        .is_none_or(|s| tables.sub_event_types[r.sub_event_type as usize].eq_ignore_ascii_case(s))
+        && q.min_fatalities
+            .is_none_or(|m| r.fatalities.unwrap_or(0) >= m)
+        && q.country_code.as_deref().is_none_or(|c| {
+            tables.places[r.place as usize]
+                .country_code
+                .eq_ignore_ascii_case(c)
+        })
+        && places.is_none_or(|keys| keys.contains(&r.place))
+}
+
+/// Positions of the base segment that a later write removed or replaced, sorted, also by type
+/// so a per-type posting can count its own in O(log n).
+#[derive(Debug, Default, Clone)]
+struct Removed {
+    all: Vec<u32>,
+    by_type: HashMap<EventType, Vec<u32>>,
+}
+
+impl Removed {
+    fn len(&self) -> usize {
+        self.all.len()
+    }
+
+    fn contains(&self, pos: u32) -> bool {
+        self.all.binary_search(&pos).is_ok()
+    }
+
+    fn insert(&mut self, pos: u32, event_type: EventType) {
+        if let Err(at) = self.all.binary_search(&pos) {
+            self.all.insert(at, pos);
+            let of_type = self.by_type.entry(event_type).or_default();
+            let at = of_type.partition_point(|&p| p < pos);
+            of_type.insert(at, pos);
+        }
+    }
+
+    /// The removed positions that a slice of postings holds, sorted.
+    fn within(&self, of_type: Option<EventType>, slice: PositionSlice<'_>) -> &[u32] {
+        let list: &[u32] = match of_type {
+            None => &self.all,
+            Some(t) => self.by_type.get(&t).map_or(&[], Vec::as_slice),
+        };
+        if slice.len() == 0 {
+            return &[];
+        }
+        let (first, last) = (slice.get(0), slice.get(slice.len() - 1));
+        let lo = list.partition_point(|&p| p < first);
+        let hi = list.partition_point(|&p| p <= last);
+        &list[lo..hi]
+    }
+}
+
+/// Most rows a write keeps out of the base before the next write rebuilds everything: writes
+/// then cost O(change) and a rebuild now and then, and queries merge a small second segment.
+fn delta_limit(base_rows: usize) -> usize {
+    (base_rows / 64).max(1024)
+}
+
+/// The events the API serves, in two segments: a base built once, and a small delta of the
+/// events written since, with the base rows those writes removed or replaced. A write builds a
+/// new delta (O(change)), not a new base, until the delta outgrows [`delta_limit`].
+///
+/// Positions name rows across both: a base row's position is its place in the base, a delta
+/// row's is the base's length plus its place in the delta. Queries return positions in (date,
+/// id) order.
+#[derive(Debug, Default)]
+pub struct EventIndex {
+    tables: Arc<Tables>,
+    base: Arc<Segment>,
+    removed: Removed,
+    /// Extents of the base rows still live (the base's own when nothing was removed).
+    base_extents: Arc<HashMap<Option<EventType>, Extent>>,
+    delta: Segment,
+    extents: HashMap<Option<EventType>, Extent>,
+}
+
 /// Builds an [`EventIndex`] one event at a time, so a large file never exists as a list of
 /// full events in memory: each event is reduced to its row as it arrives.
 #[derive(Debug, Default)]
 pub struct IndexBuilder {
     rows: Vec<Row>,
     row_of_id: HashMap<Box<str>, usize>,
-    places: Vec<PlaceEntry>,
-    place_keys: HashMap<(Option<u32>, String, String), u32>,
-    sub_event_types: Vec<Box<str>>,
+    tables: Arc<Tables>,
 }
 
 impl IndexBuilder {
@@ -159,29 +405,34 @@ impl IndexBuilder {
     pub fn push(&mut self, e: Event) {
         let feature = Arc::from(e.to_feature_json());
         let sub_event_type = match self
+            .tables
             .sub_event_types
             .iter()
             .position(|s| **s == *e.sub_event_type)
         {
             Some(i) => i as u16,
             None => {
-                self.sub_event_types.push(e.sub_event_type.into_boxed_str());
-                (self.sub_event_types.len() - 1) as u16
+                let tables = Arc::make_mut(&mut self.tables);
+                tables
+                    .sub_event_types
+                    .push(e.sub_event_type.into_boxed_str());
+                (tables.sub_event_types.len() - 1) as u16
             }
         };
         let key = (e.geonameid, e.place, e.country_code);
-        let place = match self.place_keys.get(&key) {
+        let place = match self.tables.place_keys.get(&key) {
             Some(&p) => p,
             None => {
-                self.places.push(PlaceEntry {
+                let tables = Arc::make_mut(&mut self.tables);
+                tables.places.push(PlaceEntry {
                     name: key.1.clone(),
                     geonameid: e.geonameid,
                     country_code: key.2.clone(),
                     lon: e.lon,
                     lat: e.lat,
                 });
-                let p = (self.places.len() - 1) as u32;
-                self.place_keys.insert(key, p);
+                let p = (tables.places.len() - 1) as u32;
+                tables.place_keys.insert(key, p);
                 p
             }
         };
@@ -208,47 +459,15 @@ impl IndexBuilder {
     }
 
     pub fn finish(self) -> EventIndex {
-        let IndexBuilder {
-            mut rows,
-            places,
-            sub_event_types,
-            ..
-        } = self;
-        rows.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
-        let mut by_type: HashMap<EventType, Vec<u32>> = HashMap::new();
-        let mut by_id = Vec::with_capacity(rows.len());
-        let mut points = Vec::with_capacity(rows.len());
-        let mut extents: HashMap<Option<EventType>, Extent> = HashMap::new();
-        for (pos, row) in rows.iter().enumerate() {
-            let pos = pos as u32;
-            by_type.entry(row.event_type).or_default().push(pos);
-            by_id.push((id_hash(&row.id), pos));
-            points.push(Point::new([row.lon, row.lat, day_key(row.date)], pos));
-            for layer in [None, Some(row.event_type)] {
-                let e = extents.entry(layer).or_insert((
-                    [row.lon, row.lat, row.lon, row.lat],
-                    row.date,
-                    row.date,
-                ));
-                e.0 = [
-                    e.0[0].min(row.lon),
-                    e.0[1].min(row.lat),
-                    e.0[2].max(row.lon),
-                    e.0[3].max(row.lat),
-                ];
-                // Rows are in date order: the first date seen is the earliest.
-                e.2 = row.date;
-            }
-        }
-        by_id.sort_unstable();
+        let base = Segment::build(self.rows);
+        let extents = base.extents.clone();
         EventIndex {
-            rows,
-            places,
-            sub_event_types,
-            by_id,
-            by_type,
+            tables: self.tables,
+            base_extents: Arc::new(base.extents.clone()),
+            base: Arc::new(base),
+            removed: Removed::default(),
+            delta: Segment::default(),
             extents,
-            tree: RTree::bulk_load(points),
         }
     }
 }
@@ -291,77 +510,103 @@ impl EventIndex {
         builder.finish()
     }
 
-    /// A new index with `changes` applied. The rows kept are reused as they are (their GeoJSON is
-    /// shared, not read, written or copied again), so a write costs a copy of the small part of
-    /// each row and a re-sort of mostly sorted rows instead of a rebuild from the store. Places left without events stay in the table,
-    /// unreferenced: queries never see them.
+    /// A new index with `changes` applied. The base is shared, not copied: the write marks the
+    /// base rows it removes or replaces and builds a new delta from the old delta's rows and the
+    /// added events, O(change). When the delta outgrows [`delta_limit`], everything is rebuilt
+    /// into one base (the rows' GeoJSON is shared, never re-serialised). Places left without
+    /// events stay in the table, unreferenced: queries never see them.
     pub fn with_changes(&self, changes: IndexChanges) -> EventIndex {
-        let rows = {
-            let replaced: HashSet<&str> = changes
-                .removed
-                .iter()
-                .map(String::as_str)
-                .chain(changes.added.iter().map(|e| e.id.as_str()))
-                .collect();
-            self.rows
+        let replaced: HashSet<&str> = changes
+            .removed
+            .iter()
+            .map(String::as_str)
+            .chain(changes.added.iter().map(|e| e.id.as_str()))
+            .collect();
+        let mut removed = self.removed.clone();
+        for id in &replaced {
+            if let Some(pos) = self.base.position(id) {
+                removed.insert(pos, self.base.rows[pos as usize].event_type);
+            }
+        }
+        let mut builder = IndexBuilder {
+            rows: self
+                .delta
+                .rows
                 .iter()
                 .filter(|r| !replaced.contains(&*r.id))
                 .cloned()
-                .collect()
-        };
-        let place_keys = self
-            .places
-            .iter()
-            .zip(0u32..)
-            .map(|(p, key)| ((p.geonameid, p.name.clone(), p.country_code.clone()), key))
-            .collect();
-        let mut builder = IndexBuilder {
-            rows,
+                .collect(),
             // Only the added events need it: the kept rows' ids are distinct from theirs.
             row_of_id: HashMap::new(),
-            places: self.places.clone(),
-            place_keys,
-            sub_event_types: self.sub_event_types.clone(),
+            tables: Arc::clone(&self.tables),
         };
         for e in changes.added {
             builder.push(e);
         }
-        builder.finish()
+        if builder.rows.len() + removed.len() > delta_limit(self.base.len()) {
+            let live_base = (0..self.base.len() as u32)
+                .filter(|&pos| !removed.contains(pos))
+                .map(|pos| self.base.rows[pos as usize].clone());
+            builder.rows.extend(live_base);
+            return builder.finish();
+        }
+        let base_extents = if removed.len() == self.removed.len() {
+            Arc::clone(&self.base_extents)
+        } else {
+            let mut extents = HashMap::new();
+            for (pos, row) in self.base.rows.iter().enumerate() {
+                if !removed.contains(pos as u32) {
+                    extend_extents(&mut extents, row);
+                }
+            }
+            Arc::new(extents)
+        };
+        let delta = Segment::build(builder.rows);
+        let extents = union_extents((*base_extents).clone(), &delta.extents);
+        EventIndex {
+            tables: builder.tables,
+            base: Arc::clone(&self.base),
+            removed,
+            base_extents,
+            delta,
+            extents,
+        }
     }
 
     pub fn sub_event_type(&self, row: &Row) -> &str {
-        &self.sub_event_types[row.sub_event_type as usize]
+        &self.tables.sub_event_types[row.sub_event_type as usize]
     }
 
+    /// How many events are served.
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.base.len() - self.removed.len() + self.delta.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.len() == 0
     }
 
     pub fn row(&self, pos: u32) -> &Row {
-        &self.rows[pos as usize]
+        let base = self.base.len();
+        match (pos as usize).checked_sub(base) {
+            None => &self.base.rows[pos as usize],
+            Some(d) => &self.delta.rows[d],
+        }
     }
 
     pub fn place(&self, key: u32) -> &PlaceEntry {
-        &self.places[key as usize]
-    }
-
-    pub fn places(&self) -> &[PlaceEntry] {
-        &self.places
+        &self.tables.places[key as usize]
     }
 
     /// Position of the event with this id.
     pub fn position(&self, id: &str) -> Option<u32> {
-        let h = id_hash(id);
-        let first = self.by_id.partition_point(|&(x, _)| x < h);
-        self.by_id[first..]
-            .iter()
-            .take_while(|&&(x, _)| x == h)
-            .map(|&(_, pos)| pos)
-            .find(|&pos| &*self.row(pos).id == id)
+        match self.delta.position(id) {
+            Some(d) => Some(self.base.len() as u32 + d),
+            None => self
+                .base
+                .position(id)
+                .filter(|&pos| !self.removed.contains(pos)),
+        }
     }
 
     /// The event with this id, read back from its stored feature.
@@ -372,16 +617,16 @@ impl EventIndex {
 
     /// All events in (date, id) order.
     pub fn events(&self) -> impl Iterator<Item = Event> + '_ {
-        self.rows
-            .iter()
-            .filter_map(|r| Event::from_feature_json(&r.feature).ok())
+        self.query(&EventQuery::default())
+            .into_iter()
+            .filter_map(|pos| Event::from_feature_json(&self.row(pos).feature).ok())
     }
 
     /// Types present, in the canonical order of [`EventType::ALL`].
     pub fn types(&self) -> Vec<EventType> {
         EventType::ALL
             .into_iter()
-            .filter(|t| self.by_type.contains_key(t))
+            .filter(|t| self.extents.contains_key(&Some(*t)))
             .collect()
     }
 
@@ -390,38 +635,44 @@ impl EventIndex {
         self.extents.get(&layer).copied()
     }
 
+    /// Whether the row at `a` comes before the row at `b`: by date, then id.
+    fn before(&self, a: u32, b: u32) -> bool {
+        let (x, y) = (self.row(a), self.row(b));
+        (x.date, &x.id) < (y.date, &y.id)
+    }
+
     /// Positions of the events matching `q`, in (date, id) order.
     pub fn query(&self, q: &EventQuery) -> Vec<u32> {
-        let places = q.place.as_ref().map(|f| self.place_keys(f));
-        let keep = |pos: u32| self.residual_matches(self.row(pos), q, places.as_deref());
-        // A bbox goes to the R-tree with the date range as its third dimension: the hits are
-        // exactly the events in the box on those days, O(log n + hits).
-        if let Some(bbox) = q.bbox {
-            let mut hits: Vec<u32> = bbox
-                .envelopes(q.dates)
-                .flat_map(|env| self.tree.locate_in_envelope(env).map(|p| p.data))
-                .filter(|&pos| self.type_matches(self.row(pos), q) && keep(pos))
-                .collect();
-            hits.sort_unstable();
-            hits.dedup();
-            return hits;
+        let places = q.place.as_ref().map(|f| self.tables.place_keys(f));
+        let mut base = self.base.query(q, &self.tables, places.as_deref());
+        if self.removed.len() > 0 {
+            base.retain(|&pos| !self.removed.contains(pos));
         }
-        let candidates = self.date_candidates(q);
-        let mut out: Vec<u32> = candidates
-            .iter()
-            .flat_map(|s| s.iter())
-            .filter(|&pos| keep(pos))
-            .collect();
-        if candidates.len() > 1 {
-            // Several per-type postings were concatenated: restore the global order.
-            out.sort_unstable();
+        if self.delta.len() == 0 {
+            return base;
+        }
+        let offset = self.base.len() as u32;
+        let delta = self.delta.query(q, &self.tables, places.as_deref());
+        let mut out = Vec::with_capacity(base.len() + delta.len());
+        let (mut i, mut j) = (0, 0);
+        while i < base.len() || j < delta.len() {
+            let take_base =
+                j == delta.len() || (i < base.len() && self.before(base[i], offset + delta[j]));
+            if take_base {
+                out.push(base[i]);
+                i += 1;
+            } else {
+                out.push(offset + delta[j]);
+                j += 1;
+            }
         }
         out
     }
 
     /// The `offset..offset + limit` page of the matches of `q`, and how many match in all.
     /// Queries that filter only by date and type are answered from the postings without
-    /// collecting every match: O(log n + offset + limit) instead of O(matches).
+    /// collecting every match: O(log n + removed + delta + limit) for one type or none,
+    /// O(offset + limit) for several, instead of O(matches).
     pub fn query_page(&self, q: &EventQuery, offset: usize, limit: usize) -> (usize, Vec<u32>) {
         let needs_scan = q.bbox.is_some()
             || q.sub_event_type.is_some()
@@ -433,95 +684,141 @@ impl EventIndex {
             let page = all.iter().skip(offset).take(limit).copied().collect();
             return (all.len(), page);
         }
-        let slices = self.date_candidates(q);
-        let total = slices.iter().map(|s| s.len()).sum();
-        if let [only] = slices.as_slice() {
-            let end = offset.saturating_add(limit).min(only.len());
-            return (total, (offset.min(end)..end).map(|i| only.get(i)).collect());
-        }
-        // Several per-type postings: merge them in position order, up to the page's end.
-        let mut heads = vec![0usize; slices.len()];
-        let mut page = Vec::with_capacity(limit.min(total));
-        let mut seen = 0;
-        while page.len() < limit {
-            let next = (0..slices.len())
-                .filter(|&i| heads[i] < slices[i].len())
-                .min_by_key(|&i| slices[i].get(heads[i]));
-            let Some(i) = next else { break };
-            if seen >= offset {
-                page.push(slices[i].get(heads[i]));
+        let mut cursors: Vec<Cursor<'_>> = self
+            .base
+            .date_candidates(q)
+            .into_iter()
+            .map(|(t, slice)| Cursor::new(slice, 0, self.removed.within(t, slice)))
+            .collect();
+        let base_cursors = cursors.len();
+        let delta_offset = self.base.len() as u32;
+        cursors.extend(
+            self.delta
+                .date_candidates(q)
+                .into_iter()
+                .map(|(_, slice)| Cursor::new(slice, delta_offset, &[])),
+        );
+        let total = cursors.iter().map(Cursor::live).sum();
+        let delta_total: usize = cursors[base_cursors..].iter().map(Cursor::live).sum();
+        let mut skip = offset;
+        // With one base slice, jump over base rows that surely precede the page: at most
+        // `delta_total` delta rows come before any of them. The delta rows before the first
+        // base row left precede the page too.
+        if base_cursors == 1 && offset > delta_total {
+            let jump = (offset - delta_total).min(cursors[0].live());
+            cursors[0].seek_live(jump);
+            let first = cursors[0].peek();
+            for c in &mut cursors[1..] {
+                c.seek_before(|pos| first.is_none_or(|first| self.before(pos, first)));
             }
-            heads[i] += 1;
-            seen += 1;
+            let passed: usize = jump + cursors[1..].iter().map(Cursor::taken).sum::<usize>();
+            skip = offset - passed.min(offset);
+        }
+        let mut page = Vec::with_capacity(limit.min(total));
+        while page.len() < limit {
+            let next = (0..cursors.len())
+                .filter_map(|i| cursors[i].peek().map(|pos| (i, pos)))
+                .reduce(|a, b| if self.before(b.1, a.1) { b } else { a });
+            let Some((i, pos)) = next else { break };
+            cursors[i].advance();
+            if skip > 0 {
+                skip -= 1;
+            } else {
+                page.push(pos);
+            }
         }
         (total, page)
     }
+}
 
-    /// The posting slices (one per requested type, or the whole table) cut to the date range by
-    /// binary search: positions follow date order, so a range of days is a contiguous run.
-    fn date_candidates(&self, q: &EventQuery) -> Vec<PositionSlice<'_>> {
-        let date_of = |pos: u32| self.row(pos).date;
-        fn cut<'a>(
-            s: PositionSlice<'a>,
-            dates: DateRange,
-            date_of: &dyn Fn(u32) -> Date,
-        ) -> PositionSlice<'a> {
-            let lo = match dates.start {
-                Some(start) => s.partition_point(|pos| date_of(pos) < start),
-                None => 0,
-            };
-            let hi = match dates.end {
-                Some(end) => s.partition_point(|pos| date_of(pos) <= end),
-                None => s.len(),
-            };
-            s.sub(lo, hi.max(lo))
+/// A walk over a posting slice in order, stepping over the removed positions it holds.
+struct Cursor<'a> {
+    slice: PositionSlice<'a>,
+    /// Added to the slice's positions: the delta's rows follow the base's.
+    offset: u32,
+    /// The removed positions in the slice, sorted.
+    removed: &'a [u32],
+    /// Index in `slice` of the next row.
+    at: usize,
+    /// Removed positions before `at`.
+    removed_before: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(slice: PositionSlice<'a>, offset: u32, removed: &'a [u32]) -> Cursor<'a> {
+        let mut c = Cursor {
+            slice,
+            offset,
+            removed,
+            at: 0,
+            removed_before: 0,
+        };
+        c.skip_removed();
+        c
+    }
+
+    /// Rows in the slice that are not removed.
+    fn live(&self) -> usize {
+        self.slice.len() - self.removed.len()
+    }
+
+    /// Live rows already passed.
+    fn taken(&self) -> usize {
+        self.at - self.removed_before
+    }
+
+    fn skip_removed(&mut self) {
+        while self.at < self.slice.len()
+            && self.removed.get(self.removed_before) == Some(&self.slice.get(self.at))
+        {
+            self.at += 1;
+            self.removed_before += 1;
         }
-        match &q.types {
-            None => vec![cut(
-                PositionSlice::All(0, self.rows.len() as u32),
-                q.dates,
-                &date_of,
-            )],
-            Some(types) => {
-                let mut types = types.clone();
-                types.sort();
-                types.dedup();
-                types
-                    .iter()
-                    .filter_map(|t| self.by_type.get(t))
-                    .map(|v| cut(PositionSlice::List(v), q.dates, &date_of))
-                    .collect()
+    }
+
+    fn peek(&self) -> Option<u32> {
+        (self.at < self.slice.len()).then(|| self.slice.get(self.at) + self.offset)
+    }
+
+    fn advance(&mut self) {
+        self.at += 1;
+        self.skip_removed();
+    }
+
+    /// Removed positions before index `at` of the slice.
+    fn removed_before(&self, at: usize) -> usize {
+        match at < self.slice.len() {
+            true => {
+                let here = self.slice.get(at);
+                self.removed.partition_point(|&p| p < here)
             }
+            false => self.removed.len(),
         }
     }
 
-    fn type_matches(&self, r: &Row, q: &EventQuery) -> bool {
-        q.types.as_ref().is_none_or(|ts| ts.contains(&r.event_type))
+    /// Moves to the `n`th live row from the start: O(removed · log n).
+    fn seek_live(&mut self, n: usize) {
+        // The nth live row is at index n plus the removed rows before it: iterate to that fixed
+        // point, which each step approaches from below.
+        let mut at = n;
+        loop {
+            let next = n + self.removed_before(at);
+            if next == at {
+                break;
+            }
+            at = next;
+        }
+        self.at = at.min(self.slice.len());
+        self.removed_before = self.removed_before(self.at);
+        self.skip_removed();
     }
 
-    /// The filters no index serves: cheap comparisons on the row.
-    fn residual_matches(&self, r: &Row, q: &EventQuery, places: Option<&[u32]>) -> bool {
-        q.sub_event_type
-            .as_deref()
-            .is_none_or(|s| self.sub_event_type(r).eq_ignore_ascii_case(s))
-            && q.min_fatalities
-                .is_none_or(|m| r.fatalities.unwrap_or(0) >= m)
-            && q.country_code
-                .as_deref()
-                .is_none_or(|c| self.place(r.place).country_code.eq_ignore_ascii_case(c))
-            && places.is_none_or(|keys| keys.contains(&r.place))
-    }
-
-    fn place_keys(&self, f: &PlaceFilter) -> Vec<u32> {
-        self.places
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| {
-                f.names.iter().any(|n| p.name.to_lowercase() == *n)
-                    || p.geonameid.is_some_and(|g| f.geonameids.contains(&g))
-            })
-            .map(|(i, _)| i as u32)
-            .collect()
+    /// Moves past the rows for which `before` holds (a prefix of the slice, as it is sorted).
+    fn seek_before(&mut self, before: impl Fn(u32) -> bool) {
+        let offset = self.offset;
+        self.at = self.slice.partition_point(|pos| before(pos + offset));
+        self.removed_before = self.removed_before(self.at);
+        self.skip_removed();
     }
 }
 
@@ -616,6 +913,13 @@ mod tests {
         }
     }
 
+    /// The event at one point per place, as with gazetteer places.
+    fn placed(mut e: Event) -> Event {
+        let k = e.place.bytes().map(f64::from).sum::<f64>();
+        (e.lon, e.lat) = (k * 3.7 % 360.0 - 180.0, k * 1.3 % 140.0 - 70.0);
+        e
+    }
+
     /// Random boxes (some across the antimeridian), date ranges and types on 20 000 events.
     #[test]
     fn both_query_paths_agree_with_a_scan() {
@@ -701,12 +1005,6 @@ mod tests {
     #[test]
     fn changes_give_what_a_rebuild_gives() {
         let mut rng = StdRng::seed_from_u64(9);
-        // One point per place, as with gazetteer places.
-        let placed = |mut e: Event| {
-            let k = e.place.bytes().map(f64::from).sum::<f64>();
-            (e.lon, e.lat) = (k * 3.7 % 360.0 - 180.0, k * 1.3 % 140.0 - 70.0);
-            e
-        };
         let events: Vec<Event> = (0..5000)
             .map(|i| placed(random_event(i, &mut rng)))
             .collect();
@@ -743,14 +1041,7 @@ mod tests {
             added,
         });
 
-        assert_eq!(updated.len(), rebuilt.len());
-        for pos in 0..updated.len() as u32 {
-            let (a, b) = (updated.row(pos), rebuilt.row(pos));
-            assert_eq!((&a.id, &a.feature), (&b.id, &b.feature));
-            assert_eq!(updated.sub_event_type(a), rebuilt.sub_event_type(b));
-            assert_eq!(updated.place(a.place), rebuilt.place(b.place));
-        }
-        assert_eq!(updated.types(), rebuilt.types());
+        assert_same_rows(&updated, &rebuilt);
         for layer in std::iter::once(None).chain(EventType::ALL.map(Some)) {
             assert_eq!(updated.extent(layer), rebuilt.extent(layer), "{layer:?}");
         }
@@ -794,6 +1085,122 @@ mod tests {
                 rebuilt.query_page(&q, 10, 50).1.len()
             );
         }
+    }
+
+    /// The same rows in the same order, with the same names, types and extents.
+    fn assert_same_rows(updated: &EventIndex, rebuilt: &EventIndex) {
+        assert_eq!(updated.len(), rebuilt.len());
+        let all = EventQuery::default();
+        let (a, b) = (updated.query(&all), rebuilt.query(&all));
+        assert_eq!(a.len(), rebuilt.len());
+        for (&pa, &pb) in a.iter().zip(&b) {
+            let (a, b) = (updated.row(pa), rebuilt.row(pb));
+            assert_eq!((&a.id, &a.feature), (&b.id, &b.feature));
+            assert_eq!(updated.sub_event_type(a), rebuilt.sub_event_type(b));
+            assert_eq!(updated.place(a.place), rebuilt.place(b.place));
+            assert_eq!(updated.position(&a.id), Some(pa));
+        }
+        assert_eq!(updated.types(), rebuilt.types());
+        for layer in std::iter::once(None).chain(EventType::ALL.map(Some)) {
+            assert_eq!(updated.extent(layer), rebuilt.extent(layer), "{layer:?}");
+        }
+    }
+
+    /// Writes one after another (removals, corrections, new events), through deltas and the
+    /// rebuilds that fold them in: after each, every query and page answers as an index built
+    /// afresh from the same events.
+    #[test]
+    fn a_series_of_writes_answers_like_a_rebuild() {
+        let mut rng = StdRng::seed_from_u64(21);
+        let mut live: HashMap<String, Event> = HashMap::new();
+        let first: Vec<Event> = (0..3000)
+            .map(|i| placed(random_event(i, &mut rng)))
+            .collect();
+        for e in &first {
+            live.insert(e.id.clone(), e.clone());
+        }
+        let mut index = EventIndex::new(first);
+        let mut next_id = 3000;
+        let mut rebuilds = 0;
+        for round in 0..40 {
+            let ids: Vec<String> = live.keys().cloned().collect();
+            let removed: Vec<String> = (0..rng.random_range(0..40))
+                .map(|_| ids[rng.random_range(0..ids.len())].clone())
+                .collect();
+            let mut added: Vec<Event> = (0..rng.random_range(0..15))
+                .map(|_| {
+                    let mut fixed = placed(random_event(0, &mut rng));
+                    fixed.id = ids[rng.random_range(0..ids.len())].clone();
+                    fixed.notes = format!("corrected in round {round}");
+                    fixed
+                })
+                .collect();
+            for _ in 0..rng.random_range(0..60) {
+                added.push(placed(random_event(next_id, &mut rng)));
+                next_id += 1;
+            }
+            for id in &removed {
+                live.remove(id);
+            }
+            for e in &added {
+                live.insert(e.id.clone(), e.clone());
+            }
+            let base_before = Arc::as_ptr(&index.base);
+            index = index.with_changes(IndexChanges { removed, added });
+            rebuilds += usize::from(Arc::as_ptr(&index.base) != base_before);
+            let rebuilt = EventIndex::new(live.values().cloned());
+            assert_same_rows(&index, &rebuilt);
+            for _ in 0..30 {
+                let a = date(2022, 1, 1)
+                    .checked_add(jiff::Span::new().days(rng.random_range(0..365)))
+                    .unwrap();
+                let b = a
+                    .checked_add(jiff::Span::new().days(rng.random_range(0..200)))
+                    .unwrap();
+                let types = match rng.random_range(0..3) {
+                    0 => None,
+                    1 => Some(vec![EventType::ALL[rng.random_range(0..6)]]),
+                    _ => Some(vec![
+                        EventType::ALL[rng.random_range(0..6)],
+                        EventType::Riots,
+                    ]),
+                };
+                let q = EventQuery {
+                    dates: DateRange {
+                        start: rng.random_bool(0.7).then_some(a),
+                        end: rng.random_bool(0.5).then_some(b),
+                    },
+                    bbox: rng.random_bool(0.3).then(|| BBox {
+                        min_lon: -100.0,
+                        min_lat: -50.0,
+                        max_lon: rng.random_range(-50.0..180.0),
+                        max_lat: 60.0,
+                    }),
+                    types,
+                    ..Default::default()
+                };
+                let ids_of = |ix: &EventIndex, positions: &[u32]| -> Vec<Box<str>> {
+                    positions.iter().map(|&p| ix.row(p).id.clone()).collect()
+                };
+                let want = rebuilt.query(&q);
+                assert_eq!(ids_of(&index, &index.query(&q)), ids_of(&rebuilt, &want));
+                let n = want.len();
+                for offset in [0, 1, n / 3, n.saturating_sub(7), n, n + 3] {
+                    let limit = rng.random_range(1..40);
+                    let (total, page) = index.query_page(&q, offset, limit);
+                    let (want_total, want_page) = rebuilt.query_page(&q, offset, limit);
+                    assert_eq!(total, want_total, "{q:?}");
+                    assert_eq!(
+                        ids_of(&index, &page),
+                        ids_of(&rebuilt, &want_page),
+                        "round {round}, {q:?}, offset {offset}, limit {limit}"
+                    );
+                }
+            }
+        }
+        // Both kinds of write were exercised: deltas, and rebuilds once a delta grew too big.
+        assert!((1..10).contains(&rebuilds), "{rebuilds} rebuilds");
+        assert!(index.delta.len() > 0 || index.removed.len() > 0);
     }
 
     #[test]
