@@ -41,11 +41,20 @@ fn index(c: &mut Criterion) {
         let mut corrected = all[n / 2].clone();
         corrected.fatalities = Some(3);
         let write = |added: Vec<Event>, removed: Vec<String>| IndexChanges { removed, added };
+        let posted = article(2);
         group.bench_function(format!("add one event, {n} events"), |b| {
-            b.iter(|| black_box(built.with_changes(write(article(2)[..1].to_vec(), vec![]))))
+            b.iter_batched(
+                || posted[..1].to_vec(),
+                |added| black_box(built.with_changes(write(added, vec![]))),
+                BatchSize::SmallInput,
+            )
         });
         group.bench_function(format!("add an article of 35 events, {n} events"), |b| {
-            b.iter(|| black_box(built.with_changes(write(article(2), vec![]))))
+            b.iter_batched(
+                || posted.clone(),
+                |added| black_box(built.with_changes(write(added, vec![]))),
+                BatchSize::SmallInput,
+            )
         });
         group.bench_function(format!("correct one event, {n} events"), |b| {
             b.iter(|| black_box(built.with_changes(write(vec![corrected.clone()], vec![]))))

@@ -185,6 +185,23 @@ fn extend_extents(extents: &mut HashMap<Option<EventType>, Extent>, row: &Row) {
     }
 }
 
+/// Whether a row lies on an edge of its layer's extent or of all events' (a box side or the
+/// first or last day), so that removing it may shrink them.
+fn on_edge(extents: &HashMap<Option<EventType>, Extent>, row: &Row) -> bool {
+    [None, Some(row.event_type)].iter().any(|layer| {
+        extents
+            .get(layer)
+            .is_none_or(|([x0, y0, x1, y1], first, last)| {
+                row.lon == *x0
+                    || row.lat == *y0
+                    || row.lon == *x1
+                    || row.lat == *y1
+                    || row.date == *first
+                    || row.date == *last
+            })
+    })
+}
+
 fn union_extents(
     mut a: HashMap<Option<EventType>, Extent>,
     b: &HashMap<Option<EventType>, Extent>,
@@ -523,9 +540,13 @@ impl EventIndex {
             .chain(changes.added.iter().map(|e| e.id.as_str()))
             .collect();
         let mut removed = self.removed.clone();
+        // The live base's extents change only if a row on their edge goes.
+        let mut edge_removed = false;
         for id in &replaced {
-            if let Some(pos) = self.base.position(id) {
-                removed.insert(pos, self.base.rows[pos as usize].event_type);
+            if let Some(pos) = self.base.position(id).filter(|&pos| !removed.contains(pos)) {
+                let row = &self.base.rows[pos as usize];
+                removed.insert(pos, row.event_type);
+                edge_removed |= on_edge(&self.base_extents, row);
             }
         }
         let mut builder = IndexBuilder {
@@ -550,7 +571,7 @@ impl EventIndex {
             builder.rows.extend(live_base);
             return builder.finish();
         }
-        let base_extents = if removed.len() == self.removed.len() {
+        let base_extents = if !edge_removed {
             Arc::clone(&self.base_extents)
         } else {
             let mut extents = HashMap::new();
