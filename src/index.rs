@@ -185,6 +185,45 @@ fn extend_extents(extents: &mut HashMap<Option<EventType>, Extent>, row: &Row) {
     }
 }
 
+/// The extents of the rows not removed (`removed` sorted): one pass in row order, with a slot
+/// per layer instead of a map, as it reads every row of the base.
+fn live_extents(rows: &[Row], removed: &[u32]) -> HashMap<Option<EventType>, Extent> {
+    let layers: Vec<Option<EventType>> = std::iter::once(None)
+        .chain(EventType::ALL.map(Some))
+        .collect();
+    let mut slots: Vec<Option<Extent>> = vec![None; layers.len()];
+    let mut removed = removed.iter().copied().peekable();
+    for (pos, row) in rows.iter().enumerate() {
+        if removed.next_if_eq(&(pos as u32)).is_some() {
+            continue;
+        }
+        let of_type = EventType::ALL
+            .iter()
+            .position(|&t| t == row.event_type)
+            .map_or(0, |i| i + 1);
+        for slot in [0, of_type] {
+            let e = slots[slot].get_or_insert((
+                [row.lon, row.lat, row.lon, row.lat],
+                row.date,
+                row.date,
+            ));
+            e.0 = [
+                e.0[0].min(row.lon),
+                e.0[1].min(row.lat),
+                e.0[2].max(row.lon),
+                e.0[3].max(row.lat),
+            ];
+            // Rows are in date order.
+            e.2 = row.date;
+        }
+    }
+    layers
+        .into_iter()
+        .zip(slots)
+        .filter_map(|(layer, e)| Some((layer, e?)))
+        .collect()
+}
+
 /// Whether a row lies on an edge of its layer's extent or of all events' (a box side or the
 /// first or last day), so that removing it may shrink them.
 fn on_edge(extents: &HashMap<Option<EventType>, Extent>, row: &Row) -> bool {
@@ -574,13 +613,7 @@ impl EventIndex {
         let base_extents = if !edge_removed {
             Arc::clone(&self.base_extents)
         } else {
-            let mut extents = HashMap::new();
-            for (pos, row) in self.base.rows.iter().enumerate() {
-                if !removed.contains(pos as u32) {
-                    extend_extents(&mut extents, row);
-                }
-            }
-            Arc::new(extents)
+            Arc::new(live_extents(&self.base.rows, &removed.all))
         };
         let delta = Segment::build(builder.rows);
         let extents = union_extents((*base_extents).clone(), &delta.extents);
