@@ -2,7 +2,9 @@
 //! points, per-type date-sorted postings, and each event's GeoJSON pre-serialised.
 //!
 //! An index is immutable once built; writers build a new one and swap it in (see `api`), so a
-//! reader never waits on a write and always sees one consistent snapshot.
+//! reader never waits on a write and always sees one consistent snapshot. A new index shares
+//! its predecessor's base and adds a small delta of what the write changed, so writing costs
+//! O(change); the delta is folded into a new base from time to time.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
