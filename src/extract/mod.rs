@@ -494,8 +494,11 @@ impl<'a, 'g> Reader<'a, 'g> {
         };
         // A protest is one with intervention where the police acted, not wherever the sentence
         // goes ("began in Mangistau on Sunday and spread to Almaty, where police detained 200").
+        let protest_intervened =
+            facts.intervention && cues.iter().any(|&(_, h)| h == Happening::Protest);
         let intervened: Vec<Located<'g>> = cues
             .iter()
+            .filter(|_| protest_intervened)
             .filter(|&&(_, h)| matches!(h, Happening::ProtestIntervention | Happening::Arrest))
             .flat_map(|&(at, _)| places_of(at))
             .collect();

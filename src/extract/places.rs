@@ -85,6 +85,10 @@ pub fn capital_mentions<'g>(
         "city's",
     ];
     const OF: &[&str] = &["of", "du", "de", "de la", "de l'", "d'"];
+    // Most texts never say "capital": skip the case-folding search for them.
+    if !text.contains("apital") {
+        return Vec::new();
+    }
     static MATCHER: OnceLock<Option<AhoCorasick>> = OnceLock::new();
     let Some(matcher) = MATCHER
         .get_or_init(|| {

@@ -137,7 +137,13 @@ impl Lexicon {
     /// told: a release word at most [`RELEASED_WORDS`] words before it, in its clause.
     pub fn released_arrest(&self, folded: &str, hit: &Hit) -> bool {
         const RELEASED_WORDS: usize = 3;
-        let before = &folded[..hit.start];
+        // A release word and three words fit in this many bytes before the hit.
+        const REACH: usize = 64;
+        let mut from = hit.start.saturating_sub(REACH);
+        while !folded.is_char_boundary(from) {
+            from += 1;
+        }
+        let before = &folded[from..hit.start];
         self.releases.iter().any(|release| {
             before
                 .rmatch_indices(release)
@@ -152,7 +158,7 @@ impl Lexicon {
                     && words().count() <= RELEASED_WORDS
                     // "relâchés puis arrêtés de nouveau", "release 20 and detain 40": a new clause.
                     && !words().any(|w| matches!(w, "et" | "puis" | "and" | "then"))
-                    && (at == 0 || !is_word_byte(before.as_bytes()[at - 1]))
+                    && (at == 0 && from == 0 || at > 0 && !is_word_byte(before.as_bytes()[at - 1]))
                 })
         })
     }
