@@ -671,13 +671,6 @@ impl EventIndex {
         Event::from_feature_json(&row.feature).ok()
     }
 
-    /// All events in (date, id) order.
-    pub fn events(&self) -> impl Iterator<Item = Event> + '_ {
-        self.query(&EventQuery::default())
-            .into_iter()
-            .filter_map(|pos| Event::from_feature_json(&self.row(pos).feature).ok())
-    }
-
     /// Types present, in the canonical order of [`EventType::ALL`].
     pub fn types(&self) -> Vec<EventType> {
         EventType::ALL
