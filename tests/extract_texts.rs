@@ -754,3 +754,88 @@ fn a_withdrawal_of_troops_is_a_change_of_activity() {
         assert!(x.events[0].actors.contains(&"CSTO".to_string()), "{lang:?}");
     }
 }
+
+const REGIONS_EN: &str = include_str!("fixtures/regions-en.txt");
+
+/// Regions named as a list ("the Mangystau, Atyrau and West Kazakhstan regions") are each a
+/// region, and the happening of their clause goes to them, not to the city of the next clause;
+/// a day weeks ahead of publication ("until Jan 19") is announced, not last year's; officers
+/// wounded right after a shootout were wounded in it.
+#[test]
+fn a_report_of_regions_an_announced_day_and_a_shootout() {
+    let x = read(REGIONS_EN, Some(date(2022, 1, 13)), None);
+    assert_events(
+        &x,
+        vec![
+            row("2022-01-12", "Taraz", StrategicDevelopments, "Arrests"),
+            row(
+                "2022-01-12",
+                "Taraz",
+                StrategicDevelopments,
+                "Looting/property destruction",
+            ),
+            row(
+                "2022-01-12",
+                "East Kazakhstan",
+                StrategicDevelopments,
+                "Other",
+            ),
+            row("2022-01-12", "Almaty", Battles, "Armed clash"),
+            row("2022-01-12", "Almaty", Battles, "Armed clash"),
+            row("2022-01-12", "Kazakhstan", Riots, "Violent demonstration"),
+            row("2022-01-13", "Mangghystau", StrategicDevelopments, "Other"),
+            row("2022-01-13", "Atyrau", StrategicDevelopments, "Other"),
+            row(
+                "2022-01-13",
+                "West Kazakhstan",
+                StrategicDevelopments,
+                "Other",
+            ),
+        ],
+    );
+    let lifted: Vec<GeoPrecision> = x
+        .events
+        .iter()
+        .filter(|e| e.event_date == date(2022, 1, 13))
+        .map(|e| e.geo_precision)
+        .collect();
+    assert_eq!(lifted, vec![GeoPrecision::Region; 3]);
+    assert!(
+        x.warnings
+            .iter()
+            .any(|w| w.contains("\"Jan 19\"") && w.contains("announced")),
+        "{:?}",
+        x.warnings
+    );
+    let wounded = x
+        .events
+        .iter()
+        .find(|e| e.injuries.is_some())
+        .expect("the officers wounded");
+    assert_eq!(
+        (wounded.sub_event_type.as_str(), wounded.injuries),
+        ("Armed clash", Some(2))
+    );
+}
+
+/// "Les régions de Mangystau, d'Atyrau et du Kazakhstan-Occidental": three regions, each one.
+#[test]
+fn a_french_list_of_regions_is_each_a_region() {
+    let fr = "Kazakhstan : couvre-feu.\n\nJeudi 13 janvier 2022, le couvre-feu a été décrété \
+        dans les régions de Mangystau, d'Atyrau et du Kazakhstan-Occidental.\n";
+    let x = read(fr, Some(date(2022, 1, 14)), Some(Lang::Fr));
+    let mut regions: Vec<(&str, GeoPrecision)> = x
+        .events
+        .iter()
+        .map(|e| (e.place.as_str(), e.geo_precision))
+        .collect();
+    regions.sort_by_key(|r| r.0);
+    assert_eq!(
+        regions,
+        vec![
+            ("Atyrau", GeoPrecision::Region),
+            ("Mangghystau", GeoPrecision::Region),
+            ("West Kazakhstan", GeoPrecision::Region),
+        ]
+    );
+}

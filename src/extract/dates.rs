@@ -352,8 +352,16 @@ pub fn resolve(expr: DateExpr, anchor: Anchor) -> Resolution {
                 );
             };
             let this_year = Date::new(reference.year(), month, d).ok();
-            let date = match this_year {
-                Some(date) if published.is_none_or(|p| date <= p) => Some(date),
+            let date = match (this_year, published) {
+                (Some(date), None) => Some(date),
+                (Some(date), Some(p)) if date <= p => Some(date),
+                // Weeks ahead of publication, a day is one announced ("in force until Jan
+                // 19"), not last year's.
+                (Some(date), Some(p)) if date <= p.saturating_add(ANNOUNCED_DAYS.days()) => {
+                    return Resolution::Unusable(format!(
+                        "{date} is after publication ({p}): a day announced, not reported"
+                    ));
+                }
                 _ => Date::new(reference.year() - 1, month, d).ok(),
             };
             match (date, weekday) {
@@ -431,6 +439,10 @@ fn shifted(date: Date, days: i64, anchored: bool) -> Resolution {
         Err(e) => Resolution::Unusable(e.to_string()),
     }
 }
+
+/// How far after publication a day without a year is taken for a day ahead, not the same day
+/// of the year before.
+const ANNOUNCED_DAYS: i64 = 60;
 
 /// Background is more than a year before the reference year.
 fn is_distant(year: i16, reference: Option<Date>) -> bool {

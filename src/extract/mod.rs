@@ -122,9 +122,7 @@ struct Reader<'a, 'g> {
     context: Option<Dated>,
     folded: Folded,
     hits: Vec<Hit>,
-    /// The type of the last violent event since the last header: a toll that says nothing of
-    /// who was hurt, or how, is of that violence ("Protesters stormed the mayor's office. …
-    /// At least 12 people were killed.").
+    /// The type of the last violent event since the last header, before the paragraph read.
     violence: Option<(EventType, &'static str)>,
     events: Vec<Event>,
     warnings: Vec<String>,
@@ -164,8 +162,10 @@ struct ParagraphContext {
     inherited: Option<usize>,
     /// The paragraph has named protesters.
     protesters: bool,
-    /// The type of the last violent event before this sentence (see [`Reader::violence`]).
+    /// The type of the paragraph's last violent event before this sentence.
     violence: Option<(EventType, &'static str)>,
+    /// The type of the last violent event in the paragraphs before, since the last header.
+    earlier_violence: Option<(EventType, &'static str)>,
 }
 
 /// An event of a sentence before it has a date.
@@ -217,7 +217,8 @@ impl<'a, 'g> Reader<'a, 'g> {
         let mut background = false;
         let mut inherited: Option<usize> = None;
         let mut protesters = false;
-        let mut violence = self.violence;
+        let earlier_violence = self.violence;
+        let mut violence = None;
         for range in sentences::sentences(text, paragraph.range.clone()) {
             let dates = self.read_dates(range.clone());
             if dates.own.is_some() {
@@ -244,6 +245,7 @@ impl<'a, 'g> Reader<'a, 'g> {
                     inherited,
                     protesters,
                     violence,
+                    earlier_violence,
                 };
                 self.draft(&range, &dates, sentence_mentions.clone(), context)
             };
@@ -280,7 +282,7 @@ impl<'a, 'g> Reader<'a, 'g> {
                 p.date = Some(date);
             }
         }
-        self.violence = violence;
+        self.violence = violence.or(earlier_violence);
         for p in pending {
             self.emit(p);
         }
@@ -556,7 +558,7 @@ impl<'a, 'g> Reader<'a, 'g> {
             let Some(place) = place else {
                 continue;
             };
-            let index = draft_for_count(&mut drafts, place, count, context.violence);
+            let index = draft_for_count(&mut drafts, place, count, &context);
             drafts[index].add(count);
         }
         if drafts.is_empty() {
@@ -740,13 +742,15 @@ fn find_or_add<'g>(
 
 /// The event a count belongs to: arrests to the arrests; deaths and injuries to a violent
 /// event at the same place, else to a protest there (which they make one with excessive
-/// force), else to an event typed by who was hurt, else like the last violence since the header
-/// ("Protesters stormed the mayor's office. At least 12 people were killed.").
+/// force), else like the paragraph's last violence ("…killed a gunman in a shootout. Two
+/// officers were wounded."), else to an event typed by who was hurt, else, when the text says
+/// nothing of who, like the last violence since the header ("Protesters stormed the mayor's
+/// office. [¶] At least 12 people were killed.").
 fn draft_for_count<'g>(
     drafts: &mut Vec<Draft<'g>>,
     place: Located<'g>,
     count: &Count,
-    violence: Option<(EventType, &'static str)>,
+    context: &ParagraphContext,
 ) -> usize {
     use actors::Group;
     if count.kind == CountKind::Arrests {
@@ -768,11 +772,14 @@ fn draft_for_count<'g>(
         drafts[i].kind = kinds::EXCESSIVE_FORCE;
         return i;
     }
-    let kind = match count.victims {
-        Some(Group::Protesters) => kinds::EXCESSIVE_FORCE,
-        Some(Group::Security | Group::Military | Group::Rioters) => kinds::VIOLENT_DEMONSTRATION,
-        Some(Group::Civilians) => kinds::ATTACK,
-        None => violence.unwrap_or(kinds::ATTACK),
+    let kind = match (count.victims, context.violence) {
+        (Some(Group::Protesters), _) => kinds::EXCESSIVE_FORCE,
+        (_, Some(violence)) => violence,
+        (Some(Group::Security | Group::Military | Group::Rioters), None) => {
+            kinds::VIOLENT_DEMONSTRATION
+        }
+        (Some(Group::Civilians), None) => kinds::ATTACK,
+        (None, None) => context.earlier_violence.unwrap_or(kinds::ATTACK),
     };
     find_or_add(drafts, place, kind)
 }

@@ -199,8 +199,7 @@ impl<'g> Setting<'_, 'g> {
 
     /// The place of what is said at text offset `at`.
     pub fn locate(&self, at: usize) -> Option<Located<'g>> {
-        self.nearest(at, PlaceKind::City)
-            .or_else(|| self.nearest(at, PlaceKind::Region))
+        self.nearest_place(at)
             .map(Located::from_mention)
             .or_else(|| self.inherited.map(Located::from_mention))
             .or_else(|| self.country())
@@ -209,10 +208,7 @@ impl<'g> Setting<'_, 'g> {
     /// Like [`Setting::locate`], but a list of cities ("à Aktau et Janaozen", "À Tchimkent et à
     /// Kzyl-Orda, le couvre-feu…") places the happening in each of them.
     pub fn locate_all(&self, at: usize) -> Vec<Located<'g>> {
-        let Some(nearest) = self
-            .nearest(at, PlaceKind::City)
-            .or_else(|| self.nearest(at, PlaceKind::Region))
-        else {
+        let Some(nearest) = self.nearest_place(at) else {
             return self.locate(at).into_iter().collect();
         };
         // The list may start before the place nearest to the happening.
@@ -260,6 +256,26 @@ impl<'g> Setting<'_, 'g> {
             .or_else(|| of_kind().find(|m| m.start > at))
     }
 
+    /// The city named nearest to `at`, else the region; a place in the clause of `at` first
+    /// ("lifted the emergency in the Mangystau and Atyrau regions, while it stays in force in
+    /// Almaty": the regions, not Almaty).
+    fn nearest_place(&self, at: usize) -> Option<&Mention<'g>> {
+        let in_clause = |m: &&Mention| {
+            let (from, to) = if m.start <= at {
+                (m.end, at)
+            } else {
+                (at, m.start)
+            };
+            let gap = self.text.get(from..to).unwrap_or(";");
+            !gap.contains([';', ':', '(', ')']) && !gap.contains(", ")
+        };
+        self.nearest(at, PlaceKind::City)
+            .filter(in_clause)
+            .or_else(|| self.nearest(at, PlaceKind::Region).filter(in_clause))
+            .or_else(|| self.nearest(at, PlaceKind::City))
+            .or_else(|| self.nearest(at, PlaceKind::Region))
+    }
+
     /// The country the sentence names, else the article's: where a nationwide measure is.
     pub fn country(&self) -> Option<Located<'g>> {
         let countries = || {
@@ -289,8 +305,15 @@ fn is_list_gap(gap: &str) -> bool {
         .collect();
     match words.as_slice() {
         [] => gap.contains(','),
-        [and] => CONJUNCTIONS.contains(&and.as_str()),
-        [and, to] => CONJUNCTIONS.contains(&and.as_str()) && PREPOSITIONS.contains(&to.as_str()),
+        // "Aktau and Taraz"; "les régions de Mangystau, d'Atyrau…".
+        [and] => {
+            CONJUNCTIONS.contains(&and.as_str())
+                || (gap.contains(',') && OF.contains(&and.as_str()))
+        }
+        [and, to] => {
+            CONJUNCTIONS.contains(&and.as_str())
+                && (PREPOSITIONS.contains(&to.as_str()) || OF.contains(&to.as_str()))
+        }
         // "…, and in the western town of Zhanaozen", "et dans la ville de Taraz".
         [and, middle @ .., of] if middle.len() <= 5 => {
             CONJUNCTIONS.contains(&and.as_str())
@@ -308,6 +331,8 @@ fn is_list_gap(gap: &str) -> bool {
 
 const CONJUNCTIONS: &[&str] = &["et", "and", "ou", "or"];
 const PREPOSITIONS: &[&str] = &["à", "a", "au", "en", "in", "dans"];
+/// What links a region's name to "région de": the list repeats it.
+const OF: &[&str] = &["d'", "d’", "de", "du", "des"];
 /// What a list may call its next place before naming it.
 const PLACE_NOUNS: &[&str] = &[
     "town", "city", "village", "port", "ville", "village", "cité",

@@ -569,5 +569,45 @@ pub(crate) fn wants_region(text: &str, start: usize, end: usize) -> bool {
     let region_before = REGION_WORDS.contains(&last)
         || (REGION_LINKS.contains(&last)
             && words.next().is_some_and(|w| REGION_WORDS.contains(&w)));
-    region_before || token_after(text, end).is_some_and(|(_, word)| listed(REGION_WORDS, word))
+    region_before
+        || token_after(text, end).is_some_and(|(_, word)| listed(REGION_WORDS, word))
+        || in_list_of_regions(text, start, end)
+}
+
+/// A name in a list the text calls regions: "the Mangystau, Atyrau and West Kazakhstan
+/// regions", "les régions de Mangystau, d'Atyrau et du Kazakhstan-Occidental". Between the
+/// name and the plural there are only names, commas, "and" and "of".
+fn in_list_of_regions(text: &str, start: usize, end: usize) -> bool {
+    const PLURALS: &[&str] = &["regions", "oblasts", "provinces"];
+    const GLUE: &[&str] = &["and", "et", "or", "ou", "de", "d", "du", "des", "of", "the"];
+    const REACH: usize = 96;
+    let is_separator = |c: char| c.is_whitespace() || matches!(c, ',' | '\'' | '’');
+    let is_clause_break = |c: char| matches!(c, '.' | ';' | ':' | '(' | ')' | '!' | '?');
+    // Which way the words are read, and whether the plural may come first in that direction.
+    let reads_list = |words: &mut dyn Iterator<Item = &str>| -> bool {
+        for word in words.filter(|w| !w.is_empty()) {
+            let lower = plain_lower(word);
+            if PLURALS.contains(&lower.as_str()) {
+                return true;
+            }
+            let name = word.chars().next().is_some_and(char::is_uppercase);
+            if !name && !GLUE.contains(&lower.as_str()) {
+                return false;
+            }
+        }
+        false
+    };
+    let mut tail_end = (end + REACH).min(text.len());
+    while !text.is_char_boundary(tail_end) {
+        tail_end -= 1;
+    }
+    let tail = &text[end..tail_end];
+    let tail = tail.split(is_clause_break).next().unwrap_or("");
+    let mut head_start = start.saturating_sub(REACH);
+    while !text.is_char_boundary(head_start) {
+        head_start += 1;
+    }
+    let head = &text[head_start..start];
+    let head = head.rsplit(is_clause_break).next().unwrap_or("");
+    reads_list(&mut tail.split(is_separator)) || reads_list(&mut head.rsplit(is_separator))
 }
