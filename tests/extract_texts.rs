@@ -839,3 +839,39 @@ fn a_french_list_of_regions_is_each_a_region() {
         ]
     );
 }
+
+const LIVE_FR: &str = include_str!("fixtures/live-fr.txt");
+
+/// A live blog: each time-stamped entry is of the blog's day, whatever day the entry before
+/// looked back to ("Il avait été limogé mercredi"); "Khabar 24" is a channel, not 24 dead; a
+/// statue brought down is property destruction.
+#[test]
+fn a_live_blog_keeps_its_day() {
+    let x = read(LIVE_FR, Some(date(2022, 1, 8)), None);
+    assert_eq!(x.lang, Lang::Fr);
+    assert_events(
+        &x,
+        vec![
+            row("2022-01-07", "Almaty", Battles, "Armed clash"),
+            row("2022-01-08", "Kazakhstan", Riots, "Violent demonstration"),
+            row("2022-01-08", "Kazakhstan", StrategicDevelopments, "Arrests"),
+            row(
+                "2022-01-08",
+                "Taldykorgan",
+                StrategicDevelopments,
+                "Looting/property destruction",
+            ),
+        ],
+    );
+    let toll = x
+        .events
+        .iter()
+        .find(|e| e.fatalities.is_some())
+        .expect("the toll");
+    assert_eq!(toll.fatalities, Some(44));
+    let detained = at(&x.events, "Kazakhstan", "Arrests");
+    assert_eq!(
+        detained.count(CountKind::Arrests),
+        (Some(4400), Some(CountQualifier::MoreThan))
+    );
+}

@@ -124,6 +124,9 @@ struct Reader<'a, 'g> {
     hits: Vec<Hit>,
     /// The type of the last violent event since the last header, before the paragraph read.
     violence: Option<(EventType, &'static str)>,
+    /// The last day named in full: a live blog's entries ("14H30 : …") are of that day, whatever
+    /// day the entry before looked back to.
+    report_day: Option<Dated>,
     events: Vec<Event>,
     warnings: Vec<String>,
 }
@@ -200,6 +203,7 @@ impl<'a, 'g> Reader<'a, 'g> {
             folded: Folded::default(),
             hits: Vec::new(),
             violence: None,
+            report_day: None,
             events: Vec::new(),
             warnings: Vec::new(),
         }
@@ -212,6 +216,9 @@ impl<'a, 'g> Reader<'a, 'g> {
             self.read_dates(paragraph.range.clone());
             self.violence = None;
             return;
+        }
+        if sentences::timestamped(&text[paragraph.range.clone()]) {
+            self.context = self.report_day.or(self.context);
         }
         let mut pending: Vec<Pending<'g>> = Vec::new();
         let mut background = false;
@@ -317,6 +324,12 @@ impl<'a, 'g> Reader<'a, 'g> {
             &numerals,
             self.lexicon.year_intros,
         );
+        // "Khabar 24, 44 personnes…": a number that ends a name is no quantity (dates, read
+        // above, keep theirs: "On January 5, …").
+        let folded = &self.folded;
+        numerals.retain(|n| {
+            !sentences::ends_a_name(sentence, folded.origin(n.start), folded.origin(n.end))
+        });
         // A look back ("where the protests began on Sunday") is left out of the sentence: its
         // words, figures and dates.
         let anchor = Anchor {
@@ -359,6 +372,7 @@ impl<'a, 'g> Reader<'a, 'g> {
             };
             match dates::resolve(m.expr, anchor) {
                 Resolution::Dated { dated, anchored } if self.folded.origin(m.start) < body => {
+                    self.report_day = Some(dated);
                     dateline_day.get_or_insert((dated, anchored));
                     local = Some(dated);
                     self.context = Some(dated);
@@ -366,6 +380,9 @@ impl<'a, 'g> Reader<'a, 'g> {
                 }
                 Resolution::Dated { dated, anchored } => {
                     let names_the_day = matches!(m.expr, DateExpr::Day { .. });
+                    if names_the_day {
+                        self.report_day = Some(dated);
+                    }
                     own.get_or_insert((dated, anchored && names_the_day));
                     days.push((m.start..m.end, dated));
                     local = Some(dated);

@@ -162,9 +162,68 @@ pub fn dateline(sentence: &str) -> Option<usize> {
     Some(body + rest.len() - rest.trim_start_matches(['-', ' ', '\u{a0}']).len())
 }
 
+/// Whether a paragraph opens with a live blog's time stamp: "14H30 :", "09:15 -", "18h20 –".
+pub fn timestamped(paragraph: &str) -> bool {
+    let text = paragraph.trim_start();
+    let b = text.as_bytes();
+    let hours = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    let minutes = b.get(hours + 1..hours + 3);
+    let stamp = (1..=2).contains(&hours)
+        && matches!(b.get(hours), Some(b'h' | b'H' | b':'))
+        && minutes.is_some_and(|m| m.iter().all(u8::is_ascii_digit))
+        && !b.get(hours + 3).is_some_and(u8::is_ascii_digit);
+    // Only ASCII bytes were read: `hours + 3` is a character boundary.
+    stamp
+        && text[hours + 3..]
+            .trim_start()
+            .starts_with([':', '-', '–', '—'])
+}
+
+/// Whether the number at `start..end` of `sentence` ends a name ("Khabar 24,", "Mir 24 :"): it
+/// follows a capitalised word and ends its clause.
+pub fn ends_a_name(sentence: &str, start: usize, end: usize) -> bool {
+    let before = &sentence[..start];
+    let Some(word_part) = before.strip_suffix(' ') else {
+        return false;
+    };
+    let word = word_part
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    let capitalised = word.chars().next().is_some_and(char::is_uppercase)
+        && word.chars().count() >= 2
+        && word.chars().all(char::is_alphabetic);
+    let after = sentence[end..].chars().next();
+    capitalised && after.is_none_or(|c| matches!(c, ',' | ':' | ';' | ')' | '.'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn live_blog_time_stamps() {
+        for stamped in [
+            "14H30 : Plus de 4 400",
+            "09:15 - Police",
+            " 8h05 – Des tirs",
+            "18H20 : La",
+        ] {
+            assert!(timestamped(stamped), "{stamped}");
+        }
+        for plain in [
+            "2022 : l'année",
+            "14H30 Plus",
+            "143:30 : x",
+            "Le 7 janvier : x",
+            "9h5 : x",
+        ] {
+            assert!(!timestamped(plain), "{plain}");
+        }
+        assert!(ends_a_name("Selon Khabar 24, 44 personnes", 13, 15));
+        assert!(!ends_a_name("À Almaty 12 personnes", 10, 12));
+        assert!(!ends_a_name("Selon le bilan, 44 personnes", 16, 18));
+    }
 
     #[test]
     fn datelines_end_at_their_dash() {

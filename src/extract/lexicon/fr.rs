@@ -185,6 +185,7 @@ pub const ENTRIES: &[Entry] = &[
         W,
     ),
     ("ont abattu la statue", Term::Cue(H::Looting, L::Strong), W),
+    ("deboulonne", Term::Cue(H::Looting, L::Strong), S),
     ("ont mis le feu", Term::Cue(H::Looting, L::Strong), W),
     (
         "ont ete pris d'assaut",
