@@ -558,7 +558,9 @@ fn is_quoted(text: &str, start: usize, end: usize) -> bool {
 
 /// True when the text asks for the administrative region: "région d'Almaty", "oblast de
 /// Mangystau", "region of Atyrau", "Atyrau Region", "Almaty oblysy".
-pub(crate) fn wants_region(text: &str, start: usize, end: usize) -> bool {
+/// `lists` says whether the text has a plural of "region" anywhere ([`has_region_plurals`]), so
+/// that texts without one never look for lists of regions.
+pub(crate) fn wants_region(text: &str, start: usize, end: usize, lists: bool) -> bool {
     let mut head_start = start.saturating_sub(32);
     while !text.is_char_boundary(head_start) {
         head_start -= 1;
@@ -571,8 +573,19 @@ pub(crate) fn wants_region(text: &str, start: usize, end: usize) -> bool {
             && words.next().is_some_and(|w| REGION_WORDS.contains(&w)));
     region_before
         || token_after(text, end).is_some_and(|(_, word)| listed(REGION_WORDS, word))
-        || in_list_of_regions(text, start, end)
+        || (lists && in_list_of_regions(text, start, end))
 }
+
+/// Whether the text says "regions", "régions", "oblasts" or "provinces" anywhere.
+pub(crate) fn has_region_plurals(text: &str) -> bool {
+    REGION_PLURAL_STEMS.iter().any(|stem| text.contains(stem))
+}
+
+/// How the plurals of region words begin.
+const REGION_PLURAL_LEADS: [char; 6] = ['r', 'R', 'o', 'O', 'p', 'P'];
+
+/// What the plurals of region words contain, case aside ("Regions", "régions", "Oblasts").
+const REGION_PLURAL_STEMS: &[&str] = &["egions", "égions", "blasts", "rovinces"];
 
 /// A name in a list the text calls regions: "the Mangystau, Atyrau and West Kazakhstan
 /// regions", "les régions de Mangystau, d'Atyrau et du Kazakhstan-Occidental". Between the
@@ -583,6 +596,21 @@ fn in_list_of_regions(text: &str, start: usize, end: usize) -> bool {
     const REACH: usize = 96;
     let is_separator = |c: char| c.is_whitespace() || matches!(c, ',' | '\'' | '’');
     let is_clause_break = |c: char| matches!(c, '.' | ';' | ':' | '(' | ')' | '!' | '?');
+    // Only a name in a list: a comma, "and", "et", "d'" or "of" next to it.
+    let after = text[end..].trim_start_matches(' ');
+    let before = text[..start].trim_end_matches(' ');
+    let listed_after = after.starts_with(',')
+        || ["and ", "et ", "or ", "ou "]
+            .iter()
+            .any(|w| after.starts_with(w))
+        || after.starts_with(REGION_PLURAL_LEADS);
+    let listed_before = before.ends_with([',', '\'', '’'])
+        || [" and", " et", " de", " du", " of"]
+            .iter()
+            .any(|w| before.ends_with(w));
+    if !listed_after && !listed_before {
+        return false;
+    }
     // Which way the words are read, and whether the plural may come first in that direction.
     let reads_list = |words: &mut dyn Iterator<Item = &str>| -> bool {
         for word in words.filter(|w| !w.is_empty()) {
@@ -601,13 +629,21 @@ fn in_list_of_regions(text: &str, start: usize, end: usize) -> bool {
     while !text.is_char_boundary(tail_end) {
         tail_end -= 1;
     }
-    let tail = &text[end..tail_end];
-    let tail = tail.split(is_clause_break).next().unwrap_or("");
     let mut head_start = start.saturating_sub(REACH);
     while !text.is_char_boundary(head_start) {
         head_start += 1;
     }
-    let head = &text[head_start..start];
-    let head = head.rsplit(is_clause_break).next().unwrap_or("");
-    reads_list(&mut tail.split(is_separator)) || reads_list(&mut head.rsplit(is_separator))
+    // Most names have no plural of "region" near them: look for one before cutting clauses
+    // and reading words.
+    let plural_near = |s: &str| REGION_PLURAL_STEMS.iter().any(|p| s.contains(p));
+    let (tail, head) = (&text[end..tail_end], &text[head_start..start]);
+    let tail_lists = plural_near(tail) && {
+        let tail = tail.split(is_clause_break).next().unwrap_or("");
+        reads_list(&mut tail.split(is_separator))
+    };
+    tail_lists
+        || plural_near(head) && {
+            let head = head.rsplit(is_clause_break).next().unwrap_or("");
+            reads_list(&mut head.rsplit(is_separator))
+        }
 }

@@ -316,6 +316,7 @@ impl Gazetteer {
         let starts: HashSet<usize> = found.iter().map(|c| c.start).collect();
         let ends: HashSet<usize> = found.iter().map(|c| c.end).collect();
 
+        let lists_regions = context::has_region_plurals(text);
         let mut mentions = Vec::new();
         let mut covered_until = 0;
         for candidate in &found {
@@ -338,7 +339,7 @@ impl Gazetteer {
             ) {
                 continue;
             }
-            let wants_region = context::wants_region(text, start, end);
+            let wants_region = context::wants_region(text, start, end, lists_regions);
             if let Some(place) = self.best(&matcher.candidates[pattern], country_hint, wants_region)
             {
                 mentions.push(Mention {
