@@ -875,3 +875,42 @@ fn a_live_blog_keeps_its_day() {
         (Some(4400), Some(CountQualifier::MoreThan))
     );
 }
+
+const CRACKDOWN_EN: &str = include_str!("fixtures/crackdown-en.txt");
+
+/// A vague toll and a figure of the same kind in one sentence ("killed dozens of rioters …
+/// while 12 police officers died") are at least the figure, never the figure "dozens"; gunmen
+/// attacking the police fight a battle, and are an unidentified armed group.
+#[test]
+fn a_vague_toll_beside_a_figure_and_gunmen() {
+    let x = read(CRACKDOWN_EN, Some(date(2022, 1, 6)), None);
+    assert_events(
+        &x,
+        vec![
+            row("2022-01-06", "Almaty", Riots, "Violent demonstration"),
+            row("2022-01-06", "Almaty", StrategicDevelopments, "Arrests"),
+            row("2022-01-06", "Taldykorgan", Battles, "Armed clash"),
+            row(
+                "2022-01-06",
+                "Aktobe",
+                Protests,
+                "Protest with intervention",
+            ),
+        ],
+    );
+    let almaty = at(&x.events, "Almaty", "Violent demonstration");
+    assert_eq!(
+        almaty.count(CountKind::Fatalities),
+        (Some(12), Some(CountQualifier::AtLeast))
+    );
+    assert_eq!(almaty.count(CountKind::Injuries), (Some(353), None));
+    let attack = at(&x.events, "Taldykorgan", "Armed clash");
+    assert_eq!(attack.fatalities, Some(2));
+    assert!(
+        attack
+            .actors
+            .contains(&"Unidentified Armed Group (Kazakhstan)".to_string()),
+        "{:?}",
+        attack.actors
+    );
+}

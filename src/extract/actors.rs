@@ -10,6 +10,8 @@ pub enum Group {
     Security,
     Military,
     Civilians,
+    /// Gunmen, militants: armed and not the state's.
+    Armed,
 }
 
 /// The actor labels of a sentence's hits, in order of first mention, without repeats.
@@ -44,6 +46,7 @@ pub fn actors(hits: &[Hit], home: Option<&str>, deployment: bool) -> Vec<String>
             Term::Group(Group::Protesters) => push(from("Protesters")),
             Term::Group(Group::Rioters) => push(from("Rioters")),
             Term::Group(Group::Civilians) => push(from("Civilians")),
+            Term::Group(Group::Armed) => push(from("Unidentified Armed Group")),
             Term::Group(Group::Security) => push(of("Police Forces")),
             Term::Group(Group::Military) if !nationalities.is_empty() => {
                 for n in &nationalities {

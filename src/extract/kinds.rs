@@ -115,6 +115,12 @@ pub fn classify(
         Happening::ProtestIntervention => PROTEST_WITH_INTERVENTION,
         Happening::Riot => VIOLENT_DEMONSTRATION,
         Happening::Attack if facts.force_before_protesters_after(at) => EXCESSIVE_FORCE,
+        // Gunmen attacking, or fought by, the police or the army: a battle, not a riot.
+        Happening::Attack | Happening::Clash | Happening::Shooting
+            if facts.has(Group::Armed) && forces =>
+        {
+            ARMED_CLASH
+        }
         Happening::Attack if crowd || forces => VIOLENT_DEMONSTRATION,
         Happening::Attack | Happening::Killing => ATTACK,
         Happening::Abduction => (ViolenceAgainstCivilians, "Abduction/forced disappearance"),

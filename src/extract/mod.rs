@@ -724,14 +724,25 @@ impl<'a, 'g> Reader<'a, 'g> {
 }
 
 impl Draft<'_> {
-    /// Adds a count; two figures of one kind in a sentence and place add up.
+    /// Adds a count; two figures of one kind in a sentence and place add up, and their
+    /// qualifiers with them: a figure and a vague amount ("killed dozens of rioters, while 12
+    /// officers died") are at least the figure.
     fn add(&mut self, count: &Count) {
+        use CountQualifier::{About, AtLeast, MoreThan};
         let slot = self.counts.entry(count.kind).or_insert((None, None));
-        slot.0 = match (slot.0, count.value) {
-            (Some(a), Some(b)) => Some(a.saturating_add(b)),
-            (a, b) => a.or(b),
+        *slot = match (*slot, (count.value, count.qualifier)) {
+            ((None, None), new) => new,
+            ((Some(a), qa), (Some(b), qb)) => {
+                let qualifier = match (qa, qb) {
+                    (qa, qb) if qa == qb => qa,
+                    (Some(AtLeast | MoreThan), _) | (_, Some(AtLeast | MoreThan)) => Some(AtLeast),
+                    _ => Some(About),
+                };
+                (Some(a.saturating_add(b)), qualifier)
+            }
+            ((Some(n), _), (None, _)) | ((None, _), (Some(n), _)) => (Some(n), Some(AtLeast)),
+            ((None, qa), (None, qb)) => (None, qa.or(qb)),
         };
-        slot.1 = slot.1.or(count.qualifier);
     }
 }
 
@@ -796,6 +807,7 @@ fn draft_for_count<'g>(
             kinds::VIOLENT_DEMONSTRATION
         }
         (Some(Group::Civilians), None) => kinds::ATTACK,
+        (Some(Group::Armed), None) => kinds::ARMED_CLASH,
         (None, None) => context.earlier_violence.unwrap_or(kinds::ATTACK),
     };
     find_or_add(drafts, place, kind)
