@@ -914,3 +914,53 @@ fn a_vague_toll_beside_a_figure_and_gunmen() {
         attack.actors
     );
 }
+
+/// Numbers in words are read whole ("trois cents" is 300, "deux mille cinq cents" 2 500,
+/// "quatre-vingt-dix" 90, "one hundred and fifty" 150), and "la police les a dispersés" acts on
+/// the crowd of the sentence before.
+#[test]
+fn numbers_in_words_and_a_crowd_dispersed_by_pronoun() {
+    let arrests = |text: &str, lang| {
+        let x = read(text, Some(date(2022, 1, 12)), Some(lang));
+        at(&x.events, "Taraz", "Arrests").arrests
+    };
+    for (text, lang, n) in [
+        (
+            "Lundi 10 janvier 2022, trois cents personnes ont été interpellées à Taraz.",
+            Lang::Fr,
+            300,
+        ),
+        (
+            "Lundi 10 janvier 2022, deux mille cinq cents personnes ont été interpellées à Taraz.",
+            Lang::Fr,
+            2500,
+        ),
+        (
+            "Lundi 10 janvier 2022, quatre-vingt-dix personnes ont été interpellées à Taraz.",
+            Lang::Fr,
+            90,
+        ),
+        (
+            "On Monday 10 January 2022, one hundred and fifty people were detained in Taraz.",
+            Lang::En,
+            150,
+        ),
+        (
+            "On Monday 10 January 2022, two thousand people were detained in Taraz.",
+            Lang::En,
+            2000,
+        ),
+    ] {
+        assert_eq!(arrests(text, lang), Some(n), "{text}");
+    }
+    let fr = "Kazakhstan : troubles.\n\nLundi 10 janvier 2022, à Kyzylorda, une centaine de \
+        manifestants se sont rassemblés devant l'akimat. La police les a dispersés.\n";
+    let x = read(fr, Some(date(2022, 1, 12)), Some(Lang::Fr));
+    assert!(
+        x.events
+            .iter()
+            .any(|e| e.place == "Kyzylorda" && e.sub_event_type == "Protest with intervention"),
+        "{:?}",
+        summary(&x.events)
+    );
+}

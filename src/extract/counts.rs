@@ -178,10 +178,7 @@ fn quantities(
         .filter(|n| !n.glued && !in_date(n.start))
         .map(|n| (n.start, n.end, n.value))
         .collect();
-    numbers.extend(hits.iter().filter_map(|h| match h.term {
-        Term::Number(v) => Some((h.start, h.end, v)),
-        _ => None,
-    }));
+    numbers.extend(number_words(hits, folded));
     numbers.sort_unstable();
 
     let mut used = vec![false; numbers.len()];
@@ -244,6 +241,47 @@ fn is_article_far_from(folded: &str, q: &Quantity, hit: &Hit) -> bool {
     gap.contains(',')
         || words(gap).count() > ARTICLE_WORDS
         || words(gap).any(|w| matches!(w, "et" | "and"))
+}
+
+/// Numbers written in words, a run of them read as one ("trois cents", "deux mille cinq
+/// cents", "vingt-deux", "one hundred and fifty"): hundreds and thousands multiply what comes
+/// before them, other words add up.
+fn number_words(hits: &[Hit], folded: &str) -> Vec<(usize, usize, u32)> {
+    let words: Vec<(usize, usize, u32)> = hits
+        .iter()
+        .filter_map(|h| match h.term {
+            Term::Number(v) => Some((h.start, h.end, v)),
+            _ => None,
+        })
+        .collect();
+    let joined = |gap: &str| {
+        let gap = gap.trim_matches(|c: char| c == ' ' || c == '-');
+        gap.is_empty() || matches!(gap, "et" | "and")
+    };
+    let mut out: Vec<(usize, usize, u32)> = Vec::new();
+    // The run being read: its start and end, the total of completed thousands, and the rest.
+    let mut run: Option<(usize, usize, u32, u32)> = None;
+    for (start, end, v) in words {
+        let continues = run.is_some_and(|(_, e, _, _)| joined(&folded[e..start]));
+        if !continues && let Some((s, e, thousands, rest)) = run.take() {
+            out.push((s, e, thousands.saturating_add(rest)));
+        }
+        let (s, _, thousands, rest) = run.unwrap_or((start, end, 0, 0));
+        run = Some(match v {
+            100 => (s, end, thousands, rest.max(1).saturating_mul(100)),
+            1000 => (
+                s,
+                end,
+                thousands.saturating_add(rest.max(1).saturating_mul(1000)),
+                0,
+            ),
+            _ => (s, end, thousands, rest.saturating_add(v)),
+        });
+    }
+    if let Some((s, e, thousands, rest)) = run {
+        out.push((s, e, thousands.saturating_add(rest)));
+    }
+    out
 }
 
 fn is_partitive(folded: &str, end: usize, partitives: &[&str]) -> bool {

@@ -110,6 +110,17 @@ pub const ENTRIES: &[Entry] = &[
         Term::Cue(H::ProtestIntervention, L::Strong),
         W,
     ),
+    // "La police les a dispersés": the pronoun stands for the crowd of the sentence before.
+    (
+        "les a disperse",
+        Term::Cue(H::ProtestIntervention, L::Strong),
+        S,
+    ),
+    (
+        "les ont disperse",
+        Term::Cue(H::ProtestIntervention, L::Strong),
+        S,
+    ),
     // Riots and violence.
     ("emeute", Term::Cue(H::Riot, L::Weak), S),
     ("cocktail molotov", Term::Cue(H::Riot, L::Strong), W),
@@ -457,7 +468,12 @@ pub const ENTRIES: &[Entry] = &[
     ("trente", Term::Number(30), W),
     ("quarante", Term::Number(40), W),
     ("cinquante", Term::Number(50), W),
+    ("soixante", Term::Number(60), W),
+    ("quatre-vingt", Term::Number(80), W),
+    ("quatre-vingts", Term::Number(80), W),
     ("cent", Term::Number(100), W),
+    ("cents", Term::Number(100), W),
+    ("mille", Term::Number(1000), W),
     // Dates.
     ("lundi", Term::Weekday(Weekday::Monday), W),
     ("mardi", Term::Weekday(Weekday::Tuesday), W),
