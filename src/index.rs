@@ -789,8 +789,8 @@ struct Cursor<'a> {
     removed: &'a [u32],
     /// Index in `slice` of the next row.
     at: usize,
-    /// Removed positions before `at`.
-    removed_before: usize,
+    /// Removed positions passed: those before `at`.
+    passed_removed: usize,
 }
 
 impl<'a> Cursor<'a> {
@@ -800,7 +800,7 @@ impl<'a> Cursor<'a> {
             offset,
             removed,
             at: 0,
-            removed_before: 0,
+            passed_removed: 0,
         };
         c.skip_removed();
         c
@@ -813,15 +813,15 @@ impl<'a> Cursor<'a> {
 
     /// Live rows already passed.
     fn taken(&self) -> usize {
-        self.at - self.removed_before
+        self.at - self.passed_removed
     }
 
     fn skip_removed(&mut self) {
         while self.at < self.slice.len()
-            && self.removed.get(self.removed_before) == Some(&self.slice.get(self.at))
+            && self.removed.get(self.passed_removed) == Some(&self.slice.get(self.at))
         {
             self.at += 1;
-            self.removed_before += 1;
+            self.passed_removed += 1;
         }
     }
 
@@ -836,12 +836,11 @@ impl<'a> Cursor<'a> {
 
     /// Removed positions before index `at` of the slice.
     fn removed_before(&self, at: usize) -> usize {
-        match at < self.slice.len() {
-            true => {
-                let here = self.slice.get(at);
-                self.removed.partition_point(|&p| p < here)
-            }
-            false => self.removed.len(),
+        if at < self.slice.len() {
+            let here = self.slice.get(at);
+            self.removed.partition_point(|&p| p < here)
+        } else {
+            self.removed.len()
         }
     }
 
@@ -858,7 +857,7 @@ impl<'a> Cursor<'a> {
             at = next;
         }
         self.at = at.min(self.slice.len());
-        self.removed_before = self.removed_before(self.at);
+        self.passed_removed = self.removed_before(self.at);
         self.skip_removed();
     }
 
@@ -866,7 +865,7 @@ impl<'a> Cursor<'a> {
     fn seek_before(&mut self, before: impl Fn(u32) -> bool) {
         let offset = self.offset;
         self.at = self.slice.partition_point(|pos| before(pos + offset));
-        self.removed_before = self.removed_before(self.at);
+        self.passed_removed = self.removed_before(self.at);
         self.skip_removed();
     }
 }
