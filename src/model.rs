@@ -153,6 +153,9 @@ impl<'de> Deserialize<'de> for EventType {
 pub enum TimePrecision {
     #[default]
     Day,
+    /// The week is known ("last week"): the date is its Monday.
+    Week,
+    /// The month is known: the date is its first day.
     Month,
     Year,
 }

@@ -31,7 +31,11 @@ fn event(i: usize, rng: &mut StdRng) -> Event {
     Event {
         id: format!("t-{i:04}"),
         event_date: date(2022, 1, 1 + rng.random_range(0..20)),
-        time_precision: TimePrecision::Day,
+        time_precision: [
+            TimePrecision::Day,
+            TimePrecision::Week,
+            TimePrecision::Month,
+        ][i % 3],
         event_type,
         sub_event_type: event_type.sub_event_types()[0].to_string(),
         place: place.into(),
@@ -552,6 +556,19 @@ async fn download_is_the_whole_filtered_layer_as_an_attachment() {
     assert_eq!(rows.len(), protests.len());
     assert_eq!(&rows[0][0], protests[0].as_str());
     assert_eq!(&rows[0][4], "Protests");
+    // ACLED's time precision codes: 1 the day, 2 the week, 3 the month.
+    for row in &rows {
+        let e = all.iter().find(|e| e.id == row[0]).unwrap();
+        let code = match e.time_precision {
+            TimePrecision::Day => "1",
+            TimePrecision::Week => "2",
+            TimePrecision::Month | TimePrecision::Year => "3",
+        };
+        assert_eq!(
+            (&row[2], &row[3]),
+            (e.event_date.year().to_string().as_str(), code)
+        );
+    }
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@ mod common;
 
 use eventmap::extract::{ArticleText, ExtractError, Extraction, Lang, extract};
 use eventmap::gazetteer::Gazetteer;
-use eventmap::model::{CountKind, CountQualifier, Event, EventType, GeoPrecision};
+use eventmap::model::{CountKind, CountQualifier, Event, EventType, GeoPrecision, TimePrecision};
 use jiff::civil::{Date, date};
 
 const UNREST_EN: &str = include_str!("fixtures/unrest-west-en.txt");
@@ -782,7 +782,7 @@ fn a_report_of_regions_an_announced_day_and_a_shootout() {
             ),
             row("2022-01-12", "Almaty", Battles, "Armed clash"),
             row("2022-01-12", "Almaty", Battles, "Armed clash"),
-            row("2022-01-12", "Kazakhstan", Riots, "Violent demonstration"),
+            row("2022-01-03", "Kazakhstan", Riots, "Violent demonstration"),
             row("2022-01-13", "Mangghystau", StrategicDevelopments, "Other"),
             row("2022-01-13", "Atyrau", StrategicDevelopments, "Other"),
             row(
@@ -806,6 +806,12 @@ fn a_report_of_regions_an_announced_day_and_a_shootout() {
             .any(|w| w.contains("\"Jan 19\"") && w.contains("announced")),
         "{:?}",
         x.warnings
+    );
+    // "Last week": the week before publication, known to the week.
+    let last_week = at(&x.events, "Kazakhstan", "Violent demonstration");
+    assert_eq!(
+        (last_week.event_date, last_week.time_precision),
+        (date(2022, 1, 3), TimePrecision::Week)
     );
     let wounded = x
         .events
@@ -962,5 +968,30 @@ fn numbers_in_words_and_a_crowd_dispersed_by_pronoun() {
             .any(|e| e.place == "Kyzylorda" && e.sub_event_type == "Protest with intervention"),
         "{:?}",
         summary(&x.events)
+    );
+}
+
+/// "La semaine dernière", "this week": the Monday of that week, known to the week, which the
+/// sentences after it share.
+#[test]
+fn a_week_is_dated_to_its_monday_with_week_precision() {
+    let fr = "Kazakhstan : bilan.\n\nLa semaine dernière, des milliers de manifestants se sont \
+        rassemblés à Taraz. Des émeutiers ont pillé des magasins à Taraz.\n";
+    let x = read(fr, Some(date(2022, 1, 13)), Some(Lang::Fr));
+    assert!(!x.events.is_empty());
+    for e in &x.events {
+        assert_eq!(
+            (e.event_date, e.time_precision),
+            (date(2022, 1, 3), TimePrecision::Week)
+        );
+    }
+    let en = "Kazakhstan: the week.\n\nThis week, thousands of protesters rallied in Semey.\n";
+    let x = read(en, Some(date(2022, 1, 13)), Some(Lang::En));
+    assert_eq!(
+        x.events
+            .iter()
+            .map(|e| (e.event_date, e.time_precision))
+            .collect::<Vec<_>>(),
+        vec![(date(2022, 1, 10), TimePrecision::Week)]
     );
 }

@@ -583,7 +583,9 @@ function eventCard(p) {
 
     const dl = el('dl');
     const row = (k, v) => { if (v != null && v !== '') dl.append(el('dt', {text: k}), el('dd', {}, v)); };
-    row('Date', `${fmtDate(p.event_date)}${truthy(p.date_corrected) ? ' (date corrected)' : ''}`);
+    // A date known only to its week or month says so: "week of 3 Jan 2022".
+    const within = {week: 'week of ', month: 'month of ', year: 'year of '}[p.time_precision] ?? '';
+    row('Date', `${within}${fmtDate(p.event_date)}${truthy(p.date_corrected) ? ' (date corrected)' : ''}`);
     // admin1 may be a GeoNames code ("02") rather than a name: show names only.
     const admin1 = p.admin1 && !/^[0-9A-Z]{1,3}$/.test(String(p.admin1)) ? p.admin1 : null;
     const canonical = [p.place, admin1].filter(Boolean).join(', ');

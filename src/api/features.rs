@@ -378,10 +378,11 @@ fn csv_row(feature: &str) -> String {
         e.id.clone(),
         e.event_date.to_string(),
         e.event_date.year().to_string(),
+        // ACLED's codes: 1 the day, 2 the week, 3 no closer than the month.
         match e.time_precision {
             TimePrecision::Day => "1",
-            TimePrecision::Month => "2",
-            TimePrecision::Year => "3",
+            TimePrecision::Week => "2",
+            TimePrecision::Month | TimePrecision::Year => "3",
         }
         .into(),
         e.event_type.label().into(),

@@ -23,6 +23,10 @@ pub enum RelativeDay {
     SameDay,
     NextDay,
     DayBefore,
+    /// "last week", "la semaine dernière": the week before publication.
+    LastWeek,
+    /// "this week", "cette semaine": the week of publication.
+    ThisWeek,
 }
 
 /// A date expression as written.
@@ -386,6 +390,13 @@ pub fn resolve(expr: DateExpr, anchor: Anchor) -> Resolution {
         DateExpr::Relative(rel) => {
             let context = anchor.context.map(|c| c.date).or(published);
             let (from, offset, anchored) = match rel {
+                RelativeDay::LastWeek | RelativeDay::ThisWeek => {
+                    let back = if rel == RelativeDay::LastWeek { -7 } else { 0 };
+                    return match published.or(context) {
+                        Some(from) => week_of(from, back, published),
+                        None => Resolution::Unusable("a week, and no date to count from".into()),
+                    };
+                }
                 RelativeDay::Today => (published.or(context), 0, true),
                 RelativeDay::Yesterday => (published.or(context), -1, true),
                 RelativeDay::DayBeforeYesterday => (published.or(context), -2, true),
@@ -423,6 +434,24 @@ pub fn resolve(expr: DateExpr, anchor: Anchor) -> Resolution {
             Resolution::Unusable(format!("{} is after publication ({p})", dated.date))
         }
         (resolution, _) => resolution,
+    }
+}
+
+/// The Monday of the week `days` from `from`'s, with week precision: the week of an event
+/// reported as "last week", never after publication.
+fn week_of(from: Date, days: i64, published: Option<Date>) -> Resolution {
+    let monday = i64::from(from.weekday().to_monday_zero_offset());
+    match from.checked_add((days - monday).days()) {
+        Ok(date) if published.is_none_or(|p| date <= p) => Resolution::Dated {
+            dated: Dated {
+                date,
+                precision: TimePrecision::Week,
+                corrected: false,
+            },
+            anchored: true,
+        },
+        Ok(date) => Resolution::Unusable(format!("{date} is after publication")),
+        Err(e) => Resolution::Unusable(e.to_string()),
     }
 }
 

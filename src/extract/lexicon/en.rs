@@ -402,6 +402,8 @@ pub const ENTRIES: &[Entry] = &[
     ("night", Term::TimeOfDay, W),
     ("afternoon", Term::TimeOfDay, W),
     ("today", Term::Relative(RelativeDay::Today), W),
+    ("last week", Term::Relative(RelativeDay::LastWeek), W),
+    ("this week", Term::Relative(RelativeDay::ThisWeek), W),
     ("yesterday", Term::Relative(RelativeDay::Yesterday), W),
     ("the same day", Term::Relative(RelativeDay::SameDay), W),
     ("that day", Term::Relative(RelativeDay::SameDay), W),

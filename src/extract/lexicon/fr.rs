@@ -499,6 +499,17 @@ pub const ENTRIES: &[Entry] = &[
     ("apres-midi", Term::TimeOfDay, W),
     ("nuit", Term::TimeOfDay, W),
     ("aujourd'hui", Term::Relative(RelativeDay::Today), W),
+    (
+        "la semaine derniere",
+        Term::Relative(RelativeDay::LastWeek),
+        W,
+    ),
+    (
+        "la semaine passee",
+        Term::Relative(RelativeDay::LastWeek),
+        W,
+    ),
+    ("cette semaine", Term::Relative(RelativeDay::ThisWeek), W),
     ("ce jour", Term::Relative(RelativeDay::Today), W),
     ("hier", Term::Relative(RelativeDay::Yesterday), W),
     (
