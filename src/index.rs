@@ -168,22 +168,28 @@ fn id_hash(id: &str) -> u64 {
     h.finish()
 }
 
+/// Widens an extent to take in another (a row's is a point and a day).
+fn widen(e: &mut Extent, ([x0, y0, x1, y1], first, last): Extent) {
+    e.0 = [
+        e.0[0].min(x0),
+        e.0[1].min(y0),
+        e.0[2].max(x1),
+        e.0[3].max(y1),
+    ];
+    e.1 = e.1.min(first);
+    e.2 = e.2.max(last);
+}
+
+/// The extent of one row.
+fn row_extent(row: &Row) -> Extent {
+    ([row.lon, row.lat, row.lon, row.lat], row.date, row.date)
+}
+
 /// Adds a row's point and date to the extents of its layer and of all events.
 fn extend_extents(extents: &mut HashMap<Option<EventType>, Extent>, row: &Row) {
+    let own = row_extent(row);
     for layer in [None, Some(row.event_type)] {
-        let e = extents.entry(layer).or_insert((
-            [row.lon, row.lat, row.lon, row.lat],
-            row.date,
-            row.date,
-        ));
-        e.0 = [
-            e.0[0].min(row.lon),
-            e.0[1].min(row.lat),
-            e.0[2].max(row.lon),
-            e.0[3].max(row.lat),
-        ];
-        e.1 = e.1.min(row.date);
-        e.2 = e.2.max(row.date);
+        widen(extents.entry(layer).or_insert(own), own);
     }
 }
 
@@ -203,20 +209,9 @@ fn live_extents(rows: &[Row], removed: &[u32]) -> HashMap<Option<EventType>, Ext
             .iter()
             .position(|&t| t == row.event_type)
             .map_or(0, |i| i + 1);
+        let own = row_extent(row);
         for slot in [0, of_type] {
-            let e = slots[slot].get_or_insert((
-                [row.lon, row.lat, row.lon, row.lat],
-                row.date,
-                row.date,
-            ));
-            e.0 = [
-                e.0[0].min(row.lon),
-                e.0[1].min(row.lat),
-                e.0[2].max(row.lon),
-                e.0[3].max(row.lat),
-            ];
-            // Rows are in date order.
-            e.2 = row.date;
+            widen(slots[slot].get_or_insert(own), own);
         }
     }
     layers
@@ -247,21 +242,8 @@ fn union_extents(
     mut a: HashMap<Option<EventType>, Extent>,
     b: &HashMap<Option<EventType>, Extent>,
 ) -> HashMap<Option<EventType>, Extent> {
-    for (layer, e) in b {
-        let merged = match a.get(layer) {
-            Some(x) => (
-                [
-                    x.0[0].min(e.0[0]),
-                    x.0[1].min(e.0[1]),
-                    x.0[2].max(e.0[2]),
-                    x.0[3].max(e.0[3]),
-                ],
-                x.1.min(e.1),
-                x.2.max(e.2),
-            ),
-            None => *e,
-        };
-        a.insert(*layer, merged);
+    for (&layer, &extent) in b {
+        widen(a.entry(layer).or_insert(extent), extent);
     }
     a
 }

@@ -19,21 +19,23 @@ fn read(text: &str, published: Option<Date>, lang: Option<Lang>) -> Extraction {
 /// (date, place, type, sub-event type) of an event.
 type EventRow = (String, String, EventType, String);
 
-/// The rows of every event, sorted, for exact comparison.
-fn summary(events: &[Event]) -> Vec<EventRow> {
-    let mut rows: Vec<_> = events
-        .iter()
-        .map(|e| {
-            (
-                e.event_date.to_string(),
-                e.place.clone(),
-                e.event_type,
-                e.sub_event_type.clone(),
-            )
-        })
-        .collect();
+/// What `row` says of every event, sorted, for exact comparison.
+fn sorted<T: Ord>(events: &[Event], row: impl Fn(&Event) -> T) -> Vec<T> {
+    let mut rows: Vec<T> = events.iter().map(row).collect();
     rows.sort();
     rows
+}
+
+/// The rows of every event, sorted, for exact comparison.
+fn summary(events: &[Event]) -> Vec<EventRow> {
+    sorted(events, |e| {
+        (
+            e.event_date.to_string(),
+            e.place.clone(),
+            e.event_type,
+            e.sub_event_type.clone(),
+        )
+    })
 }
 
 /// Asserts the events are exactly `expected`, in any order.
@@ -390,21 +392,15 @@ fn a_restated_toll_is_one_event() {
     /// (date, place, killed, injured, detained)
     type TollRow = (String, String, Option<u32>, Option<u32>, Option<u32>);
     let tolls = |x: &Extraction| -> Vec<TollRow> {
-        let mut rows: Vec<_> = x
-            .events
-            .iter()
-            .map(|e| {
-                (
-                    e.event_date.to_string(),
-                    e.place.clone(),
-                    e.fatalities,
-                    e.injuries,
-                    e.arrests,
-                )
-            })
-            .collect();
-        rows.sort();
-        rows
+        sorted(&x.events, |e| {
+            (
+                e.event_date.to_string(),
+                e.place.clone(),
+                e.fatalities,
+                e.injuries,
+                e.arrests,
+            )
+        })
     };
     let fr = "Kazakhstan : le bilan.\n\nLundi 10 janvier 2022, à Chymkent, 12 manifestants ont \
         été tués par la police. Plus de 400 personnes ont été arrêtées à Chymkent.\n\n\
@@ -450,15 +446,8 @@ fn a_restated_toll_is_one_event() {
 /// stays in the country.
 #[test]
 fn the_city_is_the_city_named_last() {
-    let places = |x: &Extraction| -> Vec<(String, String)> {
-        let mut rows: Vec<_> = x
-            .events
-            .iter()
-            .map(|e| (e.place.clone(), e.sub_event_type.clone()))
-            .collect();
-        rows.sort();
-        rows
-    };
+    let places =
+        |x: &Extraction| sorted(&x.events, |e| (e.place.clone(), e.sub_event_type.clone()));
     let fr = "Kazakhstan : troubles.\n\nMardi 4 janvier 2022, des milliers de manifestants se \
         sont rassemblés à Taraz.\n\nPendant la nuit, la ville a été le théâtre de pillages. \
         Des émeutiers ont incendié des voitures.\n\nLes aéroports sont fermés.\n";
@@ -557,13 +546,7 @@ fn a_demanded_release_is_not_a_new_arrest() {
 fn the_capital_is_the_countrys_capital() {
     let rows = |text: &str, lang| -> Vec<(String, String)> {
         let x = read(text, Some(date(2022, 1, 12)), Some(lang));
-        let mut rows: Vec<_> = x
-            .events
-            .iter()
-            .map(|e| (e.place.clone(), e.place_as_written.clone()))
-            .collect();
-        rows.sort();
-        rows
+        sorted(&x.events, |e| (e.place.clone(), e.place_as_written.clone()))
     };
     let fr = "Kazakhstan : troubles à Taraz.\n\nLundi 10 janvier 2022, dans la capitale, des \
         milliers de manifestants se sont rassemblés.\n";

@@ -513,14 +513,16 @@ impl<'a, 'g> Reader<'a, 'g> {
         };
         // A protest is one with intervention where the police acted, not wherever the sentence
         // goes ("began in Mangistau on Sunday and spread to Almaty, where police detained 200").
-        let protest_intervened =
-            facts.intervention && cues.iter().any(|&(_, h)| h == Happening::Protest);
-        let intervened: Vec<Located<'g>> = cues
-            .iter()
-            .filter(|_| protest_intervened)
-            .filter(|&&(_, h)| matches!(h, Happening::ProtestIntervention | Happening::Arrest))
-            .flat_map(|&(at, _)| places_of(at))
-            .collect();
+        let intervened: Vec<Located<'g>> = if facts.intervention
+            && cues.iter().any(|&(_, h)| h == Happening::Protest)
+        {
+            cues.iter()
+                .filter(|&&(_, h)| matches!(h, Happening::ProtestIntervention | Happening::Arrest))
+                .flat_map(|&(at, _)| places_of(at))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let mut drafts: Vec<Draft<'g>> = Vec::new();
         for &(at, happening) in &cues {
             let kind = kinds::classify(happening, at, &facts);
@@ -813,8 +815,7 @@ fn draft_for_count<'g>(
     find_or_add(drafts, place, kind)
 }
 
-/// No clause break (";", ":", brackets, a comma before a space) between folded offsets.
+/// No clause break between folded offsets.
 fn same_clause(folded: &str, from: usize, to: usize) -> bool {
-    let gap = folded.get(from..to).unwrap_or(";");
-    !gap.contains([';', ':', '(', ')']) && !gap.contains(", ")
+    folded.get(from..to).is_some_and(sentences::one_clause)
 }

@@ -266,8 +266,9 @@ impl<'g> Setting<'_, 'g> {
             } else {
                 (at, m.start)
             };
-            let gap = self.text.get(from..to).unwrap_or(";");
-            !gap.contains([';', ':', '(', ')']) && !gap.contains(", ")
+            self.text
+                .get(from..to)
+                .is_some_and(super::sentences::one_clause)
         };
         self.nearest(at, PlaceKind::City)
             .filter(in_clause)
@@ -334,9 +335,7 @@ const PREPOSITIONS: &[&str] = &["à", "a", "au", "en", "in", "dans"];
 /// What links a region's name to "région de": the list repeats it.
 const OF: &[&str] = &["d'", "d’", "de", "du", "des"];
 /// What a list may call its next place before naming it.
-const PLACE_NOUNS: &[&str] = &[
-    "town", "city", "village", "port", "ville", "village", "cité",
-];
+const PLACE_NOUNS: &[&str] = &["town", "city", "village", "port", "ville", "cité"];
 /// Articles and the adjectives a town gets in passing ("the western town of").
 const PLACE_WORDS: &[&str] = &[
     "the",

@@ -162,6 +162,12 @@ pub fn dateline(sentence: &str) -> Option<usize> {
     Some(body + rest.len() - rest.trim_start_matches(['-', ' ', '\u{a0}']).len())
 }
 
+/// Whether nothing between two parts of a sentence breaks the clause: no ";", ":", bracket, or
+/// comma before a space.
+pub fn one_clause(gap: &str) -> bool {
+    !gap.contains([';', ':', '(', ')']) && !gap.contains(", ")
+}
+
 /// Whether a paragraph opens with a live blog's time stamp: "14H30 :", "09:15 -", "18h20 –".
 pub fn timestamped(paragraph: &str) -> bool {
     let text = paragraph.trim_start();

@@ -581,9 +581,6 @@ pub(crate) fn has_region_plurals(text: &str) -> bool {
     REGION_PLURAL_STEMS.iter().any(|stem| text.contains(stem))
 }
 
-/// How the plurals of region words begin.
-const REGION_PLURAL_LEADS: [char; 6] = ['r', 'R', 'o', 'O', 'p', 'P'];
-
 /// What the plurals of region words contain, case aside ("Regions", "régions", "Oblasts").
 const REGION_PLURAL_STEMS: &[&str] = &["egions", "égions", "blasts", "rovinces"];
 
@@ -602,8 +599,7 @@ fn in_list_of_regions(text: &str, start: usize, end: usize) -> bool {
     let listed_after = after.starts_with(',')
         || ["and ", "et ", "or ", "ou "]
             .iter()
-            .any(|w| after.starts_with(w))
-        || after.starts_with(REGION_PLURAL_LEADS);
+            .any(|w| after.starts_with(w));
     let listed_before = before.ends_with([',', '\'', '’'])
         || [" and", " et", " de", " du", " of"]
             .iter()
