@@ -18,11 +18,11 @@ const DETECT_WINDOW: usize = 4096;
 /// Function words that are frequent in one language and rare in the other.
 const FR_MARKERS: &[&str] = &[
     "le", "la", "les", "des", "du", "et", "est", "une", "dans", "pour", "que", "qui", "au", "aux",
-    "avec", "sur", "ont", "été", "par", "il", "elle", "sont", "ce", "cette",
+    "avec", "sur", "ont", "été", "par", "il", "elle", "sont", "ce", "cette", "en",
 ];
 const EN_MARKERS: &[&str] = &[
     "the", "of", "and", "to", "is", "was", "were", "with", "on", "that", "by", "for", "at", "it",
-    "have", "has", "had", "they", "from", "are", "this",
+    "have", "has", "had", "they", "from", "are", "this", "in",
 ];
 
 impl Lang {
@@ -33,15 +33,16 @@ impl Lang {
         }
     }
 
-    /// Guesses the language from function-word counts in the text's opening; ties go to French,
-    /// the language of the first sources.
+    /// Guesses the language from function-word counts in the text's opening; a tie (a headline,
+    /// a short note) goes to English unless the text has French accented letters.
     pub fn detect(text: &str) -> Lang {
         let mut end = text.len().min(DETECT_WINDOW);
         while !text.is_char_boundary(end) {
             end -= 1;
         }
+        let opening = &text[..end];
         let (mut fr, mut en) = (0usize, 0usize);
-        for word in text[..end]
+        for word in opening
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty() && w.len() <= 5)
         {
@@ -49,7 +50,13 @@ impl Lang {
             fr += usize::from(FR_MARKERS.contains(&lower.as_str()));
             en += usize::from(EN_MARKERS.contains(&lower.as_str()));
         }
-        if en > fr { Lang::En } else { Lang::Fr }
+        let french_letters = || opening.contains(['é', 'è', 'ê', 'à', 'ù', 'ç', 'É', 'À']);
+        match en.cmp(&fr) {
+            std::cmp::Ordering::Greater => Lang::En,
+            std::cmp::Ordering::Less => Lang::Fr,
+            std::cmp::Ordering::Equal if french_letters() => Lang::Fr,
+            std::cmp::Ordering::Equal => Lang::En,
+        }
     }
 }
 
@@ -82,6 +89,11 @@ mod tests {
             Lang::detect("At least 12 people were killed in clashes with the police on Wednesday."),
             Lang::En
         );
+        // Short notes: a preposition, or only the accents, tell.
+        assert_eq!(Lang::detect("Protesters rallied in Tbilisi."), Lang::En);
+        assert_eq!(Lang::detect("Manifestation à Tbilissi."), Lang::Fr);
+        assert_eq!(Lang::detect("Émeutes en Géorgie"), Lang::Fr);
+        assert_eq!(Lang::detect("Riots, Georgia"), Lang::En);
     }
 
     #[test]

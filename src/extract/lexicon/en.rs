@@ -20,6 +20,25 @@ pub const WORDS: Words = Words {
     breakdowns: &["including", "among them", "of whom", "of which"],
     relativizers: &["where", "when", "which", "who"],
     releases: &["release", "releasing", "free", "freeing"],
+    auxiliaries: &["was", "were", "is", "are", "have", "has", "had", "been"],
+    adverbs: &[
+        "also",
+        "again",
+        "once again",
+        "reportedly",
+        "allegedly",
+        "later",
+        "then",
+        "still",
+        "already",
+        "even",
+        "all",
+        "both",
+        "subsequently",
+        "briefly",
+        "violently",
+        "peacefully",
+    ],
 };
 
 pub const ENTRIES: &[Entry] = &[

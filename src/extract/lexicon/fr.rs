@@ -37,6 +37,30 @@ pub const WORDS: Words = Words {
     // "où" folds to "ou"; a clause counts only when its date looks back, so "or" is no risk.
     relativizers: &["ou", "lorsque", "quand", "qui"],
     releases: &["liberation", "liberer", "relacher", "remise en liberte"],
+    auxiliaries: &[
+        "a", "ont", "avait", "avaient", "est", "sont", "etait", "etaient", "ete",
+    ],
+    adverbs: &[
+        "de nouveau",
+        "a nouveau",
+        "encore",
+        "aussi",
+        "egalement",
+        "deja",
+        "meme",
+        "toujours",
+        "alors",
+        "ensuite",
+        "finalement",
+        "enfin",
+        "notamment",
+        "massivement",
+        "violemment",
+        "pacifiquement",
+        "brievement",
+        "tous",
+        "toutes",
+    ],
 };
 
 pub const ENTRIES: &[Entry] = &[

@@ -7,6 +7,7 @@
 mod en;
 mod fr;
 
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
@@ -97,6 +98,13 @@ pub struct Lexicon {
     /// libération des manifestants arrêtés", "demanding the release of detained activists");
     /// nouns and infinitives only, as a participle ("libérés puis arrêtés") tells its own news.
     releases: &'static [&'static str],
+    /// Auxiliaries of compound tenses and passives ("ont", "were").
+    auxiliaries: &'static [&'static str],
+    /// Adverbs that may stand between an auxiliary and its participle ("ont de nouveau
+    /// manifesté", "were also reported"): [`Lexicon::scan`] reads past them, so an entry
+    /// written "ont manifeste" needs no copy per adverb.
+    adverbs: AhoCorasick,
+    adverb_words: &'static [&'static str],
 }
 
 impl Lexicon {
@@ -130,6 +138,12 @@ impl Lexicon {
             breakdowns: words.breakdowns,
             relativizers: words.relativizers,
             releases: words.releases,
+            auxiliaries: words.auxiliaries,
+            adverbs: AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(words.adverbs)
+                .expect("adverb patterns compile"),
+            adverb_words: words.adverbs,
         }
     }
 
@@ -174,27 +188,88 @@ impl Lexicon {
     /// Whether the (unambiguous) arrest word of `hit` is asserted by a passive auxiliary right
     /// before it.
     pub fn passive_arrest(&self, folded: &str, hit: &Hit) -> bool {
-        let before = folded[..hit.start].trim_end();
+        let mut before = folded[..hit.start].trim_end();
+        // "were later arrested": the adverbs go, the auxiliary asserts.
+        while let Some(adverb) = self
+            .adverb_words
+            .iter()
+            .find(|adverb| ends_with_words(before, adverb))
+        {
+            before = before[..before.len() - adverb.len()].trim_end();
+        }
         self.passives.iter().any(|aux| ends_with_words(before, aux))
     }
 
     /// Appends the entries found in `folded`, in order, each starting and ending on a word
-    /// boundary (a stem may end inside a word).
+    /// boundary (a stem may end inside a word). Adverbs after an auxiliary are read past: the
+    /// hit of "ont de nouveau manifeste" spans the three words.
     pub fn scan(&self, folded: &str, out: &mut Vec<Hit>) {
-        let bytes = folded.as_bytes();
-        for m in self.matcher.find_iter(folded) {
+        let skipped = self.adverbs_after_auxiliaries(folded);
+        if skipped.is_empty() {
+            self.scan_words(folded, out, |at, _| at);
+            return;
+        }
+        // The text without the skipped adverbs, and where each of its pieces starts in both.
+        let mut joined = String::with_capacity(folded.len());
+        let mut pieces = Vec::with_capacity(skipped.len() + 1);
+        let mut from = 0;
+        for range in skipped
+            .iter()
+            .chain(std::iter::once(&(folded.len()..folded.len())))
+        {
+            pieces.push((joined.len(), from));
+            joined.push_str(&folded[from..range.start]);
+            from = range.end;
+        }
+        // A start maps into the piece it begins, an end into the piece it closes.
+        self.scan_words(&joined, out, |at, is_end| {
+            let i = pieces.partition_point(|&(j, _)| if is_end { j < at } else { j <= at });
+            let (j, f) = pieces[i.saturating_sub(1)];
+            f + (at - j)
+        });
+    }
+
+    fn scan_words(&self, text: &str, out: &mut Vec<Hit>, original: impl Fn(usize, bool) -> usize) {
+        let bytes = text.as_bytes();
+        for m in self.matcher.find_iter(text) {
             let (term, fit) = self.terms[m.pattern().as_usize()];
             let starts_word = m.start() == 0 || !is_word_byte(bytes[m.start() - 1]);
             let ends_word =
                 fit == Fit::Stem || bytes.get(m.end()).is_none_or(|&b| !is_word_byte(b));
             if starts_word && ends_word {
                 out.push(Hit {
-                    start: m.start(),
-                    end: m.end(),
+                    start: original(m.start(), false),
+                    end: original(m.end(), true),
                     term,
                 });
             }
         }
+    }
+
+    /// The spans of adverbs, each with the space after it, that follow an auxiliary (or an
+    /// adverb that does) and precede a word.
+    fn adverbs_after_auxiliaries(&self, folded: &str) -> Vec<Range<usize>> {
+        let bytes = folded.as_bytes();
+        let mut spans: Vec<Range<usize>> = Vec::new();
+        for m in self.adverbs.find_iter(folded) {
+            let (start, end) = (m.start(), m.end());
+            let after_space = bytes.get(end) == Some(&b' ')
+                && bytes.get(end + 1).is_some_and(|&b| is_word_byte(b));
+            if start == 0 || bytes[start - 1] != b' ' || !after_space {
+                continue;
+            }
+            let before = &folded[..start - 1];
+            let follows_adverb = spans.last().is_some_and(|last| last.end == start);
+            if follows_adverb
+                || self
+                    .auxiliaries
+                    .iter()
+                    .any(|aux| ends_with_words(before, aux))
+            {
+                spans.push(start..end + 1);
+            }
+        }
+        spans
     }
 }
 
@@ -208,6 +283,8 @@ pub struct Words {
     pub breakdowns: &'static [&'static str],
     pub relativizers: &'static [&'static str],
     pub releases: &'static [&'static str],
+    pub auxiliaries: &'static [&'static str],
+    pub adverbs: &'static [&'static str],
 }
 
 pub fn is_word_byte(b: u8) -> bool {
@@ -255,6 +332,25 @@ mod tests {
                 .iter()
                 .all(|(w, _)| w != "mort")
         );
+    }
+
+    #[test]
+    fn reads_past_adverbs_after_an_auxiliary() {
+        let found = terms(
+            Lang::Fr,
+            "ils ont de nouveau manifeste, puis ont aussi tous pille",
+        );
+        let words: Vec<&str> = found.iter().map(|(w, _)| w.as_str()).collect();
+        assert_eq!(words, ["ont de nouveau manifeste", "ont aussi tous pille"]);
+        let found = terms(Lang::En, "bangs were also reported");
+        assert_eq!(found[0].0, "were also reported");
+        // An adverb with no auxiliary before it joins nothing.
+        assert!(terms(Lang::Fr, "encore manifeste").is_empty());
+        let lexicon = Lexicon::get(Lang::En);
+        let text = "20 were later arrested";
+        let mut hits = Vec::new();
+        lexicon.scan(text, &mut hits);
+        assert!(lexicon.passive_arrest(text, &hits[0]));
     }
 
     #[test]
