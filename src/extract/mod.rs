@@ -187,6 +187,14 @@ impl<'a, 'g> Reader<'a, 'g> {
         if let Some(code) = &home_code {
             places::prefer_country(gazetteer, &mut mentions, code);
         }
+        // A name that is also an ordinary word, with nothing showing it is a name, is a place
+        // only in the article's country: "One person was killed" is not in Onex.
+        mentions.retain(|m| {
+            !m.ordinary_word
+                || home_code
+                    .as_deref()
+                    .is_some_and(|code| m.place.country_code.eq_ignore_ascii_case(code))
+        });
         let capitals =
             places::capital_mentions(article.text, &mentions, gazetteer, home_code.as_deref());
         if !capitals.is_empty() {

@@ -42,7 +42,7 @@ fn precision(kind: PlaceKind) -> GeoPrecision {
 /// to the first named.
 pub fn article_country(mentions: &[Mention]) -> Option<String> {
     let mut tally: Vec<(&str, usize)> = Vec::new();
-    for m in mentions {
+    for m in mentions.iter().filter(|m| !m.ordinary_word) {
         let code = m.place.country_code.as_str();
         match tally.iter_mut().find(|(c, _)| *c == code) {
             Some((_, n)) => *n += 1,
@@ -157,6 +157,7 @@ pub fn capital_mentions<'g>(
                 end,
                 as_written: text[start..end].to_owned(),
                 place: capital,
+                ordinary_word: false,
             });
         }
     }

@@ -495,6 +495,53 @@ fn is_capitalised_word(token: &str) -> bool {
         && token.chars().any(char::is_lowercase)
 }
 
+/// Whether the capital letter of a word at `start` tells it is a place name: not when the word
+/// opens the text, a line, a sentence, a quotation or a dateline's story ("(Reuters) - One
+/// person…"), nor in a headline that capitalises most of its words, nor after a determiner
+/// ("the Market", "la Douane": the name of a building or a body, not of a town).
+pub(crate) fn capital_is_telling(text: &str, start: usize) -> bool {
+    const DETERMINERS: &[&str] = &[
+        "the", "a", "an", "this", "that", "le", "la", "les", "l", "un", "une", "des", "du", "ce",
+        "cette",
+    ];
+    let elided = text[..start]
+        .strip_suffix(['\'', '’'])
+        .and_then(|head| head.strip_suffix(['l', 'L']))
+        .is_some_and(|head| !head.ends_with(char::is_alphabetic));
+    let after_determiner = elided
+        // Compared unfolded: "à" is no "a".
+        || token_before(text, start)
+            .is_some_and(|(word, _)| DETERMINERS.contains(&word.to_lowercase().as_str()));
+    if after_determiner {
+        return false;
+    }
+    let head = text[..start].trim_end_matches(|c: char| {
+        (c.is_whitespace() && c != '\n') || OPENING_QUOTES.contains(&c) || c == '('
+    });
+    let opens = match head.chars().next_back() {
+        None | Some('\n' | '.' | '!' | '?' | ':' | '…') => true,
+        Some('-' | '–' | '—') => head[..head.len() - 1].ends_with(' '),
+        Some(_) => false,
+    };
+    !opens && !in_headline(text, start)
+}
+
+/// Whether the line around `at` is a headline in title case: four words or more, most of
+/// them capitalised.
+fn in_headline(text: &str, at: usize) -> bool {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let words: Vec<&str> = text[line_start..line_end]
+        .split_whitespace()
+        .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
+        .collect();
+    let capitalised = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .count();
+    words.len() >= 4 && capitalised * 10 >= words.len() * 7
+}
+
 /// True when the match at `start..end` names a person or an organisation, or is quoted, not
 /// a place. `place_starts_at` / `place_ends_at` tell whether another candidate place begins
 /// or ends at a byte offset (a place next to a place is a list or a compound, not a name).

@@ -13,6 +13,11 @@ use super::{Place, PlaceKind};
 /// The gazetteer file, compiled into the binary so nothing is read at run time.
 pub(crate) const EMBEDDED_PLACES: &[u8] = include_bytes!("../../geodata/gazetteer/places.tsv.gz");
 
+/// English and French words that are also place names (`geodata/gazetteer/ordinary-words.txt`,
+/// built by `scripts/build_gazetteer.py`), one per line; `#` starts a comment line.
+pub(crate) const EMBEDDED_ORDINARY_WORDS: &str =
+    include_str!("../../geodata/gazetteer/ordinary-words.txt");
+
 /// Why the gazetteer data could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum GazetteerError {

@@ -62,6 +62,10 @@ pub struct Mention<'g> {
     /// The name exactly as written: `text[start..end]`.
     pub as_written: String,
     pub place: &'g Place,
+    /// The name is also an ordinary English or French word ("One", "Attack") and nothing in
+    /// the text shows it is a name here: it opens a sentence, or is written unlike any of the
+    /// place's own spellings. Trust it only for the article's own country.
+    pub ordinary_word: bool,
 }
 
 /// Cities of this size outrank a region of the same name ("Almaty" is the city, not the
@@ -82,6 +86,8 @@ pub struct Gazetteer {
     /// Country code → the GeoNames id of its capital city.
     capitals: HashMap<String, u32>,
     regions: HashMap<(String, String), usize>,
+    /// Words of the languages read that are also place names, folded ([`normalize::plain_lower`]).
+    ordinary_words: HashSet<String>,
     /// Built on first use of name matching, so loading stays fast for callers that only look
     /// places up by id or code.
     matcher: OnceLock<Matcher>,
@@ -159,10 +165,27 @@ impl Gazetteer {
 
     /// Parses the embedded data into a new gazetteer (what [`Gazetteer::embedded`] does once).
     pub fn load() -> Result<Gazetteer, GazetteerError> {
-        Gazetteer::from_gzip_tsv(data::EMBEDDED_PLACES)
+        let words = data::EMBEDDED_ORDINARY_WORDS
+            .lines()
+            .filter(|line| !line.starts_with('#'));
+        Ok(Gazetteer::from_gzip_tsv(data::EMBEDDED_PLACES)?.with_ordinary_words(words))
     }
 
-    /// Parses gzip-compressed gazetteer TSV in the format of `geodata/gazetteer/`.
+    /// The same gazetteer, knowing that these words of the languages read are also place
+    /// names: in a text, such a name is a place only where its spelling and position show it
+    /// (see [`Mention::ordinary_word`]).
+    pub fn with_ordinary_words<'w>(mut self, words: impl IntoIterator<Item = &'w str>) -> Self {
+        self.ordinary_words.extend(
+            words
+                .into_iter()
+                .map(normalize::plain_lower)
+                .filter(|w| !w.is_empty()),
+        );
+        self
+    }
+
+    /// Parses gzip-compressed gazetteer TSV in the format of `geodata/gazetteer/` (with no
+    /// ordinary words: see [`Gazetteer::with_ordinary_words`]).
     pub fn from_gzip_tsv(compressed: &[u8]) -> Result<Gazetteer, GazetteerError> {
         let records = data::parse_gzip(compressed)?;
         let mut gazetteer = Gazetteer {
@@ -172,6 +195,7 @@ impl Gazetteer {
             countries: HashMap::new(),
             capitals: HashMap::new(),
             regions: HashMap::new(),
+            ordinary_words: HashSet::new(),
             matcher: OnceLock::new(),
         };
         for (index, record) in records.into_iter().enumerate() {
@@ -257,6 +281,7 @@ impl Gazetteer {
             normalize::joined_name_key(name).and_then(|joined| matcher.pattern(&joined))
         })?;
         self.best(&matcher.candidates[pattern], country, false)
+            .map(|index| &self.places[index])
     }
 
     /// Builds the name matcher now rather than on the first call that needs it.
@@ -265,7 +290,8 @@ impl Gazetteer {
     }
 
     /// Every place named in `text`, in order and non-overlapping (the longest name wins).
-    /// `country_hint` (ISO alpha-2) ranks that country's places first among same-named ones.
+    /// `country_hint` (ISO alpha-2) ranks that country's places first among same-named ones,
+    /// and drops the [ordinary words](Mention::ordinary_word) that name places elsewhere.
     pub fn mentions<'g>(&'g self, text: &str, country_hint: Option<&str>) -> Vec<Mention<'g>> {
         let matcher = self.matcher();
         let folded = normalize::fold(text);
@@ -340,17 +366,44 @@ impl Gazetteer {
                 continue;
             }
             let wants_region = context::wants_region(text, start, end, lists_regions);
-            if let Some(place) = self.best(&matcher.candidates[pattern], country_hint, wants_region)
+            let Some(index) = self.best(&matcher.candidates[pattern], country_hint, wants_region)
+            else {
+                continue;
+            };
+            let place = &self.places[index];
+            let written = &text[start..end];
+            let ordinary_word = self.is_ordinary_word(written)
+                && !(context::capital_is_telling(text, start) && self.spells(index, written));
+            if ordinary_word
+                && country_hint.is_some_and(|c| !place.country_code.eq_ignore_ascii_case(c))
             {
-                mentions.push(Mention {
-                    start,
-                    end,
-                    as_written: text[start..end].to_owned(),
-                    place,
-                });
+                continue;
             }
+            mentions.push(Mention {
+                start,
+                end,
+                as_written: written.to_owned(),
+                place,
+                ordinary_word,
+            });
         }
         mentions
+    }
+
+    fn is_ordinary_word(&self, written: &str) -> bool {
+        !self.ordinary_words.is_empty()
+            && self
+                .ordinary_words
+                .contains(&normalize::plain_lower(written))
+    }
+
+    /// Whether `written` is one of the place's own spellings, case and diacritics aside ("One"
+    /// is Onex's; "Attack" only folds like "Ataq").
+    fn spells(&self, index: usize, written: &str) -> bool {
+        let written = normalize::plain_lower(written);
+        std::iter::once(self.places[index].name.as_str())
+            .chain(self.alternate_names[index].split('|'))
+            .any(|name| normalize::plain_lower(name) == written)
     }
 
     fn matcher(&self) -> &Matcher {
@@ -366,26 +419,24 @@ impl Gazetteer {
         candidates: &[usize],
         country: Option<&str>,
         wants_region: bool,
-    ) -> Option<&Place> {
-        candidates
-            .iter()
-            .map(|&i| &self.places[i])
-            .max_by_key(|place| {
-                let kind_rank = match place.kind {
-                    PlaceKind::Country => 3,
-                    PlaceKind::City if place.population >= MAJOR_CITY_POPULATION => 2,
-                    PlaceKind::Region => 1,
-                    PlaceKind::City => 0,
-                };
-                (
-                    wants_region && place.kind == PlaceKind::Region,
-                    place.kind == PlaceKind::Country,
-                    country.is_some_and(|c| place.country_code.eq_ignore_ascii_case(c)),
-                    kind_rank,
-                    place.population,
-                    Reverse(place.geonameid),
-                )
-            })
+    ) -> Option<usize> {
+        candidates.iter().copied().max_by_key(|&i| {
+            let place = &self.places[i];
+            let kind_rank = match place.kind {
+                PlaceKind::Country => 3,
+                PlaceKind::City if place.population >= MAJOR_CITY_POPULATION => 2,
+                PlaceKind::Region => 1,
+                PlaceKind::City => 0,
+            };
+            (
+                wants_region && place.kind == PlaceKind::Region,
+                place.kind == PlaceKind::Country,
+                country.is_some_and(|c| place.country_code.eq_ignore_ascii_case(c)),
+                kind_rank,
+                place.population,
+                Reverse(place.geonameid),
+            )
+        })
     }
 }
 

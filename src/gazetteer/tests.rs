@@ -321,3 +321,70 @@ fn seed_article_mentions_exactly_its_places() {
     // 6× Almaty, 4× Alma-Ata, Nur-Sultan, Aqtobe, Atyrau.
     assert_eq!(cities, 13);
 }
+
+/// `(as_written, ordinary_word)` of every mention.
+fn ordinary(text: &str, hint: Option<&str>) -> Vec<(String, bool)> {
+    gazetteer()
+        .mentions(text, hint)
+        .into_iter()
+        .map(|m| (m.as_written, m.ordinary_word))
+        .collect()
+}
+
+#[test]
+fn an_ordinary_word_is_a_name_only_where_the_text_shows_it() {
+    // Capitalised only because it opens the sentence: "One" is Onex's alternate name, and
+    // "Attack" folds like Ataq; neither is a name here.
+    assert_eq!(
+        ordinary("One person was killed. Attack on a bus.", None),
+        [("One".to_string(), true), ("Attack".to_string(), true)]
+    );
+    // With the article's country known, they are dropped; its own places stay.
+    assert_eq!(
+        found("One person was killed in Osh. Attack on a bus.", Some("KG")),
+        [("Osh".to_string(), 1527534, PlaceKind::City)]
+    );
+    // Mid-sentence and spelled as the place is, the capital tells: a name.
+    assert_eq!(
+        found("The floods reached Oral on Monday.", None),
+        [("Oral".to_string(), ORAL, PlaceKind::City)]
+    );
+    assert_eq!(
+        ordinary("Floods in Oral.", None),
+        [("Oral".to_string(), false)]
+    );
+    // At a sentence start, in a headline, or spelled unlike the place, only its country keeps it.
+    assert_eq!(
+        ordinary("Oral was calm.", None),
+        [("Oral".to_string(), true)]
+    );
+    assert_eq!(
+        found("Oral was calm.", Some("KZ")),
+        [("Oral".to_string(), ORAL, PlaceKind::City)]
+    );
+    assert_eq!(
+        ordinary("Angry Crowds Gather In Oral", None),
+        [("Oral".to_string(), true)]
+    );
+    assert_eq!(
+        ordinary("Traders at the Market protested.", None),
+        [("Market".to_string(), true)]
+    );
+    // Proper names that are no word stay names wherever they stand.
+    assert_eq!(
+        ordinary("Almaty was calm.", None),
+        [("Almaty".to_string(), false)]
+    );
+}
+
+#[test]
+fn a_determiner_makes_an_ordinary_word_a_building_not_a_town() {
+    assert_eq!(
+        ordinary("devant la Douane, puis à Douane.", None),
+        [("Douane".to_string(), true), ("Douane".to_string(), false)]
+    );
+    assert_eq!(
+        ordinary("près de l'Oral et à Oral.", None),
+        [("Oral".to_string(), true), ("Oral".to_string(), false)]
+    );
+}
