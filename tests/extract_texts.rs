@@ -1023,3 +1023,82 @@ fn a_french_report_from_georgia() {
         ],
     );
 }
+
+const MOBILISATION_EN: &str = include_str!("fixtures/mobilisation-en.txt");
+
+/// A report from Russia: a road blocked by protesters and shots fired into the air are one
+/// protest with intervention; "detained since Wednesday" is told on the day in context, and
+/// Wednesday does not date the sentences after it; the gunman is detained where he fired (the
+/// town, not the region that locates it); "mobilisation" is no mob.
+#[test]
+fn a_report_of_blockades_warning_shots_and_a_period() {
+    let x = read(MOBILISATION_EN, Some(date(2022, 9, 26)), None);
+    assert_events(
+        &x,
+        vec![
+            row(
+                "2022-09-25",
+                "Endirey",
+                Protests,
+                "Protest with intervention",
+            ),
+            row(
+                "2022-09-25",
+                "Makhachkala",
+                Protests,
+                "Protest with intervention",
+            ),
+            row(
+                "2022-09-25",
+                "Makhachkala",
+                StrategicDevelopments,
+                "Arrests",
+            ),
+            row(
+                "2022-09-25",
+                "Nizhniy Novgorod",
+                StrategicDevelopments,
+                "Looting/property destruction",
+            ),
+            row("2022-09-25", "Russia", StrategicDevelopments, "Arrests"),
+            row(
+                "2022-09-25",
+                "Uryupinsk",
+                StrategicDevelopments,
+                "Looting/property destruction",
+            ),
+            row("2022-09-25", "Ust’-Ilimsk", Battles, "Armed clash"),
+            row(
+                "2022-09-25",
+                "Ust’-Ilimsk",
+                StrategicDevelopments,
+                "Arrests",
+            ),
+            row("2022-09-25", "Yakutsk", Protests, "Peaceful protest"),
+        ],
+    );
+    let nationwide = at(&x.events, "Russia", "Arrests");
+    assert_eq!(
+        nationwide.count(CountKind::Arrests),
+        (Some(2000), Some(CountQualifier::AtLeast))
+    );
+    assert!(
+        x.events
+            .iter()
+            .all(|e| !e.actors.iter().any(|a| a.starts_with("Rioters"))),
+        "no rioters in a report of protests"
+    );
+}
+
+/// "les habitants ont bloqué la route": residents blocking a road protest; the police blocking
+/// one do not.
+#[test]
+fn a_road_blocked_by_residents_is_a_protest() {
+    let text = "Mardi 4 janvier 2022, à Janaozen, les habitants ont bloqué la route menant à \
+        l'aéroport. À Aktaou, la police a bloqué la route du centre.\n";
+    let x = read(text, Some(date(2022, 1, 6)), None);
+    assert_events(
+        &x,
+        vec![row("2022-01-04", "Zhanaozen", Protests, "Peaceful protest")],
+    );
+}

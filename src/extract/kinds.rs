@@ -46,6 +46,9 @@ pub enum Licence {
     /// Needs a figure or some group of people in the sentence: a word with a sense that is no
     /// event ("arrêtée": halted, as production can be).
     People,
+    /// Needs protesters, rioters or residents in the sentence: a road blocked by them is a
+    /// protest, by the police it is not.
+    Civil,
 }
 
 /// What a sentence offers to license and type its cues.
@@ -74,6 +77,10 @@ impl SentenceFacts<'_> {
             Licence::Predicated => self.eventive,
             Licence::With(group) => self.has(group),
             Licence::People => self.has_count || !self.groups.is_empty(),
+            Licence::Civil => self
+                .groups
+                .iter()
+                .any(|&(_, g)| matches!(g, Group::Protesters | Group::Rioters | Group::Civilians)),
         }
     }
 

@@ -268,11 +268,9 @@ impl<'a, 'g> Reader<'a, 'g> {
                 violence = Some(d.kind);
             }
             protesters |= names_protesters;
-            if let Some(last) = self.mentions[sentence_mentions]
-                .iter()
-                .rposition(|m| m.place.kind != PlaceKind::Country)
+            if let Some(last) = places::most_precise_last(&self.mentions[sentence_mentions.clone()])
             {
-                inherited = Some(self.mentions_in(&range).start + last);
+                inherited = Some(sentence_mentions.start + last);
             }
             let date = dates
                 .own
@@ -379,6 +377,9 @@ impl<'a, 'g> Reader<'a, 'g> {
                 context: local,
             };
             match dates::resolve(m.expr, anchor) {
+                // "2,000 detained since Wednesday": the figure is of the days since, told on
+                // the day in context; Wednesday dates nothing.
+                Resolution::Dated { .. } if self.lexicon.opens_period(folded_text, m.start) => {}
                 Resolution::Dated { dated, anchored } if self.folded.origin(m.start) < body => {
                     self.report_day = Some(dated);
                     dateline_day.get_or_insert((dated, anchored));

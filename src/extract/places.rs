@@ -164,6 +164,25 @@ pub fn capital_mentions<'g>(
     found
 }
 
+/// The index of the place a sentence leaves to the sentences after it: the last city or region
+/// it names, but a region that only locates a city named before it ("in Ust-Ilimsk, in the
+/// Irkutsk region") leaves that city.
+pub fn most_precise_last(mentions: &[Mention]) -> Option<usize> {
+    let last = mentions
+        .iter()
+        .rposition(|m| m.place.kind != PlaceKind::Country)?;
+    let region = mentions[last].place;
+    if region.kind != PlaceKind::Region {
+        return Some(last);
+    }
+    let inside = mentions[..last].iter().rposition(|m| {
+        m.place.kind == PlaceKind::City
+            && m.place.country_code == region.country_code
+            && m.place.admin1 == region.admin1
+    });
+    Some(inside.unwrap_or(last))
+}
+
 /// Gives same-named places of the article's country precedence: the gazetteer ranks
 /// candidates by population until it knows the country.
 pub fn prefer_country<'g>(gazetteer: &'g Gazetteer, mentions: &mut [Mention<'g>], country: &str) {

@@ -20,6 +20,7 @@ pub const WORDS: Words = Words {
     breakdowns: &["including", "among them", "of whom", "of which"],
     relativizers: &["where", "when", "which", "who"],
     releases: &["release", "releasing", "free", "freeing"],
+    period_intros: &["since", "since last"],
     auxiliaries: &["was", "were", "is", "are", "have", "has", "had", "been"],
     adverbs: &[
         "also",
@@ -55,6 +56,39 @@ pub const ENTRIES: &[Entry] = &[
     ("took to the streets", Term::Cue(H::Protest, L::Strong), W),
     ("rallied", Term::Cue(H::Protest, L::Strong), W),
     ("marched", Term::Cue(H::Protest, L::Strong), W),
+    // Roads blocked by protesters or residents.
+    ("blocked a road", Term::Cue(H::Protest, L::Civil), W),
+    ("blocked the road", Term::Cue(H::Protest, L::Civil), W),
+    ("blocked roads", Term::Cue(H::Protest, L::Civil), W),
+    ("blocked a highway", Term::Cue(H::Protest, L::Civil), W),
+    ("blocked the highway", Term::Cue(H::Protest, L::Civil), W),
+    (
+        "blocked a federal highway",
+        Term::Cue(H::Protest, L::Civil),
+        W,
+    ),
+    ("blocked a main road", Term::Cue(H::Protest, L::Civil), W),
+    ("blocked the main road", Term::Cue(H::Protest, L::Civil), W),
+    ("blocked traffic", Term::Cue(H::Protest, L::Civil), W),
+    ("blocking the road", Term::Cue(H::Protest, L::Civil), W),
+    ("blocking roads", Term::Cue(H::Protest, L::Civil), W),
+    ("blocking traffic", Term::Cue(H::Protest, L::Civil), W),
+    // Warning shots over a crowd are an intervention, not shooting at people.
+    (
+        "fired into the air",
+        Term::Cue(H::ProtestIntervention, L::With(Group::Protesters)),
+        W,
+    ),
+    (
+        "fired shots into the air",
+        Term::Cue(H::ProtestIntervention, L::With(Group::Protesters)),
+        W,
+    ),
+    (
+        "fired warning shots",
+        Term::Cue(H::ProtestIntervention, L::With(Group::Protesters)),
+        W,
+    ),
     // "Gathered" alone is also evidence or information gathered.
     ("people gathered", Term::Cue(H::Protest, L::Strong), W),
     ("crowd gathered", Term::Cue(H::Protest, L::Strong), W),
@@ -305,7 +339,9 @@ pub const ENTRIES: &[Entry] = &[
     ("rioter", Term::Group(Group::Rioters), S),
     ("looter", Term::Group(Group::Rioters), S),
     ("bandits", Term::Group(Group::Rioters), W),
-    ("mob", Term::Group(Group::Rioters), S),
+    // Words, not a stem: "mobilisation" is no mob.
+    ("mob", Term::Group(Group::Rioters), W),
+    ("mobs", Term::Group(Group::Rioters), W),
     ("police", Term::Group(Group::Security), W),
     ("policemen", Term::Group(Group::Security), W),
     ("policeman", Term::Group(Group::Security), W),

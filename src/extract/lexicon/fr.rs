@@ -37,6 +37,7 @@ pub const WORDS: Words = Words {
     // "où" folds to "ou"; a clause counts only when its date looks back, so "or" is no risk.
     relativizers: &["ou", "lorsque", "quand", "qui"],
     releases: &["liberation", "liberer", "relacher", "remise en liberte"],
+    period_intros: &["depuis", "depuis le", "depuis ce"],
     auxiliaries: &[
         "a", "ont", "avait", "avaient", "est", "sont", "etait", "etaient", "ete",
     ],
@@ -89,6 +90,32 @@ pub const ENTRIES: &[Entry] = &[
         S,
     ),
     ("se sont rassemble", Term::Cue(H::Protest, L::Strong), S),
+    // Routes bloquées par des manifestants ou des habitants.
+    ("bloque la route", Term::Cue(H::Protest, L::Civil), W),
+    ("bloque les routes", Term::Cue(H::Protest, L::Civil), W),
+    ("bloque une route", Term::Cue(H::Protest, L::Civil), W),
+    ("bloque l'autoroute", Term::Cue(H::Protest, L::Civil), W),
+    ("bloque la circulation", Term::Cue(H::Protest, L::Civil), W),
+    ("bloquent la route", Term::Cue(H::Protest, L::Civil), W),
+    ("bloquent les routes", Term::Cue(H::Protest, L::Civil), W),
+    ("bloquant la route", Term::Cue(H::Protest, L::Civil), W),
+    ("bloquant les routes", Term::Cue(H::Protest, L::Civil), W),
+    // Des tirs de sommation au-dessus d'une foule: une intervention, pas une fusillade.
+    (
+        "tire en l'air",
+        Term::Cue(H::ProtestIntervention, L::With(Group::Protesters)),
+        S,
+    ),
+    (
+        "tirs de sommation",
+        Term::Cue(H::ProtestIntervention, L::With(Group::Protesters)),
+        W,
+    ),
+    (
+        "coups de feu en l'air",
+        Term::Cue(H::ProtestIntervention, L::With(Group::Protesters)),
+        W,
+    ),
     (
         "encercle",
         Term::Cue(H::ProtestIntervention, L::With(Group::Protesters)),

@@ -98,6 +98,9 @@ pub struct Lexicon {
     /// libération des manifestants arrêtés", "demanding the release of detained activists");
     /// nouns and infinitives only, as a participle ("libérés puis arrêtés") tells its own news.
     releases: &'static [&'static str],
+    /// Words before a day that make it the start of a period ("since Wednesday"): the news is
+    /// of the period, not of that day.
+    period_intros: &'static [&'static str],
     /// Auxiliaries of compound tenses and passives ("ont", "were").
     auxiliaries: &'static [&'static str],
     /// Adverbs that may stand between an auxiliary and its participle ("ont de nouveau
@@ -138,6 +141,7 @@ impl Lexicon {
             breakdowns: words.breakdowns,
             relativizers: words.relativizers,
             releases: words.releases,
+            period_intros: words.period_intros,
             auxiliaries: words.auxiliaries,
             adverbs: AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostLongest)
@@ -175,6 +179,15 @@ impl Lexicon {
                     && (at == 0 && from == 0 || at > 0 && !is_word_byte(before.as_bytes()[at - 1]))
                 })
         })
+    }
+
+    /// Whether the day named at folded offset `at` starts a period ("since Wednesday",
+    /// "depuis mercredi").
+    pub fn opens_period(&self, folded: &str, at: usize) -> bool {
+        let before = folded[..at].trim_end();
+        self.period_intros
+            .iter()
+            .any(|intro| ends_with_words(before, intro))
     }
 
     /// Whether the arrest word of `hit` has another common sense ("arrêtée": halted).
@@ -283,6 +296,7 @@ pub struct Words {
     pub breakdowns: &'static [&'static str],
     pub relativizers: &'static [&'static str],
     pub releases: &'static [&'static str],
+    pub period_intros: &'static [&'static str],
     pub auxiliaries: &'static [&'static str],
     pub adverbs: &'static [&'static str],
 }
