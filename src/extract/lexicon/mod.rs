@@ -105,9 +105,9 @@ pub struct Lexicon {
     auxiliaries: &'static [&'static str],
     /// Adverbs that may stand between an auxiliary and its participle ("ont de nouveau
     /// manifesté", "were also reported"): [`Lexicon::scan`] reads past them, so an entry
-    /// written "ont manifeste" needs no copy per adverb.
-    adverbs: AhoCorasick,
-    adverb_words: &'static [&'static str],
+    /// written "ont manifeste" needs no copy per adverb. The matcher finds them too, as the
+    /// patterns after the entries.
+    adverbs: &'static [&'static str],
 }
 
 impl Lexicon {
@@ -126,7 +126,12 @@ impl Lexicon {
             .match_kind(MatchKind::LeftmostLongest)
             // A few hundred short patterns: a full DFA stays small and scans fastest.
             .kind(Some(AhoCorasickKind::DFA))
-            .build(entries.iter().map(|(pattern, _, _)| pattern))
+            .build(
+                entries
+                    .iter()
+                    .map(|&(pattern, _, _)| pattern)
+                    .chain(words.adverbs.iter().copied()),
+            )
             // The tables are static and small; failing to compile them is a programming error
             // caught by every test.
             .expect("lexicon patterns compile");
@@ -143,11 +148,7 @@ impl Lexicon {
             releases: words.releases,
             period_intros: words.period_intros,
             auxiliaries: words.auxiliaries,
-            adverbs: AhoCorasickBuilder::new()
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(words.adverbs)
-                .expect("adverb patterns compile"),
-            adverb_words: words.adverbs,
+            adverbs: words.adverbs,
         }
     }
 
@@ -204,7 +205,7 @@ impl Lexicon {
         let mut before = folded[..hit.start].trim_end();
         // "were later arrested": the adverbs go, the auxiliary asserts.
         while let Some(adverb) = self
-            .adverb_words
+            .adverbs
             .iter()
             .find(|adverb| ends_with_words(before, adverb))
         {
@@ -217,12 +218,16 @@ impl Lexicon {
     /// boundary (a stem may end inside a word). Adverbs after an auxiliary are read past: the
     /// hit of "ont de nouveau manifeste" spans the three words.
     pub fn scan(&self, folded: &str, out: &mut Vec<Hit>) {
-        let skipped = self.adverbs_after_auxiliaries(folded);
+        let first = out.len();
+        let mut adverbs = Vec::new();
+        self.scan_words(folded, out, &mut adverbs, |at, _| at);
+        let skipped = self.after_auxiliaries(folded, &adverbs);
         if skipped.is_empty() {
-            self.scan_words(folded, out, |at, _| at);
             return;
         }
-        // The text without the skipped adverbs, and where each of its pieces starts in both.
+        // Read again without the skipped adverbs, mapping offsets back: each piece of the
+        // joined text starts at a known offset in both.
+        out.truncate(first);
         let mut joined = String::with_capacity(folded.len());
         let mut pieces = Vec::with_capacity(skipped.len() + 1);
         let mut from = 0;
@@ -235,18 +240,31 @@ impl Lexicon {
             from = range.end;
         }
         // A start maps into the piece it begins, an end into the piece it closes.
-        self.scan_words(&joined, out, |at, is_end| {
+        self.scan_words(&joined, out, &mut Vec::new(), |at, is_end| {
             let i = pieces.partition_point(|&(j, _)| if is_end { j < at } else { j <= at });
             let (j, f) = pieces[i.saturating_sub(1)];
             f + (at - j)
         });
     }
 
-    fn scan_words(&self, text: &str, out: &mut Vec<Hit>, original: impl Fn(usize, bool) -> usize) {
+    /// Appends the entries found in `text` to `out` and the adverbs to `adverbs`, with their
+    /// offsets mapped by `original` (given whether an offset ends a match).
+    fn scan_words(
+        &self,
+        text: &str,
+        out: &mut Vec<Hit>,
+        adverbs: &mut Vec<Range<usize>>,
+        original: impl Fn(usize, bool) -> usize,
+    ) {
         let bytes = text.as_bytes();
         for m in self.matcher.find_iter(text) {
-            let (term, fit) = self.terms[m.pattern().as_usize()];
             let starts_word = m.start() == 0 || !is_word_byte(bytes[m.start() - 1]);
+            let Some(&(term, fit)) = self.terms.get(m.pattern().as_usize()) else {
+                if starts_word && bytes.get(m.end()).is_none_or(|&b| !is_word_byte(b)) {
+                    adverbs.push(m.range());
+                }
+                continue;
+            };
             let ends_word =
                 fit == Fit::Stem || bytes.get(m.end()).is_none_or(|&b| !is_word_byte(b));
             if starts_word && ends_word {
@@ -259,16 +277,15 @@ impl Lexicon {
         }
     }
 
-    /// The spans of adverbs, each with the space after it, that follow an auxiliary (or an
-    /// adverb that does) and precede a word.
-    fn adverbs_after_auxiliaries(&self, folded: &str) -> Vec<Range<usize>> {
+    /// Of the `adverbs` found in `folded`, those after an auxiliary (or after an adverb that
+    /// is) and before a word, each with the space after it.
+    fn after_auxiliaries(&self, folded: &str, adverbs: &[Range<usize>]) -> Vec<Range<usize>> {
         let bytes = folded.as_bytes();
         let mut spans: Vec<Range<usize>> = Vec::new();
-        for m in self.adverbs.find_iter(folded) {
-            let (start, end) = (m.start(), m.end());
-            let after_space = bytes.get(end) == Some(&b' ')
+        for &Range { start, end } in adverbs {
+            let before_word = bytes.get(end) == Some(&b' ')
                 && bytes.get(end + 1).is_some_and(|&b| is_word_byte(b));
-            if start == 0 || bytes[start - 1] != b' ' || !after_space {
+            if start == 0 || bytes[start - 1] != b' ' || !before_word {
                 continue;
             }
             let before = &folded[..start - 1];
