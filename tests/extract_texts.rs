@@ -71,7 +71,6 @@ fn english_report_with_relative_days_and_counts() {
             row("2022-01-04", "Taraz", Protests, "Protest with intervention"),
             row("2022-01-04", "Taraz", StrategicDevelopments, "Arrests"),
             row("2022-01-05", "Shymkent", Riots, "Violent demonstration"),
-            row("2022-01-05", "Shymkent", Riots, "Violent demonstration"),
             row("2022-01-05", "Shymkent", StrategicDevelopments, "Arrests"),
             row("2022-01-05", "Kyzylorda", Riots, "Violent demonstration"),
             row("2022-01-05", "Mangghystau", StrategicDevelopments, "Other"),
@@ -93,6 +92,9 @@ fn english_report_with_relative_days_and_counts() {
         killed.count(CountKind::Fatalities),
         (Some(12), Some(CountQualifier::AtLeast))
     );
+    // The storming and the toll of the next sentence are one riot, quoting both.
+    assert!(killed.notes.starts_with("The next day, protesters stormed"));
+    assert!(killed.notes.contains("At least 12 people were killed"));
     let arrested = at(&x.events, "Shymkent", "Arrests");
     assert_eq!(
         arrested.count(CountKind::Arrests),
@@ -623,7 +625,6 @@ fn a_wire_story_with_a_region_a_long_list_and_a_storming() {
             row("2022-01-04", "Kyzylorda", Protests, "Peaceful protest"),
             row("2022-01-04", "Zhanaozen", Protests, "Peaceful protest"),
             row("2022-01-05", "Almaty", Riots, "Violent demonstration"),
-            row("2022-01-05", "Almaty", Riots, "Violent demonstration"),
         ],
     );
     let detained = at(&x.events, "Almaty", "Arrests");
@@ -639,6 +640,12 @@ fn a_wire_story_with_a_region_a_long_list_and_a_storming() {
     assert_eq!(
         (killed.place.as_str(), killed.event_date, killed.fatalities),
         ("Almaty", date(2022, 1, 5), Some(8))
+    );
+    // The storming and the toll that follows it are one riot.
+    assert!(
+        killed.notes.contains("stormed the mayor's office"),
+        "{}",
+        killed.notes
     );
     assert!(x.events.iter().all(|e| e.fatalities != Some(14)));
 }
@@ -687,7 +694,6 @@ fn a_french_report_from_kyrgyzstan() {
     assert_events(
         &x,
         vec![
-            row("2020-10-06", "Bishkek", Riots, "Violent demonstration"),
             row("2020-10-06", "Bishkek", Riots, "Violent demonstration"),
             row("2020-10-06", "Osh", Protests, "Peaceful protest"),
             row(
@@ -764,7 +770,6 @@ fn a_report_of_regions_an_announced_day_and_a_shootout() {
                 "Other",
             ),
             row("2022-01-12", "Almaty", Battles, "Armed clash"),
-            row("2022-01-12", "Almaty", Battles, "Armed clash"),
             row("2022-01-03", "Kazakhstan", Riots, "Violent demonstration"),
             row("2022-01-13", "Mangghystau", StrategicDevelopments, "Other"),
             row("2022-01-13", "Atyrau", StrategicDevelopments, "Other"),
@@ -801,9 +806,15 @@ fn a_report_of_regions_an_announced_day_and_a_shootout() {
         .iter()
         .find(|e| e.injuries.is_some())
         .expect("the officers wounded");
+    // Wounded in the shootout of the sentence before: one clash, its figures together.
     assert_eq!(
         (wounded.sub_event_type.as_str(), wounded.injuries),
         ("Armed clash", Some(2))
+    );
+    assert!(
+        wounded.notes.contains("killed a gunman in a shootout"),
+        "{}",
+        wounded.notes
     );
 }
 
@@ -1100,5 +1111,40 @@ fn a_road_blocked_by_residents_is_a_protest() {
     assert_events(
         &x,
         vec![row("2022-01-04", "Zhanaozen", Protests, "Peaceful protest")],
+    );
+}
+
+/// A happening told over two sentences is one event (ACLED codes one per place, day and
+/// type): a protest the police then disperse is one protest with intervention, quoting both
+/// sentences. Distinct developments stay apart, and so do sentences further apart.
+#[test]
+fn a_happening_told_over_two_sentences_is_one_event() {
+    let text = "Uzbekistan: unrest in Karakalpakstan\n\nOn Friday, July 1, 2022, thousands of \
+        people took to the streets of Nukus. Police used tear gas to disperse the crowd.\n\n\
+        On Saturday, the internet was cut off in Nukus. A curfew was imposed in Nukus.\n\n\
+        On Sunday, protesters rallied in Nukus. The city was calm at noon. Protesters rallied \
+        again in Nukus in the evening.\n";
+    let x = read(text, Some(date(2022, 7, 4)), None);
+    assert_events(
+        &x,
+        vec![
+            row("2022-07-01", "Nukus", Protests, "Protest with intervention"),
+            row("2022-07-02", "Nukus", StrategicDevelopments, "Other"),
+            row("2022-07-02", "Nukus", StrategicDevelopments, "Other"),
+            row("2022-07-03", "Nukus", Protests, "Peaceful protest"),
+            row("2022-07-03", "Nukus", Protests, "Peaceful protest"),
+        ],
+    );
+    let dispersed = at(&x.events, "Nukus", "Protest with intervention");
+    assert!(
+        dispersed
+            .notes
+            .starts_with("On Friday, July 1, 2022, thousands")
+    );
+    assert!(dispersed.notes.ends_with("to disperse the crowd."));
+    assert!(
+        dispersed.actors.iter().any(|a| a.starts_with("Police")),
+        "{:?}",
+        dispersed.actors
     );
 }

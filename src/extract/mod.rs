@@ -296,9 +296,25 @@ impl<'a, 'g> Reader<'a, 'g> {
             }
         }
         self.violence = violence.or(earlier_violence);
-        for p in pending {
+        let first = self.events.len();
+        let mut told = Vec::new();
+        for (ordinal, p) in pending.into_iter().enumerate() {
+            let range = p.range.clone();
+            let before = self.events.len();
             self.emit(p);
+            told.extend(std::iter::repeat_n(
+                (ordinal, range),
+                self.events.len() - before,
+            ));
         }
+        let mut paragraph_events = self.events.split_off(first);
+        restated::merge_continued(
+            &mut paragraph_events,
+            &mut told,
+            self.article.text,
+            self.article.source,
+        );
+        self.events.append(&mut paragraph_events);
     }
 
     fn published(&self) -> Option<Dated> {

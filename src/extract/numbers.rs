@@ -68,6 +68,13 @@ pub fn numerals(folded: &str) -> Vec<Numeral> {
             ordinal: ORDINAL_SUFFIXES.contains(&suffix),
         });
         i = letters_end.max(end);
+        if clock {
+            // The minutes of "09:20" are part of the time, not a number of their own.
+            i = end + 1;
+            while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+        }
     }
     out
 }
@@ -94,6 +101,12 @@ mod tests {
                 (45, true, true),
             ]
         );
+        // The minutes of a time are no number.
+        let seen: Vec<(u32, bool)> = numerals("09:20 - 12 tues")
+            .iter()
+            .map(|n| (n.value, n.glued))
+            .collect();
+        assert_eq!(seen, [(9, true), (12, false)]);
         // A year is not a thousands group: "2022 100" stays two numbers.
         assert_eq!(numerals("en 2022 100 morts").len(), 2);
     }

@@ -235,7 +235,7 @@ impl<'g> Setting<'_, 'g> {
         let mut first = nearest;
         for m in self.mentions.iter().rev().filter(|m| m.end <= first.start) {
             let gap = self.text.get(m.end..first.start).unwrap_or("?");
-            if m.place.kind != nearest.place.kind || !is_list_gap(gap) {
+            if !listable(m.place, nearest.place) || !is_list_gap(gap) {
                 break;
             }
             first = m;
@@ -244,7 +244,7 @@ impl<'g> Setting<'_, 'g> {
         let mut last = first;
         for m in self.mentions.iter().filter(|m| m.start >= first.end) {
             let gap = self.text.get(last.end..m.start).unwrap_or("?");
-            if m.place.kind != first.place.kind || !is_list_gap(gap) {
+            if !listable(m.place, first.place) || !is_list_gap(gap) {
                 break;
             }
             out.push(Located::from_mention(m));
@@ -318,13 +318,29 @@ impl<'g> Setting<'_, 'g> {
 }
 
 /// What may separate the places of a list: "Aktau, Janaozen et à Atyraou", "Aktau and Taraz".
+/// Whether two places can be items of one list: of one kind, or a city and a region that is
+/// not its own ("in Almaty and in the Mangystau region"; "Aktau, Mangystau region" only says
+/// where Aktau is).
+fn listable(a: &Place, b: &Place) -> bool {
+    let city_and_region = |city: &Place, region: &Place| {
+        city.kind == PlaceKind::City
+            && region.kind == PlaceKind::Region
+            && (city.country_code != region.country_code || city.admin1 != region.admin1)
+    };
+    a.kind == b.kind || city_and_region(a, b) || city_and_region(b, a)
+}
+
 fn is_list_gap(gap: &str) -> bool {
     let words: Vec<String> = gap
         .split(|c: char| c.is_whitespace() || c == ',')
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .collect();
-    match words.as_slice() {
+    let words = match words.split_first() {
+        Some((first, rest)) if REGION_NOUNS.contains(&first.as_str()) && !rest.is_empty() => rest,
+        _ => words.as_slice(),
+    };
+    match words {
         [] => gap.contains(','),
         // "Aktau and Taraz"; "les régions de Mangystau, d'Atyrau…".
         [and] => {
@@ -334,6 +350,12 @@ fn is_list_gap(gap: &str) -> bool {
         [and, to] => {
             CONJUNCTIONS.contains(&and.as_str())
                 && (PREPOSITIONS.contains(&to.as_str()) || OF.contains(&to.as_str()))
+        }
+        // "and in the Mangystau region", "et dans la région…".
+        [and, to, article] => {
+            CONJUNCTIONS.contains(&and.as_str())
+                && PREPOSITIONS.contains(&to.as_str())
+                && matches!(article.as_str(), "the" | "la" | "le" | "les")
         }
         // "…, and in the western town of Zhanaozen", "et dans la ville de Taraz".
         [and, middle @ .., of] if middle.len() <= 5 => {
@@ -355,7 +377,11 @@ const PREPOSITIONS: &[&str] = &["à", "a", "au", "en", "in", "dans"];
 /// What links a region's name to "région de": the list repeats it.
 const OF: &[&str] = &["d'", "d’", "de", "du", "des"];
 /// What a list may call its next place before naming it.
-const PLACE_NOUNS: &[&str] = &["town", "city", "village", "port", "ville", "cité"];
+const PLACE_NOUNS: &[&str] = &[
+    "town", "city", "village", "port", "ville", "cité", "region", "région", "oblast", "province",
+];
+/// What may follow a region's name ("the Mangystau region and in Almaty").
+const REGION_NOUNS: &[&str] = &["region", "oblast", "province"];
 /// Articles and the adjectives a town gets in passing ("the western town of").
 const PLACE_WORDS: &[&str] = &[
     "the",

@@ -200,12 +200,24 @@ pub const ENTRIES: &[Entry] = &[
         W,
     ),
     ("set ablaze", Term::Cue(H::Looting, L::Strong), W),
+    // "A statue of … was toppled": the statue stands far from the verb; a place licenses it.
+    ("was toppled", Term::Cue(H::Looting, L::Weak), W),
+    ("were toppled", Term::Cue(H::Looting, L::Weak), W),
+    ("was torn down", Term::Cue(H::Looting, L::Weak), W),
+    ("was pulled down", Term::Cue(H::Looting, L::Weak), W),
     // Seizures of buildings by a crowd.
     (
         "seized",
         Term::Cue(H::Attack, L::With(Group::Protesters)),
         W,
     ),
+    (
+        "taken over by",
+        Term::Cue(H::Attack, L::With(Group::Protesters)),
+        W,
+    ),
+    ("to storm", Term::Cue(H::Attack, L::Civil), W),
+    ("storming", Term::Cue(H::Attack, L::Civil), W),
     // Troops.
     (
         "deployed",
@@ -229,6 +241,16 @@ pub const ENTRIES: &[Entry] = &[
     ),
     (
         "arrived",
+        Term::Cue(H::Deployment, L::With(Group::Military)),
+        W,
+    ),
+    (
+        "arriving",
+        Term::Cue(H::Deployment, L::With(Group::Military)),
+        W,
+    ),
+    (
+        "landed",
         Term::Cue(H::Deployment, L::With(Group::Military)),
         W,
     ),
@@ -287,6 +309,8 @@ pub const ENTRIES: &[Entry] = &[
     ("martial law", Term::Cue(H::Emergency, L::Predicated), W),
     // Counted words: deaths, injuries, arrests.
     ("killed", Term::Count(K::Fatalities), W),
+    // Officialese for killed ("liquidated", after the Russian "ликвидированы").
+    ("liquidated", Term::Count(K::Fatalities), W),
     ("killing", Term::Count(K::Fatalities), W),
     ("dead", Term::Count(K::Fatalities), W),
     ("died", Term::Count(K::Fatalities), W),
