@@ -1148,3 +1148,41 @@ fn a_happening_told_over_two_sentences_is_one_event() {
         dispersed.actors
     );
 }
+
+/// "descendus dans les rues" is a protest; "blessant une personne" an injury; "un homme de 25
+/// ans" an age, never a count of 25.
+#[test]
+fn a_french_report_from_belarus() {
+    let text = "Biélorussie : troisième nuit de manifestations\n\n\
+        Mardi 11 août 2020, des milliers de Biélorusses sont descendus dans les rues de Minsk. \
+        Les forces anti-émeute ont fait usage de balles en caoutchouc.\n\n\
+        À Brest, la police a tiré à balles réelles sur des manifestants, blessant une personne. \
+        À Gomel, un manifestant de 25 ans a été tué par la police.\n";
+    let x = read(text, Some(date(2020, 8, 12)), None);
+    assert_events(
+        &x,
+        vec![
+            row(
+                "2020-08-11",
+                "Brest",
+                Protests,
+                "Excessive force against protesters",
+            ),
+            row(
+                "2020-08-11",
+                "Homyel'",
+                Protests,
+                "Excessive force against protesters",
+            ),
+            row("2020-08-11", "Minsk", Protests, "Protest with intervention"),
+        ],
+    );
+    assert_eq!(
+        at(&x.events, "Brest", "Excessive force against protesters").injuries,
+        Some(1)
+    );
+    assert_eq!(
+        at(&x.events, "Homyel'", "Excessive force against protesters").fatalities,
+        Some(1)
+    );
+}

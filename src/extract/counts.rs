@@ -46,6 +46,15 @@ const CHAIN_WORDS: usize = 2;
 const NAMED_WITH_WORDS: usize = 3;
 /// Words that tie a counted word to the number right after it ("la mort de 26").
 const TIGHT_LINKS: &[&str] = &["de", "d", "of", "to", "a"];
+/// Words after a number that make it an age.
+const AGE_WORDS: &[&str] = &[
+    "ans",
+    "an",
+    "year-old",
+    "years-old",
+    "year old",
+    "years old",
+];
 /// Words that point back at the group counted just before ("18 autres").
 const OTHERS: &[&str] = &["autres", "others", "other"];
 
@@ -173,9 +182,14 @@ fn quantities(
     folded: &str,
 ) -> Vec<Quantity> {
     let in_date = |at: usize| dates.iter().any(|d| (d.start..d.end).contains(&at));
+    // "un homme de 25 ans", "a 25-year-old man": an age, not a count.
+    let is_age = |end: usize| {
+        let rest = folded[end..].trim_start_matches([' ', '-']);
+        AGE_WORDS.iter().any(|w| starts_with_words(rest, w))
+    };
     let mut numbers: Vec<(usize, usize, u32)> = numerals
         .iter()
-        .filter(|n| !n.glued && !in_date(n.start))
+        .filter(|n| !n.glued && !in_date(n.start) && !is_age(n.end))
         .map(|n| (n.start, n.end, n.value))
         .collect();
     numbers.extend(number_words(hits, folded));
@@ -238,8 +252,12 @@ fn is_article_far_from(folded: &str, q: &Quantity, hit: &Hit) -> bool {
         return false;
     }
     let gap = &folded[q.end..hit.start];
+    // An age says who, it does not push the count away ("un manifestant de 25 ans a été tué").
+    let age = |w: &str| {
+        w.bytes().all(|b| b.is_ascii_digit()) || matches!(w, "ans" | "year" | "old" | "aged")
+    };
     gap.contains(',')
-        || words(gap).count() > ARTICLE_WORDS
+        || words(gap).filter(|w| !age(w)).count() > ARTICLE_WORDS
         || words(gap).any(|w| matches!(w, "et" | "and"))
 }
 

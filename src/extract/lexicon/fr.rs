@@ -90,6 +90,32 @@ pub const ENTRIES: &[Entry] = &[
         S,
     ),
     ("se sont rassemble", Term::Cue(H::Protest, L::Strong), S),
+    ("descendus dans la rue", Term::Cue(H::Protest, L::Strong), W),
+    (
+        "descendus dans les rues",
+        Term::Cue(H::Protest, L::Strong),
+        W,
+    ),
+    (
+        "descendues dans la rue",
+        Term::Cue(H::Protest, L::Strong),
+        W,
+    ),
+    (
+        "descendues dans les rues",
+        Term::Cue(H::Protest, L::Strong),
+        W,
+    ),
+    (
+        "descendent dans la rue",
+        Term::Cue(H::Protest, L::Strong),
+        W,
+    ),
+    (
+        "descendent dans les rues",
+        Term::Cue(H::Protest, L::Strong),
+        W,
+    ),
     // Routes bloquées par des manifestants ou des habitants.
     ("bloque la route", Term::Cue(H::Protest, L::Civil), W),
     ("bloque les routes", Term::Cue(H::Protest, L::Civil), W),
@@ -392,6 +418,8 @@ pub const ENTRIES: &[Entry] = &[
     ("deces", Term::Count(K::Fatalities), W),
     ("abattu", Term::Count(K::Fatalities), S),
     ("blesse", Term::Count(K::Injuries), S),
+    ("blessant", Term::Count(K::Injuries), W),
+    ("tuant", Term::Count(K::Fatalities), W),
     ("blessure", Term::Count(K::Injuries), S),
     ("arrete", Term::Count(K::Arrests), S),
     ("arrestation", Term::Count(K::Arrests), S),
