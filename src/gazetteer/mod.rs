@@ -102,6 +102,8 @@ struct Matcher {
     candidates: Vec<Vec<usize>>,
     /// For short keys, the exact spellings a text must use.
     exact_spellings: HashMap<usize, Vec<String>>,
+    /// The patterns some ordinary word folds to: only their matches need the word check.
+    ordinary_patterns: HashSet<usize>,
 }
 
 /// What the matcher knows of a run of words.
@@ -372,7 +374,8 @@ impl Gazetteer {
             };
             let place = &self.places[index];
             let written = &text[start..end];
-            let ordinary_word = self.is_ordinary_word(written)
+            let ordinary_word = matcher.ordinary_patterns.contains(&pattern)
+                && self.is_ordinary_word(written)
                 && !(context::capital_is_telling(text, start) && self.spells(index, written));
             if ordinary_word
                 && country_hint.is_some_and(|c| !place.country_code.eq_ignore_ascii_case(c))
@@ -407,8 +410,9 @@ impl Gazetteer {
     }
 
     fn matcher(&self) -> &Matcher {
-        self.matcher
-            .get_or_init(|| Matcher::build(&self.places, &self.alternate_names))
+        self.matcher.get_or_init(|| {
+            Matcher::build(&self.places, &self.alternate_names, &self.ordinary_words)
+        })
     }
 
     /// The best of the places sharing a name: the region if the text asks for one, then a
@@ -441,7 +445,11 @@ impl Gazetteer {
 }
 
 impl Matcher {
-    fn build(places: &[Place], alternate_names: &[String]) -> Matcher {
+    fn build(
+        places: &[Place],
+        alternate_names: &[String],
+        ordinary_words: &HashSet<String>,
+    ) -> Matcher {
         let mut keys: HashMap<Box<[u8]>, Key, _> = HashMap::default();
         let mut candidates: Vec<Vec<usize>> = Vec::new();
         let mut exact_spellings: HashMap<usize, Vec<String>> = HashMap::new();
@@ -473,6 +481,25 @@ impl Matcher {
                 }
             }
         }
+        // A name written in two words finds the places whose names join them ("Kyzyl-Orda" is
+        // the city GeoNames spells "Kyzylorda", not only the region that lists "Kyzyl-Orda").
+        let spaced: Vec<(usize, usize)> = keys
+            .iter()
+            .filter(|(key, _)| key.contains(&b' '))
+            .filter_map(|(key, entry)| {
+                let joined: Vec<u8> = key.iter().copied().filter(|&b| b != b' ').collect();
+                let other = keys.get(joined.as_slice())?.pattern?;
+                Some((entry.pattern?, other))
+            })
+            .collect();
+        for (pattern, other) in spaced {
+            let extra: Vec<usize> = candidates[other]
+                .iter()
+                .copied()
+                .filter(|i| !candidates[pattern].contains(i))
+                .collect();
+            candidates[pattern].extend(extra);
+        }
         // The runs of words that begin longer keys, so lookups know when to go on.
         let starts: Vec<Box<[u8]>> = keys
             .keys()
@@ -486,10 +513,15 @@ impl Matcher {
         for start in starts {
             keys.entry(start).or_default().continues = true;
         }
+        let ordinary_patterns = ordinary_words
+            .iter()
+            .filter_map(|word| keys.get(normalize::name_key(word).as_bytes())?.pattern)
+            .collect();
         Matcher {
             keys,
             candidates,
             exact_spellings,
+            ordinary_patterns,
         }
     }
 
