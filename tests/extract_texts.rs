@@ -1186,3 +1186,17 @@ fn a_french_report_from_belarus() {
         Some(1)
     );
 }
+
+const ANNIVERSARY_EN: &str = include_str!("fixtures/anniversary-en.txt");
+
+/// An anniversary piece tells last year's deaths ("A year ago, … 238 people were killed") and
+/// what may come; none of it is news of the day it was published.
+#[test]
+fn what_happened_years_ago_is_background() {
+    let x = read(ANNIVERSARY_EN, Some(date(2023, 1, 5)), None);
+    assert_eq!(summary(&x.events), vec![]);
+    let fr = "Kazakhstan : un an après\n\nIl y a un an, 238 personnes ont été tuées à Almaty. \
+        L'an dernier, des milliers de manifestants ont été arrêtés.\n";
+    let x = read(fr, Some(date(2023, 1, 5)), None);
+    assert_eq!(summary(&x.events), vec![]);
+}

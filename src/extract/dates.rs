@@ -27,6 +27,8 @@ pub enum RelativeDay {
     LastWeek,
     /// "this week", "cette semaine": the week of publication.
     ThisWeek,
+    /// "a year ago", "il y a dix ans", "last year": background, not news.
+    YearsAgo,
 }
 
 /// A date expression as written.
@@ -390,6 +392,7 @@ pub fn resolve(expr: DateExpr, anchor: Anchor) -> Resolution {
         DateExpr::Relative(rel) => {
             let context = anchor.context.map(|c| c.date).or(published);
             let (from, offset, anchored) = match rel {
+                RelativeDay::YearsAgo => return Resolution::Historical,
                 RelativeDay::LastWeek | RelativeDay::ThisWeek => {
                     let back = if rel == RelativeDay::LastWeek { -7 } else { 0 };
                     return match published.or(context) {

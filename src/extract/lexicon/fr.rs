@@ -589,6 +589,13 @@ pub const ENTRIES: &[Entry] = &[
         W,
     ),
     ("cette semaine", Term::Relative(RelativeDay::ThisWeek), W),
+    ("il y a un an", Term::Relative(RelativeDay::YearsAgo), W),
+    ("il y a deux ans", Term::Relative(RelativeDay::YearsAgo), W),
+    ("il y a trois ans", Term::Relative(RelativeDay::YearsAgo), W),
+    ("il y a dix ans", Term::Relative(RelativeDay::YearsAgo), W),
+    ("l'an dernier", Term::Relative(RelativeDay::YearsAgo), W),
+    ("l'an passe", Term::Relative(RelativeDay::YearsAgo), W),
+    ("l'annee derniere", Term::Relative(RelativeDay::YearsAgo), W),
     ("ce jour", Term::Relative(RelativeDay::Today), W),
     ("hier", Term::Relative(RelativeDay::Yesterday), W),
     (
