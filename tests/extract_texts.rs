@@ -1200,3 +1200,27 @@ fn what_happened_years_ago_is_background() {
     let x = read(fr, Some(date(2023, 1, 5)), None);
     assert_eq!(summary(&x.events), vec![]);
 }
+
+/// "Des coups de feu … ont encore été entendus" (an adverb inside the compound tense) is
+/// shooting; "avaient été liquidés" counts the dead, and "dizaines" says how many.
+#[test]
+fn gunshots_heard_and_rioters_liquidated() {
+    let text = "Kazakhstan : tirs à Almaty\n\nVendredi 7 janvier 2022, des coups de feu \
+        sporadiques ont encore été entendus dans le centre d'Almaty.\n\nLa veille, des dizaines \
+        d'émeutiers avaient été liquidés par la police à Almaty.\n";
+    let x = read(text, Some(date(2022, 1, 7)), None);
+    let days: Vec<(String, String)> = sorted(&x.events, |e| {
+        (
+            e.event_date.to_string(),
+            format!("{:?}", e.count(CountKind::Fatalities)),
+        )
+    });
+    assert_eq!(
+        days,
+        vec![
+            ("2022-01-06".to_string(), "(None, Some(Dozens))".to_string()),
+            ("2022-01-07".to_string(), "(None, None)".to_string()),
+        ]
+    );
+    assert!(x.events.iter().all(|e| e.place == "Almaty"));
+}

@@ -219,6 +219,7 @@ pub const ENTRIES: &[Entry] = &[
     ("echange de tirs", Term::Cue(H::Clash, L::Weak), S),
     ("echanges de tirs", Term::Cue(H::Clash, L::Weak), S),
     ("tirs", Term::Cue(H::Shooting, L::Weak), W),
+    ("coups de feu", Term::Cue(H::Shooting, L::Weak), W),
     ("ont tire", Term::Cue(H::Shooting, L::Strong), W),
     ("a tire", Term::Cue(H::Shooting, L::Strong), W),
     // Non-lethal rounds fired at a crowd are an intervention, not shooting (the longest entry
@@ -420,6 +421,8 @@ pub const ENTRIES: &[Entry] = &[
     ("blesse", Term::Count(K::Injuries), S),
     ("blessant", Term::Count(K::Injuries), W),
     ("tuant", Term::Count(K::Fatalities), W),
+    // "ont été liquidés": officialese for killed (the adjective "liquide" alone is no death).
+    ("ete liquide", Term::Count(K::Fatalities), S),
     ("blessure", Term::Count(K::Injuries), S),
     ("arrete", Term::Count(K::Arrests), S),
     ("arrestation", Term::Count(K::Arrests), S),
