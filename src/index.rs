@@ -514,7 +514,7 @@ impl IndexBuilder {
 
 /// What a write changed in the events: ids removed, and events added (an added event replaces the
 /// indexed event with the same id, as a correction does).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct IndexChanges {
     pub removed: Vec<String>,
     pub added: Vec<Event>,
@@ -550,12 +550,44 @@ impl EventIndex {
         builder.finish()
     }
 
-    /// A new index with `changes` applied. The base is shared, not copied: the write marks the
-    /// base rows it removes or replaces and builds a new delta from the old delta's rows and the
-    /// added events, O(change). When the delta outgrows [`delta_limit`], everything is rebuilt
-    /// into one base (the rows' GeoJSON is shared, never re-serialised). Places left without
-    /// events stay in the table, unreferenced: queries never see them.
+    /// A new index with `changes` applied, compacted into one base when the delta has outgrown
+    /// [`delta_limit`] (see [`EventIndex::with_delta`] and [`EventIndex::compacted`]).
     pub fn with_changes(&self, changes: IndexChanges) -> EventIndex {
+        let next = self.with_delta(changes);
+        if next.needs_compaction() {
+            next.compacted()
+        } else {
+            next
+        }
+    }
+
+    /// Whether the delta has outgrown [`delta_limit`]: queries merge more than they should and
+    /// writes copy more than they should until [`EventIndex::compacted`] replaces the index.
+    pub fn needs_compaction(&self) -> bool {
+        self.delta.len() + self.removed.len() > delta_limit(self.base.len())
+    }
+
+    /// The same events in one base and an empty delta: O(n log n), seconds at a million events,
+    /// which is why the server compacts in the background. The rows' GeoJSON is shared, never
+    /// re-serialised.
+    pub fn compacted(&self) -> EventIndex {
+        let live_base = (0..self.base.len() as u32)
+            .filter(|&pos| !self.removed.contains(pos))
+            .map(|pos| self.base.rows[pos as usize].clone());
+        let rows = self.delta.rows.iter().cloned().chain(live_base).collect();
+        IndexBuilder {
+            rows,
+            row_of_id: HashMap::new(),
+            tables: Arc::clone(&self.tables),
+        }
+        .finish()
+    }
+
+    /// A new index with `changes` applied, never compacted. The base is shared, not copied: the
+    /// write marks the base rows it removes or replaces and builds a new delta from the old
+    /// delta's rows and the added events, O(change). Places left without events stay in the
+    /// table, unreferenced: queries never see them.
+    pub fn with_delta(&self, changes: IndexChanges) -> EventIndex {
         let replaced: HashSet<&str> = changes
             .removed
             .iter()
@@ -586,13 +618,6 @@ impl EventIndex {
         };
         for e in changes.added {
             builder.push(e);
-        }
-        if builder.rows.len() + removed.len() > delta_limit(self.base.len()) {
-            let live_base = (0..self.base.len() as u32)
-                .filter(|&pos| !removed.contains(pos))
-                .map(|pos| self.base.rows[pos as usize].clone());
-            builder.rows.extend(live_base);
-            return builder.finish();
         }
         let base_extents = if !edge_removed {
             Arc::clone(&self.base_extents)

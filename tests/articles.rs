@@ -553,3 +553,78 @@ async fn concurrent_ingests_lose_and_duplicate_nothing() {
     let stored: usize = articles.iter().map(|a| a.events).sum();
     assert_eq!(event_count(&s.app).await as usize, stored);
 }
+
+/// Enough writes to outgrow the index's delta start a compaction in the background; writes go
+/// on meanwhile and are replayed into it, and afterwards the server serves exactly what a
+/// restart would.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_background_compaction_loses_no_write() {
+    let s = setup();
+    let cities: Vec<&str> = Gazetteer::embedded()
+        .cities()
+        .filter(|c| c.country_code == "KZ" && c.population > 30_000 && c.name.is_ascii())
+        .map(|c| c.name.as_str())
+        .collect();
+    assert!(cities.len() > 40, "{} cities", cities.len());
+    // Each article: a dated protest in every city, on its own day, so every line is an event.
+    let article = |n: usize| {
+        let day = 1 + n % 28;
+        let lines: String = cities
+            .iter()
+            .map(|city| format!("Protesters rallied in {city}.\n\n"))
+            .collect();
+        format!("Protests, round {n}\n\nOn February {day}, 2022, protests spread.\n\n{lines}")
+    };
+    let mut posted = 0;
+    let mut n = 0;
+    // The delta's limit is 1 024 rows; go well past it. Writes are sent eight at a time, so
+    // some wait on the writer lock while a compaction starts and go on while it runs.
+    while posted < 3_000 {
+        let batch: Vec<_> = (n..n + 8)
+            .map(|k| {
+                let (app, text) = (s.app.clone(), article(k));
+                tokio::spawn(async move {
+                    call(
+                        &app,
+                        post_json(
+                            &json!({ "text": text, "published": "2022-03-01", "lang": "en" }),
+                        ),
+                    )
+                    .await
+                })
+            })
+            .collect();
+        n += 8;
+        for task in batch {
+            let (status, body) = task.await.unwrap();
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+            posted += body["events"]["features"].as_array().unwrap().len();
+        }
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let (compactions, compacting) = s.state.compactions();
+        if compactions >= 1 && !compacting {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no compaction ended");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let status = call(&s.app, get("/status")).await.1;
+    assert!(status["compactions"].as_u64().unwrap() >= 1, "{status}");
+    assert_eq!(status["compacting"], false);
+    let fresh = router(AppState::with_store(Arc::clone(&s.store), None).unwrap());
+    for uri in [
+        "/collections/events/items?limit=10000",
+        "/collections/protests/items?datetime=2022-02-05/2022-02-20&bbox=50,40,80,55&limit=10000",
+        "/timeline",
+    ] {
+        let strip = |mut v: Value| {
+            v.as_object_mut().map(|o| o.remove("timeStamp"));
+            v
+        };
+        let (a, b) = (call(&s.app, get(uri)).await, call(&fresh, get(uri)).await);
+        assert_eq!(strip(a.1), strip(b.1), "{uri}");
+    }
+    assert_eq!(event_count(&s.app).await as usize, posted + 32);
+}

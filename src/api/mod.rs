@@ -7,7 +7,7 @@ mod features;
 mod ogc;
 mod params;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -53,8 +53,27 @@ struct Shared {
     store: Option<Arc<Store>>,
     /// SHA-256 of the write token, so comparing it takes the same time whatever its length.
     token_hash: Option<[u8; 32]>,
-    /// Serialises "write, then rebuild the index" so a slower rebuild never replaces a newer one.
-    writer: Mutex<()>,
+    /// Serialises "write, then update the index" so a slower update never replaces a newer one,
+    /// and keeps the writes a background compaction must replay.
+    writer: Mutex<Writer>,
+    /// Compactions started, and whether one is running (for `/status`, which must not wait on
+    /// the writer lock).
+    compactions: AtomicU64,
+    compacting: AtomicBool,
+}
+
+/// What the writer lock guards besides the order of writes.
+#[derive(Default)]
+struct Writer {
+    /// The compaction running in the background, if any.
+    compaction: Option<Compaction>,
+}
+
+/// A compaction under way: it rebuilds the index as it was when it started, then replays the
+/// writes made since, logged here.
+struct Compaction {
+    ticket: u64,
+    since: Vec<IndexChanges>,
 }
 
 /// The index of every stored event, built as the events are read.
@@ -96,7 +115,9 @@ impl AppState {
                 revision: AtomicU64::new(1),
                 store,
                 token_hash: token.as_deref().map(token_hash),
-                writer: Mutex::new(()),
+                writer: Mutex::new(Writer::default()),
+                compactions: AtomicU64::new(0),
+                compacting: AtomicBool::new(false),
             }),
         }
     }
@@ -110,21 +131,75 @@ impl AppState {
         }
     }
 
-    /// Serves `index` from now on; readers holding the old snapshot keep it until they finish.
+    /// Rebuilds `index` into one base on a thread of its own, then, under the writer lock,
+    /// replays the writes made meanwhile and serves the result: writers and readers go on
+    /// with the growing delta in the meantime instead of waiting seconds.
+    fn compact_in_background(&self, index: Arc<EventIndex>, ticket: u64) {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let started = std::time::Instant::now();
+            let mut compacted = index.compacted();
+            drop(index);
+            let mut writer = state
+                .shared
+                .writer
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            let Some(compaction) = writer.compaction.take_if(|c| c.ticket == ticket) else {
+                return;
+            };
+            let replayed = compaction.since.len();
+            for changes in compaction.since {
+                compacted = compacted.with_delta(changes);
+            }
+            let events = compacted.len();
+            // The same events as the index it replaces: no new revision for clients to fetch.
+            state.serve(Arc::new(compacted));
+            state.shared.compacting.store(false, Ordering::SeqCst);
+            tracing::info!(
+                events,
+                replayed,
+                ms = started.elapsed().as_millis() as u64,
+                "index compacted"
+            );
+        });
+    }
+
+    /// Serves `index`, a new revision, from now on; readers holding the old snapshot keep it
+    /// until they finish.
     fn swap(&self, index: EventIndex) {
-        let index = Arc::new(index);
+        self.swap_arc(Arc::new(index));
+    }
+
+    fn swap_arc(&self, index: Arc<EventIndex>) {
+        self.serve(index);
+        self.shared.revision.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn serve(&self, index: Arc<EventIndex>) {
         match self.shared.index.write() {
             Ok(mut guard) => *guard = index,
             Err(poisoned) => *poisoned.into_inner() = index,
         }
-        self.shared.revision.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Background compactions started so far, and whether one is running.
+    pub fn compactions(&self) -> (u64, bool) {
+        (
+            self.shared.compactions.load(Ordering::SeqCst),
+            self.shared.compacting.load(Ordering::SeqCst),
+        )
     }
 
     /// Rebuilds the index from the store (after a write, or another process's).
     pub fn reload(&self) -> Result<(), StoreError> {
         if let Some(store) = &self.shared.store {
-            let _writing = self.shared.writer.lock().unwrap_or_else(|p| p.into_inner());
+            let mut writer = self.shared.writer.lock().unwrap_or_else(|p| p.into_inner());
             self.swap(index_of(store)?);
+            // The store's events are all there: a compaction under way would bring back an
+            // older index.
+            writer.compaction = None;
+            self.shared.compacting.store(false, Ordering::SeqCst);
         }
         Ok(())
     }
@@ -180,7 +255,7 @@ impl AppState {
     ) -> Result<T, ApiError> {
         let state = self.clone();
         let result = tokio::task::spawn_blocking(move || {
-            let _writing = state
+            let mut writer = state
                 .shared
                 .writer
                 .lock()
@@ -189,9 +264,12 @@ impl AppState {
             if !changes.is_empty() {
                 let started = std::time::Instant::now();
                 let (removed, added) = (changes.removed.len(), changes.added.len());
-                let index = state.snapshot().with_changes(changes);
+                if let Some(compaction) = &mut writer.compaction {
+                    compaction.since.push(changes.clone());
+                }
+                let index = Arc::new(state.snapshot().with_delta(changes));
                 let events = index.len();
-                state.swap(index);
+                state.swap_arc(Arc::clone(&index));
                 tracing::info!(
                     removed,
                     added,
@@ -199,6 +277,15 @@ impl AppState {
                     ms = started.elapsed().as_millis() as u64,
                     "index updated"
                 );
+                if writer.compaction.is_none() && index.needs_compaction() {
+                    let ticket = state.shared.compactions.fetch_add(1, Ordering::SeqCst) + 1;
+                    state.shared.compacting.store(true, Ordering::SeqCst);
+                    writer.compaction = Some(Compaction {
+                        ticket,
+                        since: Vec::new(),
+                    });
+                    state.compact_in_background(index, ticket);
+                }
             }
             Ok::<T, StoreError>(out)
         })

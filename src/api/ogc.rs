@@ -77,10 +77,13 @@ pub async fn conformance(RawQuery(raw): RawQuery) -> Result<Response, ApiError> 
 }
 
 pub async fn status(State(state): State<AppState>) -> Response {
+    let (compactions, compacting) = state.compactions();
     let body = json!({
         "revision": state.revision(),
         "events": state.snapshot().len(),
         "read_only": state.read_only(),
+        "compactions": compactions,
+        "compacting": compacting,
     });
     json_response(&body, "application/json")
 }
