@@ -1224,3 +1224,23 @@ fn gunshots_heard_and_rioters_liquidated() {
     );
     assert!(x.events.iter().all(|e| e.place == "Almaty"));
 }
+
+/// "Parmi les morts figurent trois policiers" details the toll told before: no second event,
+/// no second count; inside the toll's own sentence it takes nothing away.
+#[test]
+fn who_was_among_the_dead_is_no_new_event() {
+    let text = "Ouzbékistan : bilan\n\nVendredi 1er juillet 2022, dix-huit personnes ont été \
+        tuées lors de manifestations à Noukous. Parmi les morts figurent trois policiers.\n\n\
+        Samedi 2 juillet 2022, cinq personnes ont été tuées à Noukous, parmi les victimes deux \
+        policiers.\n";
+    let x = read(text, Some(date(2022, 7, 4)), None);
+    let tolls: Vec<(String, Option<u32>)> =
+        sorted(&x.events, |e| (e.event_date.to_string(), e.fatalities));
+    assert_eq!(
+        tolls,
+        vec![
+            ("2022-07-01".to_string(), Some(18)),
+            ("2022-07-02".to_string(), Some(5)),
+        ]
+    );
+}

@@ -451,7 +451,8 @@ impl<'a, 'g> Reader<'a, 'g> {
     ) -> (Vec<Draft<'g>>, Vec<String>, bool) {
         let hits = &self.hits;
         let folded = &self.folded;
-        if hits.iter().any(|h| h.term == Term::Meta) {
+        let details = |h: &Hit| h.term == Term::Detail && folded.text[..h.start].trim().is_empty();
+        if hits.iter().any(|h| h.term == Term::Meta || details(h)) {
             return (Vec::new(), Vec::new(), false);
         }
         let (counts, ambiguous) = counts::find(

@@ -505,6 +505,12 @@ pub const ENTRIES: &[Entry] = &[
     ("throughout the country", Term::Nationwide, W),
     ("all over the country", Term::Nationwide, W),
     ("below", Term::Meta, W),
+    // Who was among the dead details a toll already told.
+    ("among the dead", Term::Detail, W),
+    ("among those killed", Term::Detail, W),
+    ("among the victims", Term::Detail, W),
+    ("among the injured", Term::Detail, W),
+    ("among the wounded", Term::Detail, W),
     ("the city", Term::TheCity, W),
     ("this city", Term::TheCity, W),
 ];

@@ -614,6 +614,11 @@ pub const ENTRIES: &[Entry] = &[
     ("a travers le pays", Term::Nationwide, W),
     ("a l'echelle nationale", Term::Nationwide, W),
     ("ci-dessous", Term::Meta, W),
+    // Qui figure parmi les morts détaille un bilan déjà donné.
+    ("parmi les morts", Term::Detail, W),
+    ("parmi les victimes", Term::Detail, W),
+    ("parmi les tues", Term::Detail, W),
+    ("parmi les blesses", Term::Detail, W),
     ("la ville", Term::TheCity, W),
     ("cette ville", Term::TheCity, W),
 ];

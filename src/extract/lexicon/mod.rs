@@ -52,6 +52,9 @@ pub enum Term {
     Nationwide,
     /// Announces a list or a picture ("ci-dessous"): the sentence restates, it reports nothing.
     Meta,
+    /// Opening a sentence, details a toll already told ("Parmi les morts…", "Among the dead…"):
+    /// the sentence adds no event.
+    Detail,
     /// "la ville", "the city" with no name: the city the text named last.
     TheCity,
 }
