@@ -1244,3 +1244,21 @@ fn who_was_among_the_dead_is_no_new_event() {
         ]
     );
 }
+
+/// A toll "over the past week" is known to the week: the week of the seven days before
+/// publication, with week precision, never the report's day.
+#[test]
+fn a_toll_of_the_past_week_is_dated_to_the_week() {
+    let en = "Kazakhstan: the toll\n\nALMATY, Jan 9 (Reuters) - A total of 164 people were \
+        killed in protests that swept Kazakhstan over the past week, state television said.\n";
+    let fr = "Kazakhstan : le bilan\n\nDes dizaines de personnes ont été tuées ces derniers \
+        jours au Kazakhstan.\n";
+    for (text, published) in [(en, date(2022, 1, 9)), (fr, date(2022, 1, 10))] {
+        let x = read(text, Some(published), None);
+        let dated: Vec<(String, String)> = sorted(&x.events, |e| {
+            (e.event_date.to_string(), format!("{:?}", e.time_precision))
+        });
+        let week = format!("{:?}", TimePrecision::Week);
+        assert_eq!(dated, vec![("2022-01-03".to_string(), week)], "{text}");
+    }
+}

@@ -27,6 +27,8 @@ pub enum RelativeDay {
     LastWeek,
     /// "this week", "cette semaine": the week of publication.
     ThisWeek,
+    /// "over the past week", "ces derniers jours": the seven days before publication.
+    PastWeek,
     /// "a year ago", "il y a dix ans", "last year": background, not news.
     YearsAgo,
 }
@@ -393,9 +395,17 @@ pub fn resolve(expr: DateExpr, anchor: Anchor) -> Resolution {
             let context = anchor.context.map(|c| c.date).or(published);
             let (from, offset, anchored) = match rel {
                 RelativeDay::YearsAgo => return Resolution::Historical,
-                RelativeDay::LastWeek | RelativeDay::ThisWeek => {
-                    let back = if rel == RelativeDay::LastWeek { -7 } else { 0 };
-                    return match published.or(context) {
+                RelativeDay::LastWeek | RelativeDay::ThisWeek | RelativeDay::PastWeek => {
+                    // The past seven days: the week of their first day.
+                    let (shift, back) = match rel {
+                        RelativeDay::LastWeek => (0, -7),
+                        RelativeDay::PastWeek => (-6, 0),
+                        _ => (0, 0),
+                    };
+                    let from = published
+                        .or(context)
+                        .and_then(|from| from.checked_add(shift.days()).ok());
+                    return match from {
                         Some(from) => week_of(from, back, published),
                         None => Resolution::Unusable("a week, and no date to count from".into()),
                     };

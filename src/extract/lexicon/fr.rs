@@ -592,6 +592,16 @@ pub const ENTRIES: &[Entry] = &[
         W,
     ),
     ("cette semaine", Term::Relative(RelativeDay::ThisWeek), W),
+    (
+        "la semaine ecoulee",
+        Term::Relative(RelativeDay::PastWeek),
+        W,
+    ),
+    (
+        "ces derniers jours",
+        Term::Relative(RelativeDay::PastWeek),
+        W,
+    ),
     ("il y a un an", Term::Relative(RelativeDay::YearsAgo), W),
     ("il y a deux ans", Term::Relative(RelativeDay::YearsAgo), W),
     ("il y a trois ans", Term::Relative(RelativeDay::YearsAgo), W),
