@@ -193,7 +193,7 @@ impl<'a, 'g> Reader<'a, 'g> {
             !m.ordinary_word
                 || home_code
                     .as_deref()
-                    .is_some_and(|code| m.place.country_code.eq_ignore_ascii_case(code))
+                    .is_some_and(|code| m.is_trusted_in(code))
         });
         let capitals =
             places::capital_mentions(article.text, &mentions, gazetteer, home_code.as_deref());

@@ -68,6 +68,14 @@ pub struct Mention<'g> {
     pub ordinary_word: bool,
 }
 
+impl Mention<'_> {
+    /// Whether the mention names its place in an article about `country` (ISO alpha-2): an
+    /// [ordinary word](Mention::ordinary_word) only names a place of that country.
+    pub fn is_trusted_in(&self, country: &str) -> bool {
+        !self.ordinary_word || self.place.country_code.eq_ignore_ascii_case(country)
+    }
+}
+
 /// Cities of this size outrank a region of the same name ("Almaty" is the city, not the
 /// oblast); smaller ones rank below it ("Mangystau" is the oblast, not the village).
 const MAJOR_CITY_POPULATION: u64 = 50_000;
@@ -377,27 +385,23 @@ impl Gazetteer {
             let ordinary_word = matcher.ordinary_patterns.contains(&pattern)
                 && self.is_ordinary_word(written)
                 && !(context::capital_is_telling(text, start) && self.spells(index, written));
-            if ordinary_word
-                && country_hint.is_some_and(|c| !place.country_code.eq_ignore_ascii_case(c))
-            {
-                continue;
-            }
-            mentions.push(Mention {
+            let mention = Mention {
                 start,
                 end,
                 as_written: written.to_owned(),
                 place,
                 ordinary_word,
-            });
+            };
+            if country_hint.is_none_or(|c| mention.is_trusted_in(c)) {
+                mentions.push(mention);
+            }
         }
         mentions
     }
 
     fn is_ordinary_word(&self, written: &str) -> bool {
-        !self.ordinary_words.is_empty()
-            && self
-                .ordinary_words
-                .contains(&normalize::plain_lower(written))
+        self.ordinary_words
+            .contains(&normalize::plain_lower(written))
     }
 
     /// Whether `written` is one of the place's own spellings, case and diacritics aside ("One"
