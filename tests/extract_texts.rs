@@ -1262,3 +1262,22 @@ fn a_toll_of_the_past_week_is_dated_to_the_week() {
         assert_eq!(dated, vec![("2022-01-03".to_string(), week)], "{text}");
     }
 }
+
+/// A happening can go on over three sentences: the rally, its dispersal, its wounded.
+#[test]
+fn a_happening_told_over_three_sentences_is_one_event() {
+    let text = "Nukus\n\nOn Friday, July 1, 2022, thousands of people rallied in Nukus. Police \
+        used tear gas to disperse the crowd. Five protesters were injured.\n";
+    let x = read(text, Some(date(2022, 7, 4)), None);
+    assert_events(
+        &x,
+        vec![row(
+            "2022-07-01",
+            "Nukus",
+            Protests,
+            "Excessive force against protesters",
+        )],
+    );
+    assert_eq!(x.events[0].injuries, Some(5));
+    assert!(x.events[0].notes.ends_with("Five protesters were injured."));
+}

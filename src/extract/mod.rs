@@ -190,10 +190,9 @@ impl<'a, 'g> Reader<'a, 'g> {
         // A name that is also an ordinary word, with nothing showing it is a name, is a place
         // only in the article's country: "One person was killed" is not in Onex.
         mentions.retain(|m| {
-            !m.ordinary_word
-                || home_code
-                    .as_deref()
-                    .is_some_and(|code| m.is_trusted_in(code))
+            home_code
+                .as_deref()
+                .map_or(!m.ordinary_word, |code| m.is_trusted_in(code))
         });
         let capitals =
             places::capital_mentions(article.text, &mentions, gazetteer, home_code.as_deref());

@@ -99,10 +99,11 @@ pub(super) fn merge_continued(
             continue;
         };
         let later = events.remove(i);
-        let (_, later_range) = told.remove(i);
+        let (ordinal, later_range) = told.remove(i);
         let range = told[j].1.start..later_range.end;
         merge(&mut events[j], later, &text[range.clone()], source);
-        told[j].1 = range;
+        // The merged event now ends with the later sentence: a third may go on with it.
+        told[j] = (ordinal, range);
     }
 }
 
