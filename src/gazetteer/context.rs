@@ -520,7 +520,7 @@ pub(crate) fn capital_is_telling(text: &str, start: usize) -> bool {
     });
     let opens = match head.chars().next_back() {
         None | Some('\n' | '.' | '!' | '?' | ':' | '…') => true,
-        Some('-' | '–' | '—') => head[..head.len() - 1].ends_with(' '),
+        Some(dash @ ('-' | '–' | '—')) => head[..head.len() - dash.len_utf8()].ends_with(' '),
         Some(_) => false,
     };
     !opens && !in_headline(text, start)

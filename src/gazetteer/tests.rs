@@ -388,3 +388,14 @@ fn a_determiner_makes_an_ordinary_word_a_building_not_a_town() {
         [("Oral".to_string(), true), ("Oral".to_string(), false)]
     );
 }
+
+#[test]
+fn a_dash_of_any_width_opens_a_story() {
+    for text in [
+        "(Reuters) - One person died.",
+        "Reuters – One person died.",
+        "AFP — One person died.",
+    ] {
+        assert_eq!(ordinary(text, None), [("One".to_string(), true)], "{text}");
+    }
+}
