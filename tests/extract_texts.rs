@@ -1386,3 +1386,37 @@ fn odd_texts_never_break_the_extractor() {
         }
     }
 }
+
+/// "dans toute la région", "across the region": the region of the place in question, with
+/// region precision, not the city.
+#[test]
+fn a_measure_across_the_region_is_the_regions() {
+    let fr = "Kazakhstan : coupure\n\nMercredi 5 janvier 2022, à Aktaou, les autorités ont \
+        coupé Internet dans toute la région.\n";
+    let en = "Uzbekistan: blackout\n\nOn Saturday, July 2, 2022, protesters rallied in Nukus. \
+        The internet was cut across the region.\n";
+    let x = read(fr, Some(date(2022, 1, 6)), None);
+    assert_events(
+        &x,
+        vec![row(
+            "2022-01-05",
+            "Mangghystau",
+            StrategicDevelopments,
+            "Other",
+        )],
+    );
+    assert_eq!(x.events[0].geo_precision, GeoPrecision::Region);
+    let x = read(en, Some(date(2022, 7, 4)), None);
+    assert_events(
+        &x,
+        vec![
+            row(
+                "2022-07-02",
+                "Karakalpakstan",
+                StrategicDevelopments,
+                "Other",
+            ),
+            row("2022-07-02", "Nukus", Protests, "Peaceful protest"),
+        ],
+    );
+}

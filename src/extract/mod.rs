@@ -116,6 +116,7 @@ struct Reader<'a, 'g> {
     article: &'a ArticleText<'a>,
     lang: Lang,
     lexicon: &'static Lexicon,
+    gazetteer: &'g Gazetteer,
     /// The gazetteer's mentions in the whole text, in order.
     mentions: Vec<Mention<'g>>,
     home: Option<&'g Place>,
@@ -201,6 +202,7 @@ impl<'a, 'g> Reader<'a, 'g> {
             mentions.sort_by_key(|m| m.start);
         }
         Reader {
+            gazetteer,
             article,
             lang,
             lexicon: Lexicon::get(lang),
@@ -489,6 +491,7 @@ impl<'a, 'g> Reader<'a, 'g> {
             mentions: &self.mentions[mentions],
             inherited: context.inherited.map(|i| &self.mentions[i]),
             home: self.home,
+            gazetteer: self.gazetteer,
         };
         let mut facts = SentenceFacts {
             eventive: hits.iter().any(|h| h.term == Term::Eventive),
@@ -523,16 +526,24 @@ impl<'a, 'g> Reader<'a, 'g> {
             .any(|&(_, h)| matches!(h, Happening::ProtestIntervention | Happening::Arrest));
 
         let at_text = |at: usize| range.start + folded.origin(at);
-        // "Internet access was cut nationwide": what its clause reports covers the country.
-        let nationwide = |at: usize| {
+        // "Internet access was cut nationwide": what its clause reports covers the country (or
+        // the region, "dans toute la région").
+        let in_clause = |at: usize, term: Term| {
             hits.iter().any(|h| {
-                h.term == Term::Nationwide
-                    && same_clause(&folded.text, at.min(h.start), at.max(h.start))
+                h.term == term && same_clause(&folded.text, at.min(h.start), at.max(h.start))
             })
         };
+        let nationwide = |at: usize| in_clause(at, Term::Nationwide);
         let places_of = |at: usize| -> Vec<Located<'g>> {
-            match nationwide(at).then(|| setting.country()).flatten() {
-                Some(country) => vec![country],
+            let wide = if nationwide(at) {
+                setting.country()
+            } else if in_clause(at, Term::Regionwide) {
+                setting.region(at_text(at))
+            } else {
+                None
+            };
+            match wide {
+                Some(place) => vec![place],
                 None => setting.locate_all(at_text(at)),
             }
         };

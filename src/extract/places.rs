@@ -208,6 +208,7 @@ pub struct Setting<'a, 'g> {
     pub inherited: Option<&'a Mention<'g>>,
     /// The article's country.
     pub home: Option<&'g Place>,
+    pub gazetteer: &'g Gazetteer,
 }
 
 impl<'g> Setting<'_, 'g> {
@@ -223,6 +224,35 @@ impl<'g> Setting<'_, 'g> {
             .map(Located::from_mention)
             .or_else(|| self.inherited.map(Located::from_mention))
             .or_else(|| self.country())
+    }
+
+    /// The region of what is said at text offset `at` ("les autorités ont coupé Internet dans
+    /// toute la région"): a region the sentence names, else the region of the city it is
+    /// located in, else where [`Setting::locate`] puts it.
+    pub fn region(&self, at: usize) -> Option<Located<'g>> {
+        if let Some(m) = self
+            .mentions
+            .iter()
+            .find(|m| m.place.kind == PlaceKind::Region)
+        {
+            return Some(Located::from_mention(m));
+        }
+        let located = self.locate(at)?;
+        let region = match (&located.place.kind, &located.place.admin1) {
+            (PlaceKind::City, Some(admin1)) => {
+                self.gazetteer.region(&located.place.country_code, admin1)
+            }
+            _ => None,
+        };
+        Some(match region {
+            Some(place) => Located {
+                place,
+                as_written: String::new(),
+                precision: GeoPrecision::Region,
+                at: None,
+            },
+            None => located,
+        })
     }
 
     /// Like [`Setting::locate`], but a list of cities ("à Aktau et Janaozen", "À Tchimkent et à

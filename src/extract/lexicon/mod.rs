@@ -50,6 +50,9 @@ pub enum Term {
     Relative(RelativeDay),
     /// "nationwide", "dans tout le pays": the happening of its clause covers the country.
     Nationwide,
+    /// "across the region", "dans toute la région": the happening of its clause covers the
+    /// region of the place in question.
+    Regionwide,
     /// Announces a list or a picture ("ci-dessous"): the sentence restates, it reports nothing.
     Meta,
     /// Opening a sentence, details a toll already told ("Parmi les morts…", "Among the dead…"):
