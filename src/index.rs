@@ -976,18 +976,24 @@ mod tests {
     }
 
     /// Random boxes (some across the antimeridian), date ranges and types on 20 000 events.
+    /// A random day of 2022 and a day up to 200 days after it: the ends of a query's range.
+    fn random_dates(rng: &mut StdRng) -> (Date, Date) {
+        let a = date(2022, 1, 1)
+            .checked_add(jiff::Span::new().days(rng.random_range(0..365)))
+            .unwrap();
+        let b = a
+            .checked_add(jiff::Span::new().days(rng.random_range(0..200)))
+            .unwrap();
+        (a, b)
+    }
+
     #[test]
     fn both_query_paths_agree_with_a_scan() {
         let mut rng = StdRng::seed_from_u64(3);
         let events: Vec<Event> = (0..20_000).map(|i| random_event(i, &mut rng)).collect();
         let index = EventIndex::new(events.clone());
         for _ in 0..200 {
-            let a = date(2022, 1, 1)
-                .checked_add(jiff::Span::new().days(rng.random_range(0..365)))
-                .unwrap();
-            let b = a
-                .checked_add(jiff::Span::new().days(rng.random_range(0..200)))
-                .unwrap();
+            let (a, b) = random_dates(&mut rng);
             let min_lon = rng.random_range(-180.0..180.0);
             let bbox = BBox {
                 min_lon,
@@ -1206,12 +1212,7 @@ mod tests {
             let rebuilt = EventIndex::new(live.values().cloned());
             assert_same_rows(&index, &rebuilt);
             for _ in 0..30 {
-                let a = date(2022, 1, 1)
-                    .checked_add(jiff::Span::new().days(rng.random_range(0..365)))
-                    .unwrap();
-                let b = a
-                    .checked_add(jiff::Span::new().days(rng.random_range(0..200)))
-                    .unwrap();
+                let (a, b) = random_dates(&mut rng);
                 let types = match rng.random_range(0..3) {
                     0 => None,
                     1 => Some(vec![EventType::ALL[rng.random_range(0..6)]]),

@@ -167,11 +167,7 @@ impl AppState {
 
     /// Serves `index`, a new revision, from now on; readers holding the old snapshot keep it
     /// until they finish.
-    fn swap(&self, index: EventIndex) {
-        self.swap_arc(Arc::new(index));
-    }
-
-    fn swap_arc(&self, index: Arc<EventIndex>) {
+    fn swap(&self, index: Arc<EventIndex>) {
         self.serve(index);
         self.shared.revision.fetch_add(1, Ordering::SeqCst);
     }
@@ -195,7 +191,7 @@ impl AppState {
     pub fn reload(&self) -> Result<(), StoreError> {
         if let Some(store) = &self.shared.store {
             let mut writer = self.shared.writer.lock().unwrap_or_else(|p| p.into_inner());
-            self.swap(index_of(store)?);
+            self.swap(Arc::new(index_of(store)?));
             // The store's events are all there: a compaction under way would bring back an
             // older index.
             writer.compaction = None;
@@ -269,7 +265,7 @@ impl AppState {
                 }
                 let index = Arc::new(state.snapshot().with_delta(changes));
                 let events = index.len();
-                state.swap_arc(Arc::clone(&index));
+                state.swap(Arc::clone(&index));
                 tracing::info!(
                     removed,
                     added,

@@ -254,7 +254,11 @@ fn is_article_far_from(folded: &str, q: &Quantity, hit: &Hit) -> bool {
     let gap = &folded[q.end..hit.start];
     // An age says who, it does not push the count away ("un manifestant de 25 ans a été tué").
     let age = |w: &str| {
-        w.bytes().all(|b| b.is_ascii_digit()) || matches!(w, "ans" | "year" | "old" | "aged")
+        w.bytes().all(|b| b.is_ascii_digit())
+            || w == "aged"
+            || AGE_WORDS
+                .iter()
+                .any(|a| a.split([' ', '-']).any(|part| part == w))
     };
     gap.contains(',')
         || words(gap).filter(|w| !age(w)).count() > ARTICLE_WORDS

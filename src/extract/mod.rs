@@ -308,14 +308,17 @@ impl<'a, 'g> Reader<'a, 'g> {
                 self.events.len() - before,
             ));
         }
-        let mut paragraph_events = self.events.split_off(first);
-        restated::merge_continued(
-            &mut paragraph_events,
-            &mut told,
-            self.article.text,
-            self.article.source,
-        );
-        self.events.append(&mut paragraph_events);
+        // Only a paragraph with two events or more can tell one happening twice.
+        if self.events.len() - first > 1 {
+            let mut paragraph_events = self.events.split_off(first);
+            restated::merge_continued(
+                &mut paragraph_events,
+                &mut told,
+                self.article.text,
+                self.article.source,
+            );
+            self.events.append(&mut paragraph_events);
+        }
     }
 
     fn published(&self) -> Option<Dated> {

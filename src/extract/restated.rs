@@ -12,7 +12,7 @@
 
 use std::ops::Range;
 
-use crate::model::{CountKind, Event, EventType};
+use crate::model::{CountKind, Event, EventType, GeoPrecision};
 
 const KINDS: [CountKind; 3] = [
     CountKind::Fatalities,
@@ -109,7 +109,6 @@ pub(super) fn merge_continued(
 
 /// Whether `later` goes on with the happening of `earlier`.
 fn continues(earlier: &Event, later: &Event) -> bool {
-    use crate::model::GeoPrecision;
     let happening = |e: &Event| {
         matches!(
             e.event_type,
