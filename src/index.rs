@@ -952,6 +952,8 @@ mod tests {
             country_code: "KZ".into(),
             admin1: None,
             geo_precision: GeoPrecision::City,
+            geo_confidence: None,
+            geo_reason: None,
             lon: rng.random_range(-180.0..180.0),
             lat: rng.random_range(-90.0..90.0),
             fatalities: None,

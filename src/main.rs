@@ -79,6 +79,11 @@ enum Command {
         #[command(flatten)]
         data: DataDir,
     },
+    /// List the places a text names: where each name was put, how sure, and why.
+    Places {
+        /// The text file, or `-` for standard input.
+        file: PathBuf,
+    },
     /// Measure the extractor against human-coded events.
     Eval {
         #[command(subcommand)]
@@ -152,6 +157,7 @@ fn main() -> ExitCode {
             data,
         } => run_ingest(&files, published, source_url, title, &lang, &data),
         Command::Reindex { data } => run_reindex(&data),
+        Command::Places { file } => run_places(&file),
         Command::Eval { corpus } => run_eval(corpus),
         Command::Synth { count, seed, out } => run_synth(count, seed, out.as_deref()),
     };
@@ -429,6 +435,30 @@ fn run_reindex(data: &DataDir) -> Result<()> {
     Ok(())
 }
 
+fn run_places(file: &Path) -> Result<()> {
+    let (text, _) = read_text(file)?;
+    let gazetteer = Gazetteer::embedded();
+    let geography = gazetteer.geography(&text, gazetteer.mentions(&text, None));
+    println!("countries: {}", geography.countries.join(", "));
+    let mut out = std::io::stdout().lock();
+    for m in &geography.mentions {
+        writeln!(
+            out,
+            "{}\t{}\t{} ({}, {:?})\t{:.4},{:.4}\t{}\t{:.2}",
+            m.start,
+            m.as_written,
+            m.place.name,
+            m.place.country_code,
+            m.place.kind,
+            m.place.lat,
+            m.place.lon,
+            m.reason.as_str(),
+            m.confidence
+        )?;
+    }
+    Ok(())
+}
+
 fn run_eval(corpus: EvalCorpus) -> Result<()> {
     use eventmap::eval;
     let EvalCorpus::Acled {
@@ -450,7 +480,7 @@ fn run_eval(corpus: EvalCorpus) -> Result<()> {
     );
     print!("{}", report.table());
     if let Some(path) = misses {
-        std::fs::write(&path, eval::misses(&scored, 300))
+        std::fs::write(&path, eval::misses(&scored, 2000))
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
     if let Some(path) = json {

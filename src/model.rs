@@ -218,6 +218,11 @@ pub struct Event {
     pub country_code: String,
     pub admin1: Option<String>,
     pub geo_precision: GeoPrecision,
+    /// How sure the choice of place is, 0–1 (`None` for events not coded from text).
+    pub geo_confidence: Option<f64>,
+    /// Why the place was chosen: `exact`, `alternate`, `folded`, `context`, `capital`, `near`,
+    /// `country` (see `gazetteer::PlaceReason`).
+    pub geo_reason: Option<String>,
     pub lon: f64,
     pub lat: f64,
     pub fatalities: Option<u32>,
@@ -261,6 +266,10 @@ struct Properties<'a> {
     admin1: Option<Cow<'a, str>>,
     #[serde(default)]
     geo_precision: GeoPrecision,
+    #[serde(default)]
+    geo_confidence: Option<f64>,
+    #[serde(default)]
+    geo_reason: Option<Cow<'a, str>>,
     #[serde(default)]
     fatalities: Option<u32>,
     #[serde(default)]
@@ -320,6 +329,8 @@ impl Event {
                 country_code: Cow::Borrowed(&self.country_code),
                 admin1: self.admin1.as_deref().map(Cow::Borrowed),
                 geo_precision: self.geo_precision,
+                geo_confidence: self.geo_confidence,
+                geo_reason: self.geo_reason.as_deref().map(Cow::Borrowed),
                 fatalities: self.fatalities,
                 injuries: self.injuries,
                 arrests: self.arrests,
@@ -401,6 +412,8 @@ impl Event {
             country_code: p.country_code.into_owned(),
             admin1: p.admin1.map(Cow::into_owned),
             geo_precision: p.geo_precision,
+            geo_confidence: p.geo_confidence,
+            geo_reason: p.geo_reason.map(Cow::into_owned),
             lon,
             lat,
             fatalities: p.fatalities,
@@ -593,6 +606,8 @@ mod tests {
             country_code: "KZ".into(),
             admin1: Some("02".into()),
             geo_precision: GeoPrecision::City,
+            geo_confidence: Some(0.95),
+            geo_reason: Some("alternate".into()),
             lon: 76.92861,
             lat: 43.25667,
             fatalities: Some(18),

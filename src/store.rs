@@ -214,6 +214,9 @@ impl Correction {
                 PlaceKind::Region => GeoPrecision::Region,
                 PlaceKind::Country => GeoPrecision::Country,
             };
+            // The analyst chose the place: as sure as it gets.
+            event.geo_confidence = Some(1.0);
+            event.geo_reason = Some("analyst".into());
         }
         if let Some(d) = self.event_date {
             check_date("event_date", d).or_else(bad)?;

@@ -88,6 +88,8 @@ impl<'g> Synth<'g> {
             country_code: place.country_code.clone(),
             admin1: place.admin1.clone(),
             geo_precision: GeoPrecision::City,
+            geo_confidence: None,
+            geo_reason: None,
             lon: round(place.lon + jitter(rng)).clamp(-180.0, 180.0),
             lat: round(place.lat + jitter(rng)).clamp(-90.0, 90.0),
             fatalities,

@@ -44,6 +44,8 @@ fn event(i: usize, rng: &mut StdRng) -> Event {
         country_code: cc.into(),
         admin1: None,
         geo_precision: GeoPrecision::City,
+        geo_confidence: None,
+        geo_reason: None,
         lon: lon + rng.random_range(-0.1..0.1),
         lat: lat + rng.random_range(-0.1..0.1),
         fatalities: rng.random_bool(0.5).then(|| rng.random_range(0..30)),

@@ -328,6 +328,8 @@ const CSV_COLUMNS: &[&str] = &[
     "latitude",
     "longitude",
     "geo_precision",
+    "geo_confidence",
+    "geo_reason",
     "source",
     "notes",
     "fatalities",
@@ -401,6 +403,8 @@ fn csv_row(feature: &str) -> String {
             GeoPrecision::Country => "3",
         }
         .into(),
+        e.geo_confidence.map(|c| c.to_string()).unwrap_or_default(),
+        e.geo_reason.clone().unwrap_or_default(),
         e.source.clone(),
         e.notes.clone(),
         num(e.fatalities),

@@ -54,7 +54,7 @@ pub async fn landing(headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Resp
     let body = json!({
         "title": "eventmap",
         "description": "Dated, geocoded events extracted from news reports, as OGC API - Features layers.",
-        "attribution": "Places: GeoNames (CC BY 4.0). Basemap: Natural Earth. Events: eventmap extraction of the cited articles.",
+        "attribution": "Places: GeoNames (CC BY 4.0), Natural Earth admin-1, ISO 3166-2 subdivisions (iso3166-2, MIT). Basemap: Natural Earth. Events: eventmap extraction of the cited articles.",
         "links": [
             link(format!("{base}/?f=json"), "self", "application/json", "This document"),
             link(format!("{base}/?f=html"), "alternate", "text/html", "The map"),

@@ -382,6 +382,8 @@ mod tests {
             country_code: "KE".into(),
             admin1: None,
             geo_precision: crate::model::GeoPrecision::City,
+            geo_confidence: None,
+            geo_reason: None,
             lon,
             lat,
             fatalities: deaths,

@@ -183,18 +183,9 @@ struct Draft<'g> {
 
 impl<'a, 'g> Reader<'a, 'g> {
     fn new(gazetteer: &'g Gazetteer, article: &'a ArticleText<'a>, lang: Lang) -> Self {
-        let mut mentions = gazetteer.mentions(article.text, None);
-        let home_code = places::article_country(&mentions);
-        if let Some(code) = &home_code {
-            places::prefer_country(gazetteer, &mut mentions, code);
-        }
-        // A name that is also an ordinary word, with nothing showing it is a name, is a place
-        // only in the article's country: "One person was killed" is not in Onex.
-        mentions.retain(|m| {
-            home_code
-                .as_deref()
-                .map_or(!m.ordinary_word, |code| m.is_trusted_in(code))
-        });
+        let geography = gazetteer.geography(article.text, gazetteer.mentions(article.text, None));
+        let home_code = geography.home().map(str::to_owned);
+        let mut mentions = geography.mentions;
         let capitals =
             places::capital_mentions(article.text, &mentions, gazetteer, home_code.as_deref());
         if !capitals.is_empty() {
@@ -734,6 +725,9 @@ impl<'a, 'g> Reader<'a, 'g> {
                 country_code: place.country_code.clone(),
                 admin1: place.admin1.clone(),
                 geo_precision: draft.place.precision,
+                // Two decimals: the score is no finer than that.
+                geo_confidence: Some((f64::from(draft.place.confidence) * 100.0).round() / 100.0),
+                geo_reason: Some(draft.place.reason.as_str().to_owned()),
                 lon: place.lon,
                 lat: place.lat,
                 fatalities: count(CountKind::Fatalities),

@@ -2,7 +2,7 @@
 //! region there, else the city its paragraph last named, else the country. "The capital" with
 //! no name is named too: the gazetteer knows each country's capital.
 
-use crate::gazetteer::{Gazetteer, Mention, Place, PlaceKind};
+use crate::gazetteer::{Gazetteer, Mention, Place, PlaceKind, PlaceReason};
 use crate::model::GeoPrecision;
 
 /// Where an event is put, and how the text wrote it (empty when the text did not).
@@ -13,6 +13,9 @@ pub struct Located<'g> {
     pub precision: GeoPrecision,
     /// Text offset of the mention that named it, if one did.
     pub at: Option<usize>,
+    /// How sure the place is, and why it was chosen.
+    pub confidence: f32,
+    pub reason: PlaceReason,
 }
 
 impl<'g> Located<'g> {
@@ -22,6 +25,8 @@ impl<'g> Located<'g> {
             as_written: m.as_written.clone(),
             precision: precision(m.place.kind),
             at: Some(m.start),
+            confidence: m.confidence,
+            reason: m.reason,
         }
     }
 
@@ -36,24 +41,6 @@ fn precision(kind: PlaceKind) -> GeoPrecision {
         PlaceKind::Region => GeoPrecision::Region,
         PlaceKind::Country => GeoPrecision::Country,
     }
-}
-
-/// The article's country: the one its places, cities included, belong to most often; ties go
-/// to the first named.
-pub fn article_country(mentions: &[Mention]) -> Option<String> {
-    let mut tally: Vec<(&str, usize)> = Vec::new();
-    for m in mentions.iter().filter(|m| !m.ordinary_word) {
-        let code = m.place.country_code.as_str();
-        match tally.iter_mut().find(|(c, _)| *c == code) {
-            Some((_, n)) => *n += 1,
-            None => tally.push((code, 1)),
-        }
-    }
-    let best = tally.iter().map(|&(_, n)| n).max()?;
-    tally
-        .iter()
-        .find(|&&(_, n)| n == best)
-        .map(|&(code, _)| code.to_string())
 }
 
 /// "The capital", "la capitale" with no name after it: the capital city of the country named
@@ -158,6 +145,12 @@ pub fn capital_mentions<'g>(
                 as_written: text[start..end].to_owned(),
                 place: capital,
                 ordinary_word: false,
+                reason: PlaceReason::Capital,
+                confidence: 0.9,
+                telling: true,
+                wants_region: false,
+                institution: false,
+                pattern: None,
             });
         }
     }
@@ -181,21 +174,6 @@ pub fn most_precise_last(mentions: &[Mention]) -> Option<usize> {
             && m.place.admin1 == region.admin1
     });
     Some(inside.unwrap_or(last))
-}
-
-/// Gives same-named places of the article's country precedence: the gazetteer ranks
-/// candidates by population until it knows the country.
-pub fn prefer_country<'g>(gazetteer: &'g Gazetteer, mentions: &mut [Mention<'g>], country: &str) {
-    for m in mentions.iter_mut() {
-        if m.place.kind != PlaceKind::Country
-            && !m.place.country_code.eq_ignore_ascii_case(country)
-            && let Some(home) = gazetteer.resolve_in(&m.as_written, Some(country))
-            && home.country_code.eq_ignore_ascii_case(country)
-            && home.kind != PlaceKind::Country
-        {
-            m.place = home;
-        }
-    }
 }
 
 /// What a sentence offers to place its events.
@@ -250,6 +228,8 @@ impl<'g> Setting<'_, 'g> {
                 as_written: String::new(),
                 precision: GeoPrecision::Region,
                 at: None,
+                confidence: located.confidence,
+                reason: located.reason,
             },
             None => located,
         })
@@ -342,6 +322,8 @@ impl<'g> Setting<'_, 'g> {
                 as_written: String::new(),
                 precision: GeoPrecision::Country,
                 at: None,
+                confidence: 0.3,
+                reason: PlaceReason::Country,
             }),
         }
     }

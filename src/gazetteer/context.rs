@@ -310,6 +310,81 @@ const STOPWORDS: &[&str] = &[
     "caucasus",
     "siberie",
     "siberia",
+    // Unit words: written alone they name no place ("the Region said").
+    "region",
+    "regions",
+    "oblast",
+    "province",
+    "district",
+    "county",
+    "division",
+    "upazila",
+    "sadar",
+    // Month abbreviations ("Oct 31-Nov 2", "le 3 janv.").
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "janv",
+    "fev",
+    "fevr",
+    "avr",
+    "juil",
+    // Institutions and buildings: written alone they name a body or a building, and towns
+    // called after such words ("University", "College", "Market") are elsewhere.
+    "university",
+    "college",
+    "school",
+    "academy",
+    "institute",
+    "hospital",
+    "clinic",
+    "market",
+    "club",
+    "league",
+    "committee",
+    "council",
+    "court",
+    "hall",
+    "mosque",
+    "church",
+    "temple",
+    "stadium",
+    "station",
+    "airport",
+    "prison",
+    "office",
+    "park",
+    "road",
+    "street",
+    "avenue",
+    "bridge",
+    "camp",
+    "press",
+    "supreme",
+    "massacre",
+    "universite",
+    "ecole",
+    "lycee",
+    "hopital",
+    "marche",
+    "mosquee",
+    "eglise",
+    "gare",
+    "aeroport",
+    "tribunal",
+    "parti",
+    "ligue",
+    "comite",
+    "conseil",
     // Russian (transliterated)
     "eto",
     "kak",
@@ -406,6 +481,121 @@ const ORGANISATIONS: &[&str] = &[
     "movement",
     "parti",
     "party",
+];
+
+/// Words after a name that make it a people's or a group's name ("the Jimo and Agoro clans",
+/// "the Borana community").
+const GROUP_NOUNS: &[&str] = &[
+    "clan",
+    "clans",
+    "tribe",
+    "tribes",
+    "tribesmen",
+    "community",
+    "communities",
+    "ethnicity",
+    "ethnic",
+    "sect",
+    "clan's",
+];
+
+/// Words after a name that make it an institution's name ("Jagannath University", "Kisumu
+/// Polytechnic"): named after a place, it is usually there, but it may be named after a person.
+const INSTITUTIONS: &[&str] = &[
+    "university",
+    "college",
+    "school",
+    "academy",
+    "institute",
+    "polytechnic",
+    "hospital",
+    "market",
+    "club",
+    "party",
+    "league",
+    "committee",
+    "union",
+    "mosque",
+    "madrasa",
+    "madrassa",
+    "church",
+    "temple",
+    "stadium",
+    "federation",
+    "association",
+    "movement",
+    "front",
+    "alliance",
+];
+
+/// Whether the name at `start..end` begins an institution's name: an institution word follows
+/// it, perhaps after more capitalised words ("Kabi Nazrul Government College").
+pub(crate) fn names_institution(text: &str, end: usize) -> bool {
+    let mut offset = end;
+    for _ in 0..4 {
+        let Some((at, word)) = token_after(text, offset) else {
+            return false;
+        };
+        if listed(INSTITUTIONS, word) {
+            return true;
+        }
+        if !is_capitalised_word(word) {
+            return false;
+        }
+        offset = at + word.len();
+    }
+    false
+}
+
+/// Arabic articles before a name that is not matched with them ("al Shabaab"): a place
+/// called so would have matched with its article.
+const NAME_ARTICLES: &[&str] = &["al", "el", "ul"];
+
+/// Words that name an administrative unit or a settlement after its name ("Gazaria
+/// upazila", "Isiolo County", "Jhenaidah Sadar").
+pub(crate) const UNIT_WORDS: &[&str] = &[
+    "city",
+    "town",
+    "village",
+    "villages",
+    "municipality",
+    "district",
+    "districts",
+    "division",
+    "county",
+    "sub-county",
+    "subcounty",
+    "constituency",
+    "ward",
+    "location",
+    "province",
+    "region",
+    "state",
+    "governorate",
+    "department",
+    "oblast",
+    "raion",
+    "rayon",
+    "prefecture",
+    "upazila",
+    "upazilla",
+    "zila",
+    "zilla",
+    "thana",
+    "union",
+    "sadar",
+    "pourashava",
+    "area",
+    "ville",
+    "village",
+    "commune",
+    "comté",
+    "comte",
+    "région",
+    "département",
+    "préfecture",
+    "cercle",
+    "wilaya",
 ];
 
 /// Words that mark an administrative region ("région d'Almaty", "Almaty Region").
@@ -557,7 +747,7 @@ pub(crate) fn names_something_else(
     }
     if let Some((before, before_end)) = token_before(text, start) {
         let word = before.trim_end_matches('.');
-        if listed(TITLES, word) || listed(ORGANISATIONS, word) {
+        if listed(TITLES, word) || listed(ORGANISATIONS, word) || NAME_ARTICLES.contains(&word) {
             return true;
         }
         // "Andrei Serdyukov", "Kassym-Jomart Tokayev": a capitalised word that is neither a
@@ -571,11 +761,15 @@ pub(crate) fn names_something_else(
         }
     }
     if let Some((offset, after)) = token_after(text, end) {
+        if listed(GROUP_NOUNS, after) {
+            return true;
+        }
         // "Nursultan Nazarbayev", "KazTag Telegram": a capitalised non-place word after the
         // match makes the pair one name.
         if is_capitalised_word(after)
             && !listed(STOPWORDS, after)
             && !listed(REGION_WORDS, after)
+            && !listed(UNIT_WORDS, after)
             && !place_starts_at(offset)
         {
             return true;

@@ -15,6 +15,7 @@
 
 mod context;
 mod data;
+mod geography;
 mod normalize;
 
 use std::cmp::Reverse;
@@ -23,6 +24,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 pub use data::GazetteerError;
+pub use geography::Geography;
 
 /// What a place is; ranks candidates sharing a name (a country outranks a village).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -66,6 +68,56 @@ pub struct Mention<'g> {
     /// the text shows it is a name here: it opens a sentence, or is written unlike any of the
     /// place's own spellings. Trust it only for the article's own country.
     pub ordinary_word: bool,
+    /// How the name was matched to its place.
+    pub reason: PlaceReason,
+    /// How sure the choice of place is, 0–1 (set by [`Gazetteer::geography`]).
+    pub confidence: f32,
+    /// The capital letter shows a name: the word does not open a sentence or a headline.
+    pub telling: bool,
+    /// The text asks for the region of that name ("région d'Almaty", "Isiolo County").
+    pub wants_region: bool,
+    /// The name begins an institution's name ("Jagannath University"): it may be named after a
+    /// person, so it tells little of where the text is.
+    pub institution: bool,
+    /// The matcher's pattern, whose places are the name's namesakes (`None` for a place the
+    /// text names by description, such as "the capital").
+    pub(crate) pattern: Option<usize>,
+}
+
+/// How a name was matched to its place: the short code an analyst filters on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum PlaceReason {
+    /// Written as the place's own name, case and accents aside.
+    #[default]
+    Exact,
+    /// One of the place's alternate names (an exonym, a transliteration GeoNames lists).
+    Alternate,
+    /// Only the transliteration skeleton matches ("Aktioubinsk").
+    Folded,
+    /// Namesakes elsewhere; the text's geography (its countries, regions, nearby places)
+    /// picked this one.
+    Context,
+    /// Named by description ("the capital").
+    Capital,
+    /// The text places what it tells near the place, not at it ("60 km south of Y").
+    Near,
+    /// No place named: the text's country.
+    Country,
+}
+
+impl PlaceReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlaceReason::Exact => "exact",
+            PlaceReason::Alternate => "alternate",
+            PlaceReason::Folded => "folded",
+            PlaceReason::Context => "context",
+            PlaceReason::Capital => "capital",
+            PlaceReason::Near => "near",
+            PlaceReason::Country => "country",
+        }
+    }
 }
 
 impl Mention<'_> {
@@ -349,8 +401,18 @@ impl Gazetteer {
         // (one character transliterated to several words): the one ending first goes first,
         // then the longer.
         found.sort_by_key(|c| (c.start, Reverse(c.end), c.skeleton.1, c.skeleton.0));
-        let starts: HashSet<usize> = found.iter().map(|c| c.start).collect();
-        let ends: HashSet<usize> = found.iter().map(|c| c.end).collect();
+        // A place next to a place is a list or a compound ("Almaty Region"), not a person's
+        // name, only where the neighbour is a well-known place: with every village of the
+        // world listed, most surnames are some village's name.
+        let prominent: Vec<&Candidate> = found
+            .iter()
+            .filter(|c| {
+                self.best(&matcher.candidates[c.pattern], country_hint, false)
+                    .is_some_and(|i| self.is_prominent(i))
+            })
+            .collect();
+        let starts: HashSet<usize> = prominent.iter().map(|c| c.start).collect();
+        let ends: HashSet<usize> = prominent.iter().map(|c| c.end).collect();
 
         let lists_regions = context::has_region_plurals(text);
         let mut mentions = Vec::new();
@@ -382,21 +444,46 @@ impl Gazetteer {
             };
             let place = &self.places[index];
             let written = &text[start..end];
+            let telling = context::capital_is_telling(text, start);
             let ordinary_word = matcher.ordinary_patterns.contains(&pattern)
                 && self.is_ordinary_word(written)
-                && !(context::capital_is_telling(text, start) && self.spells(index, written));
+                && !(telling && self.spells(index, written));
+            let reason = if normalize::plain_lower(&place.name) == normalize::plain_lower(written) {
+                PlaceReason::Exact
+            } else if self.spells(index, written) {
+                PlaceReason::Alternate
+            } else {
+                PlaceReason::Folded
+            };
             let mention = Mention {
                 start,
                 end,
                 as_written: written.to_owned(),
                 place,
                 ordinary_word,
+                reason,
+                confidence: reason_trust(reason),
+                telling,
+                wants_region,
+                institution: context::names_institution(text, end),
+                pattern: Some(pattern),
             };
             if country_hint.is_none_or(|c| mention.is_trusted_in(c)) {
                 mentions.push(mention);
             }
         }
         mentions
+    }
+
+    /// A country, a region or a city of 100 000 people or more.
+    fn is_prominent(&self, index: usize) -> bool {
+        let place = &self.places[index];
+        place.kind != PlaceKind::City || place.population >= 100_000
+    }
+
+    /// The places sharing a matcher pattern's name key.
+    fn candidates_of(&self, pattern: usize) -> &[usize] {
+        &self.matcher().candidates[pattern]
     }
 
     fn is_ordinary_word(&self, written: &str) -> bool {
@@ -445,6 +532,18 @@ impl Gazetteer {
                 Reverse(place.geonameid),
             )
         })
+    }
+}
+
+/// The confidence of a match before the text's geography weighs in.
+fn reason_trust(reason: PlaceReason) -> f32 {
+    match reason {
+        PlaceReason::Exact => 0.95,
+        PlaceReason::Alternate | PlaceReason::Capital => 0.9,
+        PlaceReason::Context => 0.85,
+        PlaceReason::Folded => 0.75,
+        PlaceReason::Near => 0.5,
+        PlaceReason::Country => 0.3,
     }
 }
 

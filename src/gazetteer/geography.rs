@@ -1,0 +1,654 @@
+//! The text's geography: which countries a text is about, and for every name in it the place
+//! a reader would pick among the places of that name.
+//!
+//! [`Gazetteer::mentions`] finds names and ranks their namesakes alone; [`Gazetteer::geography`]
+//! reads them together, with the ideas of CLAVIN and Mordecai:
+//! 1. a name that only says where the one before it is ("Gazaria upazila (Munshiganj, Dhaka)",
+//!    "Aktau, Mangystau region", "Nakuru, Kenya", "X, 60 km south of Y") is a *locator* of that
+//!    name: it helps pick the place and is no place of its own;
+//! 2. the text's countries come from every name, weighed by how telling it is: a country
+//!    named outweighs a town, a big town its small namesakes, and a capitalised word that opens
+//!    a sentence or is also an ordinary word counts little;
+//! 3. each name's namesakes are scored by country agreement, admin-1 agreement with the regions
+//!    that locate it or are named in the text, distance to the places named near it,
+//!    population and how the name was written. A place outside the text's countries is kept
+//!    only where its own country is named; else the name is dropped, never sent abroad.
+
+use std::collections::HashMap;
+
+use super::context::UNIT_WORDS;
+use super::{Gazetteer, Mention, Place, PlaceKind, PlaceReason, normalize::plain_lower};
+
+/// The resolved places of a text and the countries it is about.
+pub struct Geography<'g> {
+    /// The mentions that name where something is, each at its chosen place, in text order
+    /// (locators and names dropped as foreign left out).
+    pub mentions: Vec<Mention<'g>>,
+    /// The text's countries (ISO alpha-2), most supported first.
+    pub countries: Vec<String>,
+}
+
+impl Geography<'_> {
+    /// The country the text is most about.
+    pub fn home(&self) -> Option<&str> {
+        self.countries.first().map(String::as_str)
+    }
+}
+
+/// How far around a name the places that inform its choice are looked for, in mentions.
+const NEIGHBOURHOOD: usize = 12;
+
+/// Words after a comma that say the next name only situates the one before ("X, 60 km
+/// south of Y", "X, a suburb of Y", "X, près de Y").
+const RELATION_WORDS: &[&str] = &[
+    "km",
+    "kilometres",
+    "kilometers",
+    "miles",
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "north-east",
+    "north-west",
+    "south-east",
+    "south-west",
+    "near",
+    "outside",
+    "suburb",
+    "district",
+    "neighbourhood",
+    "neighborhood",
+    "quarter",
+    "outskirts",
+    "town",
+    "village",
+    "city",
+    "banlieue",
+    "quartier",
+    "faubourg",
+    "nord",
+    "sud",
+    "est",
+    "ouest",
+    "près",
+    "pres",
+    "environs",
+    "ville",
+    "localité",
+    "commune",
+];
+
+/// What the whole text tells every name's choice.
+struct Reading<'r> {
+    /// Each country's support.
+    evidence: &'r HashMap<String, f64>,
+    /// The best-supported country's support.
+    top: f64,
+    /// For each name, the names that locate it.
+    locators_of: &'r [Vec<usize>],
+}
+
+/// The one namesake scoring needs to know of a candidate.
+struct Scored {
+    place: usize,
+    score: f64,
+}
+
+/// A name in the text with what the geography knows of it.
+struct Name<'g> {
+    mention: Mention<'g>,
+    candidates: Vec<usize>,
+    /// The name only situates another one (by index).
+    locates: Option<usize>,
+    /// How much the name tells of the text's countries.
+    weight: f64,
+}
+
+impl Gazetteer {
+    /// Reads a text's mentions together (see the module docs): the places a reader would pick,
+    /// the text's countries, locators folded into what they locate.
+    pub fn geography<'g>(&'g self, text: &str, mentions: Vec<Mention<'g>>) -> Geography<'g> {
+        // "Noakhali Sadar", "Isiolo County": a unit word after a name is no place of its own.
+        let mut names: Vec<Name<'g>> = mentions
+            .into_iter()
+            .filter(|m| !listed(UNIT_WORDS, &m.as_written))
+            .map(|mention| {
+                let candidates = match mention.pattern {
+                    Some(pattern) => self.candidates_of(pattern).to_vec(),
+                    None => self.index_of(mention.place).into_iter().collect(),
+                };
+                Name {
+                    mention,
+                    candidates,
+                    locates: None,
+                    weight: 1.0,
+                }
+            })
+            .collect();
+        find_locators(text, &mut names);
+        for name in &mut names {
+            name.weight = self.weight(&name.mention, &name.candidates)
+                * if name.locates.is_some() { 1.5 } else { 1.0 };
+        }
+        let evidence = self.country_evidence(&names);
+        let countries = ranked_countries(&evidence);
+        let mut locators_of: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
+        for (j, name) in names.iter().enumerate() {
+            if let Some(head) = name.locates {
+                locators_of[head].push(j);
+            }
+        }
+        let reading = Reading {
+            evidence: &evidence,
+            top: evidence.values().copied().fold(0.0, f64::max),
+            locators_of: &locators_of,
+        };
+        let named_countries: Vec<&str> = names
+            .iter()
+            .filter(|n| n.mention.place.kind == PlaceKind::Country)
+            .map(|n| n.mention.place.country_code.as_str())
+            .collect();
+        // Two passes: the first by country and size alone, the second with the places the first
+        // put nearby.
+        let first: Vec<Option<usize>> = (0..names.len())
+            .map(|i| {
+                self.pick(&names, i, &reading, None)
+                    .first()
+                    .map(|s| s.place)
+            })
+            .collect();
+        let mut resolved = Vec::with_capacity(names.len());
+        for i in 0..names.len() {
+            let ranked = self.pick(&names, i, &reading, Some(&first));
+            let Some(best) = ranked.first() else { continue };
+            let place = &self.places[best.place];
+            if names[i].locates.is_none()
+                && let Some(stand_in) = self.stand_in(&locators_of[i], place, &first)
+            {
+                let mut mention = names[i].mention.clone();
+                mention.place = stand_in;
+                mention.reason = PlaceReason::Near;
+                mention.confidence = super::reason_trust(PlaceReason::Near);
+                resolved.push((mention, names[i].weight));
+                continue;
+            }
+            // Abroad needs evidence: its country named, or a well-known place no namesake of
+            // which is in the text's countries ("the capital, Almaty" in a text on Kyrgyzstan).
+            let outside = |p: &Place| {
+                p.kind != PlaceKind::Country
+                    && !countries.iter().any(|c| *c == p.country_code)
+                    && !named_countries.contains(&p.country_code.as_str())
+            };
+            // In another of the text's countries, or abroad, only a well-known place: a capital
+            // or a city of a million is itself evidence; a big town spelled as its own name
+            // needs no namesake of it at home.
+            let famous = place.population >= 1_000_000
+                || self.capitals.get(&place.country_code) == Some(&place.geonameid);
+            let well_known = famous
+                || (self.is_prominent(best.place)
+                    && names[i].mention.reason == PlaceReason::Exact
+                    && names[i]
+                        .candidates
+                        .iter()
+                        .all(|&c| outside(&self.places[c])));
+            let second_country = countries.first() != Some(&place.country_code)
+                && !named_countries.contains(&place.country_code.as_str());
+            let foreign = (outside(place) || second_country) && !well_known;
+            let home = countries.first().map(String::as_str);
+            let unsupported_word = (names[i].mention.institution
+                && home != Some(place.country_code.as_str()))
+                || (names[i].mention.ordinary_word && home != Some(place.country_code.as_str()))
+                || (self.is_ordinary_word(&names[i].mention.as_written)
+                    && place.population < 100_000
+                    && self.support_elsewhere(&names[i], &evidence, &place.country_code) < 0.01);
+            if names[i].locates.is_some() || foreign || unsupported_word {
+                continue;
+            }
+            let mut mention = names[i].mention.clone();
+            let by_size = self.best(&names[i].candidates, None, false);
+            mention.reason = if relates_before(text, mention.start) {
+                PlaceReason::Near
+            } else if by_size != Some(best.place) && names[i].candidates.len() > 1 {
+                PlaceReason::Context
+            } else {
+                mention.reason
+            };
+            mention.confidence = confidence(self, &mention, &ranked, &countries, place);
+            mention.place = place;
+            resolved.push((mention, names[i].weight));
+        }
+        Geography {
+            countries: resolved_countries(&resolved),
+            mentions: resolved.into_iter().map(|(m, _)| m).collect(),
+        }
+    }
+
+    /// The place that stands in for name `i` when its namesakes all lie far from what locates
+    /// it ("Kaliganj upazila (Lalmonirhat, Rangpur)" with only another Kaliganj known): the
+    /// first locator, never a homonym elsewhere.
+    fn stand_in(
+        &self,
+        locators: &[usize],
+        place: &Place,
+        first: &[Option<usize>],
+    ) -> Option<&Place> {
+        const FAR_KM: f64 = 150.0;
+        let locators: Vec<&Place> = locators
+            .iter()
+            .filter_map(|&j| first[j])
+            .map(|j| &self.places[j])
+            .filter(|p| p.kind != PlaceKind::Country)
+            .collect();
+        let agrees = |l: &&Place| {
+            distance_km(place, l) < FAR_KM || (l.kind == PlaceKind::Region && same_admin1(place, l))
+        };
+        match locators.first() {
+            Some(&stand_in) if !locators.iter().any(agrees) => Some(stand_in),
+            _ => None,
+        }
+    }
+
+    /// The support a country gets from the names other than this one.
+    fn support_elsewhere(
+        &self,
+        name: &Name,
+        evidence: &HashMap<String, f64>,
+        country: &str,
+    ) -> f64 {
+        let own = self
+            .shares(&name.candidates)
+            .into_iter()
+            .find(|(cc, _)| *cc == country)
+            .map_or(0.0, |(_, share)| share * name.weight);
+        evidence.get(country).map_or(0.0, |e| e - own)
+    }
+
+    /// How much a name tells of the text's countries.
+    fn weight(&self, mention: &Mention, candidates: &[usize]) -> f64 {
+        if candidates
+            .iter()
+            .any(|&c| self.places[c].kind == PlaceKind::Country)
+        {
+            return 3.0;
+        }
+        // A big town tells more than a village, its own name more than an alternate one.
+        let population = candidates
+            .iter()
+            .map(|&c| self.places[c].population)
+            .max()
+            .unwrap_or(0);
+        let mut weight = 1.0 + (population as f64 + 1.0).log10() / 10.0;
+        if mention.reason != PlaceReason::Exact {
+            weight *= 0.8;
+        }
+        if !mention.telling {
+            weight *= 0.3;
+        }
+        if mention.ordinary_word
+            || mention.institution
+            || self.is_ordinary_word(&mention.as_written)
+        {
+            weight *= 0.25;
+        }
+        weight
+    }
+
+    /// Each country's support: every name gives its weight, shared among its namesakes'
+    /// countries by their size (a country named is all its own).
+    fn country_evidence(&self, names: &[Name]) -> HashMap<String, f64> {
+        let mut evidence: HashMap<String, f64> = HashMap::new();
+        for name in names {
+            for (country, share) in self.shares(&name.candidates) {
+                *evidence.entry(country.to_owned()).or_default() += name.weight * share;
+            }
+        }
+        evidence
+    }
+
+    /// The countries of a name's namesakes and the share of the name each gets.
+    fn shares<'p>(&'p self, candidates: &[usize]) -> Vec<(&'p str, f64)> {
+        let mut best: Vec<(&str, f64)> = Vec::new();
+        for &c in candidates {
+            let place = &self.places[c];
+            let prior = prior(place);
+            match best.iter_mut().find(|(cc, _)| *cc == place.country_code) {
+                Some((_, p)) => *p = p.max(prior),
+                None => best.push((&place.country_code, prior)),
+            }
+        }
+        let total: f64 = best.iter().map(|(_, p)| p).sum();
+        if total > 0.0 {
+            for (_, p) in &mut best {
+                *p /= total;
+            }
+        }
+        best
+    }
+
+    /// The candidates of name `i`, best first, scored with the text's countries and, when
+    /// `nearby` gives the other names' first choices, their places.
+    fn pick(
+        &self,
+        names: &[Name],
+        i: usize,
+        reading: &Reading,
+        nearby: Option<&[Option<usize>]>,
+    ) -> Vec<Scored> {
+        let name = &names[i];
+        let locators = &reading.locators_of[i];
+        let from = i.saturating_sub(NEIGHBOURHOOD);
+        let to = (i + NEIGHBOURHOOD + 1).min(names.len());
+        let mut ranked: Vec<Scored> = name
+            .candidates
+            .iter()
+            .map(|&c| {
+                let place = &self.places[c];
+                let mut score = self.own_score(&name.mention, c);
+                // Agreement with the text's countries, as strong as their support.
+                if reading.top > 0.0 {
+                    score += 4.0
+                        * reading
+                            .evidence
+                            .get(&place.country_code)
+                            .map_or(0.0, |e| e / reading.top);
+                }
+                // A region named nearby that holds the place.
+                let region_nearby = (from..to).filter(|&j| j != i).any(|j| {
+                    let region = names[j].mention.place;
+                    region.kind == PlaceKind::Region && same_admin1(place, region)
+                });
+                if place.kind != PlaceKind::Region && region_nearby {
+                    score += 2.5;
+                }
+                if let Some(first) = nearby {
+                    for &j in locators {
+                        let Some(other) = first[j] else { continue };
+                        let other = &self.places[other];
+                        if same_admin1(place, other) || distance_km(place, other) < 60.0 {
+                            score += 4.0;
+                        }
+                    }
+                    let closest = (from..to)
+                        .filter(|&j| j != i && !locators.contains(&j))
+                        .filter(|&j| names[j].mention.as_written != name.mention.as_written)
+                        .filter_map(|j| first[j])
+                        .map(|j| &self.places[j])
+                        .filter(|p| p.kind != PlaceKind::Country)
+                        .map(|p| distance_km(place, p))
+                        .min_by(f64::total_cmp);
+                    score += match closest {
+                        Some(d) if d < 30.0 => 2.0,
+                        Some(d) if d < 100.0 => 1.5,
+                        Some(d) if d < 300.0 => 0.75,
+                        Some(d) if d > 1500.0 => -0.5,
+                        _ => 0.0,
+                    };
+                }
+                Scored { place: c, score }
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.place.cmp(&b.place)));
+        ranked
+    }
+
+    /// What a namesake scores on its own: its size, what kind of place it is, whether the text
+    /// asks for a region, how the name was written.
+    fn own_score(&self, mention: &Mention, candidate: usize) -> f64 {
+        let place = &self.places[candidate];
+        let mut score = 0.4 * (place.population as f64 + 10.0).ln();
+        if self.capitals.get(&place.country_code) == Some(&place.geonameid) {
+            score += 1.0;
+        }
+        score += match place.kind {
+            PlaceKind::Country => 8.0,
+            PlaceKind::Region if mention.wants_region => 6.0,
+            PlaceKind::Region => 0.3,
+            PlaceKind::City if place.population >= super::MAJOR_CITY_POPULATION => 1.0,
+            PlaceKind::City => 0.0,
+        };
+        let written = plain_lower(&mention.as_written);
+        if plain_lower(&place.name) == written {
+            score += 0.4;
+        } else if self.spells(candidate, &mention.as_written) {
+            score += 0.2;
+        }
+        score
+    }
+
+    fn index_of(&self, place: &Place) -> Option<usize> {
+        let start = self.places.as_ptr() as usize;
+        let at = place as *const Place as usize;
+        let index = at.checked_sub(start)? / std::mem::size_of::<Place>();
+        (index < self.places.len()).then_some(index)
+    }
+}
+
+/// A place's weight among its namesakes when only its size and kind are known: a country
+/// named is the country, a region is as big as its towns together.
+fn prior(place: &Place) -> f64 {
+    match place.kind {
+        PlaceKind::Country => 1e12,
+        PlaceKind::Region => place.population.max(100_000) as f64,
+        PlaceKind::City => place.population as f64 + 1_000.0,
+    }
+}
+
+/// The text's countries: those with at least 60 % of the best one's support, most first.
+fn ranked_countries(evidence: &HashMap<String, f64>) -> Vec<String> {
+    let mut ranked: Vec<(&String, f64)> = evidence.iter().map(|(c, &e)| (c, e)).collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+    let Some(&(_, top)) = ranked.first() else {
+        return Vec::new();
+    };
+    ranked
+        .into_iter()
+        .filter(|&(_, e)| e >= 0.6 * top)
+        .map(|(c, _)| c.clone())
+        .collect()
+}
+
+/// The countries of the places kept, by the weight of the names that put them there: a name
+/// dropped as foreign or as a mere word leaves no country behind.
+fn resolved_countries(resolved: &[(Mention, f64)]) -> Vec<String> {
+    let mut evidence: HashMap<String, f64> = HashMap::new();
+    for (m, weight) in resolved {
+        *evidence.entry(m.place.country_code.clone()).or_default() += weight;
+    }
+    ranked_countries(&evidence)
+}
+
+/// How sure the pick is: the written form's own trust, lowered when namesakes scored close
+/// and when the place is not in the text's main country.
+fn confidence(
+    gazetteer: &Gazetteer,
+    mention: &Mention,
+    ranked: &[Scored],
+    countries: &[String],
+    place: &Place,
+) -> f32 {
+    let base = f64::from(super::reason_trust(mention.reason));
+    // Only a namesake elsewhere makes the place uncertain, not the region of the same name
+    // around the city.
+    let rival = ranked
+        .iter()
+        .skip(1)
+        .map(|r| (r, &gazetteer.places[r.place]))
+        .find(|(_, other)| {
+            place.kind != PlaceKind::Country
+                && distance_km(other, place) > 50.0
+                && !((other.kind == PlaceKind::Region || place.kind == PlaceKind::Region)
+                    && same_admin1(other, place))
+        })
+        .map(|(r, _)| r);
+    let margin = match (ranked.first(), rival) {
+        (Some(best), Some(second)) => 1.0 / (1.0 + (-(best.score - second.score)).exp()),
+        _ => 1.0,
+    };
+    let country = match countries.iter().position(|c| *c == place.country_code) {
+        Some(0) => 1.0,
+        Some(_) => 0.85,
+        None => 0.7,
+    };
+    let telling = if mention.telling { 1.0 } else { 0.85 };
+    ((base * margin.max(0.5) * country * telling) as f32 * 100.0).round() / 100.0
+}
+
+fn same_admin1(a: &Place, b: &Place) -> bool {
+    a.country_code == b.country_code && a.admin1.is_some() && a.admin1 == b.admin1
+}
+
+/// Great-circle distance between two places, km.
+pub(crate) fn distance_km(a: &Place, b: &Place) -> f64 {
+    let (p1, p2) = (a.lat.to_radians(), b.lat.to_radians());
+    let dl = (b.lon - a.lon).to_radians();
+    let h = ((p2 - p1) / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    6371.0 * 2.0 * h.sqrt().min(1.0).asin()
+}
+
+/// Marks the names that only situate the name before them.
+fn find_locators(text: &str, names: &mut [Name]) {
+    // The name a bracket opened after, while the bracket is open: "(Munshiganj, Dhaka)".
+    let mut bracket: Option<usize> = None;
+    for j in 1..names.len() {
+        let (prev, this) = (&names[j - 1].mention, &names[j].mention);
+        let gap = text.get(prev.end..this.start).unwrap_or("");
+        let head = names[j - 1].locates.unwrap_or(j - 1);
+        if let Some(h) = bracket {
+            if !gap.contains([')', '.', ';']) && is_list_gap_in_bracket(gap) {
+                names[j].locates = Some(h);
+                continue;
+            }
+            bracket = None;
+        }
+        if opens_bracket(gap) {
+            names[j].locates = Some(head);
+            bracket = Some(head);
+        } else if situates(gap, text, this) {
+            names[j].locates = Some(head);
+        }
+    }
+}
+
+/// "upazila (", " (", "city (coded as ": a bracket opens after the name, maybe after a unit
+/// word, and holds only lower-case words before the next name.
+fn opens_bracket(gap: &str) -> bool {
+    let Some((before, inside)) = gap.split_once('(') else {
+        return false;
+    };
+    // "upazila (", "village, Chatkhil upazila (": unit words, or an unknown name with its unit
+    // word (the bracket then locates that name, and through it the name before).
+    let words: Vec<&str> = before
+        .split_whitespace()
+        .map(|w| w.trim_end_matches(','))
+        .collect();
+    let before_ok = words.iter().enumerate().all(|(k, w)| {
+        listed(UNIT_WORDS, w)
+            || (w.chars().next().is_some_and(char::is_uppercase)
+                && words
+                    .get(k + 1)
+                    .is_some_and(|next| listed(UNIT_WORDS, next)))
+    });
+    let inside_words: Vec<&str> = inside.split_whitespace().collect();
+    before_ok
+        && !inside.contains(')')
+        && inside_words.len() <= 3
+        && inside_words
+            .iter()
+            .all(|w| w.chars().next().is_some_and(char::is_lowercase))
+}
+
+/// Inside an open bracket: ", " or " and " between its names, perhaps after a unit word.
+fn is_list_gap_in_bracket(gap: &str) -> bool {
+    gap.contains(',')
+        && gap
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|w| !w.is_empty())
+            .all(|w| listed(UNIT_WORDS, w) || w == "and" || w == "et")
+}
+
+/// ", Kenya", ", Mangystau region", ", in the Irkutsk region", ", 60 km south of": after a
+/// comma, a name followed by a unit word or a country, or a relation to the name before.
+fn situates(gap: &str, text: &str, this: &Mention) -> bool {
+    // "Kalacha village, 60 km south of": unit words may stand before the comma.
+    let Some((before_comma, after_comma)) = gap.split_once(',') else {
+        return false;
+    };
+    if !before_comma
+        .split_whitespace()
+        .all(|w| listed(UNIT_WORDS, w))
+    {
+        return false;
+    }
+    let words: Vec<String> = after_comma
+        .split(|c: char| c.is_whitespace() || c == '\'' || c == '’')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    if words.len() > 8 {
+        return false;
+    }
+    // "…, and in the western town of Zhanaozen" goes on with a list.
+    if words
+        .iter()
+        .any(|w| matches!(w.as_str(), "and" | "et" | "or" | "ou"))
+    {
+        return false;
+    }
+    if words.iter().any(|w| listed(RELATION_WORDS, w)) {
+        return words
+            .last()
+            .is_some_and(|w| matches!(w.as_str(), "of" | "de" | "d" | "du" | "near" | "in"));
+    }
+    let glue = |w: &String| matches!(w.as_str(), "in" | "the" | "dans" | "la" | "le" | "en" | "l");
+    // ", dans le comté de Kajiado", ", in the district of Kushtia".
+    if let [rest @ .., unit, of] = words.as_slice()
+        && matches!(of.as_str(), "of" | "de" | "d" | "du")
+        && listed(UNIT_WORDS, unit)
+        && rest.iter().all(glue)
+    {
+        return true;
+    }
+    if !words.iter().all(glue) {
+        return false;
+    }
+    let next_word = text[this.end..]
+        .split(|c: char| c.is_whitespace() || c == ',' || c == ')' || c == '.')
+        .find(|w| !w.is_empty())
+        .unwrap_or("");
+    this.place.kind == PlaceKind::Country || listed(UNIT_WORDS, next_word)
+}
+
+/// "near Y", "60 km south of Y", "à 60 km au sud de Y", "outside Y": the text places what it
+/// tells only near the name, at an unnamed place.
+fn relates_before(text: &str, start: usize) -> bool {
+    let head = &text[..start];
+    let words: Vec<String> = head
+        .rsplit(|c: char| c.is_whitespace() || c == '\'' || c == '’')
+        .filter(|w| !w.is_empty())
+        .take(4)
+        .map(str::to_lowercase)
+        .collect();
+    match words.as_slice() {
+        [first, ..] if matches!(first.as_str(), "near" | "outside" | "près" | "pres") => true,
+        [of, rest @ ..] if matches!(of.as_str(), "of" | "de" | "d" | "du") => {
+            rest.iter().take(2).any(|w| {
+                listed(RELATION_WORDS, w)
+                    && !matches!(
+                        w.as_str(),
+                        "town" | "city" | "village" | "ville" | "commune" | "district"
+                    )
+            })
+        }
+        _ => false,
+    }
+}
+
+fn listed(list: &[&str], word: &str) -> bool {
+    let lower = word.to_lowercase();
+    list.contains(&lower.as_str())
+}
