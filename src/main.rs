@@ -118,6 +118,13 @@ enum EvalCorpus {
         #[arg(long)]
         json: Option<PathBuf>,
     },
+    /// A folder of texts with a truth.json of the events each reports (see the README).
+    Texts {
+        dir: PathBuf,
+        /// Write the scores as JSON to this file.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -460,14 +467,25 @@ fn run_places(file: &Path) -> Result<()> {
 }
 
 fn run_eval(corpus: EvalCorpus) -> Result<()> {
+    match corpus {
+        EvalCorpus::Acled {
+            rows,
+            limit,
+            misses,
+            json,
+        } => run_eval_acled(&rows, limit, misses.as_deref(), json.as_deref()),
+        EvalCorpus::Texts { dir, json } => run_eval_texts(&dir, json.as_deref()),
+    }
+}
+
+fn run_eval_acled(
+    rows: &Path,
+    limit: Option<usize>,
+    misses: Option<&Path>,
+    json: Option<&Path>,
+) -> Result<()> {
     use eventmap::eval;
-    let EvalCorpus::Acled {
-        rows,
-        limit,
-        misses,
-        json,
-    } = corpus;
-    let gold = eval::acled::read(&rows, limit)?;
+    let gold = eval::acled::read(rows, limit)?;
     let started = Instant::now();
     let bar = progress_bar(gold.len() as u64);
     let scored = eval::run(Gazetteer::embedded(), gold, Some(Lang::En), &|| bar.inc(1));
@@ -480,12 +498,27 @@ fn run_eval(corpus: EvalCorpus) -> Result<()> {
     );
     print!("{}", report.table());
     if let Some(path) = misses {
-        std::fs::write(&path, eval::misses(&scored, 2000))
+        std::fs::write(path, eval::misses(&scored, 2000))
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
     if let Some(path) = json {
         let body = serde_json::to_string_pretty(&report)?;
-        std::fs::write(&path, body).with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(path, body).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn run_eval_texts(dir: &Path, json: Option<&Path>) -> Result<()> {
+    use eventmap::eval::texts;
+    let corpus = texts::read(dir)?;
+    let scores = texts::score_all(Gazetteer::embedded(), &corpus);
+    print!("{}", texts::report(&scores));
+    if let Some(path) = json {
+        let body = serde_json::to_string_pretty(&serde_json::json!({
+            "overall": texts::CorpusScore::of(&scores),
+            "texts": scores,
+        }))?;
+        std::fs::write(path, body).with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(())
 }

@@ -9,6 +9,7 @@
 //! country and per event type.
 
 pub mod acled;
+pub mod texts;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};

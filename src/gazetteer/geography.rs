@@ -206,7 +206,11 @@ impl Gazetteer {
                 || (self.is_ordinary_word(&names[i].mention.as_written)
                     && place.population < 100_000
                     && self.support_elsewhere(&names[i], &evidence, &place.country_code) < 0.01);
-            if names[i].locates.is_some() || foreign || unsupported_word {
+            // "Moscow sent troops": the capital is the government that acts, not a place.
+            let government = self.capitals.get(&place.country_code) == Some(&place.geonameid)
+                && !after_preposition(text, names[i].mention.start)
+                && super::context::followed_by_government_verb(text, names[i].mention.end);
+            if names[i].locates.is_some() || foreign || unsupported_word || government {
                 continue;
             }
             let mut mention = names[i].mention.clone();
@@ -621,6 +625,20 @@ fn situates(gap: &str, text: &str, this: &Mention) -> bool {
         .find(|w| !w.is_empty())
         .unwrap_or("");
     this.place.kind == PlaceKind::Country || listed(UNIT_WORDS, next_word)
+}
+
+/// "in Moscow", "à Paris": a preposition makes the name a place, whatever follows.
+fn after_preposition(text: &str, start: usize) -> bool {
+    let word = text[..start]
+        .trim_end_matches(|c: char| c.is_whitespace() || c == '\'' || c == '’')
+        .rsplit(|c: char| c.is_whitespace() || c == '\'' || c == '’')
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    matches!(
+        word.as_str(),
+        "in" | "at" | "to" | "from" | "near" | "into" | "à" | "a" | "dans" | "de" | "d" | "vers" | "en" | "near"
+    )
 }
 
 /// "near Y", "60 km south of Y", "à 60 km au sud de Y", "outside Y": the text places what it

@@ -597,3 +597,20 @@ fn every_place_says_how_sure_and_why() {
     assert!(of("Almaty").confidence < of("Mwingi").confidence);
     assert_eq!(geography.countries.first().map(String::as_str), Some("KE"));
 }
+
+#[test]
+fn a_capital_standing_for_its_government_is_no_place() {
+    assert_eq!(
+        kept("Moscow sent paratroopers to Almaty on Thursday."),
+        [row("Almaty", "Almaty", "KZ")]
+    );
+    assert_eq!(
+        kept("Paris a condamné la répression à Téhéran."),
+        [row("Téhéran", "Tehran", "IR")]
+    );
+    // A place all the same where the text puts something in it.
+    assert_eq!(
+        kept("Protesters in Moscow said they would return."),
+        [row("Moscow", "Moscow", "RU")]
+    );
+}
