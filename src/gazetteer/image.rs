@@ -1,0 +1,208 @@
+//! The gazetteer image: the places, their names and the name matcher in one flat little-endian
+//! layout, read in place. `build.rs` writes the embedded gazetteer's from the shipped data into
+//! the binary, so a program decompresses and parses no text at start, has its matcher ready,
+//! and only brings into memory the pages it reads; `Gazetteer::from_gzip_tsv` writes one at run
+//! time for other data, so every gazetteer is read the same way.
+//!
+//! | section | contents |
+//! |---|---|
+//! | header | 4 × u32: magic, place count, string bytes, matcher bytes |
+//! | places | [`PLACE_BYTES`] a place, in the data's order (place indexes are positions here) |
+//! | strings | per place: its name, country code, admin-1 code and `\|`-separated alternate names, one after the other |
+//! | matcher | the name matcher (layout in `matcher`) |
+//!
+//! A place: geonameid u32, kind u8 (city, region, country), flags u8 (has admin-1, has capital),
+//! name length u16, lat f64, lon f64, population u64, capital u32, strings offset u32, country
+//! length u8, admin-1 length u8, two unused bytes, alternate names length u32.
+
+use std::ops::Range;
+
+use super::data::{GazetteerError, Record};
+use super::{Place, PlaceKind};
+
+const MAGIC: u32 = u32::from_le_bytes(*b"EVGZ");
+const HEADER_BYTES: usize = 4 * 4;
+const PLACE_BYTES: usize = 48;
+
+const HAS_ADMIN1: u8 = 1;
+const HAS_CAPITAL: u8 = 2;
+
+/// Where the sections of an image lie.
+#[derive(Debug, Clone)]
+pub(crate) struct Layout {
+    count: usize,
+    strings: usize,
+    /// The matcher's bytes.
+    pub(crate) matcher: Range<usize>,
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> u32 {
+    let mut word = [0; 4];
+    word.copy_from_slice(&bytes[at..at + 4]);
+    u32::from_le_bytes(word)
+}
+
+fn u64_at(bytes: &[u8], at: usize) -> u64 {
+    let mut word = [0; 8];
+    word.copy_from_slice(&bytes[at..at + 8]);
+    u64::from_le_bytes(word)
+}
+
+impl Layout {
+    /// Reads the header of `image` and checks that its sections fill it exactly.
+    pub(crate) fn read(image: &[u8]) -> Result<Layout, GazetteerError> {
+        let malformed = GazetteerError::Image("bad header");
+        if image.len() < HEADER_BYTES || u32_at(image, 0) != MAGIC {
+            return Err(malformed);
+        }
+        let [count, string_bytes, matcher_bytes] = [4, 8, 12].map(|at| u32_at(image, at) as usize);
+        let strings = HEADER_BYTES + count * PLACE_BYTES;
+        let matcher = strings + string_bytes;
+        if matcher + matcher_bytes != image.len() {
+            return Err(malformed);
+        }
+        Ok(Layout {
+            count,
+            strings,
+            matcher: matcher..image.len(),
+        })
+    }
+
+    /// How many places the image holds.
+    pub(crate) fn count(&self) -> usize {
+        self.count
+    }
+
+    /// The place at `index`, and for a country its capital's GeoNames id.
+    pub(crate) fn place(
+        &self,
+        image: &[u8],
+        index: usize,
+    ) -> Result<(Place, Option<u32>), GazetteerError> {
+        let record = self.record(image, index);
+        let kind = match record[4] {
+            0 => PlaceKind::City,
+            1 => PlaceKind::Region,
+            2 => PlaceKind::Country,
+            _ => return Err(GazetteerError::Image("bad place kind")),
+        };
+        let flags = record[5];
+        let [name, country, admin1, _] = self.string_ranges(record);
+        let text = |range: Range<usize>| {
+            image
+                .get(range)
+                .and_then(|bytes| std::str::from_utf8(bytes).ok())
+                .map(str::to_owned)
+                .ok_or(GazetteerError::Image("bad place string"))
+        };
+        let place = Place {
+            geonameid: u32_at(record, 0),
+            name: text(name)?,
+            kind,
+            lat: f64::from_bits(u64_at(record, 8)),
+            lon: f64::from_bits(u64_at(record, 16)),
+            country_code: text(country)?,
+            admin1: (flags & HAS_ADMIN1 != 0)
+                .then(|| text(admin1))
+                .transpose()?,
+            population: u64_at(record, 24),
+        };
+        let capital = (flags & HAS_CAPITAL != 0).then(|| u32_at(record, 32));
+        Ok((place, capital))
+    }
+
+    /// The `|`-separated alternate names of the place at `index`.
+    pub(crate) fn alternate_names<'i>(&self, image: &'i [u8], index: usize) -> &'i str {
+        let [.., alternates] = self.string_ranges(self.record(image, index));
+        // The writer copied them from a `str`: only a corrupt image can fail here, and it then
+        // has no alternate names.
+        image
+            .get(alternates)
+            .and_then(|bytes| std::str::from_utf8(bytes).ok())
+            .unwrap_or_default()
+    }
+
+    fn record<'i>(&self, image: &'i [u8], index: usize) -> &'i [u8] {
+        let at = HEADER_BYTES + index * PLACE_BYTES;
+        &image[at..at + PLACE_BYTES]
+    }
+
+    /// Byte ranges in the image of a place's name, country, admin-1 code and alternate names.
+    fn string_ranges(&self, record: &[u8]) -> [Range<usize>; 4] {
+        let lens = [
+            u16::from_le_bytes([record[6], record[7]]) as usize,
+            record[40] as usize,
+            record[41] as usize,
+            u32_at(record, 44) as usize,
+        ];
+        let mut at = self.strings + u32_at(record, 36) as usize;
+        lens.map(|len| {
+            at += len;
+            at - len..at
+        })
+    }
+}
+
+/// Writes the image of these places and the matcher built from them.
+pub(crate) fn write(records: &[Record], matcher: &[u8]) -> Result<Vec<u8>, GazetteerError> {
+    let too_large = |what| move |_| GazetteerError::TooLarge(what);
+    let mut places = Vec::with_capacity(records.len() * PLACE_BYTES);
+    let mut strings = Vec::new();
+    for Record {
+        place,
+        alternate_names,
+        capital,
+    } in records
+    {
+        let admin1 = place.admin1.as_deref().unwrap_or_default();
+        let name_len = u16::try_from(place.name.len()).map_err(too_large("place name"))?;
+        let country_len =
+            u8::try_from(place.country_code.len()).map_err(too_large("country code"))?;
+        let admin1_len = u8::try_from(admin1.len()).map_err(too_large("admin-1 code"))?;
+        let alternates_len =
+            u32::try_from(alternate_names.len()).map_err(too_large("alternate names"))?;
+        let offset = u32::try_from(strings.len()).map_err(too_large("place strings"))?;
+        let kind: u8 = match place.kind {
+            PlaceKind::City => 0,
+            PlaceKind::Region => 1,
+            PlaceKind::Country => 2,
+        };
+        let flags = if place.admin1.is_some() {
+            HAS_ADMIN1
+        } else {
+            0
+        } | if capital.is_some() { HAS_CAPITAL } else { 0 };
+        places.extend(place.geonameid.to_le_bytes());
+        places.extend([kind, flags]);
+        places.extend(name_len.to_le_bytes());
+        places.extend(place.lat.to_bits().to_le_bytes());
+        places.extend(place.lon.to_bits().to_le_bytes());
+        places.extend(place.population.to_le_bytes());
+        places.extend(capital.unwrap_or_default().to_le_bytes());
+        places.extend(offset.to_le_bytes());
+        places.extend([country_len, admin1_len, 0, 0]);
+        places.extend(alternates_len.to_le_bytes());
+        for text in [
+            place.name.as_str(),
+            place.country_code.as_str(),
+            admin1,
+            alternate_names.as_str(),
+        ] {
+            strings.extend_from_slice(text.as_bytes());
+        }
+    }
+    let mut image = Vec::with_capacity(HEADER_BYTES + places.len() + strings.len() + matcher.len());
+    image.extend(MAGIC.to_le_bytes());
+    for (len, what) in [
+        (records.len(), "place count"),
+        (strings.len(), "place strings"),
+        (matcher.len(), "name matcher"),
+    ] {
+        let len = u32::try_from(len).map_err(too_large(what))?;
+        image.extend(len.to_le_bytes());
+    }
+    image.extend(places);
+    image.extend(strings);
+    image.extend_from_slice(matcher);
+    Ok(image)
+}
