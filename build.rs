@@ -14,6 +14,7 @@ use std::path::Path;
 #[path = "src/gazetteer"]
 mod gazetteer {
     pub mod data;
+    pub mod flat;
     pub mod image;
     pub mod matcher;
     pub mod normalize;
@@ -27,6 +28,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     for input in [
         PLACES,
         "src/gazetteer/data.rs",
+        "src/gazetteer/flat.rs",
         "src/gazetteer/image.rs",
         "src/gazetteer/matcher.rs",
         "src/gazetteer/normalize.rs",

@@ -6,8 +6,9 @@
 //!
 //! | section | contents |
 //! |---|---|
-//! | header | 4 × u32: magic, place count, string bytes, matcher bytes |
+//! | header | 5 × u32: magic, place count, id count, string bytes, matcher bytes |
 //! | places | [`PLACE_BYTES`] a place, in the data's order (place indexes are positions here) |
+//! | ids | (GeoNames id u32, place index u32) pairs sorted by id, one an id |
 //! | strings | per place: its name, country code, admin-1 code and `\|`-separated alternate names, one after the other |
 //! | matcher | the name matcher (layout in `matcher`) |
 //!
@@ -15,13 +16,15 @@
 //! name length u16, lat f64, lon f64, population u64, capital u32, strings offset u32, country
 //! length u8, admin-1 length u8, two unused bytes, alternate names length u32.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use super::data::{GazetteerError, Record};
+use super::flat::{find_pair, put_pairs, u16_at, u32_at, u64_at};
 use super::{Place, PlaceKind};
 
 const MAGIC: u32 = u32::from_le_bytes(*b"EVGZ");
-const HEADER_BYTES: usize = 4 * 4;
+const HEADER_BYTES: usize = 5 * 4;
 const PLACE_BYTES: usize = 48;
 
 const HAS_ADMIN1: u8 = 1;
@@ -31,21 +34,10 @@ const HAS_CAPITAL: u8 = 2;
 #[derive(Debug, Clone)]
 pub(crate) struct Layout {
     count: usize,
+    ids: Range<usize>,
     strings: usize,
     /// The matcher's bytes.
     pub(crate) matcher: Range<usize>,
-}
-
-fn u32_at(bytes: &[u8], at: usize) -> u32 {
-    let mut word = [0; 4];
-    word.copy_from_slice(&bytes[at..at + 4]);
-    u32::from_le_bytes(word)
-}
-
-fn u64_at(bytes: &[u8], at: usize) -> u64 {
-    let mut word = [0; 8];
-    word.copy_from_slice(&bytes[at..at + 8]);
-    u64::from_le_bytes(word)
 }
 
 impl Layout {
@@ -55,14 +47,17 @@ impl Layout {
         if image.len() < HEADER_BYTES || u32_at(image, 0) != MAGIC {
             return Err(malformed);
         }
-        let [count, string_bytes, matcher_bytes] = [4, 8, 12].map(|at| u32_at(image, at) as usize);
-        let strings = HEADER_BYTES + count * PLACE_BYTES;
+        let [count, id_count, string_bytes, matcher_bytes] =
+            [4, 8, 12, 16].map(|at| u32_at(image, at) as usize);
+        let ids = HEADER_BYTES + count * PLACE_BYTES;
+        let strings = ids + id_count * 8;
         let matcher = strings + string_bytes;
         if matcher + matcher_bytes != image.len() {
             return Err(malformed);
         }
         Ok(Layout {
             count,
+            ids: ids..strings,
             strings,
             matcher: matcher..image.len(),
         })
@@ -71,6 +66,11 @@ impl Layout {
     /// How many places the image holds.
     pub(crate) fn count(&self) -> usize {
         self.count
+    }
+
+    /// The index of the place with this GeoNames id.
+    pub(crate) fn index_of(&self, image: &[u8], geonameid: u32) -> Option<usize> {
+        find_pair(&image[self.ids.clone()], geonameid).map(|index| index as usize)
     }
 
     /// The place at `index`, and for a country its capital's GeoNames id.
@@ -135,7 +135,7 @@ impl Layout {
     /// Byte ranges in the image of a place's name, country, admin-1 code and alternate names.
     fn string_ranges(&self, record: &[u8]) -> [Range<usize>; 4] {
         let lens = [
-            u16::from_le_bytes([record[6], record[7]]) as usize,
+            u16_at(record, 6) as usize,
             record[40] as usize,
             record[41] as usize,
             u32_at(record, 44) as usize,
@@ -196,10 +196,25 @@ pub(crate) fn write(records: &[Record], matcher: &[u8]) -> Result<Vec<u8>, Gazet
             strings.extend_from_slice(text.as_bytes());
         }
     }
-    let mut image = Vec::with_capacity(HEADER_BYTES + places.len() + strings.len() + matcher.len());
+    // A city keeps its id when a region carries the same one.
+    let mut by_id = HashMap::new();
+    for (index, Record { place, .. }) in records.iter().enumerate() {
+        if place.geonameid != 0
+            && (place.kind == PlaceKind::City || !by_id.contains_key(&place.geonameid))
+        {
+            let index = u32::try_from(index).map_err(too_large("place count"))?;
+            by_id.insert(place.geonameid, index);
+        }
+    }
+    let mut ids: Vec<(u32, u32)> = by_id.into_iter().collect();
+    ids.sort_unstable();
+    let mut image = Vec::with_capacity(
+        HEADER_BYTES + places.len() + ids.len() * 8 + strings.len() + matcher.len(),
+    );
     image.extend(MAGIC.to_le_bytes());
     for (len, what) in [
         (records.len(), "place count"),
+        (ids.len(), "GeoNames ids"),
         (strings.len(), "place strings"),
         (matcher.len(), "name matcher"),
     ] {
@@ -207,6 +222,7 @@ pub(crate) fn write(records: &[Record], matcher: &[u8]) -> Result<Vec<u8>, Gazet
         image.extend(len.to_le_bytes());
     }
     image.extend(places);
+    put_pairs(&mut image, &ids);
     image.extend(strings);
     image.extend_from_slice(matcher);
     Ok(image)

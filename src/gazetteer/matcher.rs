@@ -21,6 +21,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::data::{GazetteerError, Record};
+use super::flat::{find_pair, put_pairs, u16_at, u32_at};
 use super::normalize;
 
 /// Names whose key has this many letters or fewer ("Osh", "Ufa") only match when written
@@ -113,16 +114,6 @@ fn hash(key: &[u8]) -> u64 {
 
 fn tag(hash: u64) -> u8 {
     (hash as u8).max(1)
-}
-
-fn u32_at(bytes: &[u8], at: usize) -> u32 {
-    let mut word = [0; 4];
-    word.copy_from_slice(&bytes[at..at + 4]);
-    u32::from_le_bytes(word)
-}
-
-fn u16_at(bytes: &[u8], at: usize) -> u16 {
-    u16::from_le_bytes([bytes[at], bytes[at + 1]])
 }
 
 impl Layout {
@@ -230,18 +221,7 @@ impl<'b> Matcher<'b> {
             return None;
         }
         let index = &self.bytes[self.layout.spelling_index.clone()];
-        let pairs = index.len() / 8;
-        let (mut low, mut high) = (0, pairs);
-        while low < high {
-            let mid = (low + high) / 2;
-            if u32_at(index, mid * 8) < pattern.slot {
-                low = mid + 1;
-            } else {
-                high = mid;
-            }
-        }
-        let at = (low < pairs && u32_at(index, low * 8) == pattern.slot)
-            .then(|| self.layout.spellings + u32_at(index, low * 8 + 4) as usize)?;
+        let at = self.layout.spellings + find_pair(index, pattern.slot)? as usize;
         let bytes = self.bytes;
         let count = u32_at(bytes, at);
         let mut next = at + 4;
@@ -427,12 +407,7 @@ fn encode(
     bytes.extend(entries);
     bytes.extend(key_bytes);
     bytes.extend(candidate_words.iter().flat_map(|w| w.to_le_bytes()));
-    bytes.extend(
-        spelling_index
-            .iter()
-            .flat_map(|&(slot, at)| [slot.to_le_bytes(), at.to_le_bytes()])
-            .flatten(),
-    );
+    put_pairs(&mut bytes, &spelling_index);
     bytes.extend(spelling_bytes);
     Ok(bytes)
 }

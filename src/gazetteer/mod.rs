@@ -20,6 +20,7 @@
 
 mod context;
 mod data;
+mod flat;
 mod image;
 mod matcher;
 mod normalize;
@@ -28,7 +29,6 @@ mod place;
 use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 pub use data::GazetteerError;
@@ -82,8 +82,6 @@ pub struct Gazetteer {
     matcher: matcher::Layout,
     /// The image's places, as values the API hands out.
     places: Vec<Place>,
-    /// GeoNames id → place index.
-    by_geonameid: HashMap<u32, u32, BuildHasherDefault<IdHasher>>,
     countries: HashMap<String, usize>,
     /// Country code → the GeoNames id of its capital city.
     capitals: HashMap<String, u32>,
@@ -92,32 +90,6 @@ pub struct Gazetteer {
     ordinary_words: HashSet<String>,
     /// The patterns some ordinary word folds to: only their matches need the word check.
     ordinary_patterns: HashSet<u32>,
-}
-
-/// The hash of the GeoNames id index, filled with every place at each load: one multiplication
-/// rather than SipHash, which made the inserts a fifth of the load. The ids are the data's, so
-/// no text can choose colliding ones.
-#[derive(Default)]
-struct IdHasher(u64);
-
-const ID_MULTIPLIER: u64 = 0x9e37_79b9_7f4a_7c15;
-
-impl Hasher for IdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(byte)).wrapping_mul(ID_MULTIPLIER);
-        }
-    }
-
-    fn write_u32(&mut self, id: u32) {
-        // The table takes the bucket from the low bits and a tag from the top ones: an odd
-        // multiplier keeps distinct ids distinct in the low bits and fills the top ones.
-        self.0 = u64::from(id).wrapping_mul(ID_MULTIPLIER);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 /// A candidate match: original byte range, the pattern found there, and the skeleton range
@@ -177,7 +149,6 @@ impl Gazetteer {
         let matcher = matcher::Layout::read(&image[layout.matcher.clone()])?;
         let count = layout.count();
         let mut places = Vec::with_capacity(count);
-        let mut by_geonameid = HashMap::with_capacity_and_hasher(count, Default::default());
         let mut countries = HashMap::new();
         let mut capitals = HashMap::new();
         let mut regions = HashMap::new();
@@ -197,12 +168,6 @@ impl Gazetteer {
                 }
                 PlaceKind::City => {}
             }
-            // A city keeps its id when a region carries the same one.
-            if place.geonameid != 0
-                && (place.kind == PlaceKind::City || !by_geonameid.contains_key(&place.geonameid))
-            {
-                by_geonameid.insert(place.geonameid, index as u32);
-            }
             places.push(place);
         }
         Ok(Gazetteer {
@@ -210,7 +175,6 @@ impl Gazetteer {
             layout,
             matcher,
             places,
-            by_geonameid,
             countries,
             capitals,
             regions,
@@ -231,9 +195,9 @@ impl Gazetteer {
 
     /// The place with this GeoNames id.
     pub fn place(&self, geonameid: u32) -> Option<&Place> {
-        self.by_geonameid
-            .get(&geonameid)
-            .map(|&i| &self.places[i as usize])
+        self.layout
+            .index_of(&self.image, geonameid)
+            .map(|index| &self.places[index])
     }
 
     /// The country with this ISO alpha-2 code, as a place.

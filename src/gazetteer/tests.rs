@@ -412,7 +412,7 @@ fn gzip_tsv(rows: &[&str]) -> Vec<u8> {
 fn a_gazetteer_of_other_data_is_built_at_run_time_and_matches_the_same_way() {
     let rows = [
         "K\t1522867\tKazakhstan\t48.0\t68.0\tKZ\t\t18000000\tQazaqstan|Казахстан\t1526273",
-        "R\t0\tAlmaty\t44.5\t78.0\tKZ\t03\t2000000\tAlmaty Oblysy\t",
+        "R\t1526384\tAlmaty\t44.5\t78.0\tKZ\t03\t2000000\tAlmaty Oblysy\t",
         "C\t1526384\tAlmaty\t43.25\t76.9167\tKZ\t02\t2000000\tAlma-Ata|Алматы\t",
         "C\t1526273\tAstana\t51.1801\t71.446\tKZ\t05\t1000000\tNur-Sultan|Akmola\t",
         "C\t608668\tOral\t51.2333\t51.3667\tKZ\t07\t200000\tUralsk|Ouralsk\t",
@@ -438,8 +438,15 @@ fn a_gazetteer_of_other_data_is_built_at_run_time_and_matches_the_same_way() {
         gazetteer.country("kz").map(|p| p.name.as_str()),
         Some("Kazakhstan")
     );
+    // The region carries the city's id too: the id is the city's.
     let almaty = gazetteer.place(ALMATY).expect("Almaty is there");
+    assert_eq!(almaty.kind, PlaceKind::City);
     assert_eq!((almaty.lat, almaty.lon), (43.25, 76.9167));
+    assert_eq!(
+        gazetteer.place(1522867).map(|p| p.kind),
+        Some(PlaceKind::Country)
+    );
+    assert_eq!(gazetteer.place(1), None);
     assert_eq!(almaty.admin1.as_deref(), Some("02"));
     let found = |text: &str| {
         gazetteer
