@@ -6,15 +6,16 @@
 //!
 //! | section | contents |
 //! |---|---|
-//! | header | 5 × u32: magic, place count, id count, string bytes, matcher bytes |
+//! | header | 6 × u32: magic, place count, id count, name bytes, alternate name bytes, matcher bytes |
 //! | places | [`PLACE_BYTES`] a place, in the data's order (place indexes are positions here) |
 //! | ids | (GeoNames id u32, place index u32) pairs sorted by id, one an id |
-//! | strings | per place: its name, country code, admin-1 code and `\|`-separated alternate names, one after the other |
+//! | names | per place: its name, country code and admin-1 code, one after the other |
+//! | alternate names | per place: its `\|`-separated alternate names (apart, so that reading the places at load touches none of their pages) |
 //! | matcher | the name matcher (layout in `matcher`) |
 //!
 //! A place: geonameid u32, kind u8 (city, region, country), flags u8 (has admin-1, has capital),
-//! name length u16, lat f64, lon f64, population u64, capital u32, strings offset u32, country
-//! length u8, admin-1 length u8, two unused bytes, alternate names length u32.
+//! name length u16, lat f64, lon f64, population u64, capital u32, names offset u32, country
+//! length u8, admin-1 length u8, two unused bytes, alternate names offset u32 and length u32.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -24,8 +25,8 @@ use super::flat::{find_pair, put_pairs, u16_at, u32_at, u64_at};
 use super::{Place, PlaceKind};
 
 const MAGIC: u32 = u32::from_le_bytes(*b"EVGZ");
-const HEADER_BYTES: usize = 5 * 4;
-const PLACE_BYTES: usize = 48;
+const HEADER_BYTES: usize = 6 * 4;
+const PLACE_BYTES: usize = 52;
 
 const HAS_ADMIN1: u8 = 1;
 const HAS_CAPITAL: u8 = 2;
@@ -35,7 +36,8 @@ const HAS_CAPITAL: u8 = 2;
 pub(crate) struct Layout {
     count: usize,
     ids: Range<usize>,
-    strings: usize,
+    names: usize,
+    alternates: usize,
     /// The matcher's bytes.
     pub(crate) matcher: Range<usize>,
 }
@@ -47,18 +49,20 @@ impl Layout {
         if image.len() < HEADER_BYTES || u32_at(image, 0) != MAGIC {
             return Err(malformed);
         }
-        let [count, id_count, string_bytes, matcher_bytes] =
-            [4, 8, 12, 16].map(|at| u32_at(image, at) as usize);
+        let [count, id_count, name_bytes, alternate_bytes, matcher_bytes] =
+            [4, 8, 12, 16, 20].map(|at| u32_at(image, at) as usize);
         let ids = HEADER_BYTES + count * PLACE_BYTES;
-        let strings = ids + id_count * 8;
-        let matcher = strings + string_bytes;
+        let names = ids + id_count * 8;
+        let alternates = names + name_bytes;
+        let matcher = alternates + alternate_bytes;
         if matcher + matcher_bytes != image.len() {
             return Err(malformed);
         }
         Ok(Layout {
             count,
-            ids: ids..strings,
-            strings,
+            ids: ids..names,
+            names,
+            alternates,
             matcher: matcher..image.len(),
         })
     }
@@ -87,7 +91,7 @@ impl Layout {
             _ => return Err(GazetteerError::Image("bad place kind")),
         };
         let flags = record[5];
-        let [name, country, admin1, _] = self.string_ranges(record);
+        let [name, country, admin1] = self.name_ranges(record);
         // The three are contiguous: one UTF-8 check for all (it is most of the reading).
         let bad = || GazetteerError::Image("bad place string");
         let all = image
@@ -118,7 +122,9 @@ impl Layout {
 
     /// The `|`-separated alternate names of the place at `index`.
     pub(crate) fn alternate_names<'i>(&self, image: &'i [u8], index: usize) -> &'i str {
-        let [.., alternates] = self.string_ranges(self.record(image, index));
+        let record = self.record(image, index);
+        let start = self.alternates + u32_at(record, 44) as usize;
+        let alternates = start..start + u32_at(record, 48) as usize;
         // The writer copied them from a `str`: only a corrupt image can fail here, and it then
         // has no alternate names.
         image
@@ -132,15 +138,14 @@ impl Layout {
         &image[at..at + PLACE_BYTES]
     }
 
-    /// Byte ranges in the image of a place's name, country, admin-1 code and alternate names.
-    fn string_ranges(&self, record: &[u8]) -> [Range<usize>; 4] {
+    /// Byte ranges in the image of a place's name, country and admin-1 code.
+    fn name_ranges(&self, record: &[u8]) -> [Range<usize>; 3] {
         let lens = [
             u16_at(record, 6) as usize,
             record[40] as usize,
             record[41] as usize,
-            u32_at(record, 44) as usize,
         ];
-        let mut at = self.strings + u32_at(record, 36) as usize;
+        let mut at = self.names + u32_at(record, 36) as usize;
         lens.map(|len| {
             at += len;
             at - len..at
@@ -152,7 +157,8 @@ impl Layout {
 pub(crate) fn write(records: &[Record], matcher: &[u8]) -> Result<Vec<u8>, GazetteerError> {
     let too_large = |what| move |_| GazetteerError::TooLarge(what);
     let mut places = Vec::with_capacity(records.len() * PLACE_BYTES);
-    let mut strings = Vec::new();
+    let mut names = Vec::new();
+    let mut alternates = Vec::new();
     for Record {
         place,
         alternate_names,
@@ -164,9 +170,11 @@ pub(crate) fn write(records: &[Record], matcher: &[u8]) -> Result<Vec<u8>, Gazet
         let country_len =
             u8::try_from(place.country_code.len()).map_err(too_large("country code"))?;
         let admin1_len = u8::try_from(admin1.len()).map_err(too_large("admin-1 code"))?;
+        let names_at = u32::try_from(names.len()).map_err(too_large("place names"))?;
+        let alternates_at =
+            u32::try_from(alternates.len()).map_err(too_large("alternate names"))?;
         let alternates_len =
             u32::try_from(alternate_names.len()).map_err(too_large("alternate names"))?;
-        let offset = u32::try_from(strings.len()).map_err(too_large("place strings"))?;
         let kind: u8 = match place.kind {
             PlaceKind::City => 0,
             PlaceKind::Region => 1,
@@ -184,17 +192,14 @@ pub(crate) fn write(records: &[Record], matcher: &[u8]) -> Result<Vec<u8>, Gazet
         places.extend(place.lon.to_bits().to_le_bytes());
         places.extend(place.population.to_le_bytes());
         places.extend(capital.unwrap_or_default().to_le_bytes());
-        places.extend(offset.to_le_bytes());
+        places.extend(names_at.to_le_bytes());
         places.extend([country_len, admin1_len, 0, 0]);
+        places.extend(alternates_at.to_le_bytes());
         places.extend(alternates_len.to_le_bytes());
-        for text in [
-            place.name.as_str(),
-            place.country_code.as_str(),
-            admin1,
-            alternate_names.as_str(),
-        ] {
-            strings.extend_from_slice(text.as_bytes());
+        for text in [&place.name, &place.country_code, admin1] {
+            names.extend_from_slice(text.as_bytes());
         }
+        alternates.extend_from_slice(alternate_names.as_bytes());
     }
     // A city keeps its id when a region carries the same one.
     let mut by_id = HashMap::new();
@@ -209,13 +214,19 @@ pub(crate) fn write(records: &[Record], matcher: &[u8]) -> Result<Vec<u8>, Gazet
     let mut ids: Vec<(u32, u32)> = by_id.into_iter().collect();
     ids.sort_unstable();
     let mut image = Vec::with_capacity(
-        HEADER_BYTES + places.len() + ids.len() * 8 + strings.len() + matcher.len(),
+        HEADER_BYTES
+            + places.len()
+            + ids.len() * 8
+            + names.len()
+            + alternates.len()
+            + matcher.len(),
     );
     image.extend(MAGIC.to_le_bytes());
     for (len, what) in [
         (records.len(), "place count"),
         (ids.len(), "GeoNames ids"),
-        (strings.len(), "place strings"),
+        (names.len(), "place names"),
+        (alternates.len(), "alternate names"),
         (matcher.len(), "name matcher"),
     ] {
         let len = u32::try_from(len).map_err(too_large(what))?;
@@ -223,7 +234,8 @@ pub(crate) fn write(records: &[Record], matcher: &[u8]) -> Result<Vec<u8>, Gazet
     }
     image.extend(places);
     put_pairs(&mut image, &ids);
-    image.extend(strings);
+    image.extend(names);
+    image.extend(alternates);
     image.extend_from_slice(matcher);
     Ok(image)
 }
