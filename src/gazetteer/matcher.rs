@@ -32,10 +32,13 @@ const MAGIC: u32 = u32::from_le_bytes(*b"EVMK");
 const HEADER_BYTES: usize = 7 * 4;
 const ENTRY_BYTES: usize = 12;
 
-/// Entry flags.
+/// Entry flag: the key is a name key, a pattern (else it only begins longer ones).
 const PATTERN: u8 = 1;
+/// Entry flag: some longer key begins with this one and a space.
 const CONTINUES: u8 = 2;
+/// Entry flag: a short key, with exact spellings in the spelling index.
 const SHORT: u8 = 4;
+/// Entry flag: the key has one place, kept in the entry rather than in a candidate list.
 const SINGLE: u8 = 8;
 
 /// Where the sections of a matcher lie in the bytes that hold it (offsets from their start).

@@ -103,12 +103,13 @@ struct Candidate {
 }
 
 impl Gazetteer {
-    /// The gazetteer compiled into the binary, parsed once.
+    /// The gazetteer compiled into the binary, read once.
     pub fn embedded() -> &'static Gazetteer {
         static EMBEDDED: OnceLock<Gazetteer> = OnceLock::new();
         EMBEDDED.get_or_init(|| {
-            // The data is built by scripts/build_gazetteer.py and checked by this module's
-            // tests: failing here means a broken build, not bad input.
+            // The image is written by build.rs from the data scripts/build_gazetteer.py builds,
+            // and checked by this module's tests: failing here means a broken build, not bad
+            // input.
             Gazetteer::load().expect("embedded gazetteer data is valid")
         })
     }
@@ -143,7 +144,8 @@ impl Gazetteer {
         Gazetteer::from_image(Cow::Owned(image::write(&records, &matcher)?))
     }
 
-    /// Reads the places of an image and indexes them; the names stay in the image.
+    /// Copies the places out of an image and indexes countries and regions; the matcher, the
+    /// id index and the alternate names are read in the image itself.
     fn from_image(image: Cow<'static, [u8]>) -> Result<Gazetteer, GazetteerError> {
         let layout = image::Layout::read(&image)?;
         let matcher = matcher::Layout::read(&image[layout.matcher.clone()])?;
@@ -197,7 +199,7 @@ impl Gazetteer {
     pub fn place(&self, geonameid: u32) -> Option<&Place> {
         self.layout
             .index_of(&self.image, geonameid)
-            .map(|index| &self.places[index])
+            .and_then(|index| self.places.get(index))
     }
 
     /// The country with this ISO alpha-2 code, as a place.
