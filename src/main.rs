@@ -302,17 +302,13 @@ fn run_serve(
     init_logging();
     let started = Instant::now();
     let gazetteer_start = Instant::now();
+    // The name matcher that ingesting needs is ready with it: it is built at compile time.
     Gazetteer::embedded();
     tracing::info!(
         ms = gazetteer_start.elapsed().as_millis() as u64,
         "gazetteer loaded"
     );
     let (state, store) = open_state(events, data, token_file)?;
-    if store.is_some() {
-        // Ingesting needs the name matcher; build it off the startup path so the first post
-        // does not wait for it. (A read-only events file builds it only if a query needs it.)
-        std::thread::spawn(|| Gazetteer::embedded().prepare_matching());
-    }
     let index = state.snapshot();
     tracing::info!(
         events = index.len(),

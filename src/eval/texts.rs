@@ -142,11 +142,10 @@ pub fn read(dir: &Path) -> Result<Vec<(ExpectedText, String)>, TruthError> {
         .into_iter()
         .map(|expected| {
             let text_path = dir.join(&expected.file);
-            let text =
-                std::fs::read_to_string(&text_path).map_err(|source| TruthError::Read {
-                    path: text_path,
-                    source,
-                })?;
+            let text = std::fs::read_to_string(&text_path).map_err(|source| TruthError::Read {
+                path: text_path,
+                source,
+            })?;
             if let Some(lang) = &expected.lang
                 && lang.parse::<Lang>().is_err()
             {
@@ -262,8 +261,15 @@ pub fn report(scores: &[TextScore]) -> String {
     for s in scores {
         out.push_str(&format!(
             "{:<44} found {}/{} right {}/{} typed {} tolls {}/{} forbidden {}\n",
-            s.file, s.found, s.required, s.right, s.extracted, s.typed, s.tolls,
-            s.tolls_expected, s.forbidden
+            s.file,
+            s.found,
+            s.required,
+            s.right,
+            s.extracted,
+            s.typed,
+            s.tolls,
+            s.tolls_expected,
+            s.forbidden
         ));
         for m in &s.missed {
             out.push_str(&format!("    missed {m}\n"));
@@ -309,7 +315,9 @@ mod tests {
             published: Some(jiff::civil::date(2022, 1, 6)),
             lang: Some(Lang::En),
         };
-        let events = extract::extract(gazetteer, &article).expect("extracts").events;
+        let events = extract::extract(gazetteer, &article)
+            .expect("extracts")
+            .events;
         let score = score(&expected(), &events);
         assert_eq!((score.required, score.found, score.typed), (1, 1, 1));
         assert_eq!((score.tolls, score.tolls_expected), (1, 1));

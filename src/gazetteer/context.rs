@@ -550,13 +550,66 @@ pub(crate) fn names_institution(text: &str, end: usize) -> bool {
 /// Verbs a government does, written after its capital's name when the capital stands for it
 /// ("Moscow sent troops", "Paris a condamné", "Beijing said").
 const GOVERNMENT_VERBS: &[&str] = &[
-    "sent", "sends", "deployed", "deploys", "said", "says", "condemned", "condemns", "announced",
-    "announces", "accused", "accuses", "warned", "warns", "denied", "denies", "urged", "urges",
-    "called", "calls", "demanded", "demands", "responded", "blamed", "blames", "has", "had",
-    "will", "would", "insisted", "insists", "rejected", "rejects", "welcomed", "welcomes",
-    "backed", "backs", "supported", "supports", "promised", "pledged", "recognised",
-    "recognized", "a", "avait", "accuse", "condamne", "denonce", "annonce", "affirme", "dement",
-    "envoie", "exige", "appelle", "soutient", "reproche", "assure", "estime", "juge", "rejette",
+    "sent",
+    "sends",
+    "deployed",
+    "deploys",
+    "said",
+    "says",
+    "condemned",
+    "condemns",
+    "announced",
+    "announces",
+    "accused",
+    "accuses",
+    "warned",
+    "warns",
+    "denied",
+    "denies",
+    "urged",
+    "urges",
+    "called",
+    "calls",
+    "demanded",
+    "demands",
+    "responded",
+    "blamed",
+    "blames",
+    "has",
+    "had",
+    "will",
+    "would",
+    "insisted",
+    "insists",
+    "rejected",
+    "rejects",
+    "welcomed",
+    "welcomes",
+    "backed",
+    "backs",
+    "supported",
+    "supports",
+    "promised",
+    "pledged",
+    "recognised",
+    "recognized",
+    "a",
+    "avait",
+    "accuse",
+    "condamne",
+    "denonce",
+    "annonce",
+    "affirme",
+    "dement",
+    "envoie",
+    "exige",
+    "appelle",
+    "soutient",
+    "reproche",
+    "assure",
+    "estime",
+    "juge",
+    "rejette",
 ];
 
 /// Whether the name ending at `end` is followed by what a government does: with a capital's
@@ -574,8 +627,11 @@ pub(crate) fn followed_by_government_verb(text: &str, end: usize) -> bool {
         "a" | "avait" | "has" | "had" | "will" | "would" => token_after(text, at + word.len())
             .is_some_and(|(_, next)| {
                 listed(GOVERNMENT_VERBS, next)
-                    || ["envoye", "deploye", "condamne", "denonce", "annonce", "exige", "accuse", "rejete", "salue", "appele", "demande"]
-                        .contains(&plain_lower(next).as_str())
+                    || [
+                        "envoye", "deploye", "condamne", "denonce", "annonce", "exige", "accuse",
+                        "rejete", "salue", "appele", "demande",
+                    ]
+                    .contains(&plain_lower(next).as_str())
             }),
         _ => true,
     }

@@ -2,21 +2,17 @@
 //! `scripts/build_gazetteer.py`): one place per line, tab-separated
 //! `kind geonameid name lat lon country admin1 population alternate|names capital`,
 //! where kind is `C` (city), `R` (region) or `K` (country), and capital is a country's
-//! capital city (its GeoNames id; empty for cities, regions and countries without one).
+//! capital city (its GeoNames id; empty for cities, regions and countries without one);
+//! and of the list of ordinary words (`geodata/gazetteer/ordinary-words.txt`).
+//!
+//! `build.rs` compiles this module too: it parses the shipped file into the gazetteer image,
+//! and `Gazetteer::from_gzip_tsv` parses other data at run time.
 
 use std::io::Read;
 
 use flate2::read::GzDecoder;
 
 use super::{Place, PlaceKind};
-
-/// The gazetteer file, compiled into the binary so nothing is read at run time.
-pub(crate) const EMBEDDED_PLACES: &[u8] = include_bytes!("../../geodata/gazetteer/places.tsv.gz");
-
-/// English and French words that are also place names (`geodata/gazetteer/ordinary-words.txt`,
-/// built by `scripts/build_gazetteer.py`), one per line; `#` starts a comment line.
-pub(crate) const EMBEDDED_ORDINARY_WORDS: &str =
-    include_str!("../../geodata/gazetteer/ordinary-words.txt");
 
 /// Why the gazetteer data could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -27,10 +23,14 @@ pub enum GazetteerError {
     Utf8(#[from] std::string::FromUtf8Error),
     #[error("gazetteer line {line}: {problem}")]
     Line { line: usize, problem: String },
+    #[error("gazetteer image is malformed: {0}")]
+    Image(&'static str),
+    #[error("gazetteer data too large for its image: {0}")]
+    TooLarge(&'static str),
 }
 
 /// A parsed place with the alternate names it is also known by (`|`-separated, kept as one
-/// string because the matcher is built lazily and most loads never need them).
+/// string as the image keeps them: only the matcher's builder and its spelling check read them).
 pub(crate) struct Record {
     pub(crate) place: Place,
     pub(crate) alternate_names: String,
@@ -98,4 +98,9 @@ fn parse_line(line: &str) -> Result<Record, String> {
             id => Some(number(id, "capital")?),
         },
     })
+}
+
+/// The words of an ordinary-words list: one a line, `#` starting a comment line.
+pub(crate) fn ordinary_words(list: &str) -> impl Iterator<Item = &str> {
+    list.lines().filter(|line| !line.starts_with('#'))
 }

@@ -119,7 +119,7 @@ impl Gazetteer {
             .filter(|m| !listed(UNIT_WORDS, &m.as_written))
             .map(|mention| {
                 let candidates = match mention.pattern {
-                    Some(pattern) => self.candidates_of(pattern).to_vec(),
+                    Some(pattern) => self.candidates_of(pattern),
                     None => self.index_of(mention.place).into_iter().collect(),
                 };
                 Name {
@@ -214,7 +214,7 @@ impl Gazetteer {
                 continue;
             }
             let mut mention = names[i].mention.clone();
-            let by_size = self.best(&names[i].candidates, None, false);
+            let by_size = self.best(names[i].candidates.iter().copied(), None, false);
             mention.reason = if relates_before(text, mention.start) {
                 PlaceReason::Near
             } else if by_size != Some(best.place) && names[i].candidates.len() > 1 {
@@ -637,7 +637,18 @@ fn after_preposition(text: &str, start: usize) -> bool {
         .to_lowercase();
     matches!(
         word.as_str(),
-        "in" | "at" | "to" | "from" | "near" | "into" | "à" | "a" | "dans" | "de" | "d" | "vers" | "en" | "near"
+        "in" | "at"
+            | "to"
+            | "from"
+            | "near"
+            | "into"
+            | "à"
+            | "a"
+            | "dans"
+            | "de"
+            | "d"
+            | "vers"
+            | "en"
     )
 }
 

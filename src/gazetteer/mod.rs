@@ -2,8 +2,13 @@
 //! news text.
 //!
 //! This module owns the place data (GeoNames cities, Natural Earth admin-1 regions and
-//! countries, shipped as `geodata/gazetteer/places.tsv.gz` and embedded in the binary), name
-//! resolution ([`Gazetteer::resolve`]) and mention finding ([`Gazetteer::mentions`]).
+//! countries of the whole world, shipped as `geodata/gazetteer/places.tsv.gz`), name
+//! resolution ([`Gazetteer::resolve`]) and mention finding ([`Gazetteer::mentions`]). The data
+//! is embedded as an image that `build.rs` writes at compile time (`image`): the places, their
+//! names and the finished name matcher (`matcher`) in flat bytes read in place, so a program
+//! neither decompresses nor parses text to start, and only the pages it reads are loaded.
+//! `data` parses the TSV (for `build.rs`, and [`Gazetteer::from_gzip_tsv`] for other data, whose
+//! image is written the same way at run time), `place` holds the place record.
 //!
 //! Names and text meet in a transliteration skeleton (`normalize`): diacritics, case,
 //! separators and the spellings French, English and Russian-derived transliterations give the
@@ -15,44 +20,31 @@
 
 mod context;
 mod data;
+mod flat;
 mod geography;
+mod image;
+mod matcher;
 mod normalize;
+mod place;
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 pub use data::GazetteerError;
 pub use geography::Geography;
+use matcher::{Matcher, Pattern};
+pub use place::{Place, PlaceKind};
 
-/// What a place is; ranks candidates sharing a name (a country outranks a village).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PlaceKind {
-    City,
-    Region,
-    Country,
-}
+/// The image of the shipped gazetteer (`geodata/gazetteer/places.tsv.gz`), written by
+/// `build.rs`: stored uncompressed, so nothing is decompressed at start and only the pages
+/// read are loaded.
+const EMBEDDED_IMAGE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/gazetteer.image"));
 
-/// A place the gazetteer knows.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Place {
-    /// GeoNames id (regions: the GeoNames id Natural Earth records, else 0).
-    pub geonameid: u32,
-    /// Canonical GeoNames name ("Almaty", "Astana", "Aktobe", "Atyrau"); Natural Earth's for
-    /// regions ("Mangghystau").
-    pub name: String,
-    pub kind: PlaceKind,
-    pub lat: f64,
-    pub lon: f64,
-    /// ISO 3166-1 alpha-2 code, e.g. "KZ".
-    pub country_code: String,
-    /// GeoNames admin-1 code, e.g. "02"; `None` for countries.
-    pub admin1: Option<String>,
-    /// Inhabitants (regions: the sum over the GeoNames places of 500+ inside them).
-    pub population: u64,
-}
+/// English and French words that are also place names (`geodata/gazetteer/ordinary-words.txt`,
+/// built by `scripts/build_gazetteer.py`).
+const EMBEDDED_ORDINARY_WORDS: &str = include_str!("../../geodata/gazetteer/ordinary-words.txt");
 
 /// A place named in a text.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,7 +73,7 @@ pub struct Mention<'g> {
     pub institution: bool,
     /// The matcher's pattern, whose places are the name's namesakes (`None` for a place the
     /// text names by description, such as "the capital").
-    pub(crate) pattern: Option<usize>,
+    pub(crate) pattern: Option<Pattern>,
 }
 
 /// How a name was matched to its place: the short code an analyst filters on.
@@ -132,76 +124,24 @@ impl Mention<'_> {
 /// oblast); smaller ones rank below it ("Mangystau" is the oblast, not the village).
 const MAJOR_CITY_POPULATION: u64 = 50_000;
 
-/// Names whose key has this many letters or fewer ("Osh", "Ufa") only match when written
-/// exactly as the data spells them: folded, they are too easily ordinary words.
-const SHORT_NAME_LETTERS: usize = 3;
-
 /// The places and their lookup tables.
 pub struct Gazetteer {
+    /// The places, their names and the name matcher (see `image`): the embedded one, or one
+    /// written for data given at run time.
+    image: Cow<'static, [u8]>,
+    layout: image::Layout,
+    /// The layout of the matcher, within the image's matcher section.
+    matcher: matcher::Layout,
+    /// The image's places, as values the API hands out.
     places: Vec<Place>,
-    /// `|`-separated alternate names, parallel to `places`; only the matcher reads them.
-    alternate_names: Vec<String>,
-    by_geonameid: HashMap<u32, usize>,
     countries: HashMap<String, usize>,
     /// Country code → the GeoNames id of its capital city.
     capitals: HashMap<String, u32>,
     regions: HashMap<(String, String), usize>,
     /// Words of the languages read that are also place names, folded ([`normalize::plain_lower`]).
     ordinary_words: HashSet<String>,
-    /// Built on first use of name matching, so loading stays fast for callers that only look
-    /// places up by id or code.
-    matcher: OnceLock<Matcher>,
-}
-
-/// Name keys of all places, looked up in folded text.
-struct Matcher {
-    /// Every key, and every run of whole words that begins a longer key ("ust" of
-    /// "ust kamenogorsk"), so a lookup that finds nothing can stop extending the run.
-    keys: HashMap<Box<[u8]>, Key, BuildHasherDefault<KeyHasher>>,
-    /// Places carrying each pattern's key, indexed by pattern id.
-    candidates: Vec<Vec<usize>>,
-    /// For short keys, the exact spellings a text must use.
-    exact_spellings: HashMap<usize, Vec<String>>,
     /// The patterns some ordinary word folds to: only their matches need the word check.
-    ordinary_patterns: HashSet<usize>,
-}
-
-/// What the matcher knows of a run of words.
-#[derive(Debug, Clone, Copy, Default)]
-struct Key {
-    /// The pattern id, when the run is a name key.
-    pattern: Option<usize>,
-    /// Some longer key begins with the run and a space.
-    continues: bool,
-}
-
-/// A multiply-rotate hash (as in rustc's FxHash) for the key table, which is looked up at
-/// every word of every text: several times faster than the default SipHash on short keys.
-/// The table is fixed data, so crafted text cannot fill it with colliding entries.
-#[derive(Default)]
-struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u64(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0xf135_7aea_2e62_a9c5);
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        // The table picks buckets with the low bits, which the multiplication mixes least.
-        self.0.rotate_left(26)
-    }
+    ordinary_patterns: HashSet<u32>,
 }
 
 /// A candidate match: original byte range, the pattern found there, and the skeleton range
@@ -210,89 +150,91 @@ impl Hasher for KeyHasher {
 struct Candidate {
     start: usize,
     end: usize,
-    pattern: usize,
+    pattern: Pattern,
     skeleton: (usize, usize),
 }
 
 impl Gazetteer {
-    /// The gazetteer compiled into the binary, parsed once.
+    /// The gazetteer compiled into the binary, read once.
     pub fn embedded() -> &'static Gazetteer {
         static EMBEDDED: OnceLock<Gazetteer> = OnceLock::new();
         EMBEDDED.get_or_init(|| {
-            // The data is built by scripts/build_gazetteer.py and checked by this module's
-            // tests: failing here means a broken build, not bad input.
+            // The image is written by build.rs from the data scripts/build_gazetteer.py builds,
+            // and checked by this module's tests: failing here means a broken build, not bad
+            // input.
             Gazetteer::load().expect("embedded gazetteer data is valid")
         })
     }
 
-    /// Parses the embedded data into a new gazetteer (what [`Gazetteer::embedded`] does once).
+    /// Reads the embedded image into a new gazetteer (what [`Gazetteer::embedded`] does once).
     pub fn load() -> Result<Gazetteer, GazetteerError> {
-        let words = data::EMBEDDED_ORDINARY_WORDS
-            .lines()
-            .filter(|line| !line.starts_with('#'));
-        Ok(Gazetteer::from_gzip_tsv(data::EMBEDDED_PLACES)?.with_ordinary_words(words))
+        let gazetteer = Gazetteer::from_image(Cow::Borrowed(EMBEDDED_IMAGE))?;
+        Ok(gazetteer.with_ordinary_words(data::ordinary_words(EMBEDDED_ORDINARY_WORDS)))
     }
 
     /// The same gazetteer, knowing that these words of the languages read are also place
     /// names: in a text, such a name is a place only where its spelling and position show it
     /// (see [`Mention::ordinary_word`]).
     pub fn with_ordinary_words<'w>(mut self, words: impl IntoIterator<Item = &'w str>) -> Self {
-        self.ordinary_words.extend(
-            words
-                .into_iter()
-                .map(normalize::plain_lower)
-                .filter(|w| !w.is_empty()),
-        );
+        for word in words.into_iter().map(normalize::plain_lower) {
+            if word.is_empty() {
+                continue;
+            }
+            let pattern = self.matcher().pattern(&normalize::name_key(&word));
+            self.ordinary_patterns.extend(pattern.map(Pattern::id));
+            self.ordinary_words.insert(word);
+        }
         self
     }
 
     /// Parses gzip-compressed gazetteer TSV in the format of `geodata/gazetteer/` (with no
-    /// ordinary words: see [`Gazetteer::with_ordinary_words`]).
+    /// ordinary words: see [`Gazetteer::with_ordinary_words`]), and builds its name matcher as
+    /// `build.rs` builds the embedded one.
     pub fn from_gzip_tsv(compressed: &[u8]) -> Result<Gazetteer, GazetteerError> {
         let records = data::parse_gzip(compressed)?;
-        let mut gazetteer = Gazetteer {
-            places: Vec::with_capacity(records.len()),
-            alternate_names: Vec::with_capacity(records.len()),
-            by_geonameid: HashMap::with_capacity(records.len()),
-            countries: HashMap::new(),
-            capitals: HashMap::new(),
-            regions: HashMap::new(),
-            ordinary_words: HashSet::new(),
-            matcher: OnceLock::new(),
-        };
-        for (index, record) in records.into_iter().enumerate() {
-            let place = &record.place;
+        let matcher = matcher::build(&records)?;
+        Gazetteer::from_image(Cow::Owned(image::write(&records, &matcher)?))
+    }
+
+    /// Copies the places out of an image and indexes countries and regions; the matcher, the
+    /// id index and the alternate names are read in the image itself.
+    fn from_image(image: Cow<'static, [u8]>) -> Result<Gazetteer, GazetteerError> {
+        let layout = image::Layout::read(&image)?;
+        let matcher = matcher::Layout::read(&image[layout.matcher.clone()])?;
+        let count = layout.count();
+        let mut places = Vec::with_capacity(count);
+        let mut countries = HashMap::new();
+        let mut capitals = HashMap::new();
+        let mut regions = HashMap::new();
+        for index in 0..count {
+            let (place, capital) = layout.place(&image, index)?;
             match place.kind {
                 PlaceKind::Country => {
-                    gazetteer
-                        .countries
-                        .insert(place.country_code.clone(), index);
-                    if let Some(capital) = record.capital {
-                        gazetteer
-                            .capitals
-                            .insert(place.country_code.clone(), capital);
+                    countries.insert(place.country_code.clone(), index);
+                    if let Some(capital) = capital {
+                        capitals.insert(place.country_code.clone(), capital);
                     }
                 }
                 PlaceKind::Region => {
                     if let Some(admin1) = &place.admin1 {
-                        gazetteer
-                            .regions
-                            .insert((place.country_code.clone(), admin1.clone()), index);
+                        regions.insert((place.country_code.clone(), admin1.clone()), index);
                     }
                 }
                 PlaceKind::City => {}
             }
-            // A city keeps its id when a region carries the same one.
-            if place.geonameid != 0
-                && (place.kind == PlaceKind::City
-                    || !gazetteer.by_geonameid.contains_key(&place.geonameid))
-            {
-                gazetteer.by_geonameid.insert(place.geonameid, index);
-            }
-            gazetteer.places.push(record.place);
-            gazetteer.alternate_names.push(record.alternate_names);
+            places.push(place);
         }
-        Ok(gazetteer)
+        Ok(Gazetteer {
+            image,
+            layout,
+            matcher,
+            places,
+            countries,
+            capitals,
+            regions,
+            ordinary_words: HashSet::new(),
+            ordinary_patterns: HashSet::new(),
+        })
     }
 
     /// All places: cities, regions and countries.
@@ -307,7 +249,9 @@ impl Gazetteer {
 
     /// The place with this GeoNames id.
     pub fn place(&self, geonameid: u32) -> Option<&Place> {
-        self.by_geonameid.get(&geonameid).map(|&i| &self.places[i])
+        self.layout
+            .index_of(&self.image, geonameid)
+            .and_then(|index| self.places.get(index))
     }
 
     /// The country with this ISO alpha-2 code, as a place.
@@ -342,14 +286,14 @@ impl Gazetteer {
         let pattern = matcher.pattern(&normalize::name_key(name)).or_else(|| {
             normalize::joined_name_key(name).and_then(|joined| matcher.pattern(&joined))
         })?;
-        self.best(&matcher.candidates[pattern], country, false)
+        self.best(matcher.candidates(pattern), country, false)
             .map(|index| &self.places[index])
     }
 
-    /// Builds the name matcher now rather than on the first call that needs it.
-    pub fn prepare_matching(&self) {
-        self.matcher();
-    }
+    /// Readies name matching. There is nothing left to do: the matcher is built with the
+    /// gazetteer (the embedded one at compile time), so this only keeps working the callers
+    /// that prepared it off their startup path.
+    pub fn prepare_matching(&self) {}
 
     /// Every place named in `text`, in order and non-overlapping (the longest name wins).
     /// `country_hint` (ISO alpha-2) ranks that country's places first among same-named ones,
@@ -375,12 +319,12 @@ impl Gazetteer {
                     .iter()
                     .position(|&b| b == b' ')
                     .map_or(skeleton.len(), |p| e + p);
-                let Some(key) = matcher.keys.get(&skeleton[s..e]) else {
+                let Some(key) = matcher.get(&skeleton[s..e]) else {
                     break;
                 };
-                if let Some(pattern) = key.pattern {
+                if let Some(pattern) = key.pattern() {
                     let (start, end) = folded.original_range(s, e);
-                    if matcher.accepts_form(pattern, &text[start..end])
+                    if accepts_form(&matcher, pattern, &text[start..end])
                         && !context::inside_url(text, start, end)
                     {
                         found.push(Candidate {
@@ -391,7 +335,7 @@ impl Gazetteer {
                         });
                     }
                 }
-                if !key.continues || e == skeleton.len() {
+                if !key.continues() || e == skeleton.len() {
                     break;
                 }
                 e += 1;
@@ -407,7 +351,7 @@ impl Gazetteer {
         let prominent: Vec<&Candidate> = found
             .iter()
             .filter(|c| {
-                self.best(&matcher.candidates[c.pattern], country_hint, false)
+                self.best(matcher.candidates(c.pattern), country_hint, false)
                     .is_some_and(|i| self.is_prominent(i))
             })
             .collect();
@@ -438,14 +382,14 @@ impl Gazetteer {
                 continue;
             }
             let wants_region = context::wants_region(text, start, end, lists_regions);
-            let Some(index) = self.best(&matcher.candidates[pattern], country_hint, wants_region)
+            let Some(index) = self.best(matcher.candidates(pattern), country_hint, wants_region)
             else {
                 continue;
             };
             let place = &self.places[index];
             let written = &text[start..end];
             let telling = context::capital_is_telling(text, start);
-            let ordinary_word = matcher.ordinary_patterns.contains(&pattern)
+            let ordinary_word = self.ordinary_patterns.contains(&pattern.id())
                 && self.is_ordinary_word(written)
                 && !(telling && self.spells(index, written));
             let reason = if normalize::plain_lower(&place.name) == normalize::plain_lower(written) {
@@ -482,8 +426,8 @@ impl Gazetteer {
     }
 
     /// The places sharing a matcher pattern's name key.
-    fn candidates_of(&self, pattern: usize) -> &[usize] {
-        &self.matcher().candidates[pattern]
+    fn candidates_of(&self, pattern: Pattern) -> Vec<usize> {
+        self.matcher().candidates(pattern).collect()
     }
 
     fn is_ordinary_word(&self, written: &str) -> bool {
@@ -496,14 +440,12 @@ impl Gazetteer {
     fn spells(&self, index: usize, written: &str) -> bool {
         let written = normalize::plain_lower(written);
         std::iter::once(self.places[index].name.as_str())
-            .chain(self.alternate_names[index].split('|'))
+            .chain(self.layout.alternate_names(&self.image, index).split('|'))
             .any(|name| normalize::plain_lower(name) == written)
     }
 
-    fn matcher(&self) -> &Matcher {
-        self.matcher.get_or_init(|| {
-            Matcher::build(&self.places, &self.alternate_names, &self.ordinary_words)
-        })
+    fn matcher(&self) -> Matcher<'_> {
+        Matcher::new(&self.image[self.layout.matcher.clone()], &self.matcher)
     }
 
     /// The best of the places sharing a name: the region if the text asks for one, then a
@@ -511,11 +453,11 @@ impl Gazetteer {
     /// each by population.
     fn best(
         &self,
-        candidates: &[usize],
+        candidates: impl Iterator<Item = usize>,
         country: Option<&str>,
         wants_region: bool,
     ) -> Option<usize> {
-        candidates.iter().copied().max_by_key(|&i| {
+        candidates.max_by_key(|&i| {
             let place = &self.places[i];
             let kind_rank = match place.kind {
                 PlaceKind::Country => 3,
@@ -547,114 +489,27 @@ fn reason_trust(reason: PlaceReason) -> f32 {
     }
 }
 
-impl Matcher {
-    fn build(
-        places: &[Place],
-        alternate_names: &[String],
-        ordinary_words: &HashSet<String>,
-    ) -> Matcher {
-        let mut keys: HashMap<Box<[u8]>, Key, _> = HashMap::default();
-        let mut candidates: Vec<Vec<usize>> = Vec::new();
-        let mut exact_spellings: HashMap<usize, Vec<String>> = HashMap::new();
-        for (index, (place, alternates)) in places.iter().zip(alternate_names).enumerate() {
-            let names = std::iter::once(place.name.as_str())
-                .chain(alternates.split('|').filter(|n| !n.is_empty()));
-            for name in names {
-                let joined = normalize::joined_name_key(name);
-                for key in std::iter::once(normalize::name_key(name)).chain(joined) {
-                    if key.is_empty() {
-                        continue;
-                    }
-                    let short =
-                        key.bytes().filter(u8::is_ascii_alphabetic).count() <= SHORT_NAME_LETTERS;
-                    let entry = keys.entry(key.as_bytes().into()).or_default();
-                    let pattern = *entry.pattern.get_or_insert_with(|| {
-                        candidates.push(Vec::new());
-                        candidates.len() - 1
-                    });
-                    if candidates[pattern].last() != Some(&index) {
-                        candidates[pattern].push(index);
-                    }
-                    if short {
-                        exact_spellings
-                            .entry(pattern)
-                            .or_default()
-                            .push(name.to_owned());
-                    }
-                }
-            }
-        }
-        // A name written in two words finds the places whose names join them ("Kyzyl-Orda" is
-        // the city GeoNames spells "Kyzylorda", not only the region that lists "Kyzyl-Orda").
-        let spaced: Vec<(usize, usize)> = keys
-            .iter()
-            .filter(|(key, _)| key.contains(&b' '))
-            .filter_map(|(key, entry)| {
-                let joined: Vec<u8> = key.iter().copied().filter(|&b| b != b' ').collect();
-                let other = keys.get(joined.as_slice())?.pattern?;
-                Some((entry.pattern?, other))
-            })
-            .collect();
-        for (pattern, other) in spaced {
-            let extra: Vec<usize> = candidates[other]
-                .iter()
-                .copied()
-                .filter(|i| !candidates[pattern].contains(i))
-                .collect();
-            candidates[pattern].extend(extra);
-        }
-        // The runs of words that begin longer keys, so lookups know when to go on.
-        let starts: Vec<Box<[u8]>> = keys
-            .keys()
-            .flat_map(|key| {
-                key.iter()
-                    .enumerate()
-                    .filter(|&(_, &b)| b == b' ')
-                    .map(|(i, _)| key[..i].into())
-            })
-            .collect();
-        for start in starts {
-            keys.entry(start).or_default().continues = true;
-        }
-        let ordinary_patterns = ordinary_words
-            .iter()
-            .filter_map(|word| keys.get(normalize::name_key(word).as_bytes())?.pattern)
-            .collect();
-        Matcher {
-            keys,
-            candidates,
-            exact_spellings,
-            ordinary_patterns,
-        }
+/// Whether the text's spelling can be a name: capitalised, each of its words too but the
+/// particles ("Rio de Janeiro"; "la Maison blanche" is a building, not Maison Blanche), not a
+/// stopword, and for short keys written exactly as the data spells it.
+fn accepts_form(matcher: &Matcher, pattern: Pattern, written: &str) -> bool {
+    const PARTICLES: &[&str] = &[
+        "de", "del", "della", "des", "di", "du", "da", "das", "do", "dos", "la", "le", "les", "el",
+        "al", "am", "an", "im", "on", "upon", "sur", "en", "in", "of", "the", "y", "i", "e", "aux",
+        "au", "und", "na", "nad", "pod",
+    ];
+    let capitalised = |word: &str| word.chars().next().is_some_and(char::is_uppercase);
+    let lower_word = written
+        .split_whitespace()
+        .skip(1)
+        .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
+        .any(|w| !capitalised(w) && !PARTICLES.contains(&w));
+    if !capitalised(written) || lower_word || context::is_stopword(written) {
+        return false;
     }
-
-    /// The pattern id of a name key.
-    fn pattern(&self, key: &str) -> Option<usize> {
-        self.keys.get(key.as_bytes()).and_then(|k| k.pattern)
-    }
-
-    /// Whether the text's spelling can be a name: capitalised, each of its words too but the
-    /// particles ("Rio de Janeiro"; "la Maison blanche" is a building, not Maison Blanche), not
-    /// a stopword, and for short keys written exactly as the data spells it.
-    fn accepts_form(&self, pattern: usize, written: &str) -> bool {
-        const PARTICLES: &[&str] = &[
-            "de", "del", "della", "des", "di", "du", "da", "das", "do", "dos", "la", "le", "les",
-            "el", "al", "am", "an", "im", "on", "upon", "sur", "en", "in", "of", "the", "y", "i",
-            "e", "aux", "au", "und", "na", "nad", "pod",
-        ];
-        let capitalised = |word: &str| word.chars().next().is_some_and(char::is_uppercase);
-        let lower_word = written
-            .split_whitespace()
-            .skip(1)
-            .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
-            .any(|w| !capitalised(w) && !PARTICLES.contains(&w));
-        if !capitalised(written) || lower_word || context::is_stopword(written) {
-            return false;
-        }
-        self.exact_spellings
-            .get(&pattern)
-            .is_none_or(|spellings| spellings.iter().any(|s| s == written))
-    }
+    matcher
+        .exact_spellings(pattern)
+        .is_none_or(|mut spellings| spellings.any(|s| s == written.as_bytes()))
 }
 
 #[cfg(test)]
