@@ -185,9 +185,10 @@ fn ap_report_with_two_days_and_a_nationwide_curfew() {
     check(
         &x,
         vec![
-            // The dateline's capital stands back: the body names its own places.
-            row("2022-01-05", "Shymkent", SD, "Looting/property destruction"),
-            row("2022-01-06", "Taraz", SD, "Looting/property destruction"),
+            // The dateline's capital stands back: the body names its own places. Rioters'
+            // arson and looting are riots (ACLED's codebook), not strategic developments.
+            row("2022-01-05", "Shymkent", Riots, "Violent demonstration"),
+            row("2022-01-06", "Taraz", Riots, "Violent demonstration"),
             country(row("2022-01-07", "Kazakhstan", SD, "Other")),
             qualified(
                 row("2022-01-07", "Kyzylorda", Riots, "Violent demonstration"),

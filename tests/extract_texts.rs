@@ -458,8 +458,9 @@ fn the_city_is_the_city_named_last() {
         places(&x),
         vec![
             ("Kazakhstan".into(), "Other".into()),
-            ("Taraz".into(), "Looting/property destruction".into()),
             ("Taraz".into(), "Peaceful protest".into()),
+            // Looting and arson by rioters in the night's unrest: one riot (ACLED's codebook).
+            ("Taraz".into(), "Violent demonstration".into()),
         ],
         "{:#?}",
         x.events
@@ -472,9 +473,8 @@ fn the_city_is_the_city_named_last() {
         places(&x),
         vec![
             ("Kazakhstan".into(), "Other".into()),
-            ("Semey".into(), "Looting/property destruction".into()),
-            ("Semey".into(), "Looting/property destruction".into()),
             ("Semey".into(), "Peaceful protest".into()),
+            ("Semey".into(), "Violent demonstration".into()),
         ],
         "{:#?}",
         x.events
@@ -1418,5 +1418,81 @@ fn a_measure_across_the_region_is_the_regions() {
             ),
             row("2022-07-02", "Nukus", Protests, "Peaceful protest"),
         ],
+    );
+}
+
+/// ACLED's typing: Battles need organised armed groups; supporters, locals or villagers who fight,
+/// beat someone or lynch a suspect are a mob (Riots, Mob violence); rioters' arson is a riot.
+#[test]
+fn who_fights_decides_the_acled_type() {
+    let typed = |text: &str, lang| {
+        summary(&read(text, Some(date(2023, 5, 10)), Some(lang)).events)
+            .into_iter()
+            .map(|(_, place, ty, sub)| (place, ty, sub))
+            .collect::<Vec<_>>()
+    };
+    let mob = |place: &str| vec![(place.to_string(), Riots, "Mob violence".to_string())];
+    assert_eq!(
+        typed(
+            "On 7 May 2023, supporters of two rival candidates clashed in Bheramara.",
+            Lang::En
+        ),
+        mob("Bherāmāra")
+    );
+    assert_eq!(
+        typed(
+            "Le 7 mai 2023, des partisans de deux candidats se sont affrontés à Bheramara.",
+            Lang::Fr
+        ),
+        mob("Bherāmāra")
+    );
+    assert_eq!(
+        typed(
+            "On 7 May 2023, members of the ruling party assaulted a journalist in Sylhet.",
+            Lang::En
+        ),
+        mob("Sylhet")
+    );
+    assert_eq!(
+        typed(
+            "On 7 May 2023, villagers lynched a suspected thief in Kitui.",
+            Lang::En
+        ),
+        mob("Kitui")
+    );
+    assert_eq!(
+        typed(
+            "Le 7 mai 2023, des villageois ont lynché un voleur présumé à Kitui.",
+            Lang::Fr
+        ),
+        mob("Kitui")
+    );
+    // Fire exchanged with gunmen: a battle.
+    assert_eq!(
+        typed(
+            "On 7 May 2023, gunmen and police exchanged fire in Mandera.",
+            Lang::En
+        ),
+        vec![("Mandera".to_string(), Battles, "Armed clash".to_string())]
+    );
+    // Rioters burning a town hall: a riot, in both languages.
+    let riot = vec![(
+        "Nanterre".to_string(),
+        Riots,
+        "Violent demonstration".to_string(),
+    )];
+    assert_eq!(
+        typed(
+            "On 7 May 2023, rioters set fire to the town hall in Nanterre.",
+            Lang::En
+        ),
+        riot
+    );
+    assert_eq!(
+        typed(
+            "Le 7 mai 2023, des émeutiers ont incendié la mairie à Nanterre.",
+            Lang::Fr
+        ),
+        riot
     );
 }

@@ -12,6 +12,9 @@ pub enum Group {
     Civilians,
     /// Gunmen, militants: armed and not the state's.
     Armed,
+    /// People acting together with no organisation of arms: party supporters and members,
+    /// locals, villagers, assailants. What they do to people or property is mob violence.
+    Partisans,
 }
 
 /// The actor labels of a sentence's hits, in order of first mention, without repeats.

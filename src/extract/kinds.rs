@@ -12,8 +12,12 @@ pub enum Happening {
     Riot,
     Attack,
     Clash,
+    /// Fire exchanged (a gun battle, a shootout): armed on both sides.
+    GunBattle,
     Shooting,
     Killing,
+    /// A mob kills or beats a suspect.
+    Lynching,
     Abduction,
     Explosion,
     Shelling,
@@ -61,6 +65,8 @@ pub struct SentenceFacts<'a> {
     pub groups: &'a [(usize, Group)],
     /// Protesters were mentioned earlier in the paragraph or in this sentence.
     pub protest_context: bool,
+    /// The paragraph's last violent event is a riot: what is wrecked next is part of it.
+    pub riot_context: bool,
     /// Police or troops act on people in this sentence (arrests, dispersal).
     pub intervention: bool,
 }
@@ -103,6 +109,7 @@ pub const PROTEST_WITH_INTERVENTION: (EventType, &str) =
 pub const EXCESSIVE_FORCE: (EventType, &str) =
     (EventType::Protests, "Excessive force against protesters");
 pub const VIOLENT_DEMONSTRATION: (EventType, &str) = (EventType::Riots, "Violent demonstration");
+pub const MOB_VIOLENCE: (EventType, &str) = (EventType::Riots, "Mob violence");
 pub const ARMED_CLASH: (EventType, &str) = (EventType::Battles, "Armed clash");
 pub const ATTACK: (EventType, &str) = (EventType::ViolenceAgainstCivilians, "Attack");
 pub const ARRESTS: (EventType, &str) = (EventType::StrategicDevelopments, "Arrests");
@@ -116,6 +123,15 @@ pub fn classify(
     use EventType::*;
     let crowd = facts.has(Group::Protesters) || facts.has(Group::Rioters);
     let forces = facts.has(Group::Security) || facts.has(Group::Military);
+    let armed = facts.has(Group::Armed);
+    // ACLED: Battles need organised armed groups; party supporters, locals or students who
+    // fight each other, beat someone or wreck property are a mob, in a protest a riot.
+    let mob = !armed && !forces && (facts.has(Group::Partisans) || facts.has(Group::Rioters));
+    let unrest = if crowd || facts.protest_context || facts.riot_context {
+        VIOLENT_DEMONSTRATION
+    } else {
+        MOB_VIOLENCE
+    };
     match happening {
         Happening::Protest if facts.intervention => PROTEST_WITH_INTERVENTION,
         Happening::Protest => PEACEFUL_PROTEST,
@@ -123,18 +139,20 @@ pub fn classify(
         Happening::Riot => VIOLENT_DEMONSTRATION,
         Happening::Attack if facts.force_before_protesters_after(at) => EXCESSIVE_FORCE,
         // Gunmen attacking, or fought by, the police or the army: a battle, not a riot.
-        Happening::Attack | Happening::Clash | Happening::Shooting
-            if facts.has(Group::Armed) && forces =>
-        {
+        Happening::Attack | Happening::Clash | Happening::Shooting if armed && forces => {
             ARMED_CLASH
         }
         Happening::Attack if crowd || forces => VIOLENT_DEMONSTRATION,
+        Happening::Attack | Happening::Killing if mob => unrest,
         Happening::Attack | Happening::Killing => ATTACK,
+        Happening::Lynching => MOB_VIOLENCE,
         Happening::Abduction => (ViolenceAgainstCivilians, "Abduction/forced disappearance"),
-        // Protesters clashing with police riot; armed groups fighting each other are a battle.
-        Happening::Clash if crowd || facts.protest_context => VIOLENT_DEMONSTRATION,
-        Happening::Clash => ARMED_CLASH,
+        Happening::GunBattle => ARMED_CLASH,
+        // Armed groups fighting each other are a battle; anyone else clashing is unrest.
+        Happening::Clash if armed => ARMED_CLASH,
+        Happening::Clash => unrest,
         Happening::Shooting if facts.protest_context => EXCESSIVE_FORCE,
+        Happening::Shooting if mob => MOB_VIOLENCE,
         Happening::Shooting => ARMED_CLASH,
         Happening::Explosion => (ExplosionsRemoteViolence, "Remote explosive/landmine/IED"),
         Happening::Shelling => (
@@ -143,6 +161,8 @@ pub fn classify(
         ),
         Happening::Airstrike => (ExplosionsRemoteViolence, "Air/drone strike"),
         Happening::Grenade => (ExplosionsRemoteViolence, "Grenade"),
+        // Wrecking and burning by a mob, or in a protest, is a riot (ACLED's codebook).
+        Happening::Looting if mob || (facts.riot_context && !forces && !armed) => unrest,
         Happening::Looting => (StrategicDevelopments, "Looting/property destruction"),
         Happening::Arrest => ARRESTS,
         Happening::Deployment => (StrategicDevelopments, "Change to group/activity"),
@@ -174,6 +194,7 @@ mod tests {
             has_count: false,
             groups: &[(0, Group::Security), (10, Group::Protesters)],
             protest_context: true,
+            riot_context: false,
             intervention: false,
         };
         for h in [
@@ -182,8 +203,10 @@ mod tests {
             Happening::Riot,
             Happening::Attack,
             Happening::Clash,
+            Happening::GunBattle,
             Happening::Shooting,
             Happening::Killing,
+            Happening::Lynching,
             Happening::Abduction,
             Happening::Explosion,
             Happening::Shelling,
@@ -208,6 +231,7 @@ mod tests {
             has_count: false,
             groups: &[],
             protest_context: false,
+            riot_context: false,
             intervention: false,
         };
         assert!(!bare.licenses(Licence::Weak));

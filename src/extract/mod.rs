@@ -493,6 +493,9 @@ impl<'a, 'g> Reader<'a, 'g> {
             has_count: !counts.is_empty(),
             groups: &groups,
             protest_context: context.protesters || names_protesters,
+            riot_context: context
+                .violence
+                .is_some_and(|(kind, _)| kind == EventType::Riots),
             intervention: false,
         };
         let cues: Vec<(usize, Happening)> = hits
@@ -842,6 +845,7 @@ fn draft_for_count<'g>(
             kinds::VIOLENT_DEMONSTRATION
         }
         (Some(Group::Civilians), None) => kinds::ATTACK,
+        (Some(Group::Partisans), None) => kinds::MOB_VIOLENCE,
         (Some(Group::Armed), None) => kinds::ARMED_CLASH,
         (None, None) => context.earlier_violence.unwrap_or(kinds::ATTACK),
     };
