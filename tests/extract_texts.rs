@@ -1496,3 +1496,51 @@ fn who_fights_decides_the_acled_type() {
         riot
     );
 }
+
+/// Victims without a figure count one each; who did it is not the toll; a lynching is a death.
+#[test]
+fn victims_told_without_a_figure() {
+    let deaths = |text: &str, lang| -> Vec<(String, Option<u32>)> {
+        sorted(
+            &read(text, Some(date(2023, 5, 10)), Some(lang)).events,
+            |e| (e.place.clone(), e.fatalities),
+        )
+    };
+    assert_eq!(
+        deaths(
+            "On 8 May 2023, police shot dead a suspected robber in Nairobi.",
+            Lang::En
+        ),
+        [("Nairobi".to_string(), Some(1))]
+    );
+    assert_eq!(
+        deaths("On 8 May 2023, a trader was murdered in Garissa.", Lang::En),
+        [("Garissa".to_string(), Some(1))]
+    );
+    // Three men did it; one man died.
+    assert_eq!(
+        deaths(
+            "On 8 May 2023, three men attacked and killed a shopkeeper in Garissa.",
+            Lang::En
+        ),
+        [("Garissa".to_string(), Some(1))]
+    );
+    assert_eq!(
+        deaths(
+            "On 8 May 2023, a mob lynched two suspected thieves in Kitui.",
+            Lang::En
+        ),
+        [("Kitui".to_string(), Some(2))]
+    );
+    assert_eq!(
+        deaths("Le 8 mai 2023, un commerçant a été tué à Bamako.", Lang::Fr),
+        [("Bamako".to_string(), Some(1))]
+    );
+    assert_eq!(
+        deaths(
+            "Le 8 mai 2023, des hommes armés ont tué un enseignant à Mopti.",
+            Lang::Fr
+        ),
+        [("Mopti".to_string(), Some(1))]
+    );
+}

@@ -67,6 +67,23 @@ pub fn find(
     dates: &[DateMention],
     lexicon: &Lexicon,
 ) -> (Vec<Count>, Vec<std::ops::Range<usize>>) {
+    // "was lynched", "gunned down", "murdered": verbs that tell a death count it like "killed".
+    let deadly: Vec<Hit>;
+    let hits = if hits.iter().any(|h| tells_a_death(h.term)) {
+        deadly = hits
+            .iter()
+            .map(|h| match h.term {
+                term if tells_a_death(term) => Hit {
+                    term: Term::Count(CountKind::Fatalities),
+                    ..*h
+                },
+                _ => *h,
+            })
+            .collect();
+        deadly.as_slice()
+    } else {
+        hits
+    };
     if !hits.iter().any(|h| matches!(h.term, Term::Count(_))) {
         return (Vec::new(), Vec::new());
     }
@@ -157,7 +174,191 @@ pub fn find(
             part_of: None,
         });
     }
+    singular_victims(folded, &counted, &mut counts);
     (counts, ambiguous)
+}
+
+/// A verb of killing that says someone died ("lynched", "gunned down", "murdered").
+fn tells_a_death(term: Term) -> bool {
+    use super::kinds::{Happening, Licence};
+    matches!(
+        term,
+        Term::Cue(Happening::Lynching | Happening::Killing, Licence::Strong)
+    )
+}
+
+/// Articles and "one" that make a victim a single person ("killed a man", "un homme tué").
+const SINGULAR: &[&str] = &["a", "an", "one", "un", "une"];
+/// Words that name a person, the victim of a killing or an injury told without a figure.
+const PERSON_NOUNS: &[&str] = &[
+    "man",
+    "woman",
+    "person",
+    "youth",
+    "boy",
+    "girl",
+    "child",
+    "student",
+    "teacher",
+    "leader",
+    "member",
+    "trader",
+    "shopkeeper",
+    "businessman",
+    "farmer",
+    "journalist",
+    "officer",
+    "policeman",
+    "soldier",
+    "civilian",
+    "villager",
+    "suspect",
+    "thief",
+    "robber",
+    "worker",
+    "driver",
+    "activist",
+    "supporter",
+    "herder",
+    "chairman",
+    "candidate",
+    "councillor",
+    "guard",
+    "teenager",
+    "protester",
+    "demonstrator",
+    "rider",
+    "resident",
+    "passenger",
+    "pedestrian",
+    "cleric",
+    "imam",
+    "priest",
+    "pastor",
+    "doctor",
+    "engineer",
+    "lawyer",
+    "vendor",
+    "fisherman",
+    "elder",
+    "official",
+    "politician",
+    "local",
+    "refugee",
+    "motorist",
+    "schoolboy",
+    "schoolgirl",
+    "homme",
+    "femme",
+    "personne",
+    "jeune",
+    "garcon",
+    "fille",
+    "enfant",
+    "etudiant",
+    "enseignant",
+    "commercant",
+    "manifestant",
+    "policier",
+    "gendarme",
+    "soldat",
+    "militaire",
+    "civil",
+    "villageois",
+    "suspect",
+    "voleur",
+    "chauffeur",
+    "militant",
+    "journaliste",
+    "agriculteur",
+    "habitant",
+    "passant",
+    "adolescent",
+    "lyceen",
+    "eleve",
+    "agent",
+];
+/// How many words (adjectives, "suspected", "former") may stand between the article and the
+/// person noun.
+const VICTIM_WORDS: usize = 4;
+
+/// Victims told without a figure: "locals beat and killed a suspected thief", "a policeman was
+/// shot dead", "un homme a été tué" count one. A figure before the counted word that the
+/// victim phrase after it overrides counts those who did it, not the toll ("three men attacked
+/// and killed a shopkeeper": one killed).
+fn singular_victims(folded: &str, counted: &[&Hit], counts: &mut Vec<Count>) {
+    for hit in counted {
+        let Term::Count(kind) = hit.term else {
+            continue;
+        };
+        if kind == CountKind::Arrests {
+            continue;
+        }
+        let after = single_person(words(&folded[hit.end..]).take(VICTIM_WORDS + 2));
+        let before = || {
+            let head: Vec<&str> = words(&folded[..hit.start]).collect();
+            // "a man was killed", "a policeman has been shot dead", "un homme a ete tue".
+            let mut rest = head.as_slice();
+            for _ in 0..3 {
+                if let [init @ .., last] = rest
+                    && matches!(*last, "was" | "has" | "been" | "is" | "a" | "ete" | "est")
+                {
+                    rest = init;
+                }
+            }
+            let tail = &rest[rest.len().saturating_sub(VICTIM_WORDS + 1)..];
+            single_person_ending(tail)
+        };
+        let governed_before = |c: &Count| c.kind == kind && c.part_of.is_none() && c.at < hit.start;
+        if after {
+            // The figure before the verb counts who did it.
+            counts
+                .retain(|c| !(governed_before(c) && words(&folded[c.at..hit.start]).count() <= 9));
+        }
+        let has_own = counts
+            .iter()
+            .any(|c| c.kind == kind && c.at.abs_diff(hit.start) <= 60);
+        if !has_own && (after || before()) {
+            counts.push(Count {
+                at: hit.start,
+                kind,
+                value: Some(1),
+                qualifier: None,
+                victims: None,
+                part_of: None,
+            });
+        }
+    }
+    counts.sort_by_key(|c| c.at);
+}
+
+/// Whether the words open with a single person: an article, a few words, a person noun.
+fn single_person<'w>(mut words: impl Iterator<Item = &'w str>) -> bool {
+    // "stabbed and killed a man": the other verb may come first.
+    let Some(mut first) = words.next() else {
+        return false;
+    };
+    if first == "and" || first == "et" {
+        let _verb = words.next();
+        match words.next() {
+            Some(w) => first = w,
+            None => return false,
+        }
+    }
+    SINGULAR.contains(&first) && words.take(VICTIM_WORDS).any(|w| PERSON_NOUNS.contains(&w))
+}
+
+/// Whether the words end with a single person ("… a young man", "… une femme").
+fn single_person_ending(words: &[&str]) -> bool {
+    let Some(noun_at) = words.iter().rposition(|w| PERSON_NOUNS.contains(w)) else {
+        return false;
+    };
+    noun_at + 1 == words.len()
+        && words[..noun_at]
+            .iter()
+            .rev()
+            .take(VICTIM_WORDS)
+            .any(|w| SINGULAR.contains(w))
 }
 
 /// Whether the text before a quantity ends with a word that opens a breakdown of the figure

@@ -348,6 +348,10 @@ pub const ENTRIES: &[Entry] = &[
     ("martial law", Term::Cue(H::Emergency, L::Predicated), W),
     // Counted words: deaths, injuries, arrests.
     ("killed", Term::Count(K::Fatalities), W),
+    ("kills", Term::Count(K::Fatalities), W),
+    ("stoned to death", Term::Count(K::Fatalities), W),
+    ("hacked to death", Term::Count(K::Fatalities), W),
+    ("beaten to death", Term::Count(K::Fatalities), W),
     // Officialese for killed ("liquidated", after the Russian "ликвидированы").
     ("liquidated", Term::Count(K::Fatalities), W),
     ("killing", Term::Count(K::Fatalities), W),
