@@ -1544,3 +1544,37 @@ fn victims_told_without_a_figure() {
         [("Mopti".to_string(), Some(1))]
     );
 }
+
+/// "Overnight" in a dated report is the night before (ACLED dates a night by its first day),
+/// unless the sentence names its day; a weekday owning a noun ("Sunday's vote") dates nothing.
+#[test]
+fn overnight_and_possessive_weekdays() {
+    let dated = |text: &str| -> Vec<String> {
+        sorted(
+            &read(text, Some(date(2020, 10, 6)), Some(Lang::En)).events,
+            |e| e.event_date.to_string(),
+        )
+    };
+    assert_eq!(
+        dated(
+            "BISHKEK, Oct 6 (Reuters) - Protesters stormed government buildings in Bishkek \
+             overnight, forcing officials to annul the results of Sunday's vote."
+        ),
+        ["2020-10-05"]
+    );
+    assert_eq!(
+        dated("Protesters stormed the mayor's office in Osh overnight Monday into Tuesday."),
+        ["2020-10-05"]
+    );
+    // "The White House" is one of Casablanca's alternate names, not a place abroad.
+    let x = read(
+        "On Monday, protesters in Bishkek broke into the White House and set fire to it.",
+        Some(date(2020, 10, 6)),
+        Some(Lang::En),
+    );
+    assert!(
+        x.events.iter().all(|e| e.country_code == "KG"),
+        "{:?}",
+        x.events
+    );
+}

@@ -506,6 +506,28 @@ fn fit_weekday(
     })
 }
 
+/// Drops the date mentions that date no happening of their sentence: a weekday owning a noun
+/// ("Sunday's vote", "Monday's protest" is told elsewhere) and "overnight" beside a day named in
+/// full ("overnight Friday into Saturday" is Friday's). Alone, "overnight" in a report is the
+/// night before its day (ACLED dates a night by its first day).
+/// `in_dateline` tells the mentions of a news dateline, which date the report, not the night.
+pub fn drop_asides(
+    folded: &str,
+    mentions: &mut Vec<DateMention>,
+    in_dateline: impl Fn(&DateMention) -> bool,
+) {
+    let possessive = |m: &DateMention| {
+        matches!(m.expr, DateExpr::Weekday(_)) && folded[m.end..].starts_with("'s ")
+    };
+    let overnight = |m: &DateMention| folded.get(m.start..m.end) == Some("overnight");
+    mentions.retain(|m| !possessive(m));
+    let others = mentions
+        .iter()
+        .filter(|m| !overnight(m) && !in_dateline(m))
+        .count();
+    mentions.retain(|m| !(overnight(m) && others > 0));
+}
+
 #[cfg(test)]
 mod tests {
     use jiff::civil::date;

@@ -341,6 +341,10 @@ impl<'a, 'g> Reader<'a, 'g> {
             &numerals,
             self.lexicon.year_intros,
         );
+        let folded = &self.folded;
+        dates::drop_asides(&folded.text, &mut mentions, |m| {
+            folded.origin(m.start) < body
+        });
         // "Khabar 24, 44 personnes…": a number that ends a name is no quantity (dates, read
         // above, keep theirs: "On January 5, …").
         let folded = &self.folded;

@@ -187,8 +187,12 @@ impl Gazetteer {
             // In another of the text's countries, or abroad, only a well-known place: a capital
             // or a city of a million is itself evidence; a big town spelled as its own name
             // needs no namesake of it at home.
-            let famous = place.population >= 1_000_000
-                || self.capitals.get(&place.country_code) == Some(&place.geonameid);
+            // A translated alternate name ("White House" is one of Casablanca's) is no name of a
+            // famous city abroad: only one word, or its own spelling, is.
+            let famous = (place.population >= 1_000_000
+                || self.capitals.get(&place.country_code) == Some(&place.geonameid))
+                && (names[i].mention.reason == PlaceReason::Exact
+                    || !names[i].mention.as_written.contains(' '));
             let well_known = famous
                 || (self.is_prominent(best.place)
                     && names[i].mention.reason == PlaceReason::Exact
