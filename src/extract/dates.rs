@@ -31,6 +31,8 @@ pub enum RelativeDay {
     PastWeek,
     /// "a year ago", "il y a dix ans", "last year": background, not news.
     YearsAgo,
+    /// "overnight": the night before the report's day, dated by its first day as ACLED does.
+    Overnight,
 }
 
 /// A date expression as written.
@@ -416,6 +418,7 @@ pub fn resolve(expr: DateExpr, anchor: Anchor) -> Resolution {
                 RelativeDay::SameDay => (context, 0, false),
                 RelativeDay::NextDay => (context, 1, false),
                 RelativeDay::DayBefore => (context, -1, false),
+                RelativeDay::Overnight => (published.or(context), -1, false),
             };
             match from {
                 Some(from) => shifted(from, offset, anchored),
@@ -519,7 +522,7 @@ pub fn drop_asides(
     let possessive = |m: &DateMention| {
         matches!(m.expr, DateExpr::Weekday(_)) && folded[m.end..].starts_with("'s ")
     };
-    let overnight = |m: &DateMention| folded.get(m.start..m.end) == Some("overnight");
+    let overnight = |m: &DateMention| m.expr == DateExpr::Relative(RelativeDay::Overnight);
     mentions.retain(|m| !possessive(m));
     let others = mentions
         .iter()

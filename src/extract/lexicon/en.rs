@@ -566,7 +566,7 @@ pub const ENTRIES: &[Entry] = &[
     ("the next day", Term::Relative(RelativeDay::NextDay), W),
     ("the following day", Term::Relative(RelativeDay::NextDay), W),
     ("the day before", Term::Relative(RelativeDay::DayBefore), W),
-    ("overnight", Term::Relative(RelativeDay::DayBefore), W),
+    ("overnight", Term::Relative(RelativeDay::Overnight), W),
     (
         "the previous day",
         Term::Relative(RelativeDay::DayBefore),
