@@ -96,5 +96,48 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// The worst case: 1 MiB of one endless line, weekday words with dates, figures and places
+/// and no full stop. Every per-sentence step is bounded (`sentences::MAX_SENTENCE`, the
+/// headline check), so this is linear; it once took a minute.
+fn worst_case(c: &mut Criterion) {
+    let gazetteer = Gazetteer::embedded();
+    let words = [
+        "lundi",
+        "mardi",
+        "Monday",
+        "Tuesday",
+        "le",
+        "3",
+        "janvier",
+        "tués",
+        "manifestants",
+        "Almaty",
+        "et",
+        "à",
+    ];
+    let mut text = String::with_capacity(1 << 20);
+    let mut i = 0usize;
+    while text.len() < 1 << 20 {
+        text.push_str(words[(i * 7 + i / 5) % words.len()]);
+        text.push(' ');
+        i += 1;
+    }
+    let mut group = c.benchmark_group("extract");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("worst case, 1 MiB without a full stop", |b| {
+        b.iter(|| {
+            let article = ArticleText {
+                text: &text,
+                source: "bench",
+                published: Some(date(2022, 1, 7)),
+                lang: Some(Lang::Fr),
+            };
+            black_box(extract(gazetteer, &article).map(|x| x.events.len()))
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, worst_case);
 criterion_main!(benches);

@@ -119,14 +119,48 @@ fn ends_abbreviation(before: &str) -> bool {
     single_capital || ABBREVIATIONS.contains(&word)
 }
 
+/// The longest sentence read as one, in bytes. Real sentences are far shorter; a longer run
+/// (a list pasted without stops, hostile input) is read in clauses of at most this size, so
+/// every per-sentence search is bounded and extraction stays linear in the text.
+pub const MAX_SENTENCE: usize = 2_000;
+
 fn push_trimmed(para: &str, span: Range<usize>, base: usize, out: &mut Vec<Range<usize>>) {
     let piece = &para[span.clone()];
     let lead = piece.len() - piece.trim_start().len();
-    let body = piece.trim();
+    let mut body = piece.trim();
+    let mut start = base + span.start + lead;
+    while body.len() > MAX_SENTENCE {
+        let cut = clause_cut(body);
+        let head = body[..cut].trim_end();
+        if !head.is_empty() {
+            out.push(start..start + head.len());
+        }
+        let rest = &body[cut..];
+        start += cut + (rest.len() - rest.trim_start().len());
+        body = rest.trim_start();
+    }
     if !body.is_empty() {
-        let start = base + span.start + lead;
         out.push(start..start + body.len());
     }
+}
+
+/// Where to cut a sentence longer than [`MAX_SENTENCE`]: after the last semicolon, else comma,
+/// else space in its first `MAX_SENTENCE` bytes, else at a char boundary there.
+fn clause_cut(body: &str) -> usize {
+    let mut limit = MAX_SENTENCE;
+    while !body.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    let window = &body[..limit];
+    [';', ',', ' ']
+        .iter()
+        .find_map(|&c| {
+            window
+                .rfind(c)
+                .filter(|&at| at > limit / 2)
+                .map(|at| at + 1)
+        })
+        .unwrap_or(limit)
 }
 
 /// How far into a paragraph a dateline may reach.
@@ -206,6 +240,20 @@ pub fn ends_a_name(sentence: &str, start: usize, end: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_endless_sentence_is_read_in_bounded_clauses() {
+        let text = "lundi mardi, 3 janvier à Almaty ".repeat(2_000);
+        let pieces = sentences(&text, 0..text.len());
+        assert!(pieces.len() > 20, "{}", pieces.len());
+        assert!(pieces.iter().all(|p| p.len() <= MAX_SENTENCE));
+        // Nothing is lost: the pieces hold every word, in order.
+        let joined: Vec<&str> = pieces
+            .iter()
+            .flat_map(|p| text[p.clone()].split_whitespace())
+            .collect();
+        assert_eq!(joined, text.split_whitespace().collect::<Vec<_>>());
+    }
 
     #[test]
     fn live_blog_time_stamps() {

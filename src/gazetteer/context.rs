@@ -809,8 +809,29 @@ pub(crate) fn capital_is_telling(text: &str, start: usize) -> bool {
 /// Whether the line around `at` is a headline in title case: four words or more, most of
 /// them capitalised.
 fn in_headline(text: &str, at: usize) -> bool {
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    // A headline is short: a long line is body text, and looking no further than this keeps
+    // the check bounded on a text of one endless line.
+    const HEADLINE_BYTES: usize = 300;
+    let near = |i: usize| at.abs_diff(i) <= HEADLINE_BYTES;
+    let Some(line_start) = text[..at]
+        .char_indices()
+        .rev()
+        .take_while(|&(i, _)| near(i))
+        .find(|&(_, c)| c == '\n')
+        .map(|(i, _)| i + 1)
+        .or_else(|| (at <= HEADLINE_BYTES).then_some(0))
+    else {
+        return false;
+    };
+    let Some(line_end) = text[at..]
+        .char_indices()
+        .take_while(|&(i, _)| i <= HEADLINE_BYTES)
+        .find(|&(_, c)| c == '\n')
+        .map(|(i, _)| at + i)
+        .or_else(|| (text.len() - at <= HEADLINE_BYTES).then_some(text.len()))
+    else {
+        return false;
+    };
     let words: Vec<&str> = text[line_start..line_end]
         .split_whitespace()
         .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
