@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use crate::extract::{self, ArticleText, Lang};
 use crate::gazetteer::Gazetteer;
+pub use crate::gazetteer::haversine_km;
 use crate::model::{Event, EventType};
 
 /// Within this distance an extracted event is at the gold place.
@@ -103,15 +104,6 @@ pub fn score(row: &GoldRow, events: &[Event]) -> Outcome {
         spurious: events.iter().filter(|e| distance(e) > SPURIOUS_KM).count(),
         nearest_km,
     }
-}
-
-/// Great-circle distance in kilometres.
-pub fn haversine_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let dp = p2 - p1;
-    let dl = (lon2 - lon1).to_radians();
-    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    6371.0 * 2.0 * a.sqrt().asin()
 }
 
 /// A row, its outcome and what was extracted, for reading the misses.

@@ -511,11 +511,8 @@ fn same_admin1(a: &Place, b: &Place) -> bool {
 }
 
 /// Great-circle distance between two places, km.
-pub(crate) fn distance_km(a: &Place, b: &Place) -> f64 {
-    let (p1, p2) = (a.lat.to_radians(), b.lat.to_radians());
-    let dl = (b.lon - a.lon).to_radians();
-    let h = ((p2 - p1) / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    6371.0 * 2.0 * h.sqrt().min(1.0).asin()
+fn distance_km(a: &Place, b: &Place) -> f64 {
+    super::haversine_km(a.lat, a.lon, b.lat, b.lon)
 }
 
 /// Marks the names that only situate the name before them.

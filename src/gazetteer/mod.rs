@@ -477,6 +477,14 @@ impl Gazetteer {
     }
 }
 
+/// Great-circle distance between two WGS 84 points, km.
+pub fn haversine_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dl = (lon2 - lon1).to_radians();
+    let h = ((p2 - p1) / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    6371.0 * 2.0 * h.sqrt().min(1.0).asin()
+}
+
 /// The confidence of a match before the text's geography weighs in.
 fn reason_trust(reason: PlaceReason) -> f32 {
     match reason {
