@@ -41,6 +41,12 @@ pub fn paragraphs(text: &str) -> impl Iterator<Item = Paragraph> + '_ {
 }
 
 fn is_header(line: &str) -> bool {
+    // A sentence followed by a bracketed note ("… marched. [size=no report]", "… (AFP)") is body
+    // text: the note is read past.
+    let line = match line.trim_end().strip_suffix([']', ')']) {
+        Some(inner) => inner.rfind(['[', '(']).map_or(line, |open| &line[..open]),
+        None => line,
+    };
     let end = line.trim_end_matches(|c: char| is_closing(c) || c.is_whitespace());
     let last = end.chars().last();
     line.len() <= MAX_HEADER_LEN && !matches!(last, Some('.' | '!' | '?' | '…'))
@@ -240,6 +246,15 @@ pub fn ends_a_name(sentence: &str, start: usize, end: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sentence_with_a_bracketed_note_is_no_header() {
+        assert!(!is_header(
+            "Young people in Nairobi marched. [size=no report]"
+        ));
+        assert!(!is_header("Des jeunes ont manifesté à Bamako. (AFP)"));
+        assert!(is_header("Curfew imposed as unrest spreads (update)"));
+    }
 
     #[test]
     fn an_endless_sentence_is_read_in_bounded_clauses() {

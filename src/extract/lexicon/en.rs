@@ -174,6 +174,7 @@ pub const ENTRIES: &[Entry] = &[
     ("ambush", Term::Cue(H::Attack, L::Weak), W),
     ("lynched", Term::Cue(H::Lynching, L::Strong), W),
     ("lynches", Term::Cue(H::Lynching, L::Strong), W),
+    ("lynch", Term::Cue(H::Lynching, L::Strong), W),
     ("lynching", Term::Cue(H::Lynching, L::Weak), W),
     ("gunned down", Term::Cue(H::Killing, L::Strong), W),
     ("murdered", Term::Cue(H::Killing, L::Strong), W),
