@@ -721,9 +721,29 @@ fn listed(list: &[&str], word: &str) -> bool {
     list.contains(&plain_lower(word).as_str())
 }
 
+/// Whether a word is a unit word ("County", "Sadar", "upazila").
+pub(crate) fn is_unit_word(word: &str) -> bool {
+    listed(UNIT_WORDS, word)
+}
+
 /// True when the written form is an ordinary capitalised word rather than a name.
 pub(crate) fn is_stopword(written: &str) -> bool {
-    !written.contains(|c: char| !c.is_alphanumeric()) && listed(STOPWORDS, written)
+    use std::collections::HashSet;
+    use std::sync::OnceLock;
+    // Looked up at every candidate name of every text: a set, not a scan of the list.
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    if written.contains(|c: char| !c.is_alphanumeric()) {
+        return false;
+    }
+    let set = SET.get_or_init(|| STOPWORDS.iter().copied().collect());
+    if written.bytes().all(|b| b.is_ascii_alphanumeric()) && written.len() <= 32 {
+        let mut lower = [0u8; 32];
+        for (l, b) in lower.iter_mut().zip(written.bytes()) {
+            *l = b.to_ascii_lowercase();
+        }
+        return std::str::from_utf8(&lower[..written.len()]).is_ok_and(|w| set.contains(w));
+    }
+    set.contains(plain_lower(written).as_str())
 }
 
 /// A match glued to a dot or an at-sign is part of a domain, URL or e-mail ("Orda.kz").
@@ -812,35 +832,29 @@ fn in_headline(text: &str, at: usize) -> bool {
     // A headline is short: a long line is body text, and looking no further than this keeps
     // the check bounded on a text of one endless line.
     const HEADLINE_BYTES: usize = 300;
-    let near = |i: usize| at.abs_diff(i) <= HEADLINE_BYTES;
-    let Some(line_start) = text[..at]
-        .char_indices()
-        .rev()
-        .take_while(|&(i, _)| near(i))
-        .find(|&(_, c)| c == '\n')
-        .map(|(i, _)| i + 1)
-        .or_else(|| (at <= HEADLINE_BYTES).then_some(0))
-    else {
-        return false;
+    let bytes = text.as_bytes();
+    let from = at.saturating_sub(HEADLINE_BYTES);
+    let to = (at + HEADLINE_BYTES).min(text.len());
+    let line_start = match bytes[from..at].iter().rposition(|&b| b == b'\n') {
+        Some(i) => from + i + 1,
+        None if from == 0 => 0,
+        None => return false,
     };
-    let Some(line_end) = text[at..]
-        .char_indices()
-        .take_while(|&(i, _)| i <= HEADLINE_BYTES)
-        .find(|&(_, c)| c == '\n')
-        .map(|(i, _)| at + i)
-        .or_else(|| (text.len() - at <= HEADLINE_BYTES).then_some(text.len()))
-    else {
-        return false;
+    let line_end = match bytes[at..to].iter().position(|&b| b == b'\n') {
+        Some(i) => at + i,
+        None if to == text.len() => to,
+        None => return false,
     };
-    let words: Vec<&str> = text[line_start..line_end]
+    let (mut words, mut capitalised) = (0, 0);
+    for first in text[line_start..line_end]
         .split_whitespace()
-        .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
-        .collect();
-    let capitalised = words
-        .iter()
-        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-        .count();
-    words.len() >= 4 && capitalised * 10 >= words.len() * 7
+        .filter_map(|w| w.chars().next())
+        .filter(|c| c.is_alphabetic())
+    {
+        words += 1;
+        capitalised += usize::from(first.is_uppercase());
+    }
+    words >= 4 && capitalised * 10 >= words * 7
 }
 
 /// True when the match at `start..end` names a person or an organisation, or is quoted, not

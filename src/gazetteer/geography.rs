@@ -107,6 +107,10 @@ struct Name<'g> {
     locates: Option<usize>,
     /// How much the name tells of the text's countries.
     weight: f64,
+    /// Each candidate's own score (size, kind, spelling), computed once for both passes.
+    own: Vec<f64>,
+    /// The name is also an ordinary word of the languages read.
+    word: bool,
 }
 
 impl Gazetteer {
@@ -116,24 +120,27 @@ impl Gazetteer {
         // "Noakhali Sadar", "Isiolo County": a unit word after a name is no place of its own.
         let mut names: Vec<Name<'g>> = mentions
             .into_iter()
-            .filter(|m| !listed(UNIT_WORDS, &m.as_written))
+            .filter(|m| !super::context::is_unit_word(&m.as_written))
             .map(|mention| {
                 let candidates = match mention.pattern {
                     Some(pattern) => self.candidates_of(pattern),
                     None => self.index_of(mention.place).into_iter().collect(),
                 };
+                let own = self.own_scores(&mention, &candidates);
+                let word = mention.ordinary_word || self.is_ordinary_word(&mention.as_written);
                 Name {
                     mention,
                     candidates,
                     locates: None,
                     weight: 1.0,
+                    own,
+                    word,
                 }
             })
             .collect();
         find_locators(text, &mut names);
         for name in &mut names {
-            name.weight = self.weight(&name.mention, &name.candidates)
-                * if name.locates.is_some() { 1.5 } else { 1.0 };
+            name.weight = self.weight(name) * if name.locates.is_some() { 1.5 } else { 1.0 };
         }
         let evidence = self.country_evidence(&names);
         let countries = ranked_countries(&evidence);
@@ -207,7 +214,7 @@ impl Gazetteer {
             let unsupported_word = (names[i].mention.institution
                 && home != Some(place.country_code.as_str()))
                 || (names[i].mention.ordinary_word && home != Some(place.country_code.as_str()))
-                || (self.is_ordinary_word(&names[i].mention.as_written)
+                || (names[i].word
                     && place.population < 100_000
                     && self.support_elsewhere(&names[i], &evidence, &place.country_code) < 0.01);
             // "Moscow sent troops": the capital is the government that acts, not a place.
@@ -277,7 +284,8 @@ impl Gazetteer {
     }
 
     /// How much a name tells of the text's countries.
-    fn weight(&self, mention: &Mention, candidates: &[usize]) -> f64 {
+    fn weight(&self, name: &Name) -> f64 {
+        let (mention, candidates) = (&name.mention, &name.candidates);
         if candidates
             .iter()
             .any(|&c| self.places[c].kind == PlaceKind::Country)
@@ -297,10 +305,7 @@ impl Gazetteer {
         if !mention.telling {
             weight *= 0.3;
         }
-        if mention.ordinary_word
-            || mention.institution
-            || self.is_ordinary_word(&mention.as_written)
-        {
+        if name.word || mention.institution {
             weight *= 0.25;
         }
         weight
@@ -354,9 +359,10 @@ impl Gazetteer {
         let mut ranked: Vec<Scored> = name
             .candidates
             .iter()
-            .map(|&c| {
+            .zip(&name.own)
+            .map(|(&c, &own)| {
                 let place = &self.places[c];
-                let mut score = self.own_score(&name.mention, c);
+                let mut score = own;
                 // Agreement with the text's countries, as strong as their support.
                 if reading.top > 0.0 {
                     score += 4.0
@@ -387,7 +393,7 @@ impl Gazetteer {
                         .filter_map(|j| first[j])
                         .map(|j| &self.places[j])
                         .filter(|p| p.kind != PlaceKind::Country)
-                        .map(|p| distance_km(place, p))
+                        .map(|p| rough_km(place, p))
                         .min_by(f64::total_cmp);
                     score += match closest {
                         Some(d) if d < 30.0 => 2.0,
@@ -404,28 +410,44 @@ impl Gazetteer {
         ranked
     }
 
-    /// What a namesake scores on its own: its size, what kind of place it is, whether the text
-    /// asks for a region, how the name was written.
-    fn own_score(&self, mention: &Mention, candidate: usize) -> f64 {
-        let place = &self.places[candidate];
-        let mut score = 0.4 * (place.population as f64 + 10.0).ln();
-        if self.capitals.get(&place.country_code) == Some(&place.geonameid) {
-            score += 1.0;
-        }
-        score += match place.kind {
-            PlaceKind::Country => 8.0,
-            PlaceKind::Region if mention.wants_region => 6.0,
-            PlaceKind::Region => 0.3,
-            PlaceKind::City if place.population >= super::MAJOR_CITY_POPULATION => 1.0,
-            PlaceKind::City => 0.0,
-        };
+    /// What each namesake scores on its own: its size, what kind of place it is, whether the
+    /// text asks for a region, how the name was written.
+    fn own_scores(&self, mention: &Mention, candidates: &[usize]) -> Vec<f64> {
         let written = plain_lower(&mention.as_written);
-        if plain_lower(&place.name) == written {
-            score += 0.4;
-        } else if self.spells(candidate, &mention.as_written) {
-            score += 0.2;
-        }
-        score
+        // Folding a name costs an allocation: only a few namesakes' non-ASCII names are folded.
+        let fold_names = candidates.len() <= 8;
+        let same = |name: &str| {
+            if name.is_ascii() {
+                name.eq_ignore_ascii_case(&written)
+            } else {
+                fold_names && plain_lower(name) == written
+            }
+        };
+        candidates
+            .iter()
+            .map(|&candidate| {
+                let place = &self.places[candidate];
+                let mut score = 0.4 * (place.population as f64 + 10.0).ln();
+                if self.capitals.get(&place.country_code) == Some(&place.geonameid) {
+                    score += 1.0;
+                }
+                score += match place.kind {
+                    PlaceKind::Country => 8.0,
+                    PlaceKind::Region if mention.wants_region => 6.0,
+                    PlaceKind::Region => 0.3,
+                    PlaceKind::City if place.population >= super::MAJOR_CITY_POPULATION => 1.0,
+                    PlaceKind::City => 0.0,
+                };
+                // Spelled as the place's own name, else (for a few namesakes: comparing every
+                // alternate name of many would cost more than it tells) as one of its others.
+                if same(&place.name) {
+                    score += 0.4;
+                } else if fold_names && self.spells(candidate, &mention.as_written) {
+                    score += 0.2;
+                }
+                score
+            })
+            .collect()
     }
 
     fn index_of(&self, place: &Place) -> Option<usize> {
@@ -510,6 +532,18 @@ fn same_admin1(a: &Place, b: &Place) -> bool {
     a.country_code == b.country_code && a.admin1.is_some() && a.admin1 == b.admin1
 }
 
+/// A quick distance between two places, km: equirectangular, within a few per cent of the
+/// great circle at the distances that score (tens to hundreds of km), and never less than
+/// half of it.
+fn rough_km(a: &Place, b: &Place) -> f64 {
+    const KM_PER_DEGREE: f64 = 111.195;
+    let mid = ((a.lat + b.lat) / 2.0).to_radians();
+    // cos of the mean latitude by its series, good to 1 % below 60°.
+    let cos = 1.0 - mid * mid / 2.0 + mid.powi(4) / 24.0;
+    let dlon = (b.lon - a.lon).abs().min(360.0 - (b.lon - a.lon).abs());
+    KM_PER_DEGREE * (b.lat - a.lat).hypot(dlon * cos.max(0.2))
+}
+
 /// Great-circle distance between two places, km.
 fn distance_km(a: &Place, b: &Place) -> f64 {
     super::haversine_km(a.lat, a.lon, b.lat, b.lon)
@@ -522,6 +556,10 @@ fn find_locators(text: &str, names: &mut [Name]) {
     for j in 1..names.len() {
         let (prev, this) = (&names[j - 1].mention, &names[j].mention);
         let gap = text.get(prev.end..this.start).unwrap_or("");
+        // Most names stand apart: no comma nor bracket between them, nothing to read.
+        if bracket.is_none() && !gap.contains([',', '(']) {
+            continue;
+        }
         let head = names[j - 1].locates.unwrap_or(j - 1);
         if let Some(h) = bracket {
             if !gap.contains([')', '.', ';']) && is_list_gap_in_bracket(gap) {
@@ -656,7 +694,12 @@ fn after_preposition(text: &str, start: usize) -> bool {
 /// "near Y", "60 km south of Y", "à 60 km au sud de Y", "outside Y": the text places what it
 /// tells only near the name, at an unnamed place.
 fn relates_before(text: &str, start: usize) -> bool {
-    let head = &text[..start];
+    // The four words before the name lie in the 60 bytes before it.
+    let mut from = start.saturating_sub(60);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let head = &text[from..start];
     let words: Vec<String> = head
         .rsplit(|c: char| c.is_whitespace() || c == '\'' || c == '’')
         .filter(|w| !w.is_empty())

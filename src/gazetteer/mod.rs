@@ -350,10 +350,7 @@ impl Gazetteer {
         // world listed, most surnames are some village's name.
         let prominent: Vec<&Candidate> = found
             .iter()
-            .filter(|c| {
-                self.best(matcher.candidates(c.pattern), country_hint, false)
-                    .is_some_and(|i| self.is_prominent(i))
-            })
+            .filter(|c| matcher.candidates(c.pattern).any(|i| self.is_prominent(i)))
             .collect();
         let starts: HashSet<usize> = prominent.iter().map(|c| c.start).collect();
         let ends: HashSet<usize> = prominent.iter().map(|c| c.end).collect();
@@ -439,9 +436,17 @@ impl Gazetteer {
     /// is Onex's; "Attack" only folds like "Ataq").
     fn spells(&self, index: usize, written: &str) -> bool {
         let written = normalize::plain_lower(written);
+        // Most names are plain ASCII: compared as they are, without a folded copy.
+        let same = |name: &str| {
+            if name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ') {
+                name.eq_ignore_ascii_case(&written)
+            } else {
+                normalize::plain_lower(name) == written
+            }
+        };
         std::iter::once(self.places[index].name.as_str())
             .chain(self.layout.alternate_names(&self.image, index).split('|'))
-            .any(|name| normalize::plain_lower(name) == written)
+            .any(same)
     }
 
     fn matcher(&self) -> Matcher<'_> {
