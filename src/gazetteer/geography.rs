@@ -356,6 +356,11 @@ impl Gazetteer {
         let locators = &reading.locators_of[i];
         let from = i.saturating_sub(NEIGHBOURHOOD);
         let to = (i + NEIGHBOURHOOD + 1).min(names.len());
+        let regions_nearby: Vec<&Place> = (from..to)
+            .filter(|&j| j != i)
+            .map(|j| names[j].mention.place)
+            .filter(|p| p.kind == PlaceKind::Region)
+            .collect();
         let mut ranked: Vec<Scored> = name
             .candidates
             .iter()
@@ -372,10 +377,7 @@ impl Gazetteer {
                             .map_or(0.0, |e| e / reading.top);
                 }
                 // A region named nearby that holds the place.
-                let region_nearby = (from..to).filter(|&j| j != i).any(|j| {
-                    let region = names[j].mention.place;
-                    region.kind == PlaceKind::Region && same_admin1(place, region)
-                });
+                let region_nearby = regions_nearby.iter().any(|r| same_admin1(place, r));
                 if place.kind != PlaceKind::Region && region_nearby {
                     score += 2.5;
                 }
@@ -617,6 +619,10 @@ fn is_list_gap_in_bracket(gap: &str) -> bool {
 /// ", Kenya", ", Mangystau region", ", in the Irkutsk region", ", 60 km south of": after a
 /// comma, a name followed by a unit word or a country, or a relation to the name before.
 fn situates(gap: &str, text: &str, this: &Mention) -> bool {
+    // Eight words at most, after a unit word or two: a longer gap is a clause of its own.
+    if gap.len() > 120 {
+        return false;
+    }
     // "Kalacha village, 60 km south of": unit words may stand before the comma.
     let Some((before_comma, after_comma)) = gap.split_once(',') else {
         return false;
