@@ -83,6 +83,14 @@ const RELATION_WORDS: &[&str] = &[
     "commune",
 ];
 
+/// The countries a name's place may be in: the text's, ranked, those it names, and each one's
+/// support.
+struct Known<'k> {
+    countries: &'k [String],
+    named: &'k [&'k str],
+    evidence: &'k HashMap<String, f64>,
+}
+
 /// What the whole text tells every name's choice.
 struct Reading<'r> {
     /// Each country's support.
@@ -184,44 +192,13 @@ impl Gazetteer {
                 resolved.push((mention, names[i].weight));
                 continue;
             }
-            // Abroad needs evidence: its country named, or a well-known place no namesake of
-            // which is in the text's countries ("the capital, Almaty" in a text on Kyrgyzstan).
-            let outside = |p: &Place| {
-                p.kind != PlaceKind::Country
-                    && !countries.iter().any(|c| *c == p.country_code)
-                    && !named_countries.contains(&p.country_code.as_str())
+            let known = Known {
+                countries: &countries,
+                named: &named_countries,
+                evidence: &evidence,
             };
-            // In another of the text's countries, or abroad, only a well-known place: a capital
-            // or a city of a million is itself evidence; a big town spelled as its own name
-            // needs no namesake of it at home.
-            // A translated alternate name ("White House" is one of Casablanca's) is no name of a
-            // famous city abroad: only one word, or its own spelling, is.
-            let famous = (place.population >= 1_000_000
-                || self.capitals.get(&place.country_code) == Some(&place.geonameid))
-                && (names[i].mention.reason == PlaceReason::Exact
-                    || !names[i].mention.as_written.contains(' '));
-            let well_known = famous
-                || (self.is_prominent(best.place)
-                    && names[i].mention.reason == PlaceReason::Exact
-                    && names[i]
-                        .candidates
-                        .iter()
-                        .all(|&c| outside(&self.places[c])));
-            let second_country = countries.first() != Some(&place.country_code)
-                && !named_countries.contains(&place.country_code.as_str());
-            let foreign = (outside(place) || second_country) && !well_known;
-            let home = countries.first().map(String::as_str);
-            let unsupported_word = (names[i].mention.institution
-                && home != Some(place.country_code.as_str()))
-                || (names[i].mention.ordinary_word && home != Some(place.country_code.as_str()))
-                || (names[i].word
-                    && place.population < 100_000
-                    && self.support_elsewhere(&names[i], &evidence, &place.country_code) < 0.01);
-            // "Moscow sent troops": the capital is the government that acts, not a place.
-            let government = self.capitals.get(&place.country_code) == Some(&place.geonameid)
-                && !after_preposition(text, names[i].mention.start)
-                && super::context::followed_by_government_verb(text, names[i].mention.end);
-            if names[i].locates.is_some() || foreign || unsupported_word || government {
+            if names[i].locates.is_some() || self.no_place_here(text, &names[i], best.place, &known)
+            {
                 continue;
             }
             let mut mention = names[i].mention.clone();
@@ -241,6 +218,48 @@ impl Gazetteer {
             countries: resolved_countries(&resolved),
             mentions: resolved.into_iter().map(|(m, _)| m).collect(),
         }
+    }
+
+    /// Whether name `name`, at its best namesake `best`, names no place of this text: a place
+    /// abroad without evidence, a mere word or an institution's name with no support, a
+    /// capital standing for its government.
+    fn no_place_here(&self, text: &str, name: &Name, best: usize, known: &Known) -> bool {
+        let place = &self.places[best];
+        // Abroad needs evidence: its country named, or a well-known place no namesake of
+        // which is in the text's countries ("the capital, Almaty" in a text on Kyrgyzstan).
+        let outside = |p: &Place| {
+            p.kind != PlaceKind::Country
+                && !known.countries.iter().any(|c| *c == p.country_code)
+                && !known.named.contains(&p.country_code.as_str())
+        };
+        // In another of the text's countries, or abroad, only a well-known place: a capital
+        // or a city of a million is itself evidence; a big town spelled as its own name
+        // needs no namesake of it at home.
+        // A translated alternate name ("White House" is one of Casablanca's) is no name of a
+        // famous city abroad: only one word, or its own spelling, is.
+        let famous = (place.population >= 1_000_000
+            || self.capitals.get(&place.country_code) == Some(&place.geonameid))
+            && (name.mention.reason == PlaceReason::Exact
+                || !name.mention.as_written.contains(' '));
+        let well_known = famous
+            || (self.is_prominent(best)
+                && name.mention.reason == PlaceReason::Exact
+                && name.candidates.iter().all(|&c| outside(&self.places[c])));
+        let second_country = known.countries.first() != Some(&place.country_code)
+            && !known.named.contains(&place.country_code.as_str());
+        let foreign = (outside(place) || second_country) && !well_known;
+        let home = known.countries.first().map(String::as_str);
+        let unsupported_word = (name.mention.institution
+            && home != Some(place.country_code.as_str()))
+            || (name.mention.ordinary_word && home != Some(place.country_code.as_str()))
+            || (name.word
+                && place.population < 100_000
+                && self.support_elsewhere(name, known.evidence, &place.country_code) < 0.01);
+        // "Moscow sent troops": the capital is the government that acts, not a place.
+        let government = self.capitals.get(&place.country_code) == Some(&place.geonameid)
+            && !after_preposition(text, name.mention.start)
+            && super::context::followed_by_government_verb(text, name.mention.end);
+        foreign || unsupported_word || government
     }
 
     /// The place that stands in for name `i` when its namesakes all lie far from what locates
