@@ -122,19 +122,19 @@ pub fn run(
     lang: Option<Lang>,
     progress: &(dyn Fn() + Sync),
 ) -> Vec<Scored> {
-    gazetteer.prepare_matching();
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let next = AtomicUsize::new(0);
-    let mut results: Vec<Option<Scored>> = vec![None; rows.len()];
-    let rows = &rows;
-    let chunks: Vec<Vec<(usize, Scored)>> = std::thread::scope(|scope| {
+    let read = &rows;
+    // Each worker takes the next row and keeps what it extracted; the rows themselves are
+    // moved into the results afterwards, not copied.
+    let done: Vec<Vec<(usize, Outcome, Vec<Event>)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| {
                     let mut done = Vec::new();
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(row) = rows.get(i) else { break };
+                        let Some(row) = read.get(i) else { break };
                         let article = ArticleText {
                             text: &row.text,
                             source: &row.id,
@@ -144,15 +144,7 @@ pub fn run(
                         let events = extract::extract(gazetteer, &article)
                             .map(|x| x.events)
                             .unwrap_or_default();
-                        let outcome = score(row, &events);
-                        done.push((
-                            i,
-                            Scored {
-                                row: row.clone(),
-                                outcome,
-                                events,
-                            },
-                        ));
+                        done.push((i, score(row, &events), events));
                         progress();
                     }
                     done
@@ -164,10 +156,22 @@ pub fn run(
             .map(|h| h.join().unwrap_or_default())
             .collect()
     });
-    for (i, scored) in chunks.into_iter().flatten() {
-        results[i] = Some(scored);
+    let mut extracted: Vec<Option<(Outcome, Vec<Event>)>> = (0..rows.len()).map(|_| None).collect();
+    for (i, outcome, events) in done.into_iter().flatten() {
+        if let Some(slot) = extracted.get_mut(i) {
+            *slot = Some((outcome, events));
+        }
     }
-    results.into_iter().flatten().collect()
+    rows.into_iter()
+        .zip(extracted)
+        .filter_map(|(row, got)| {
+            got.map(|(outcome, events)| Scored {
+                row,
+                outcome,
+                events,
+            })
+        })
+        .collect()
 }
 
 /// The protocol's measures over a set of rows.
