@@ -4,7 +4,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use eventmap::gazetteer::Gazetteer;
+use eventmap::gazetteer::{Dictionaries, Gazetteer};
 
 const ARTICLE: &str = include_str!("../geodata/articles/kazakhstan-2022-01-fr.txt");
 
@@ -56,7 +56,7 @@ fn mentions(c: &mut Criterion) {
     group.sample_size(10);
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.bench_function("mentions", |b| {
-        b.iter(|| black_box(gazetteer.mentions(black_box(&text), Some("KZ"))))
+        b.iter(|| black_box(gazetteer.mentions(black_box(&text), Some("KZ"), Dictionaries::FRENCH)))
     });
     group.finish();
 }

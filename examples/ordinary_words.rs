@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 use std::process::ExitCode;
 
-use eventmap::gazetteer::Gazetteer;
+use eventmap::gazetteer::{Dictionaries, Gazetteer};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -44,7 +44,7 @@ fn main() -> ExitCode {
                 .chain(chars)
                 .collect();
             let whole = gazetteer
-                .mentions(&capitalised, None)
+                .mentions(&capitalised, None, Dictionaries::ALL)
                 .iter()
                 .any(|m| m.start == 0 && m.end == capitalised.len());
             if whole {

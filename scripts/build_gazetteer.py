@@ -49,6 +49,10 @@ WORD_LISTS = {
     "an-array-of-english-words-2.0.0.tgz": "24a6f44cd209c8127ad0afacfff935e2af0831e4b0ed5fa62cd0e2c3774e2f2a",
     "an-array-of-french-words-2.0.0.tgz": "037dd0983a4cb18c9d5226b0fdad7943d8f1d562f0a5a5b50b2b989f06f347f2",
 }
+WORD_LIST_LANGUAGES = {
+    "an-array-of-english-words-2.0.0.tgz": "en",
+    "an-array-of-french-words-2.0.0.tgz": "fr",
+}
 
 # Every populated place of 500 people or more GeoNames lists, in every country (cities500):
 # real reports name district towns and villages everywhere, and a town left out falls to a
@@ -283,8 +287,10 @@ def build(cache: Path, out: Path) -> None:
 
 
 def build_ordinary_words(cache: Path, out: Path, root: Path) -> None:
-    """Words of the pinned English and French lists that the gazetteer takes for a place name."""
-    word_files = []
+    """Words of the pinned English and French lists that the gazetteer takes for a place name,
+    each tagged with the languages it is a word of: "embu" is French, and in an English text
+    Embu is only the Kenyan town."""
+    languages: dict[str, list[str]] = {}
     for tgz, sha256 in WORD_LISTS.items():
         package = tgz.rsplit("-", 1)[0] + "@" + tgz.rsplit("-", 1)[1].removesuffix(".tgz")
         path = fetch(cache, tgz, sha256, ["npm", "pack", "--silent", package])
@@ -292,15 +298,18 @@ def build_ordinary_words(cache: Path, out: Path, root: Path) -> None:
             words = json.load(tar.extractfile("package/index.json"))
         listed = cache / tgz.replace(".tgz", ".txt")
         listed.write_text("".join(f"{w}\n" for w in words), encoding="utf-8")
-        word_files.append(str(listed))
-    found = subprocess.run(
-        ["cargo", "run", "--quiet", "--release", "--example", "ordinary_words", "--",
-         str(out / "places.tsv.gz"), *word_files],
-        cwd=root, check=True, capture_output=True, text=True).stdout
-    header = ("# English and French words that are also place names in places.tsv.gz (see README.md).\n"
-              "# Built by scripts/build_gazetteer.py; do not edit.\n")
-    (out / "ordinary-words.txt").write_text(header + found, encoding="utf-8")
-    print(f"ordinary words {found.count(chr(10))}")
+        language = WORD_LIST_LANGUAGES[tgz]
+        found = subprocess.run(
+            ["cargo", "run", "--quiet", "--release", "--example", "ordinary_words", "--",
+             str(out / "places.tsv.gz"), str(listed)],
+            cwd=root, check=True, capture_output=True, text=True).stdout
+        for word in found.splitlines():
+            languages.setdefault(word, []).append(language)
+    header = ("# English and French words that are also place names in places.tsv.gz (see README.md),\n"
+              "# each with the languages it is a word of. Built by scripts/build_gazetteer.py; do not edit.\n")
+    body = "".join(f"{w}\t{' '.join(sorted(set(langs)))}\n" for w, langs in sorted(languages.items()))
+    (out / "ordinary-words.txt").write_text(header + body, encoding="utf-8")
+    print(f"ordinary words {len(languages)}")
 
 
 def main() -> None:

@@ -441,7 +441,8 @@ fn run_reindex(data: &DataDir) -> Result<()> {
 fn run_places(file: &Path) -> Result<()> {
     let (text, _) = read_text(file)?;
     let gazetteer = Gazetteer::embedded();
-    let geography = gazetteer.geography(&text, gazetteer.mentions(&text, None));
+    let dictionaries = eventmap::extract::Lang::detect(&text).dictionaries();
+    let geography = gazetteer.geography(&text, gazetteer.mentions(&text, None, dictionaries));
     println!("countries: {}", geography.countries.join(", "));
     let mut out = std::io::stdout().lock();
     for m in &geography.mentions {

@@ -1578,3 +1578,50 @@ fn overnight_and_possessive_weekdays() {
         x.events
     );
 }
+
+/// A headline restates its body, but a headline alone (a wire's one-line item, an analyst's
+/// note without a full stop), or over a body that names no happening of its own, tells its
+/// event itself. Present-tense headline verbs ("kill", "lynch", "battle", "burn") are cues.
+#[test]
+fn a_headline_alone_tells_its_event() {
+    let published = Some(date(2014, 3, 26));
+    let events = |text: &str| summary(&read(text, published, Some(Lang::En)).events);
+    assert_eq!(
+        events("Gunmen kill three police officers in Wajir"),
+        vec![row("2014-03-26", "Wajir", Battles, "Armed clash")]
+    );
+    assert_eq!(
+        events("Villagers lynch a suspected thief in Embu"),
+        vec![row("2014-03-26", "Embu", Riots, "Mob violence")]
+    );
+    assert_eq!(
+        events("Two clans battle in Mandera\nElders called for calm."),
+        vec![row("2014-03-26", "Mandera", Battles, "Armed clash")]
+    );
+    // A headline over a body that tells it again is one event, the body's.
+    let told_twice = read(
+        "Rioters burn county offices in Garissa\nOn Tuesday, rioters torched the county offices in Garissa.",
+        published,
+        Some(Lang::En),
+    );
+    assert_eq!(
+        summary(&told_twice.events),
+        vec![row("2014-03-25", "Garissa", Riots, "Violent demonstration")]
+    );
+    assert_eq!(
+        told_twice.events[0].notes,
+        "On Tuesday, rioters torched the county offices in Garissa."
+    );
+    // The same in French: a line without a stop and nothing under it.
+    assert_eq!(
+        summary(
+            &read(
+                "Des villageois lynchent un voleur présumé à Wajir",
+                published,
+                Some(Lang::Fr)
+            )
+            .events
+        ),
+        vec![row("2014-03-26", "Wajir", Riots, "Mob violence")]
+    );
+}

@@ -4,6 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::ExtractError;
+use crate::gazetteer::Dictionaries;
 
 /// A language with its own lexicon.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -26,6 +27,14 @@ const EN_MARKERS: &[&str] = &[
 ];
 
 impl Lang {
+    /// The dictionaries whose words are ordinary words in a text of this language.
+    pub fn dictionaries(self) -> Dictionaries {
+        match self {
+            Lang::Fr => Dictionaries::FRENCH,
+            Lang::En => Dictionaries::ENGLISH,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Lang::Fr => "fr",

@@ -128,6 +128,8 @@ struct Reader<'a, 'g> {
     /// The last day named in full: a live blog's entries ("14H30 : …") are of that day, whatever
     /// day the entry before looked back to.
     report_day: Option<Dated>,
+    /// The events of the last header, kept only if the section under it tells none.
+    headline: Option<Range<usize>>,
     events: Vec<Event>,
     warnings: Vec<String>,
 }
@@ -183,7 +185,10 @@ struct Draft<'g> {
 
 impl<'a, 'g> Reader<'a, 'g> {
     fn new(gazetteer: &'g Gazetteer, article: &'a ArticleText<'a>, lang: Lang) -> Self {
-        let geography = gazetteer.geography(article.text, gazetteer.mentions(article.text, None));
+        let geography = gazetteer.geography(
+            article.text,
+            gazetteer.mentions(article.text, None, lang.dictionaries()),
+        );
         let home_code = geography.home().map(str::to_owned);
         let mut mentions = geography.mentions;
         let capitals =
@@ -204,19 +209,38 @@ impl<'a, 'g> Reader<'a, 'g> {
             hits: Vec::new(),
             violence: None,
             report_day: None,
+            headline: None,
             events: Vec::new(),
             warnings: Vec::new(),
         }
     }
 
     fn paragraph(&mut self, paragraph: &sentences::Paragraph) {
-        let text = self.article.text;
         if paragraph.header {
-            // A header dates what follows; its happenings are told again in the body.
-            self.read_dates(paragraph.range.clone());
+            // A header dates what follows, and its happenings are usually told again in the
+            // body. It is read like a body paragraph, but its events stand only if the section
+            // under it tells nothing: a headline alone, or over text that names no event.
+            self.close_headline();
+            let first = self.events.len();
+            self.body(paragraph);
+            self.headline = Some(first..self.events.len());
             self.violence = None;
             return;
         }
+        self.body(paragraph);
+    }
+
+    /// Drops the last header's events when the section under it told events of its own.
+    fn close_headline(&mut self) {
+        if let Some(told) = self.headline.take() {
+            if self.events.len() > told.end {
+                self.events.drain(told);
+            }
+        }
+    }
+
+    fn body(&mut self, paragraph: &sentences::Paragraph) {
+        let text = self.article.text;
         if sentences::timestamped(&text[paragraph.range.clone()]) {
             self.context = self.report_day.or(self.context);
         }
@@ -593,6 +617,7 @@ impl<'a, 'g> Reader<'a, 'g> {
                 .zip(&part_places)
                 .any(|(c, place)| c.part_of == Some(t) && place.is_some())
         };
+        let armed = facts.has(actors::Group::Armed);
         for (i, count) in counts.iter().enumerate() {
             let country = if nationwide(count.at) {
                 setting.country()
@@ -614,7 +639,7 @@ impl<'a, 'g> Reader<'a, 'g> {
             let Some(place) = place else {
                 continue;
             };
-            let index = draft_for_count(&mut drafts, place, count, &context);
+            let index = draft_for_count(&mut drafts, place, count, &context, armed);
             drafts[index].add(count);
         }
         if drafts.is_empty() {
@@ -753,6 +778,7 @@ impl<'a, 'g> Reader<'a, 'g> {
     }
 
     fn finish(mut self) -> Extraction {
+        self.close_headline();
         restated::drop_restated(&mut self.events);
         self.events
             .sort_by(|a, b| (a.event_date, &a.id).cmp(&(b.event_date, &b.id)));
@@ -815,12 +841,14 @@ fn find_or_add<'g>(
 /// force), else like the paragraph's last violence ("…killed a gunman in a shootout. Two
 /// officers were wounded."), else to an event typed by who was hurt, else, when the text says
 /// nothing of who, like the last violence since the header ("Protesters stormed the mayor's
-/// office. [¶] At least 12 people were killed.").
+/// office. [¶] At least 12 people were killed."). `armed`: the sentence names an armed group,
+/// whose killing of police or soldiers is a battle and of anyone else an attack (ACLED).
 fn draft_for_count<'g>(
     drafts: &mut Vec<Draft<'g>>,
     place: Located<'g>,
     count: &Count,
     context: &ParagraphContext,
+    armed: bool,
 ) -> usize {
     use actors::Group;
     if count.kind == CountKind::Arrests {
@@ -845,12 +873,14 @@ fn draft_for_count<'g>(
     let kind = match (count.victims, context.violence) {
         (Some(Group::Protesters), _) => kinds::EXCESSIVE_FORCE,
         (_, Some(violence)) => violence,
+        (Some(Group::Security | Group::Military), None) if armed => kinds::ARMED_CLASH,
         (Some(Group::Security | Group::Military | Group::Rioters), None) => {
             kinds::VIOLENT_DEMONSTRATION
         }
         (Some(Group::Civilians), None) => kinds::ATTACK,
         (Some(Group::Partisans), None) => kinds::MOB_VIOLENCE,
         (Some(Group::Armed), None) => kinds::ARMED_CLASH,
+        (None, None) if armed => kinds::ATTACK,
         (None, None) => context.earlier_violence.unwrap_or(kinds::ATTACK),
     };
     find_or_add(drafts, place, kind)

@@ -145,6 +145,7 @@ pub fn capital_mentions<'g>(
                 as_written: text[start..end].to_owned(),
                 place: capital,
                 ordinary_word: false,
+                dictionary_word: false,
                 reason: PlaceReason::Capital,
                 confidence: 0.9,
                 telling: true,

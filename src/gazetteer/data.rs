@@ -100,7 +100,44 @@ fn parse_line(line: &str) -> Result<Record, String> {
     })
 }
 
-/// The words of an ordinary-words list: one a line, `#` starting a comment line.
-pub(crate) fn ordinary_words(list: &str) -> impl Iterator<Item = &str> {
-    list.lines().filter(|line| !line.starts_with('#'))
+/// The dictionaries of ordinary words a text is read with: those of its language. A word of
+/// one language is a plain name in another ("embu" is French, Embu a Kenyan town).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dictionaries(u8);
+
+impl Dictionaries {
+    pub const ENGLISH: Dictionaries = Dictionaries(1);
+    pub const FRENCH: Dictionaries = Dictionaries(2);
+    /// Every language's words: for a text whose language is not known.
+    pub const ALL: Dictionaries = Dictionaries(3);
+
+    pub(crate) fn union(self, other: Dictionaries) -> Dictionaries {
+        Dictionaries(self.0 | other.0)
+    }
+
+    pub(crate) fn shares(self, other: Dictionaries) -> bool {
+        self.0 & other.0 != 0
+    }
+}
+
+/// The words of an ordinary-words list with their dictionaries: a word a line, then a tab and
+/// the languages it is a word of (`en`, `fr`, `en fr`; every language when absent), `#` starting
+/// a comment line.
+pub(crate) fn ordinary_words(list: &str) -> impl Iterator<Item = (&str, Dictionaries)> {
+    list.lines()
+        .filter(|line| !line.starts_with('#'))
+        .map(|line| match line.split_once('\t') {
+            Some((word, languages)) => {
+                let dictionaries = languages.split(' ').fold(None, |seen, code| {
+                    let one = match code {
+                        "en" => Dictionaries::ENGLISH,
+                        "fr" => Dictionaries::FRENCH,
+                        _ => Dictionaries::ALL,
+                    };
+                    Some(seen.map_or(one, |d: Dictionaries| d.union(one)))
+                });
+                (word, dictionaries.unwrap_or(Dictionaries::ALL))
+            }
+            None => (line, Dictionaries::ALL),
+        })
 }

@@ -135,7 +135,7 @@ impl Gazetteer {
                     None => self.index_of(mention.place).into_iter().collect(),
                 };
                 let own = self.own_scores(&mention, &candidates);
-                let word = mention.ordinary_word || self.is_ordinary_word(&mention.as_written);
+                let word = mention.ordinary_word || mention.dictionary_word;
                 Name {
                     mention,
                     candidates,

@@ -32,7 +32,7 @@ use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-pub use data::GazetteerError;
+pub use data::{Dictionaries, GazetteerError};
 pub use geography::Geography;
 use matcher::{Matcher, Pattern};
 pub use place::{Place, PlaceKind};
@@ -56,10 +56,12 @@ pub struct Mention<'g> {
     /// The name exactly as written: `text[start..end]`.
     pub as_written: String,
     pub place: &'g Place,
-    /// The name is also an ordinary English or French word ("One", "Attack") and nothing in
-    /// the text shows it is a name here: it opens a sentence, or is written unlike any of the
-    /// place's own spellings. Trust it only for the article's own country.
+    /// The name is also an ordinary word of the text's language ("One", "Attack") and nothing
+    /// in the text shows it is a name here: it opens a sentence, or is written unlike any of
+    /// the place's own spellings. Trust it only for the article's own country.
     pub ordinary_word: bool,
+    /// The name is a word of the text's language's dictionary, however it is written.
+    pub dictionary_word: bool,
     /// How the name was matched to its place.
     pub reason: PlaceReason,
     /// How sure the choice of place is, 0–1 (set by [`Gazetteer::geography`]).
@@ -138,8 +140,9 @@ pub struct Gazetteer {
     /// Country code → the GeoNames id of its capital city.
     capitals: HashMap<String, u32>,
     regions: HashMap<(String, String), usize>,
-    /// Words of the languages read that are also place names, folded ([`normalize::plain_lower`]).
-    ordinary_words: HashSet<String>,
+    /// Words of the languages read that are also place names, folded ([`normalize::plain_lower`]),
+    /// with the dictionaries they are in.
+    ordinary_words: HashMap<String, Dictionaries>,
     /// The patterns some ordinary word folds to: only their matches need the word check.
     ordinary_patterns: HashSet<u32>,
 }
@@ -169,20 +172,30 @@ impl Gazetteer {
     /// Reads the embedded image into a new gazetteer (what [`Gazetteer::embedded`] does once).
     pub fn load() -> Result<Gazetteer, GazetteerError> {
         let gazetteer = Gazetteer::from_image(Cow::Borrowed(EMBEDDED_IMAGE))?;
-        Ok(gazetteer.with_ordinary_words(data::ordinary_words(EMBEDDED_ORDINARY_WORDS)))
+        Ok(gazetteer.with_dictionary_words(data::ordinary_words(EMBEDDED_ORDINARY_WORDS)))
     }
 
     /// The same gazetteer, knowing that these words of the languages read are also place
     /// names: in a text, such a name is a place only where its spelling and position show it
     /// (see [`Mention::ordinary_word`]).
-    pub fn with_ordinary_words<'w>(mut self, words: impl IntoIterator<Item = &'w str>) -> Self {
-        for word in words.into_iter().map(normalize::plain_lower) {
+    pub fn with_ordinary_words<'w>(self, words: impl IntoIterator<Item = &'w str>) -> Self {
+        self.with_dictionary_words(words.into_iter().map(|w| (w, Dictionaries::ALL)))
+    }
+
+    /// [`Gazetteer::with_ordinary_words`], each word with the dictionaries it is in.
+    pub fn with_dictionary_words<'w>(
+        mut self,
+        words: impl IntoIterator<Item = (&'w str, Dictionaries)>,
+    ) -> Self {
+        for (word, dictionaries) in words {
+            let word = normalize::plain_lower(word);
             if word.is_empty() {
                 continue;
             }
             let pattern = self.matcher().pattern(&normalize::name_key(&word));
             self.ordinary_patterns.extend(pattern.map(Pattern::id));
-            self.ordinary_words.insert(word);
+            let known = self.ordinary_words.entry(word).or_insert(dictionaries);
+            *known = known.union(dictionaries);
         }
         self
     }
@@ -232,7 +245,7 @@ impl Gazetteer {
             countries,
             capitals,
             regions,
-            ordinary_words: HashSet::new(),
+            ordinary_words: HashMap::new(),
             ordinary_patterns: HashSet::new(),
         })
     }
@@ -298,7 +311,13 @@ impl Gazetteer {
     /// Every place named in `text`, in order and non-overlapping (the longest name wins).
     /// `country_hint` (ISO alpha-2) ranks that country's places first among same-named ones,
     /// and drops the [ordinary words](Mention::ordinary_word) that name places elsewhere.
-    pub fn mentions<'g>(&'g self, text: &str, country_hint: Option<&str>) -> Vec<Mention<'g>> {
+    /// `dictionaries` are those of the text's language: only their words are ordinary words.
+    pub fn mentions<'g>(
+        &'g self,
+        text: &str,
+        country_hint: Option<&str>,
+        dictionaries: Dictionaries,
+    ) -> Vec<Mention<'g>> {
         let matcher = self.matcher();
         let folded = normalize::fold(text);
         let skeleton = folded.skeleton.as_slice();
@@ -386,8 +405,9 @@ impl Gazetteer {
             let place = &self.places[index];
             let written = &text[start..end];
             let telling = context::capital_is_telling(text, start);
-            let ordinary_word = self.ordinary_patterns.contains(&pattern.id())
-                && self.is_ordinary_word(written)
+            let dictionary_word = self.is_ordinary_word(written, dictionaries);
+            let ordinary_word = dictionary_word
+                && self.ordinary_patterns.contains(&pattern.id())
                 && !(telling && self.spells(index, written));
             let reason = if normalize::plain_lower(&place.name) == normalize::plain_lower(written) {
                 PlaceReason::Exact
@@ -402,6 +422,7 @@ impl Gazetteer {
                 as_written: written.to_owned(),
                 place,
                 ordinary_word,
+                dictionary_word,
                 reason,
                 confidence: reason_trust(reason),
                 telling,
@@ -427,9 +448,10 @@ impl Gazetteer {
         self.matcher().candidates(pattern).collect()
     }
 
-    fn is_ordinary_word(&self, written: &str) -> bool {
+    fn is_ordinary_word(&self, written: &str, dictionaries: Dictionaries) -> bool {
         self.ordinary_words
-            .contains(&normalize::plain_lower(written))
+            .get(&normalize::plain_lower(written))
+            .is_some_and(|d| d.shares(dictionaries))
     }
 
     /// Whether `written` is one of the place's own spellings, case and diacritics aside ("One"

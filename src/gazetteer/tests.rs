@@ -26,7 +26,7 @@ fn resolved_id(name: &str) -> Option<u32> {
 /// `(as_written, geonameid, kind)` of every mention.
 fn found(text: &str, hint: Option<&str>) -> Vec<(String, u32, PlaceKind)> {
     gazetteer()
-        .mentions(text, hint)
+        .mentions(text, hint, Dictionaries::ALL)
         .into_iter()
         .map(|m| (m.as_written, m.place.geonameid, m.place.kind))
         .collect()
@@ -247,7 +247,7 @@ fn organisations_and_domains_are_not_places() {
 #[test]
 fn longest_name_wins_and_offsets_are_exact() {
     let text = "De Nur-Sultan au Havre: Ust-Kamenogorsk, puis Le Havre.";
-    let mentions = gazetteer().mentions(text, None);
+    let mentions = gazetteer().mentions(text, None, Dictionaries::ALL);
     let written: Vec<&str> = mentions.iter().map(|m| m.as_written.as_str()).collect();
     // "au Havre" is the French contraction of "à Le Havre": GeoNames lists "Havre".
     assert_eq!(
@@ -266,7 +266,7 @@ fn longest_name_wins_and_offsets_are_exact() {
 /// `(as_written, place name, country, reason)` of every place the text's geography keeps.
 fn placed(text: &str) -> Vec<(String, String, String, PlaceReason)> {
     let g = gazetteer();
-    g.geography(text, g.mentions(text, None))
+    g.geography(text, g.mentions(text, None, Dictionaries::ALL))
         .mentions
         .into_iter()
         .map(|m| {
@@ -294,7 +294,7 @@ fn reads_cyrillic_text() {
 
 #[test]
 fn seed_article_mentions_exactly_its_places() {
-    let mentions = gazetteer().mentions(ARTICLE, Some("KZ"));
+    let mentions = gazetteer().mentions(ARTICLE, Some("KZ"), Dictionaries::ALL);
     for m in &mentions {
         assert_eq!(&ARTICLE[m.start..m.end], m.as_written);
     }
@@ -343,7 +343,7 @@ fn seed_article_mentions_exactly_its_places() {
 /// `(as_written, ordinary_word)` of every mention.
 fn ordinary(text: &str, hint: Option<&str>) -> Vec<(String, bool)> {
     gazetteer()
-        .mentions(text, hint)
+        .mentions(text, hint, Dictionaries::ALL)
         .into_iter()
         .map(|m| (m.as_written, m.ordinary_word))
         .collect()
@@ -578,7 +578,7 @@ fn every_place_says_how_sure_and_why() {
     let g = gazetteer();
     let text = "Police dispersed a rally in Kitui town (Kitui County). Protesters then marched \
         in Mwingi. Traders also closed their shops in Almaty.";
-    let geography = g.geography(text, g.mentions(text, None));
+    let geography = g.geography(text, g.mentions(text, None, Dictionaries::ALL));
     for m in &geography.mentions {
         assert!((0.0..=1.0).contains(&m.confidence), "{m:?}");
     }
@@ -665,7 +665,7 @@ fn a_gazetteer_of_other_data_is_built_at_run_time_and_matches_the_same_way() {
     assert_eq!(almaty.admin1.as_deref(), Some("02"));
     let found = |text: &str| {
         gazetteer
-            .mentions(text, None)
+            .mentions(text, None, Dictionaries::ALL)
             .into_iter()
             .map(|m| (m.as_written, m.place.geonameid, m.ordinary_word))
             .collect::<Vec<_>>()
@@ -706,4 +706,41 @@ fn a_malformed_image_is_an_error() {
     assert!(Gazetteer::from_image(Cow::Owned(b"EVGZ and then nothing".to_vec())).is_err());
     let image = gzip_tsv(&["C\t1\tOsh\t40.5\t72.8\tKG\t08\t250000\t\t"]);
     assert!(Gazetteer::from_gzip_tsv(&image[..image.len() / 2]).is_err());
+}
+
+/// A word is ordinary only in its own language: "embu" is French, so in an English text Embu
+/// is the Kenyan town wherever it stands, and in a French one it needs the text to show it.
+#[test]
+fn an_ordinary_word_is_one_of_the_texts_language() {
+    let g = gazetteer();
+    let words = |text: &str, dictionaries| {
+        g.mentions(text, None, dictionaries)
+            .into_iter()
+            .map(|m| (m.as_written, m.ordinary_word, m.dictionary_word))
+            .collect::<Vec<_>>()
+    };
+    let text = "Embu residents protested.";
+    assert_eq!(
+        words(text, Dictionaries::ENGLISH),
+        [("Embu".to_string(), false, false)]
+    );
+    assert_eq!(
+        words(text, Dictionaries::FRENCH),
+        [("Embu".to_string(), true, true)]
+    );
+    let kept = |text: &str, dictionaries| {
+        g.geography(text, g.mentions(text, None, dictionaries))
+            .mentions
+            .into_iter()
+            .map(|m| (m.as_written, m.place.country_code.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        kept("Residents protested in Embu.", Dictionaries::ENGLISH),
+        [("Embu".to_string(), "KE".to_string())]
+    );
+    assert_eq!(
+        kept("Residents protested in Embu.", Dictionaries::FRENCH),
+        []
+    );
 }

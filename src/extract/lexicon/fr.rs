@@ -215,6 +215,13 @@ pub const ENTRIES: &[Entry] = &[
     ("poignarde", Term::Cue(H::Attack, L::Strong), S),
     ("lynche", Term::Cue(H::Lynching, L::Strong), S),
     ("lynchage", Term::Cue(H::Lynching, L::Weak), S),
+    // Le présent d'un titre ("Des villageois lynchent un voleur à X").
+    ("lynchent", Term::Cue(H::Lynching, L::Strong), W),
+    ("attaquent", Term::Cue(H::Attack, L::Strong), W),
+    ("s'affrontent", Term::Cue(H::Clash, L::Strong), W),
+    ("s affrontent", Term::Cue(H::Clash, L::Strong), W),
+    ("incendient", Term::Cue(H::Looting, L::Strong), W),
+    ("tuent", Term::Count(K::Fatalities), W),
     ("assassine", Term::Cue(H::Killing, L::Strong), S),
     ("abattu", Term::Cue(H::Killing, L::Strong), S),
     ("se sont affrontes", Term::Cue(H::Clash, L::Strong), S),
@@ -510,6 +517,8 @@ pub const ENTRIES: &[Entry] = &[
     ("tireurs", Term::Group(Group::Armed), W),
     ("milice", Term::Group(Group::Armed), S),
     ("miliciens", Term::Group(Group::Armed), W),
+    // Des clans qui se battent sont des milices communautaires (ACLED : des batailles).
+    ("clans", Term::Group(Group::Armed), W),
     ("jihadistes", Term::Group(Group::Armed), W),
     ("djihadistes", Term::Group(Group::Armed), W),
     ("rebelles", Term::Group(Group::Armed), W),
