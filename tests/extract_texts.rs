@@ -1625,3 +1625,36 @@ fn a_headline_alone_tells_its_event() {
         vec![row("2014-03-26", "Wajir", Riots, "Mob violence")]
     );
 }
+
+/// One victim told without a figure after two coordinated verbs ("is shot and killed") counts
+/// one, and a march is a protest when it is held, though "March" alone is a month.
+#[test]
+fn a_victim_after_two_verbs_and_a_march_held() {
+    let published = Some(date(2015, 6, 27));
+    let x = read(
+        "A prominent cleric is shot and killed in Ukunda.",
+        published,
+        Some(Lang::En),
+    );
+    assert_eq!(
+        summary(&x.events),
+        vec![row(
+            "2015-06-27",
+            "Ukunda",
+            ViolenceAgainstCivilians,
+            "Attack"
+        )]
+    );
+    assert_eq!(x.events[0].fatalities, Some(1));
+    assert_eq!(
+        summary(
+            &read(
+                "Youth in Garissa held a march for peace on 20/06.",
+                published,
+                Some(Lang::En)
+            )
+            .events
+        ),
+        vec![row("2015-06-20", "Garissa", Protests, "Peaceful protest")]
+    );
+}

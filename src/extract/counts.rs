@@ -246,6 +246,18 @@ const PERSON_NOUNS: &[&str] = &[
     "local",
     "refugee",
     "motorist",
+    "chief",
+    "herdsman",
+    "reservist",
+    "watchman",
+    "bystander",
+    "pupil",
+    "nurse",
+    "hawker",
+    "preacher",
+    "sheikh",
+    "employee",
+    "headman",
     "schoolboy",
     "schoolgirl",
     "homme",
@@ -299,6 +311,11 @@ fn singular_victims(folded: &str, counted: &[&Hit], counts: &mut Vec<Count>) {
             let head: Vec<&str> = words(&folded[..hit.start]).collect();
             // "a man was killed", "a policeman has been shot dead", "un homme a ete tue".
             let mut rest = head.as_slice();
+            // "a cleric was shot and killed", "un homme a ete frappe et tue": the verb the
+            // counted one is coordinated with goes too.
+            if let [init @ .., _verb, "and" | "et"] = rest {
+                rest = init;
+            }
             for _ in 0..3 {
                 if let [init @ .., last] = rest
                     && matches!(*last, "was" | "has" | "been" | "is" | "a" | "ete" | "est")

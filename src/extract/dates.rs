@@ -171,6 +171,66 @@ impl Items<'_> {
     }
 }
 
+/// Words after which a bare "20/06" is a day, not a ratio or a score.
+const NUMERIC_DATE_INTROS: &[&str] = &[
+    "on", "of", "since", "until", "till", "by", "from", "dated", "le", "du", "au", "depuis",
+];
+
+/// Numeric dates: "20/06/2015", "22/04/17", and "20/06" after a date word ("on 20/06"). Day
+/// first, as in Kenyan, British and French writing, unless only month first is a date
+/// ("06/20").
+fn numeric_dates(folded: &str, numerals: &[Numeral]) -> Vec<DateMention> {
+    let slash_between = |a: &Numeral, b: &Numeral| &folded[a.end..b.start] == "/";
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 1 < numerals.len() {
+        let (a, b) = (numerals[i], numerals[i + 1]);
+        let small = |n: &Numeral| !n.glued && n.lead_digits <= 2;
+        if !(small(&a) && small(&b) && slash_between(&a, &b)) {
+            i += 1;
+            continue;
+        }
+        let year = numerals
+            .get(i + 2)
+            .filter(|c| !c.glued && slash_between(&b, c) && matches!(c.lead_digits, 2 | 4));
+        let introduced = folded[..a.start]
+            .split_whitespace()
+            .next_back()
+            .is_some_and(|w| NUMERIC_DATE_INTROS.contains(&w.trim_start_matches('(')));
+        let (x, y) = (a.value, b.value);
+        let day_month = match (x, y) {
+            (1..=31, 1..=12) => Some((x, y)),
+            (1..=12, 13..=31) => Some((y, x)),
+            _ => None,
+        };
+        match day_month {
+            Some((day, month)) if year.is_some() || introduced => {
+                let year = year.map(|c| {
+                    let y = if c.lead_digits == 2 {
+                        2000 + c.value
+                    } else {
+                        c.value
+                    };
+                    i16::try_from(y).unwrap_or(i16::MAX)
+                });
+                out.push(DateMention {
+                    start: a.start,
+                    end: year.map_or(b.end, |_| numerals[i + 2].end),
+                    expr: DateExpr::Day {
+                        weekday: None,
+                        day: i8::try_from(day).unwrap_or(0),
+                        month: i8::try_from(month).unwrap_or(0),
+                        year,
+                    },
+                });
+                i += if year.is_some() { 3 } else { 2 };
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
 /// The date expressions of a folded sentence.
 pub fn find(
     folded: &str,
@@ -192,10 +252,16 @@ pub fn find(
     items.sort_by_key(|&(start, _, _)| start);
     let items = Items { folded, items };
 
+    let numeric = numeric_dates(folded, numerals);
+    let in_numeric = |at: usize| numeric.iter().any(|d| (d.start..d.end).contains(&at));
     let mut out = Vec::new();
     let mut i = 0;
     while i < items.items.len() {
         let (start, _, item) = items.items[i];
+        if in_numeric(start) {
+            i += 1;
+            continue;
+        }
         let found = match item {
             Item::Term(Term::Weekday(w)) => {
                 let mut k = i + 1;
@@ -238,6 +304,10 @@ pub fn find(
             }
             None => i += 1,
         }
+    }
+    if !numeric.is_empty() {
+        out.extend(numeric);
+        out.sort_by_key(|m| m.start);
     }
     out
 }
@@ -560,6 +630,30 @@ mod tests {
             Resolution::Dated { dated, .. } => Some((dated.date, dated.corrected)),
             _ => None,
         }
+    }
+
+    #[test]
+    fn numeric_dates_are_day_first_unless_only_month_first_is_a_date() {
+        let day = |day, month, year| DateExpr::Day {
+            weekday: None,
+            day,
+            month,
+            year,
+        };
+        assert_eq!(
+            exprs(
+                Lang::En,
+                "shot on 20/06 and buried on 22/06/2015, then 04/23/17"
+            ),
+            [
+                day(20, 6, None),
+                day(22, 6, Some(2015)),
+                day(23, 4, Some(2017))
+            ]
+        );
+        assert_eq!(exprs(Lang::Fr, "tue le 3/1"), [day(3, 1, None)]);
+        // A bare pair with no date word before it is a ratio or a score.
+        assert_eq!(exprs(Lang::En, "3/4 of the shops, a 2/1 win"), []);
     }
 
     #[test]

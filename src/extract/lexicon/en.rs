@@ -65,6 +65,14 @@ pub const ENTRIES: &[Entry] = &[
     ("took to the streets", Term::Cue(H::Protest, L::Strong), W),
     ("rallied", Term::Cue(H::Protest, L::Strong), W),
     ("marched", Term::Cue(H::Protest, L::Strong), W),
+    // "March" alone is the month: a march is one held, staged or led.
+    ("held a march", Term::Cue(H::Protest, L::Strong), W),
+    ("staged a march", Term::Cue(H::Protest, L::Strong), W),
+    ("led a march", Term::Cue(H::Protest, L::Strong), W),
+    ("protest march", Term::Cue(H::Protest, L::Weak), S),
+    ("peaceful march", Term::Cue(H::Protest, L::Weak), S),
+    ("road march", Term::Cue(H::Protest, L::Weak), S),
+    ("held a demo", Term::Cue(H::Protest, L::Strong), W),
     // Roads blocked by protesters or residents.
     ("blocked a road", Term::Cue(H::Protest, L::Civil), W),
     ("blocked the road", Term::Cue(H::Protest, L::Civil), W),
