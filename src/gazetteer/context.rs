@@ -721,6 +721,31 @@ fn listed(list: &[&str], word: &str) -> bool {
     list.contains(&plain_lower(word).as_str())
 }
 
+/// Landforms named after a place ("the Laikipia Plateau", "Kerio Valley"): after a place name
+/// the word is part of the feature's name, no place of its own.
+const LANDFORM_WORDS: &[&str] = &[
+    "plateau",
+    "valley",
+    "hills",
+    "highlands",
+    "escarpment",
+    "mountains",
+    "forest",
+    "desert",
+    "plains",
+    "coast",
+    "delta",
+    "basin",
+];
+
+/// Whether `text[start..end]`, a landform word, directly follows the name that ends at
+/// `previous_end`.
+pub(crate) fn is_landform_after(text: &str, start: usize, end: usize, previous_end: usize) -> bool {
+    previous_end < start
+        && text[previous_end..start] == *" "
+        && listed(LANDFORM_WORDS, &text[start..end])
+}
+
 /// Whether a word is a unit word ("County", "Sadar", "upazila").
 pub(crate) fn is_unit_word(word: &str) -> bool {
     listed(UNIT_WORDS, word)

@@ -117,6 +117,8 @@ struct Name<'g> {
     weight: f64,
     /// Each candidate's own score (size, kind, spelling), computed once for both passes.
     own: Vec<f64>,
+    /// Each candidate's spelling bonus alone (part of `own`).
+    spelling: Vec<f64>,
     /// The name is also an ordinary word of the languages read.
     word: bool,
 }
@@ -126,15 +128,22 @@ impl Gazetteer {
     /// the text's countries, locators folded into what they locate.
     pub fn geography<'g>(&'g self, text: &str, mentions: Vec<Mention<'g>>) -> Geography<'g> {
         // "Noakhali Sadar", "Isiolo County": a unit word after a name is no place of its own.
+        let mut previous_end = 0;
         let mut names: Vec<Name<'g>> = mentions
             .into_iter()
-            .filter(|m| !super::context::is_unit_word(&m.as_written))
+            .filter(|m| {
+                let landform =
+                    super::context::is_landform_after(text, m.start, m.end, previous_end);
+                previous_end = m.end;
+                !landform && !super::context::is_unit_word(&m.as_written)
+            })
             .map(|mention| {
                 let candidates = match mention.pattern {
                     Some(pattern) => self.candidates_of(pattern),
                     None => self.index_of(mention.place).into_iter().collect(),
                 };
-                let own = self.own_scores(&mention, &candidates);
+                let spelling = self.spelling_bonuses(&mention, &candidates);
+                let own = self.own_scores(&mention, &candidates, &spelling);
                 let word = mention.ordinary_word || mention.dictionary_word;
                 Name {
                     mention,
@@ -142,6 +151,7 @@ impl Gazetteer {
                     locates: None,
                     weight: 1.0,
                     own,
+                    spelling,
                     word,
                 }
             })
@@ -237,10 +247,11 @@ impl Gazetteer {
         // needs no namesake of it at home.
         // A translated alternate name ("White House" is one of Casablanca's) is no name of a
         // famous city abroad: only one word, or its own spelling, is.
+        // "Men" is one of Maine's other names, and a word: only its own name makes a word famous.
         let famous = (place.population >= 1_000_000
             || self.capitals.get(&place.country_code) == Some(&place.geonameid))
             && (name.mention.reason == PlaceReason::Exact
-                || !name.mention.as_written.contains(' '));
+                || (!name.word && !name.mention.as_written.contains(' ')));
         let well_known = famous
             || (self.is_prominent(best)
                 && name.mention.reason == PlaceReason::Exact
@@ -295,7 +306,7 @@ impl Gazetteer {
         country: &str,
     ) -> f64 {
         let own = self
-            .shares(&name.candidates)
+            .shares(name)
             .into_iter()
             .find(|(cc, _)| *cc == country)
             .map_or(0.0, |(_, share)| share * name.weight);
@@ -335,7 +346,7 @@ impl Gazetteer {
     fn country_evidence(&self, names: &[Name]) -> HashMap<String, f64> {
         let mut evidence: HashMap<String, f64> = HashMap::new();
         for name in names {
-            for (country, share) in self.shares(&name.candidates) {
+            for (country, share) in self.shares(name) {
                 *evidence.entry(country.to_owned()).or_default() += name.weight * share;
             }
         }
@@ -343,11 +354,13 @@ impl Gazetteer {
     }
 
     /// The countries of a name's namesakes and the share of the name each gets.
-    fn shares<'p>(&'p self, candidates: &[usize]) -> Vec<(&'p str, f64)> {
+    /// A namesake spelled as written counts for more than one that merely folds alike, by the
+    /// size its spelling bonus is worth in the own score.
+    fn shares<'p>(&'p self, name: &Name) -> Vec<(&'p str, f64)> {
         let mut best: Vec<(&str, f64)> = Vec::new();
-        for &c in candidates {
+        for (&c, &spelling) in name.candidates.iter().zip(&name.spelling) {
             let place = &self.places[c];
-            let prior = prior(place);
+            let prior = prior(place) * (spelling / POPULATION_WEIGHT).exp();
             match best.iter_mut().find(|(cc, _)| *cc == place.country_code) {
                 Some((_, p)) => *p = p.max(prior),
                 None => best.push((&place.country_code, prior)),
@@ -433,7 +446,35 @@ impl Gazetteer {
 
     /// What each namesake scores on its own: its size, what kind of place it is, whether the
     /// text asks for a region, how the name was written.
-    fn own_scores(&self, mention: &Mention, candidates: &[usize]) -> Vec<f64> {
+    fn own_scores(&self, mention: &Mention, candidates: &[usize], spelling: &[f64]) -> Vec<f64> {
+        candidates
+            .iter()
+            .zip(spelling)
+            .map(|(&candidate, &spelling)| {
+                let place = &self.places[candidate];
+                let mut score = POPULATION_WEIGHT * (place.population as f64 + 10.0).ln();
+                if self.capitals.get(&place.country_code) == Some(&place.geonameid) {
+                    score += 1.0;
+                }
+                score += match place.kind {
+                    PlaceKind::Country => 8.0,
+                    PlaceKind::Region if mention.wants_region => 6.0,
+                    PlaceKind::Region => 0.3,
+                    PlaceKind::City if place.population >= super::MAJOR_CITY_POPULATION => 1.0,
+                    PlaceKind::City => 0.0,
+                };
+                score + spelling
+            })
+            .collect()
+    }
+
+    /// How each namesake is spelled by what is written: as its own name, else (for a few
+    /// namesakes: comparing every alternate name of many would cost more than it tells) as
+    /// one of its others. Only folding alike ("Kisii" and Jixi's "Kisi") is weak evidence: a
+    /// town spelled as written beats a city forty times its size that merely folds alike. A
+    /// region's own name is often its city's other name ("Chittagong" for Chattogram): for a
+    /// region it tells no more than an alternate name.
+    fn spelling_bonuses(&self, mention: &Mention, candidates: &[usize]) -> Vec<f64> {
         let written = plain_lower(&mention.as_written);
         // Folding a name costs an allocation: only a few namesakes' non-ASCII names are folded.
         let fold_names = candidates.len() <= 8;
@@ -448,25 +489,17 @@ impl Gazetteer {
             .iter()
             .map(|&candidate| {
                 let place = &self.places[candidate];
-                let mut score = 0.4 * (place.population as f64 + 10.0).ln();
-                if self.capitals.get(&place.country_code) == Some(&place.geonameid) {
-                    score += 1.0;
-                }
-                score += match place.kind {
-                    PlaceKind::Country => 8.0,
-                    PlaceKind::Region if mention.wants_region => 6.0,
-                    PlaceKind::Region => 0.3,
-                    PlaceKind::City if place.population >= super::MAJOR_CITY_POPULATION => 1.0,
-                    PlaceKind::City => 0.0,
-                };
-                // Spelled as the place's own name, else (for a few namesakes: comparing every
-                // alternate name of many would cost more than it tells) as one of its others.
                 if same(&place.name) {
-                    score += 0.4;
+                    if place.kind == PlaceKind::Region {
+                        0.8
+                    } else {
+                        1.5
+                    }
                 } else if fold_names && self.spells(candidate, &mention.as_written) {
-                    score += 0.2;
+                    0.8
+                } else {
+                    0.0
                 }
-                score
             })
             .collect()
     }
@@ -488,6 +521,9 @@ fn prior(place: &Place) -> f64 {
         PlaceKind::City => place.population as f64 + 1_000.0,
     }
 }
+
+/// What a factor of e in population adds to a namesake's own score.
+const POPULATION_WEIGHT: f64 = 0.4;
 
 /// The text's countries: those with at least 60 % of the best one's support, most first.
 fn ranked_countries(evidence: &HashMap<String, f64>) -> Vec<String> {

@@ -744,3 +744,40 @@ fn an_ordinary_word_is_one_of_the_texts_language() {
         []
     );
 }
+
+/// The place a one-name text means: the town spelled as written over a bigger city that
+/// only folds alike ("Kisii" and Jixi's "Kisi"); a landform after a place ("the Laikipia
+/// Plateau") is that place's, not a namesake region abroad; and a word that is only another
+/// name of a famous place ("Men", one of Maine's) is no evidence of it.
+#[test]
+fn the_namesake_a_short_text_means() {
+    let g = gazetteer();
+    let kept = |text: &str| {
+        g.geography(text, g.mentions(text, None, Dictionaries::ENGLISH))
+            .mentions
+            .into_iter()
+            .map(|m| {
+                (
+                    m.as_written,
+                    m.place.name.clone(),
+                    m.place.country_code.clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let place = |written: &str, name: &str, country: &str| {
+        (written.to_string(), name.to_string(), country.to_string())
+    };
+    assert_eq!(
+        kept("Traders protested in Kisii."),
+        [place("Kisii", "Kisii", "KE")]
+    );
+    assert_eq!(
+        kept("Herders burned a lodge on the Laikipia Plateau."),
+        [place("Laikipia", "Laikipia", "KE")]
+    );
+    assert_eq!(
+        kept("Women and Men marched in Kenya."),
+        [place("Kenya", "Kenya", "KE")]
+    );
+}
