@@ -1658,3 +1658,32 @@ fn a_victim_after_two_verbs_and_a_march_held() {
         vec![row("2015-06-20", "Garissa", Protests, "Peaceful protest")]
     );
 }
+
+/// A place a preposition puts the happening in ("in Malindi", "à Malindi") wins over a place
+/// that only says who the actors are ("Lamu residents", "des habitants de Lamu").
+#[test]
+fn the_happening_is_where_the_clause_puts_it() {
+    let published = Some(date(2017, 6, 6));
+    assert_eq!(
+        summary(
+            &read(
+                "Lamu residents demonstrated in Malindi on 30/05.",
+                published,
+                Some(Lang::En)
+            )
+            .events
+        ),
+        vec![row("2017-05-30", "Malindi", Protests, "Peaceful protest")]
+    );
+    assert_eq!(
+        summary(
+            &read(
+                "Le 30 mai, des habitants de Lamu ont manifesté à Malindi.",
+                published,
+                Some(Lang::Fr)
+            )
+            .events
+        ),
+        vec![row("2017-05-30", "Malindi", Protests, "Peaceful protest")]
+    );
+}

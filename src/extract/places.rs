@@ -287,6 +287,18 @@ impl<'g> Setting<'_, 'g> {
             .or_else(|| of_kind().find(|m| m.start > at))
     }
 
+    /// Like [`Setting::nearest`], among the places a locative preposition introduces.
+    fn nearest_locative(&self, at: usize, kind: PlaceKind) -> Option<&Mention<'g>> {
+        let of_kind = || {
+            self.mentions
+                .iter()
+                .filter(move |m| m.place.kind == kind && after_locative(self.text, m.start))
+        };
+        of_kind()
+            .rfind(|m| m.start <= at)
+            .or_else(|| of_kind().find(|m| m.start > at))
+    }
+
     /// The city named nearest to `at`, else the region; a place in the clause of `at` first
     /// ("lifted the emergency in the Mangystau and Atyrau regions, while it stays in force in
     /// Almaty": the regions, not Almaty).
@@ -301,8 +313,11 @@ impl<'g> Setting<'_, 'g> {
                 .get(from..to)
                 .is_some_and(super::sentences::one_clause)
         };
-        self.nearest(at, PlaceKind::City)
+        // "Lamu residents demonstrated in Malindi": a place the clause puts the happening in
+        // wins over one that only qualifies its actors.
+        self.nearest_locative(at, PlaceKind::City)
             .filter(in_clause)
+            .or_else(|| self.nearest(at, PlaceKind::City).filter(in_clause))
             .or_else(|| self.nearest(at, PlaceKind::Region).filter(in_clause))
             .or_else(|| self.nearest(at, PlaceKind::City))
             .or_else(|| self.nearest(at, PlaceKind::Region))
@@ -328,6 +343,23 @@ impl<'g> Setting<'_, 'g> {
             }),
         }
     }
+}
+
+/// Prepositions that put a happening at the place after them ("in Malindi", "à Almaty"), not
+/// "of" or "from", which tell whose or whence.
+const LOCATIVES: &[&str] = &[
+    "in", "at", "near", "outside", "inside", "around", "across", "into", "à", "a", "au", "aux",
+    "dans", "en", "près", "pres", "devant",
+];
+
+/// Whether a locative preposition, perhaps with an article, comes right before `start`.
+fn after_locative(text: &str, start: usize) -> bool {
+    let mut words = text[..start].split_whitespace().rev();
+    let mut word = words.next();
+    if word.is_some_and(|w| matches!(w.to_lowercase().as_str(), "the" | "la" | "le" | "l'")) {
+        word = words.next();
+    }
+    word.is_some_and(|w| LOCATIVES.contains(&w.to_lowercase().as_str()))
 }
 
 /// What may separate the places of a list: "Aktau, Janaozen et à Atyraou", "Aktau and Taraz".
