@@ -482,7 +482,7 @@ impl Gazetteer {
             if name.is_ascii() {
                 name.eq_ignore_ascii_case(&written)
             } else {
-                fold_names && plain_lower(name) == written
+                fold_names && super::normalize::plain_lower_is(name, &written)
             }
         };
         candidates
@@ -495,7 +495,7 @@ impl Gazetteer {
                     } else {
                         1.5
                     }
-                } else if fold_names && self.spells(candidate, &mention.as_written) {
+                } else if fold_names && self.spells_plain(candidate, &written) {
                     0.8
                 } else {
                     0.0
@@ -761,28 +761,33 @@ fn relates_before(text: &str, start: usize) -> bool {
         from += 1;
     }
     let head = &text[from..start];
-    let words: Vec<String> = head
+    let mut words = head
         .rsplit(|c: char| c.is_whitespace() || c == '\'' || c == '’')
-        .filter(|w| !w.is_empty())
-        .take(4)
-        .map(str::to_lowercase)
-        .collect();
-    match words.as_slice() {
-        [first, ..] if matches!(first.as_str(), "near" | "outside" | "près" | "pres") => true,
-        [of, rest @ ..] if matches!(of.as_str(), "of" | "de" | "d" | "du") => {
-            rest.iter().take(2).any(|w| {
-                listed(RELATION_WORDS, w)
-                    && !matches!(
-                        w.as_str(),
-                        "town" | "city" | "village" | "ville" | "commune" | "district"
-                    )
-            })
+        .filter(|w| !w.is_empty());
+    let is = |word: &str, list: &[&str]| list.iter().any(|w| w.eq_ignore_ascii_case(word));
+    match words.next() {
+        Some(first)
+            if is(first, &["near", "outside", "pres"])
+                || (!first.is_ascii() && first.to_lowercase() == "près") =>
+        {
+            true
         }
+        Some(of) if is(of, &["of", "de", "d", "du"]) => words.take(2).any(|w| {
+            listed(RELATION_WORDS, w)
+                && !is(
+                    w,
+                    &["town", "city", "village", "ville", "commune", "district"],
+                )
+        }),
         _ => false,
     }
 }
 
 fn listed(list: &[&str], word: &str) -> bool {
+    // Most words are ASCII: compared without a lower-case copy.
+    if word.is_ascii() {
+        return list.iter().any(|entry| entry.eq_ignore_ascii_case(word));
+    }
     let lower = word.to_lowercase();
     list.contains(&lower.as_str())
 }

@@ -405,10 +405,10 @@ impl Gazetteer {
             let place = &self.places[index];
             let written = &text[start..end];
             let telling = context::capital_is_telling(text, start);
-            let dictionary_word = self.is_ordinary_word(written, dictionaries);
-            let ordinary_word = dictionary_word
-                && self.ordinary_patterns.contains(&pattern.id())
-                && !(telling && self.spells(index, written));
+            // Only a pattern some word folds to can be a word: the others skip the lookup.
+            let dictionary_word = self.ordinary_patterns.contains(&pattern.id())
+                && self.is_ordinary_word(written, dictionaries);
+            let ordinary_word = dictionary_word && !(telling && self.spells(index, written));
             let reason = if normalize::plain_lower(&place.name) == normalize::plain_lower(written) {
                 PlaceReason::Exact
             } else if self.spells(index, written) {
@@ -457,13 +457,17 @@ impl Gazetteer {
     /// Whether `written` is one of the place's own spellings, case and diacritics aside ("One"
     /// is Onex's; "Attack" only folds like "Ataq").
     fn spells(&self, index: usize, written: &str) -> bool {
-        let written = normalize::plain_lower(written);
+        self.spells_plain(index, &normalize::plain_lower(written))
+    }
+
+    /// [`Gazetteer::spells`] for a written form already in [`normalize::plain_lower`] form.
+    fn spells_plain(&self, index: usize, written: &str) -> bool {
         // Most names are plain ASCII: compared as they are, without a folded copy.
         let same = |name: &str| {
             if name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ') {
-                name.eq_ignore_ascii_case(&written)
+                name.eq_ignore_ascii_case(written)
             } else {
-                normalize::plain_lower(name) == written
+                normalize::plain_lower_is(name, written)
             }
         };
         std::iter::once(self.places[index].name.as_str())

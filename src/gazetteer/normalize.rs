@@ -87,12 +87,37 @@ pub(crate) fn plain_lower(text: &str) -> String {
     String::from_utf8_lossy(letters.skeleton.trim_ascii()).into_owned()
 }
 
+/// Whether `text` folds to `plain`, a [`plain_lower`] form: [`plain_lower`] without its
+/// allocations, for comparing many names with one written form.
+pub(crate) fn plain_lower_is(text: &str, plain: &str) -> bool {
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<Folded> = const {
+            std::cell::RefCell::new(Folded { skeleton: Vec::new(), spans: Vec::new() })
+        };
+    }
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut folded) => {
+            fold_letters_into(&mut folded, text);
+            folded.skeleton.trim_ascii() == plain.as_bytes()
+        }
+        Err(_) => plain_lower(text) == plain,
+    })
+}
+
 /// Stage 1: transliterate, strip diacritics, fold case, collapse separators.
 fn fold_letters(text: &str) -> Folded {
     let mut out = Folded {
         skeleton: Vec::with_capacity(text.len()),
         spans: Vec::with_capacity(text.len()),
     };
+    fold_letters_into(&mut out, text);
+    out
+}
+
+/// [`fold_letters`] into a buffer that is cleared first.
+fn fold_letters_into(out: &mut Folded, text: &str) {
+    out.skeleton.clear();
+    out.spans.clear();
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -104,7 +129,6 @@ fn fold_letters(text: &str) -> Folded {
             i = out.push_char(text, i);
         }
     }
-    out
 }
 
 impl Folded {
