@@ -1687,3 +1687,29 @@ fn the_happening_is_where_the_clause_puts_it() {
         vec![row("2017-05-30", "Malindi", Protests, "Peaceful protest")]
     );
 }
+
+/// "X upazila (District, Division)" with X unknown: the district stands for X and the division
+/// only situates it; and a town the text puts the protest in outweighs the countries and
+/// cities it protests about ("aggression on Gaza", "solidarity with Palestine").
+#[test]
+fn an_admin_bracket_and_the_place_a_protest_is_about() {
+    let published = Some(date(2024, 8, 12));
+    assert_eq!(
+        summary(&read(
+            "On 5 August 2024, a mob clashed with police at a police station in Sonaimuri upazila (Noakhali, Chittagong).",
+            published,
+            Some(Lang::En)
+        )
+        .events),
+        vec![row("2024-08-05", "Noakhali", Riots, "Violent demonstration")]
+    );
+    assert_eq!(
+        summary(&read(
+            "On 6 August 2024, members of a forum staged a protest rally in Sylhet city (Sylhet Sadar), condemning Israel's aggression on Gaza and expressing solidarity with Palestine.",
+            published,
+            Some(Lang::En)
+        )
+        .events),
+        vec![row("2024-08-06", "Sylhet", Protests, "Peaceful protest")]
+    );
+}

@@ -158,7 +158,9 @@ impl Gazetteer {
             .collect();
         find_locators(text, &mut names);
         for name in &mut names {
-            name.weight = self.weight(name) * if name.locates.is_some() { 1.5 } else { 1.0 };
+            name.weight = self.weight(name)
+                * if name.locates.is_some() { 1.5 } else { 1.0 }
+                * role_weight(text, name.mention.start);
         }
         let evidence = self.country_evidence(&names);
         let countries = ranked_countries(&evidence);
@@ -610,6 +612,11 @@ fn distance_km(a: &Place, b: &Place) -> f64 {
 fn find_locators(text: &str, names: &mut [Name]) {
     // The name a bracket opened after, while the bracket is open: "(Munshiganj, Dhaka)".
     let mut bracket: Option<usize> = None;
+    if let Some(first) = names.first()
+        && text[..first.mention.start].trim_end().ends_with('(')
+    {
+        bracket = Some(0);
+    }
     for j in 1..names.len() {
         let (prev, this) = (&names[j - 1].mention, &names[j].mention);
         let gap = text.get(prev.end..this.start).unwrap_or("");
@@ -628,6 +635,10 @@ fn find_locators(text: &str, names: &mut [Name]) {
         if opens_bracket(gap) {
             names[j].locates = Some(head);
             bracket = Some(head);
+        } else if gap.trim_end().ends_with('(') {
+            // "Sonaimuri upazila (Noakhali, Chittagong)" with Sonaimuri unknown: the bracket's
+            // first name stands for the place, the names after it situate that one.
+            bracket = Some(j);
         } else if situates(gap, text, this) {
             names[j].locates = Some(head);
         }
@@ -725,6 +736,28 @@ fn situates(gap: &str, text: &str, this: &Mention) -> bool {
         .find(|w| !w.is_empty())
         .unwrap_or("");
     this.place.kind == PlaceKind::Country || listed(UNIT_WORDS, next_word)
+}
+
+/// How much the preposition before a name says the text is there: "staged a protest in
+/// Sylhet" places the text, "condemning the aggression on Gaza, in solidarity with Palestine"
+/// names what it is about.
+fn role_weight(text: &str, start: usize) -> f64 {
+    let word = text[..start]
+        .trim_end_matches(|c: char| c.is_whitespace() || c == '\'' || c == '’')
+        .rsplit(|c: char| c.is_whitespace() || c == '\'' || c == '’')
+        .next()
+        .unwrap_or("");
+    let is = |list: &[&str]| list.iter().any(|w| w.eq_ignore_ascii_case(word));
+    if is(&["in", "at", "near", "dans", "à", "a", "au"]) {
+        2.0
+    } else if is(&[
+        "on", "against", "with", "over", "for", "toward", "towards", "contre", "avec", "pour",
+        "sur",
+    ]) {
+        0.5
+    } else {
+        1.0
+    }
 }
 
 /// "in Moscow", "à Paris": a preposition makes the name a place, whatever follows.
