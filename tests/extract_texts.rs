@@ -1657,6 +1657,18 @@ fn a_victim_after_two_verbs_and_a_march_held() {
         ),
         vec![row("2015-06-20", "Garissa", Protests, "Peaceful protest")]
     );
+    // A longer phrase sharing the start ("held a demo…") must not hide the word itself.
+    assert_eq!(
+        summary(
+            &read(
+                "Traders held a demonstration in Kitui town.",
+                published,
+                Some(Lang::En)
+            )
+            .events
+        ),
+        vec![row("2015-06-27", "Kitui", Protests, "Peaceful protest")]
+    );
 }
 
 /// A place a preposition puts the happening in ("in Malindi", "à Malindi") wins over a place

@@ -72,7 +72,8 @@ pub const ENTRIES: &[Entry] = &[
     ("protest march", Term::Cue(H::Protest, L::Weak), S),
     ("peaceful march", Term::Cue(H::Protest, L::Weak), S),
     ("road march", Term::Cue(H::Protest, L::Weak), S),
-    ("held a demo", Term::Cue(H::Protest, L::Strong), W),
+    ("demo", Term::Cue(H::Protest, L::Weak), W),
+    ("demos", Term::Cue(H::Protest, L::Weak), W),
     // Roads blocked by protesters or residents.
     ("blocked a road", Term::Cue(H::Protest, L::Civil), W),
     ("blocked the road", Term::Cue(H::Protest, L::Civil), W),
