@@ -263,11 +263,19 @@ impl Lexicon {
         original: impl Fn(usize, bool) -> usize,
     ) {
         let bytes = text.as_bytes();
-        for m in self.matcher.find_iter(text) {
+        let mut from = 0;
+        while let Some(m) = self
+            .matcher
+            .find(aho_corasick::Input::new(text).span(from..text.len()))
+        {
+            // A match that is no whole word ("held a demo" in "held a demonstration") must not
+            // hide the shorter ones inside it: the search goes on from the next byte.
+            from = m.start() + 1;
             let starts_word = m.start() == 0 || !is_word_byte(bytes[m.start() - 1]);
             let Some(&(term, fit)) = self.terms.get(m.pattern().as_usize()) else {
                 if starts_word && bytes.get(m.end()).is_none_or(|&b| !is_word_byte(b)) {
                     adverbs.push(m.range());
+                    from = m.end();
                 }
                 continue;
             };
@@ -279,6 +287,7 @@ impl Lexicon {
                     end: original(m.end(), true),
                     term,
                 });
+                from = m.end();
             }
         }
     }
