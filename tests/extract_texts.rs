@@ -1657,6 +1657,23 @@ fn a_victim_after_two_verbs_and_a_march_held() {
         ),
         vec![row("2015-06-20", "Garissa", Protests, "Peaceful protest")]
     );
+    // Supporters of a party dispersed by the police were a crowd.
+    assert_eq!(
+        summary(
+            &read(
+                "Police dispersed party supporters in Mumias.",
+                published,
+                Some(Lang::En)
+            )
+            .events
+        ),
+        vec![row(
+            "2015-06-27",
+            "Mumias",
+            Protests,
+            "Protest with intervention"
+        )]
+    );
     // A longer phrase sharing the start ("held a demo…") must not hide the word itself.
     assert_eq!(
         summary(

@@ -81,6 +81,10 @@ impl SentenceFacts<'_> {
             Licence::Strong => true,
             Licence::Weak => self.eventive || self.names_locality || self.has_count,
             Licence::Predicated => self.eventive,
+            // A crowd of a party's supporters dispersed or surrounded is a crowd too.
+            Licence::With(Group::Protesters) => {
+                self.has(Group::Protesters) || self.has(Group::Partisans)
+            }
             Licence::With(group) => self.has(group),
             Licence::People => self.has_count || !self.groups.is_empty(),
             Licence::Civil => self
