@@ -46,6 +46,17 @@ pub struct GoldRow {
     pub text: String,
 }
 
+impl GoldRow {
+    /// Whether the text names the coded location, or one part of "Dhaka - Paltan", as written.
+    pub fn names_location(&self) -> bool {
+        let text = self.text.to_lowercase();
+        std::iter::once(self.location.as_str())
+            .chain(self.location.split(" - "))
+            .map(str::trim)
+            .any(|part| !part.is_empty() && text.contains(&part.to_lowercase()))
+    }
+}
+
 /// What one row's extraction got right.
 #[derive(Debug, Clone, Serialize)]
 pub struct Outcome {
@@ -228,6 +239,9 @@ pub struct Report {
     pub overall: Measures,
     pub by_country: BTreeMap<String, Measures>,
     pub by_event_type: BTreeMap<String, Measures>,
+    /// Rows whose text names the coded location, and the others: no reader of the text alone
+    /// can place the second kind, which bounds what any coder reaches on them.
+    pub by_naming: BTreeMap<String, Measures>,
 }
 
 impl Report {
@@ -248,6 +262,13 @@ impl Report {
             by_event_type: group(&|r| {
                 r.event_type
                     .map_or_else(|| "(unknown)".to_owned(), |t| t.label().to_owned())
+            }),
+            by_naming: group(&|r| {
+                if r.names_location() {
+                    "text names the location".to_owned()
+                } else {
+                    "text names no location".to_owned()
+                }
             }),
         }
     }
@@ -280,6 +301,10 @@ impl Report {
         }
         out.push('\n');
         for (name, m) in &self.by_country {
+            out.push_str(&line(name, m));
+        }
+        out.push('\n');
+        for (name, m) in &self.by_naming {
             out.push_str(&line(name, m));
         }
         out.push('\n');
@@ -427,6 +452,18 @@ mod tests {
         assert_eq!((o.typed, o.fatalities, o.spurious), (None, Some(true), 1));
         let m = Measures::of([&o]);
         assert_eq!((m.joint, m.spurious, m.fatalities), (0.0, 0.5, 1.0));
+    }
+
+    #[test]
+    fn a_row_names_its_location_or_a_part_of_it() {
+        let mut r = row();
+        r.text = "Residents of nakuru town protested.".into();
+        assert!(r.names_location());
+        r.location = "Dhaka - Paltan".into();
+        r.text = "A rally in front of the Press Club, Paltan.".into();
+        assert!(r.names_location());
+        r.text = "Gunmen attacked a police post near the border.".into();
+        assert!(!r.names_location());
     }
 
     #[test]
