@@ -497,6 +497,17 @@ const GROUP_NOUNS: &[&str] = &[
     "ethnic",
     "sect",
     "clan's",
+    // A people's name before its men-at-arms or herders ("Turkana raiders", "Orma herders").
+    "raiders",
+    "herders",
+    "herdsmen",
+    "warriors",
+    "morans",
+    "pastoralists",
+    "militia",
+    "militias",
+    "militiamen",
+    "elders",
 ];
 
 /// Words after a name that make it an institution's name ("Jagannath University", "Kisumu
@@ -911,7 +922,7 @@ pub(crate) fn names_something_else(
         }
     }
     if let Some((offset, after)) = token_after(text, end) {
-        if listed(GROUP_NOUNS, after) {
+        if listed(GROUP_NOUNS, after) || names_peoples(text, offset + after.len(), after) {
             return true;
         }
         // "Nursultan Nazarbayev", "KazTag Telegram": a capitalised non-place word after the
@@ -926,6 +937,21 @@ pub(crate) fn names_something_else(
         }
     }
     is_quoted(text, start, end)
+}
+
+/// "Turkana and Pokot raiders", "Degodia and Garre clans": after "and" and another name,
+/// a group noun makes both names peoples. `after` is the token after the match, ending at
+/// `end`.
+fn names_peoples(text: &str, end: usize, after: &str) -> bool {
+    if !matches!(after, "and" | "et") {
+        return false;
+    }
+    let Some((other_at, other)) = token_after(text, end) else {
+        return false;
+    };
+    is_capitalised_word(other)
+        && token_after(text, other_at + other.len())
+            .is_some_and(|(_, noun)| listed(GROUP_NOUNS, noun))
 }
 
 /// A match hyphenated to more letters ("Kassym" in "Kassym-Jomart") is a piece of a longer

@@ -265,8 +265,12 @@ impl Gazetteer {
         let unsupported_word = (name.mention.institution
             && home != Some(place.country_code.as_str()))
             || (name.mention.ordinary_word && home != Some(place.country_code.as_str()))
+            // A word that is only another name of a country ("Grenade" for Grenada, "Island"
+            // for Iceland) needs support however big the country.
             || (name.word
-                && place.population < 100_000
+                && (place.population < 100_000
+                    || (place.kind == PlaceKind::Country
+                        && name.mention.reason != PlaceReason::Exact))
                 && self.support_elsewhere(name, known.evidence, &place.country_code) < 0.01);
         // "Moscow sent troops": the capital is the government that acts, not a place.
         let government = self.capitals.get(&place.country_code) == Some(&place.geonameid)

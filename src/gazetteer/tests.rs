@@ -781,3 +781,27 @@ fn the_namesake_a_short_text_means() {
         [place("Kenya", "Kenya", "KE")]
     );
 }
+
+/// A people's name before its raiders, herders or clansmen is no place ("Turkana raiders",
+/// "the Orma and Pokot herders"), and a word that is another name of a country ("Grenade",
+/// French for Grenada) is no country in an English text that gives it no support.
+#[test]
+fn peoples_and_foreign_names_of_countries_are_no_places() {
+    let g = gazetteer();
+    let kept = |text: &str| {
+        g.geography(text, g.mentions(text, None, Dictionaries::ENGLISH))
+            .mentions
+            .into_iter()
+            .map(|m| m.as_written)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        kept("Armed Turkana raiders stole cattle in Lodwar."),
+        ["Lodwar"]
+    );
+    assert_eq!(
+        kept("Clashes between Orma and Pokot herders left two dead."),
+        Vec::<String>::new()
+    );
+    assert_eq!(kept("Grenade attack on a bar in Mombasa."), ["Mombasa"]);
+}
