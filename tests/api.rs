@@ -573,6 +573,55 @@ async fn download_is_the_whole_filtered_layer_as_an_attachment() {
     }
 }
 
+/// What a spreadsheet would run as a formula is written as text: a leading `'` and quotes (OWASP),
+/// in every text column, while numbers (a negative latitude) stay numbers.
+#[tokio::test]
+async fn csv_cells_a_spreadsheet_would_run_are_neutralised() {
+    let mut rng = StdRng::seed_from_u64(1);
+    let mut e = event(0, &mut rng);
+    e.notes = "=cmd|' /C calc'!A0".into();
+    e.place = "@SUM(1+1)".into();
+    e.place_as_written = "+1+2".into();
+    e.actors = vec!["-2+3".into(), "\tTab".into()];
+    e.source = "\rReturn".into();
+    e.lat = -18.14;
+    e.lon = 178.44;
+    let app = router(AppState::new(vec![e]));
+
+    let r = get(&app, "/collections/events/items?f=csv").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let text = String::from_utf8(r.body.clone()).unwrap();
+    let row = text.lines().nth(1).unwrap();
+    assert!(row.contains(",\"'=cmd|' /C calc'!A0\","), "{row}");
+    assert!(row.contains(",\"'@SUM(1+1)\","), "{row}");
+    assert!(row.contains(",\"'-2+3\",\"'\tTab\","), "{row}");
+    assert!(row.contains(",-18.14,178.44,"), "{row}");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 1);
+    let cell = |name: &str| {
+        let i = headers.iter().position(|h| h == name).unwrap();
+        rows[0][i].to_string()
+    };
+    assert_eq!(cell("notes"), "'=cmd|' /C calc'!A0");
+    assert_eq!(cell("location"), "'@SUM(1+1)");
+    assert_eq!(cell("location_as_written"), "'+1+2");
+    assert_eq!(cell("actor1"), "'-2+3");
+    assert_eq!(cell("actor2"), "'\tTab");
+    assert_eq!(cell("source"), "'\rReturn");
+    assert_eq!(cell("latitude"), "-18.14");
+    assert_eq!(cell("lang"), "en");
+
+    let places = get(&app, "/collections/places/items?f=csv").await;
+    let text = String::from_utf8(places.body.clone()).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let row = reader.records().next().unwrap().unwrap();
+    assert_eq!(&row[1], "'@SUM(1+1)");
+    assert_eq!(&row[4], "-18.14");
+    assert!(text.contains(",\"'@SUM(1+1)\","), "{text}");
+}
+
 #[tokio::test]
 async fn places_layer_totals_follow_the_filters() {
     let all = events();
