@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use jiff::civil::Date;
 
-use eventmap::api::{AppState, router};
+use eventmap::api::{AppState, ErrorBodies, router};
 use eventmap::extract::{self, ArticleText, Lang};
 use eventmap::gazetteer::Gazetteer;
 use eventmap::index::IndexBuilder;
@@ -332,7 +332,7 @@ fn run_serve(
             startup_ms = started.elapsed().as_millis() as u64,
             "eventmap listening on http://{local}"
         );
-        axum::serve(listener, router(state))
+        axum::serve(ErrorBodies(listener), router(state))
             .with_graceful_shutdown(shutdown)
             .await
             .context("server error")?;

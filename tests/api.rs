@@ -671,6 +671,38 @@ async fn places_layer_totals_follow_the_filters() {
     assert_eq!(&almaty_row[7], fat.to_string().as_str());
 }
 
+/// An error answered by the router or an extractor rather than a handler has the same OGC
+/// exception body as every other, with its headers kept.
+#[tokio::test]
+async fn every_error_has_the_exception_body() {
+    let app = app();
+    let bad_path = get(&app, "/collections/%FF/items").await;
+    assert_eq!(bad_path.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad_path.header(header::CONTENT_TYPE), "application/json");
+    assert_eq!(
+        bad_path.json(),
+        serde_json::json!({ "code": "BadRequest", "description": "Invalid URL: Invalid UTF-8 in `collection`" })
+    );
+    let bad_feature = get(&app, "/collections/events/items/%C3%28").await;
+    assert_eq!(bad_feature.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad_feature.json()["code"], "BadRequest");
+    let nowhere = get(&app, "/nowhere").await;
+    assert_eq!(
+        (nowhere.status, nowhere.json()),
+        (
+            StatusCode::NOT_FOUND,
+            serde_json::json!({ "code": "NotFound", "description": "no resource at /nowhere; start at /" })
+        )
+    );
+    let put = send(&app, Request::put("/status").body(Body::empty()).unwrap()).await;
+    assert_eq!(put.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(put.header(header::ALLOW), "GET,HEAD");
+    assert_eq!(
+        put.json(),
+        serde_json::json!({ "code": "MethodNotAllowed", "description": "PUT is not allowed here" })
+    );
+}
+
 #[tokio::test]
 async fn place_filter_knows_other_spellings() {
     let all = events();

@@ -315,6 +315,42 @@ async fn deleting_an_article_removes_its_events() {
     );
 }
 
+/// A request the timeout abandons, and a body over the limit, are answered with the exception
+/// body like every other error (the timeout's 408 used to be empty).
+#[tokio::test]
+async fn a_timeout_and_a_body_too_large_have_the_exception_body() {
+    let s = setup();
+    let app = router(
+        s.state
+            .clone()
+            .with_request_timeout(std::time::Duration::from_millis(300)),
+    );
+    // A body that never comes: the handler waits on it until the timeout gives up.
+    let never = futures_util::stream::pending::<Result<axum::body::Bytes, std::io::Error>>();
+    let req = Request::post("/articles")
+        .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(Body::from_stream(never))
+        .unwrap();
+    let (status, body) = call(&app, req).await;
+    assert_eq!(status, StatusCode::REQUEST_TIMEOUT);
+    assert_eq!(
+        body,
+        json!({ "code": "RequestTimeout", "description": "the request was not answered in time and was abandoned" })
+    );
+    let req = Request::post("/articles")
+        .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(Body::from(vec![b'a'; 2 * 1024 * 1024]))
+        .unwrap();
+    let (status, body) = call(&app, req).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        body,
+        json!({ "code": "PayloadTooLarge", "description": "the body is larger than the limit of 1048576 bytes" })
+    );
+}
+
 fn delete(id: i64) -> Request<Body> {
     Request::delete(format!("/articles/{id}"))
         .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))

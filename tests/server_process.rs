@@ -102,6 +102,31 @@ fn dechunk(mut s: &str) -> String {
     out
 }
 
+/// Sends raw bytes on a connection of their own; the status and the body of the answer.
+fn raw(port: u16, request: &[u8]) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    // hyper may answer and close before it has read everything: a failed write is no failure.
+    let _ = stream.write_all(request);
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status line in {text:?}"));
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: application/json"),
+        "{head}"
+    );
+    (status, body.to_string())
+}
+
 fn article(i: usize) -> Value {
     json!({
         "text": format!("Monday 10 January 2022: police detained {} protesters in Shymkent.\nMore than {} people were injured in Taraz.\n", 100 + i, 5 + i),
@@ -362,5 +387,47 @@ fn generated_requests_get_answers_the_openapi_document_declares() {
     assert!(report.contains("passed"), "{report}");
     // The server is still up and whole afterwards.
     let (status, _) = server.request("GET", "/collections/events/items?limit=1", None);
+    assert_eq!(status, 200);
+}
+
+/// The heads hyper refuses before any handler runs (too long a target, too large header fields,
+/// a malformed request line) are answered with the exception body too, not an empty one.
+#[test]
+fn refused_request_heads_have_the_exception_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let bbox = vec!["1"; 100_000].join(",");
+    let (status, body) = raw(
+        server.port,
+        format!("GET /collections/events/items?bbox={bbox} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+    );
+    assert_eq!(status, 414);
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap(),
+        json!({ "code": "URITooLong", "description": "the request target is longer than this server reads (64 KiB)" })
+    );
+    // More header fields than hyper reads (100): refused however fast the bytes arrive, where
+    // the byte limit depends on how much one read brings.
+    let many: String = (0..200).map(|i| format!("X-Field-{i}: a\r\n")).collect();
+    let (status, body) = raw(
+        server.port,
+        format!("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{many}\r\n").as_bytes(),
+    );
+    assert_eq!(status, 431);
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap(),
+        json!({ "code": "RequestHeaderFieldsTooLarge", "description": "the request's header fields are larger than this server reads" })
+    );
+    let (status, body) = raw(
+        server.port,
+        b"G\x01T / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status, 400);
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap(),
+        json!({ "code": "BadRequest", "description": "the request is malformed" })
+    );
+    // The server still answers normally afterwards.
+    let (status, _) = server.request("GET", "/status", None);
     assert_eq!(status, 200);
 }

@@ -4,6 +4,7 @@
 mod articles;
 mod error;
 mod features;
+mod listener;
 mod ogc;
 mod params;
 
@@ -26,6 +27,7 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 pub use error::ApiError;
+pub use listener::ErrorBodies;
 pub use params::{parse_bbox, parse_datetime};
 
 use crate::gazetteer::Gazetteer;
@@ -35,7 +37,7 @@ use crate::store::{Store, StoreError};
 
 /// Largest request body accepted (articles are posted as bodies).
 pub const BODY_LIMIT: usize = 1024 * 1024;
-/// Longest a request may take to produce its response head.
+/// Longest a request may take to produce its response head, unless told otherwise.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What every handler shares: the current event snapshot, its revision, and (when writes are
@@ -43,6 +45,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Clone)]
 pub struct AppState {
     shared: Arc<Shared>,
+    request_timeout: Duration,
 }
 
 struct Shared {
@@ -119,6 +122,15 @@ impl AppState {
                 compactions: AtomicU64::new(0),
                 compacting: AtomicBool::new(false),
             }),
+            request_timeout: REQUEST_TIMEOUT,
+        }
+    }
+
+    /// Answers 408 to a request not answered within `timeout` (30 s by default).
+    pub fn with_request_timeout(self, timeout: Duration) -> AppState {
+        AppState {
+            request_timeout: timeout,
+            ..self
         }
     }
 
@@ -328,6 +340,7 @@ pub fn router(state: AppState) -> Router {
         Method::HEAD,
         Method::OPTIONS,
     ]);
+    let request_timeout = state.request_timeout;
     Router::new()
         .route("/", get(ogc::landing))
         .route("/conformance", get(ogc::conformance))
@@ -353,15 +366,17 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(cors)
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
+        // Over the timeout (its 408 is empty), under compression (it reads plain bodies).
+        .layer(axum::middleware::map_response(error::fill_error_body))
         // woff2 is already compressed: compressing it again only costs time.
         .layer(
             CompressionLayer::new()
                 .compress_when(DefaultPredicate::new().and(NotForContentType::new("font/woff2"))),
         )
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
-        ))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
