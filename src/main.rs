@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use jiff::civil::Date;
 
-use eventmap::api::{AppState, ErrorBodies, router};
+use eventmap::api::{AppState, ErrorBodies, check_base_url, router};
 use eventmap::extract::{self, ArticleText, Lang};
 use eventmap::gazetteer::Gazetteer;
 use eventmap::index::IndexBuilder;
@@ -55,6 +55,10 @@ enum Command {
         /// File holding the bearer token that allows writes (else EVENTMAP_TOKEN; none: read-only).
         #[arg(long)]
         token_file: Option<PathBuf>,
+        /// The URL clients reach the server at (behind a proxy: https://maps.example.org/eventmap);
+        /// response links start with it. Default: the listening address.
+        #[arg(long)]
+        public_url: Option<String>,
     },
     /// Add articles to the store and print the events found in each.
     Ingest {
@@ -154,7 +158,14 @@ fn main() -> ExitCode {
             events,
             data,
             token_file,
-        } => run_serve(addr, events.as_deref(), &data, token_file.as_deref()),
+            public_url,
+        } => run_serve(
+            addr,
+            events.as_deref(),
+            &data,
+            token_file.as_deref(),
+            public_url.as_deref(),
+        ),
         Command::Ingest {
             files,
             published,
@@ -298,7 +309,12 @@ fn run_serve(
     events: Option<&Path>,
     data: &DataDir,
     token_file: Option<&Path>,
+    public_url: Option<&str>,
 ) -> Result<()> {
+    // Checked before anything is opened: a typo is a one-line error, not a server with bad links.
+    if let Some(url) = public_url {
+        check_base_url(url).map_err(|e| anyhow::anyhow!("--public-url {e}"))?;
+    }
     init_logging();
     let started = Instant::now();
     let gazetteer_start = Instant::now();
@@ -325,6 +341,15 @@ fn run_serve(
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
         let local = listener.local_addr()?;
+        let base = public_url.map_or_else(|| format!("http://{local}"), str::to_string);
+        if public_url.is_none() && local.ip().is_unspecified() {
+            tracing::warn!(
+                "listening on every interface without --public-url: links will name {local}"
+            );
+        }
+        let state = state
+            .with_base_url(&base)
+            .map_err(|e| anyhow::anyhow!("--public-url {e}"))?;
         if let Some(store) = store {
             tokio::spawn(follow_other_writers(state.clone(), store));
         }

@@ -112,8 +112,10 @@ async fn get(app: &axum::Router, uri: &str) -> Reply {
     send(app, req).await
 }
 
+const BASE: &str = "https://maps.example.org/eventmap";
+
 fn app() -> axum::Router {
-    router(AppState::new(events()))
+    router(AppState::new(events()).with_base_url(BASE).unwrap())
 }
 
 fn ids(fc: &Value) -> Vec<String> {
@@ -141,7 +143,7 @@ async fn landing_page_is_json_for_clients_and_html_for_browsers() {
         l["href"]
             .as_str()
             .unwrap()
-            .starts_with("http://test.local/")
+            .starts_with("https://maps.example.org/eventmap/")
     }));
     let req = Request::get("/")
         .header(header::ACCEPT, "text/html,application/xhtml+xml")
@@ -151,6 +153,75 @@ async fn landing_page_is_json_for_clients_and_html_for_browsers() {
     assert_eq!(html.status, StatusCode::OK);
     assert!(html.header(header::CONTENT_TYPE).starts_with("text/html"));
     assert!(String::from_utf8_lossy(&html.body).contains("maplibre"));
+}
+
+/// Links start with the configured URL (else the default), never with the request's Host
+/// header, which any client can set.
+#[tokio::test]
+async fn links_ignore_the_host_header() {
+    let hrefs = |v: &Value| {
+        let mut out = Vec::new();
+        let mut stack = vec![v.clone()];
+        while let Some(v) = stack.pop() {
+            match v {
+                Value::Object(o) => {
+                    for (k, v) in o {
+                        match v {
+                            Value::String(s) if k == "href" || k == "url" || k == "$id" => {
+                                out.push(s)
+                            }
+                            other => stack.push(other),
+                        }
+                    }
+                }
+                Value::Array(a) => stack.extend(a),
+                _ => {}
+            }
+        }
+        out
+    };
+    let id = events()[3].id.clone();
+    for (app, base) in [
+        (app(), BASE),
+        (router(AppState::new(events())), "http://localhost"),
+    ] {
+        for uri in [
+            "/?f=json".to_string(),
+            "/collections".into(),
+            "/collections/events".into(),
+            "/collections/events/queryables".into(),
+            "/collections/events/items?limit=2&offset=2".into(),
+            format!("/collections/events/items/{id}"),
+            "/api".into(),
+        ] {
+            let req = Request::get(&uri)
+                .header(header::HOST, "evil.example")
+                .body(Body::empty())
+                .unwrap();
+            let r = send(&app, req).await;
+            assert_eq!(r.status, StatusCode::OK, "{uri}");
+            let found = hrefs(&r.json());
+            assert!(!found.is_empty(), "{uri}");
+            for href in found {
+                assert!(
+                    href.starts_with(&format!("{base}/")) || href == base,
+                    "{uri}: {href}"
+                );
+            }
+        }
+    }
+    for bad in [
+        "ftp://maps.example.org",
+        "https://maps.example.org/?x=1",
+        "maps.example.org",
+        "",
+    ] {
+        assert!(eventmap::api::check_base_url(bad).is_err(), "{bad:?}");
+    }
+    assert_eq!(
+        eventmap::api::check_base_url("https://maps.example.org/eventmap/"),
+        Ok("https://maps.example.org/eventmap")
+    );
 }
 
 #[tokio::test]
@@ -357,7 +428,7 @@ async fn paging_never_skips_or_repeats() {
             .find(|l| l["rel"] == "next")
             .map(|l| l["href"].as_str().unwrap().to_string());
         match next {
-            Some(href) => uri = href.trim_start_matches("http://test.local").to_string(),
+            Some(href) => uri = href.trim_start_matches(BASE).to_string(),
             None => break,
         }
         assert!(pages < 100, "paging does not end");

@@ -27,10 +27,15 @@ struct Server {
 
 impl Server {
     fn start(data: &Path) -> Server {
+        Server::start_with(data, &[])
+    }
+
+    fn start_with(data: &Path, args: &[&str]) -> Server {
         let port = free_port();
         let child = Command::new(env!("CARGO_BIN_EXE_eventmap"))
             .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--data"])
             .arg(data)
+            .args(args)
             .env("EVENTMAP_TOKEN", TOKEN)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
@@ -430,4 +435,66 @@ fn refused_request_heads_have_the_exception_body() {
     // The server still answers normally afterwards.
     let (status, _) = server.request("GET", "/status", None);
     assert_eq!(status, 200);
+}
+
+/// Links name `--public-url` when given, else the address the server listens on, whatever Host
+/// header the request carries; a bad `--public-url` is a one-line error.
+#[test]
+fn links_name_the_public_url_or_the_listening_address() {
+    let landing = |port: u16| {
+        let (status, body) = raw(
+            port,
+            b"GET /?f=json HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+        );
+        assert_eq!(status, 200, "{body}");
+        let page: Value = serde_json::from_str(&body).unwrap();
+        page["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["href"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let plain = Server::start(dir.path());
+    let links = landing(plain.port);
+    assert!(
+        links.contains(&format!("http://127.0.0.1:{}/collections", plain.port)),
+        "{links:?}"
+    );
+    drop(plain);
+    let proxied = Server::start_with(
+        dir.path(),
+        &["--public-url", "https://maps.example.org/eventmap/"],
+    );
+    let links = landing(proxied.port);
+    assert!(
+        links.contains(&"https://maps.example.org/eventmap/collections".to_string()),
+        "{links:?}"
+    );
+    assert!(
+        links
+            .iter()
+            .all(|l| l.starts_with("https://maps.example.org/eventmap/")),
+        "{links:?}"
+    );
+    drop(proxied);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_eventmap"))
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--public-url",
+            "ftp://x",
+            "--data",
+        ])
+        .arg(dir.path())
+        .env("RUST_LOG", "off")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("--public-url"), "{stderr}");
 }

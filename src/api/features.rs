@@ -13,7 +13,7 @@ use futures_util::stream;
 use jiff::civil::Date;
 use serde_json::{Value, json};
 
-use super::ogc::{base_url, json_response};
+use super::ogc::json_response;
 use super::params::{FILTER_PARAMS, Format, Params};
 use super::{ApiError, AppState, Layer};
 use crate::index::{EventIndex, EventQuery};
@@ -81,7 +81,7 @@ pub async fn items(
                 .map(Value::to_string)
                 .collect();
             page_response(
-                &headers,
+                state.base_url(),
                 layer,
                 &params,
                 format,
@@ -108,14 +108,21 @@ pub async fn items(
     let (matched, page) = index.query_page(&query, offset, limit);
     let features = page.iter().map(|&pos| &*index.row(pos).feature);
     Ok(page_response(
-        &headers, layer, &params, format, matched, offset, limit, features,
+        state.base_url(),
+        layer,
+        &params,
+        format,
+        matched,
+        offset,
+        limit,
+        features,
     ))
 }
 
 /// A page of features with OGC paging links and counts.
 #[allow(clippy::too_many_arguments)]
 fn page_response<'a>(
-    headers: &HeaderMap,
+    base: &str,
     layer: Layer,
     params: &Params,
     format: Format,
@@ -124,7 +131,6 @@ fn page_response<'a>(
     limit: usize,
     features: impl ExactSizeIterator<Item = &'a str> + Clone,
 ) -> Response {
-    let base = base_url(headers);
     let url_with = |offset: Option<usize>, f: &str| {
         let mut pairs: Vec<(String, String)> = params
             .pairs()
@@ -496,7 +502,7 @@ pub async fn item(
             serde_json::from_str(&row.feature).map_err(|_| missing())?
         }
     };
-    let base = base_url(&headers);
+    let base = state.base_url();
     value["links"] = json!([
         { "href": format!("{base}/collections/{collection}/items/{feature}"), "rel": "self", "type": content_type(format) },
         { "href": format!("{base}/collections/{collection}"), "rel": "collection", "type": "application/json" },

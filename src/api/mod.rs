@@ -46,6 +46,9 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct AppState {
     shared: Arc<Shared>,
     request_timeout: Duration,
+    /// What links start with: the public URL or the listening address, never the request's
+    /// Host header (a client could make links point anywhere).
+    base_url: Arc<str>,
 }
 
 struct Shared {
@@ -77,6 +80,21 @@ struct Writer {
 struct Compaction {
     ticket: u64,
     since: Vec<IndexChanges>,
+}
+
+/// `url` as links start with it: `http://` or `https://`, a host, perhaps a path, no query; the
+/// trailing slash taken off.
+pub fn check_base_url(url: &str) -> Result<&str, String> {
+    let uri: axum::http::Uri = url
+        .parse()
+        .map_err(|e| format!("{url:?} is not a URL: {e}"))?;
+    let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));
+    if !scheme_ok || uri.host().is_none_or(str::is_empty) || uri.query().is_some() {
+        return Err(format!(
+            "{url:?} must be an http(s) URL with a host and no query, e.g. https://maps.example.org/eventmap"
+        ));
+    }
+    Ok(url.trim_end_matches('/'))
 }
 
 /// The index of every stored event, built as the events are read.
@@ -123,7 +141,22 @@ impl AppState {
                 compacting: AtomicBool::new(false),
             }),
             request_timeout: REQUEST_TIMEOUT,
+            base_url: Arc::from("http://localhost"),
         }
+    }
+
+    /// Links start with `url` (see [`check_base_url`]): the server's public URL, or the address
+    /// it listens on.
+    pub fn with_base_url(self, url: &str) -> Result<AppState, String> {
+        Ok(AppState {
+            base_url: Arc::from(check_base_url(url)?),
+            ..self
+        })
+    }
+
+    /// What links start with, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
     }
 
     /// Answers 408 to a request not answered within `timeout` (30 s by default).
