@@ -286,6 +286,37 @@ async fn writes_need_the_token() {
     assert_eq!(call(&ro.app, get("/status")).await.1["read_only"], true);
 }
 
+/// The scheme of `Authorization` is case-insensitive (RFC 9110): `bearer` and `BEARER` are
+/// `Bearer`; the token itself is not, and another scheme is refused.
+#[tokio::test]
+async fn the_bearer_scheme_is_case_insensitive() {
+    let s = setup();
+    let delete_with = |auth: String| {
+        Request::delete("/articles/999")
+            .header(header::AUTHORIZATION, auth)
+            .body(Body::empty())
+            .unwrap()
+    };
+    for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
+        // Past the token check, there is no article 999.
+        let (status, body) = call(&s.app, delete_with(format!("{scheme} {TOKEN}"))).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{scheme}: {body}");
+        assert_eq!(
+            body,
+            json!({ "code": "NotFound", "description": "no article 999" })
+        );
+    }
+    for auth in [
+        format!("Basic {TOKEN}"),
+        format!("Bearer{TOKEN}"),
+        format!("Bearer {}", TOKEN.to_uppercase()),
+    ] {
+        let (status, body) = call(&s.app, delete_with(auth.clone())).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{auth}");
+        assert_eq!(body["code"], "Unauthorized");
+    }
+}
+
 #[tokio::test]
 async fn deleting_an_article_removes_its_events() {
     let s = setup();
@@ -623,6 +654,46 @@ async fn corrections_are_kept_across_reindex_and_restart() {
     let (_, shown) = call(&app, get(&format!("/collections/events/items/{target}"))).await;
     assert_eq!(shown["properties"]["place"], "Aktau");
     assert_eq!(shown["properties"]["corrected"], true);
+}
+
+/// A correction is JSON: a body of another type is refused with 415, not read as JSON anyway.
+#[tokio::test]
+async fn a_correction_that_is_not_json_is_a_415() {
+    let s = setup();
+    let (_, page) = call(&s.app, get("/collections/events/items?limit=1")).await;
+    let id = page["features"][0]["id"].as_str().unwrap().to_string();
+    let with_type = |kind: Option<&str>| {
+        let mut req = Request::patch(format!("/collections/events/items/{id}"))
+            .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"));
+        if let Some(kind) = kind {
+            req = req.header(header::CONTENT_TYPE, kind);
+        }
+        req.body(Body::from(r#"{"fatalities": 9}"#)).unwrap()
+    };
+    for (kind, named) in [
+        (Some("text/plain"), "text/plain"),
+        (
+            Some("application/x-www-form-urlencoded"),
+            "application/x-www-form-urlencoded",
+        ),
+        (None, ""),
+    ] {
+        let (status, body) = call(&s.app, with_type(kind)).await;
+        assert_eq!(
+            status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{kind:?}: {body}"
+        );
+        assert_eq!(
+            body,
+            json!({ "code": "UnsupportedMediaType", "description": format!("send the correction as application/json, not {named:?}") })
+        );
+    }
+    let (_, unchanged) = call(&s.app, get(&format!("/collections/events/items/{id}"))).await;
+    assert_ne!(unchanged["properties"]["fatalities"], 9);
+    let (status, fixed) = call(&s.app, with_type(Some("application/json; charset=utf-8"))).await;
+    assert_eq!(status, StatusCode::OK, "{fixed}");
+    assert_eq!(fixed["properties"]["fatalities"], 9);
 }
 
 #[tokio::test]

@@ -276,8 +276,10 @@ impl AppState {
         let given = headers
             .get(AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(|t| token_hash(t.trim()));
+            .and_then(|v| v.trim_start().split_once(' '))
+            // RFC 9110: the scheme is case-insensitive; the token is compared as given.
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, t)| token_hash(t.trim()));
         match given {
             Some(given) if bool::from(given.ct_eq(expected)) => Ok(store),
             _ => Err(ApiError::new(

@@ -282,7 +282,7 @@ pub async fn openapi(
                 "security": bearer,
                 "parameters": [feature_id],
                 "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/correction" } } } },
-                "responses": write_errors(json!({ "200": { "description": "The corrected feature", "content": { GEOJSON: { "schema": { "type": "object" } } } }, "400": error, "404": not_found, "413": exception("Body over the size limit") })),
+                "responses": write_errors(json!({ "200": { "description": "The corrected feature", "content": { GEOJSON: { "schema": { "type": "object" } } } }, "400": error, "404": not_found, "413": exception("Body over the size limit"), "415": exception("Not JSON") })),
             });
         }
         paths.insert(format!("/collections/{id}/items/{{featureId}}"), item);
