@@ -830,6 +830,48 @@ async fn responses_are_compressed_and_cors_enabled() {
     assert_eq!(r.header(header::ACCESS_CONTROL_ALLOW_ORIGIN), "*");
 }
 
+/// The page and its files say what they may load (nothing but their own origin's files), that
+/// they are not to be framed, and that their type is not to be guessed; every answer says the
+/// latter. `tests/browser.rs` checks that the page works under this policy.
+#[tokio::test]
+async fn the_page_and_assets_send_security_headers() {
+    let app = app();
+    let page = send(
+        &app,
+        Request::get("/")
+            .header(header::ACCEPT, "text/html")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(page.header(header::CONTENT_TYPE).starts_with("text/html"));
+    let policy = "default-src 'self'; script-src 'self'; style-src 'self'; \
+                  img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; \
+                  worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; \
+                  frame-ancestors 'none'";
+    for uri in [
+        "/assets/app.js",
+        "/assets/style.css",
+        "/assets/vendor/maplibre-gl/maplibre-gl-worker.mjs",
+    ] {
+        let r = get(&app, uri).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}");
+        for r in [&r, &page] {
+            assert_eq!(r.header(header::CONTENT_SECURITY_POLICY), policy, "{uri}");
+            assert_eq!(r.header(header::X_FRAME_OPTIONS), "DENY", "{uri}");
+            assert_eq!(r.header(header::X_CONTENT_TYPE_OPTIONS), "nosniff", "{uri}");
+        }
+    }
+    // No inline style or script for the policy to block.
+    let html = String::from_utf8_lossy(&page.body);
+    assert!(!html.contains("style=\""), "{html}");
+    assert!(!html.contains("<script>"), "{html}");
+    for uri in ["/collections", "/nowhere"] {
+        let r = get(&app, uri).await;
+        assert_eq!(r.header(header::X_CONTENT_TYPE_OPTIONS), "nosniff", "{uri}");
+    }
+}
+
 #[tokio::test]
 async fn assets_have_etags_and_revalidate() {
     let app = app();
