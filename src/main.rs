@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use jiff::civil::Date;
 
-use eventmap::api::{AppState, ErrorBodies, check_base_url, router};
+use eventmap::api::{AppState, Limits, check_base_url, router, serve};
 use eventmap::extract::{self, ArticleText, Lang};
 use eventmap::gazetteer::Gazetteer;
 use eventmap::index::IndexBuilder;
@@ -59,6 +59,13 @@ enum Command {
         /// response links start with it. Default: the listening address.
         #[arg(long)]
         public_url: Option<String>,
+        /// Seconds a client has to send a whole request head (also how long an idle
+        /// keep-alive connection stays open).
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        header_timeout: u64,
+        /// Connections served at once; more wait until one closes.
+        #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..=65_536))]
+        max_connections: u32,
     },
     /// Add articles to the store and print the events found in each.
     Ingest {
@@ -159,12 +166,18 @@ fn main() -> ExitCode {
             data,
             token_file,
             public_url,
+            header_timeout,
+            max_connections,
         } => run_serve(
             addr,
             events.as_deref(),
             &data,
             token_file.as_deref(),
             public_url.as_deref(),
+            Limits {
+                header_timeout: std::time::Duration::from_secs(header_timeout),
+                max_connections,
+            },
         ),
         Command::Ingest {
             files,
@@ -310,6 +323,7 @@ fn run_serve(
     data: &DataDir,
     token_file: Option<&Path>,
     public_url: Option<&str>,
+    limits: Limits,
 ) -> Result<()> {
     // Checked before anything is opened: a typo is a one-line error, not a server with bad links.
     if let Some(url) = public_url {
@@ -357,8 +371,7 @@ fn run_serve(
             startup_ms = started.elapsed().as_millis() as u64,
             "eventmap listening on http://{local}"
         );
-        axum::serve(ErrorBodies(listener), router(state))
-            .with_graceful_shutdown(shutdown)
+        serve(listener, router(state), limits, shutdown)
             .await
             .context("server error")?;
         tracing::info!("stopped");

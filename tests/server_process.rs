@@ -498,3 +498,101 @@ fn links_name_the_public_url_or_the_listening_address() {
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     assert!(stderr.contains("--public-url"), "{stderr}");
 }
+
+/// Reads until the server closes the connection: how long after `start` it did, and what it
+/// sent; `None` when the connection is still open after 8 s of silence.
+fn closed_after(mut stream: TcpStream, start: Instant) -> Option<(Duration, Vec<u8>)> {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(8)))
+        .unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return Some((start.elapsed(), got)),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {
+                return Some((start.elapsed(), got));
+            }
+            Err(_) => return None,
+        }
+    }
+}
+
+/// A connection that says nothing, one that stops halfway through its request head, and one
+/// kept alive after its answer are closed once the header timeout has passed.
+#[test]
+fn silent_half_sent_and_idle_connections_are_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with(dir.path(), &["--header-timeout", "1"]);
+    let connect = || TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    let start = Instant::now();
+    let silent = connect();
+    let mut half = connect();
+    half.write_all(b"GET /status HTTP/1.1\r\nHost: x\r\nUser-Ag")
+        .unwrap();
+    let mut idle = connect();
+    idle.write_all(b"GET /status HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let waiter = std::thread::spawn(move || closed_after(idle, start));
+    for (name, stream) in [("silent", silent), ("half-sent", half)] {
+        let (after, got) = closed_after(stream, start)
+            .unwrap_or_else(|| panic!("the {name} connection was still open after 8 s"));
+        assert!(
+            after >= Duration::from_millis(900),
+            "{name}: closed after {after:?}"
+        );
+        assert!(
+            after < Duration::from_secs(4),
+            "{name}: closed after {after:?}"
+        );
+        assert!(got.is_empty(), "{name}: {}", String::from_utf8_lossy(&got));
+    }
+    let (after, got) = waiter
+        .join()
+        .unwrap()
+        .expect("the idle keep-alive connection was still open after 8 s");
+    assert!(
+        after < Duration::from_secs(4),
+        "idle: closed after {after:?}"
+    );
+    let answer = String::from_utf8_lossy(&got);
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+    assert_eq!(answer.matches("HTTP/1.1").count(), 1, "{answer}");
+}
+
+/// Past `--max-connections`, a new connection waits (in the listen backlog) and is served as
+/// soon as another one closes.
+#[test]
+fn connections_over_the_cap_wait_for_one_to_close() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with(dir.path(), &["--max-connections", "2"]);
+    let connect = || TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    let first = connect();
+    let second = connect();
+    // Both are taken before the third comes (the server accepts as they arrive).
+    std::thread::sleep(Duration::from_millis(300));
+    let mut third = connect();
+    third
+        .write_all(b"GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    third
+        .set_read_timeout(Some(Duration::from_millis(1000)))
+        .unwrap();
+    let mut buf = [0u8; 1024];
+    let waited = third.read(&mut buf);
+    assert!(
+        matches!(&waited, Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)),
+        "the third connection was served while two were open: {waited:?}"
+    );
+    drop(first);
+    let start = Instant::now();
+    let (after, got) = closed_after(third, start).expect("the third connection was never served");
+    assert!(
+        after < Duration::from_secs(3),
+        "served {after:?} after a slot freed"
+    );
+    let answer = String::from_utf8_lossy(&got);
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+    drop(second);
+}

@@ -1,37 +1,105 @@
-//! The connections under the router. hyper answers a request head it cannot take (too long a
-//! target, too large header fields, malformed) itself, with an empty body, before any handler or
-//! middleware sees it; [`ErrorBodies`] gives those answers the API's exception body too.
+//! The connections under the router: how many are served at once, how long one may take to
+//! send a request head, and the exception body in the answers hyper writes itself. hyper
+//! answers a request head it cannot take (too long a target, too large header fields,
+//! malformed) before any handler or middleware sees it, with an empty body; [`Conn`] gives
+//! those answers the API's exception body too.
 
+use std::future::Future;
 use std::io;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll, ready};
+use std::time::Duration;
 
+use axum::Router;
 use axum::http::StatusCode;
-use axum::serve::Listener;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpListener;
+use tokio::sync::{Semaphore, watch};
 
 use super::ApiError;
 
-/// A listener whose connections put the OGC exception body into hyper's own error answers.
-pub struct ErrorBodies<L>(pub L);
+/// What one client may hold of the server.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Longest wait for a whole request head, counted from when the server starts waiting for
+    /// one (the connection opened, or the previous answer was sent): a silent connection, a
+    /// half-sent head and an idle keep-alive connection are all closed after it.
+    pub header_timeout: Duration,
+    /// Connections served at once; more wait in the listen backlog until one closes.
+    pub max_connections: u32,
+}
 
-impl<L: Listener> Listener for ErrorBodies<L> {
-    type Io = Conn<L::Io>;
-    type Addr = L::Addr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        let (io, addr) = self.0.accept().await;
-        (Conn { io, pending: None }, addr)
+/// Serves `app` on `listener` within `limits` until `shutdown` resolves, then stops accepting,
+/// lets the requests under way finish, and returns once every connection has closed.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    limits: Limits,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
+    let permits = Arc::new(Semaphore::new(limits.max_connections as usize));
+    let (stop, stopped) = watch::channel(());
+    tokio::pin!(shutdown);
+    loop {
+        // At the cap no connection is accepted: the next ones wait in the kernel's backlog.
+        let permit = tokio::select! {
+            permit = Arc::clone(&permits).acquire_owned() => permit.map_err(io::Error::other)?,
+            () = &mut shutdown => break,
+        };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors, or a connection reset before it was accepted:
+                    // wait a little rather than spin, and go on.
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = TowerToHyperService::new(app.clone());
+        let mut stopped = stopped.clone();
+        tokio::spawn(async move {
+            let _permit = permit;
+            let mut builder = http1::Builder::new();
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.header_timeout);
+            let conn = builder.serve_connection(TokioIo::new(Conn::new(stream)), service);
+            tokio::pin!(conn);
+            let served = tokio::select! {
+                served = conn.as_mut() => served,
+                _ = stopped.changed() => {
+                    conn.as_mut().graceful_shutdown();
+                    conn.await
+                }
+            };
+            if let Err(e) = served {
+                tracing::debug!(error = %e, "connection ended");
+            }
+        });
     }
-
-    fn local_addr(&self) -> io::Result<Self::Addr> {
-        self.0.local_addr()
-    }
+    // The port closes now; the connections open finish what they are doing.
+    drop(listener);
+    let _ = stop.send(());
+    // Each connection holds a permit until it ends: all of them back means all ended.
+    let _all = permits
+        .acquire_many(limits.max_connections)
+        .await
+        .map_err(io::Error::other)?;
+    Ok(())
 }
 
 /// One connection: reads pass through; a write that is exactly hyper's own error head is
 /// replaced by the same answer with a body.
-pub struct Conn<T> {
+struct Conn<T> {
     io: T,
     /// The replacement still to write, and how many of hyper's bytes to report written then.
     pending: Option<(Vec<u8>, usize, usize)>,
@@ -66,6 +134,12 @@ fn with_body(buf: &[u8]) -> Option<Vec<u8>> {
         }
     }
     empty.then(|| ApiError::for_status(status, None).http1_response(status_line, &kept))
+}
+
+impl<T> Conn<T> {
+    fn new(io: T) -> Conn<T> {
+        Conn { io, pending: None }
+    }
 }
 
 impl<T: AsyncWrite + Unpin> Conn<T> {

@@ -28,7 +28,7 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 pub use error::ApiError;
-pub use listener::ErrorBodies;
+pub use listener::{Limits, serve};
 pub use params::{parse_bbox, parse_datetime};
 
 use crate::gazetteer::Gazetteer;
