@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use jiff::civil::Date;
 
-use eventmap::api::{AppState, router};
+use eventmap::api::{AppState, Limits, check_base_url, router, serve};
 use eventmap::extract::{self, ArticleText, Lang};
 use eventmap::gazetteer::Gazetteer;
 use eventmap::index::IndexBuilder;
@@ -55,6 +55,17 @@ enum Command {
         /// File holding the bearer token that allows writes (else EVENTMAP_TOKEN; none: read-only).
         #[arg(long)]
         token_file: Option<PathBuf>,
+        /// The URL clients reach the server at (behind a proxy: https://maps.example.org/eventmap);
+        /// response links start with it. Default: the listening address.
+        #[arg(long)]
+        public_url: Option<String>,
+        /// Seconds a client has to send a whole request head (also how long an idle
+        /// keep-alive connection stays open).
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        header_timeout: u64,
+        /// Connections served at once; more wait until one closes.
+        #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..=65_536))]
+        max_connections: u32,
     },
     /// Add articles to the store and print the events found in each.
     Ingest {
@@ -154,7 +165,20 @@ fn main() -> ExitCode {
             events,
             data,
             token_file,
-        } => run_serve(addr, events.as_deref(), &data, token_file.as_deref()),
+            public_url,
+            header_timeout,
+            max_connections,
+        } => run_serve(
+            addr,
+            events.as_deref(),
+            &data,
+            token_file.as_deref(),
+            public_url.as_deref(),
+            Limits {
+                header_timeout: std::time::Duration::from_secs(header_timeout),
+                max_connections,
+            },
+        ),
         Command::Ingest {
             files,
             published,
@@ -298,7 +322,13 @@ fn run_serve(
     events: Option<&Path>,
     data: &DataDir,
     token_file: Option<&Path>,
+    public_url: Option<&str>,
+    limits: Limits,
 ) -> Result<()> {
+    // Checked before anything is opened: a typo is a one-line error, not a server with bad links.
+    if let Some(url) = public_url {
+        check_base_url(url).map_err(|e| anyhow::anyhow!("--public-url {e}"))?;
+    }
     init_logging();
     let started = Instant::now();
     let gazetteer_start = Instant::now();
@@ -325,6 +355,15 @@ fn run_serve(
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
         let local = listener.local_addr()?;
+        let base = public_url.map_or_else(|| format!("http://{local}"), str::to_string);
+        if public_url.is_none() && local.ip().is_unspecified() {
+            tracing::warn!(
+                "listening on every interface without --public-url: links will name {local}"
+            );
+        }
+        let state = state
+            .with_base_url(&base)
+            .map_err(|e| anyhow::anyhow!("--public-url {e}"))?;
         if let Some(store) = store {
             tokio::spawn(follow_other_writers(state.clone(), store));
         }
@@ -332,8 +371,7 @@ fn run_serve(
             startup_ms = started.elapsed().as_millis() as u64,
             "eventmap listening on http://{local}"
         );
-        axum::serve(listener, router(state))
-            .with_graceful_shutdown(shutdown)
+        serve(listener, router(state), limits, shutdown)
             .await
             .context("server error")?;
         tracing::info!("stopped");

@@ -17,7 +17,8 @@ use crate::gazetteer::{Gazetteer, PlaceKind};
 use crate::model::{Event, EventType, GeoPrecision};
 
 const DB_FILE: &str = "eventmap.sqlite";
-const SCHEMA_VERSION: i64 = 1;
+/// 2: article ids are `AUTOINCREMENT`, never given again after a delete (1 reused the highest).
+const SCHEMA_VERSION: i64 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -317,6 +318,8 @@ impl Store {
                 },
                 gazetteer,
             )?;
+        } else if version == 1 {
+            store.migrate_to_2()?;
         } else if version != SCHEMA_VERSION {
             return Err(StoreError::Corrupt(format!(
                 "schema version {version}, this eventmap reads {SCHEMA_VERSION}"
@@ -339,7 +342,7 @@ impl Store {
         self.conn().execute_batch(
             "BEGIN;
              CREATE TABLE IF NOT EXISTS articles (
-                 id INTEGER PRIMARY KEY,
+                 id INTEGER PRIMARY KEY AUTOINCREMENT,
                  content_hash TEXT NOT NULL UNIQUE,
                  title TEXT, source_url TEXT, published TEXT, lang TEXT NOT NULL,
                  text TEXT NOT NULL, ingested_at TEXT NOT NULL);
@@ -352,10 +355,23 @@ impl Store {
                  event_id TEXT PRIMARY KEY,
                  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
                  correction TEXT NOT NULL, corrected_at TEXT NOT NULL);
-             PRAGMA user_version = 1;
+             PRAGMA user_version = 2;
              COMMIT;",
         )?;
         Ok(())
+    }
+
+    /// Schema 1 to 2: rebuilds `articles` with `AUTOINCREMENT`, keeping every row. SQLite then
+    /// remembers the highest id so far; an id deleted before the migration above the highest
+    /// kept one left no trace and can be given once more.
+    fn migrate_to_2(&self) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        // Dropping the old table with foreign keys on would cascade to every event and
+        // correction; the pragma cannot change inside a transaction.
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+        let migrated = migrate_articles(&mut conn);
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrated
     }
 
     /// Adds an article and its events in one transaction. The same text twice is one article.
@@ -386,9 +402,15 @@ impl Store {
             drop(conn);
             return self.add(new, gazetteer);
         }
-        let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM articles", [], |r| {
-            r.get(0)
-        })?;
+        // The id AUTOINCREMENT would give (the highest ever used, plus one), taken now because
+        // the events' ids and source need it; inserting it explicitly advances the sequence.
+        let id: i64 = tx.query_row(
+            "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'articles'), 0),
+                        COALESCE(MAX(id), 0)) + 1
+             FROM articles",
+            [],
+            |r| r.get(0),
+        )?;
         let source = article_source(id, new.source_url.as_deref(), new.title.as_deref());
         let extraction = extract::extract(
             gazetteer,
@@ -650,6 +672,38 @@ impl Store {
             .conn()
             .pragma_query_value(None, "data_version", |r| r.get(0))?)
     }
+}
+
+/// The body of [`Store::migrate_to_2`], in one transaction (foreign keys off).
+fn migrate_articles(conn: &mut Connection) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Another process may have migrated between our reading the version and the lock.
+    let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version != 1 {
+        return Ok(());
+    }
+    tx.execute_batch(
+        "CREATE TABLE articles_v2 (
+             id INTEGER PRIMARY KEY AUTOINCREMENT,
+             content_hash TEXT NOT NULL UNIQUE,
+             title TEXT, source_url TEXT, published TEXT, lang TEXT NOT NULL,
+             text TEXT NOT NULL, ingested_at TEXT NOT NULL);
+         INSERT INTO articles_v2 (id, content_hash, title, source_url, published, lang, text, ingested_at)
+             SELECT id, content_hash, title, source_url, published, lang, text, ingested_at FROM articles;
+         DROP TABLE articles;
+         ALTER TABLE articles_v2 RENAME TO articles;
+         PRAGMA user_version = 2;",
+    )?;
+    let dangling: i64 = tx.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+        r.get(0)
+    })?;
+    if dangling > 0 {
+        return Err(StoreError::Corrupt(format!(
+            "{dangling} rows refer to no article; the store was left as it was"
+        )));
+    }
+    tx.commit()?;
+    Ok(())
 }
 
 /// What events of an article cite as their source: its URL, else its title, else its number.

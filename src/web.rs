@@ -2,12 +2,22 @@
 //! run time, served with their type, an ETag and cache headers.
 
 use axum::extract::Path;
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, IF_NONE_MATCH, X_FRAME_OPTIONS,
+};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use rust_embed::RustEmbed;
 
 use crate::api::ApiError;
+
+/// What the page may load and run: only its own files (ES modules, MapLibre's module worker,
+/// the basemap and the API), images also as `data:` (the empty favicon) and `blob:` (MapLibre
+/// decodes images through blobs); no inline script or style, no plugins, and no framing.
+const CONTENT_SECURITY_POLICY_VALUE: &str = "default-src 'self'; script-src 'self'; \
+    style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; \
+    worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; \
+    frame-ancestors 'none'";
 
 #[derive(RustEmbed)]
 #[folder = "$CARGO_MANIFEST_DIR/web/"]
@@ -63,6 +73,11 @@ fn serve(path: &str, headers: &HeaderMap) -> Option<Response> {
                 (CONTENT_TYPE, HeaderValue::from_static(content_type(path))),
                 (ETAG, etag_value),
                 (CACHE_CONTROL, HeaderValue::from_static(cache)),
+                (
+                    CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(CONTENT_SECURITY_POLICY_VALUE),
+                ),
+                (X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
             ],
             file.data.into_owned(),
         )

@@ -112,8 +112,10 @@ async fn get(app: &axum::Router, uri: &str) -> Reply {
     send(app, req).await
 }
 
+const BASE: &str = "https://maps.example.org/eventmap";
+
 fn app() -> axum::Router {
-    router(AppState::new(events()))
+    router(AppState::new(events()).with_base_url(BASE).unwrap())
 }
 
 fn ids(fc: &Value) -> Vec<String> {
@@ -141,7 +143,7 @@ async fn landing_page_is_json_for_clients_and_html_for_browsers() {
         l["href"]
             .as_str()
             .unwrap()
-            .starts_with("http://test.local/")
+            .starts_with("https://maps.example.org/eventmap/")
     }));
     let req = Request::get("/")
         .header(header::ACCEPT, "text/html,application/xhtml+xml")
@@ -151,6 +153,75 @@ async fn landing_page_is_json_for_clients_and_html_for_browsers() {
     assert_eq!(html.status, StatusCode::OK);
     assert!(html.header(header::CONTENT_TYPE).starts_with("text/html"));
     assert!(String::from_utf8_lossy(&html.body).contains("maplibre"));
+}
+
+/// Links start with the configured URL (else the default), never with the request's Host
+/// header, which any client can set.
+#[tokio::test]
+async fn links_ignore_the_host_header() {
+    let hrefs = |v: &Value| {
+        let mut out = Vec::new();
+        let mut stack = vec![v.clone()];
+        while let Some(v) = stack.pop() {
+            match v {
+                Value::Object(o) => {
+                    for (k, v) in o {
+                        match v {
+                            Value::String(s) if k == "href" || k == "url" || k == "$id" => {
+                                out.push(s)
+                            }
+                            other => stack.push(other),
+                        }
+                    }
+                }
+                Value::Array(a) => stack.extend(a),
+                _ => {}
+            }
+        }
+        out
+    };
+    let id = events()[3].id.clone();
+    for (app, base) in [
+        (app(), BASE),
+        (router(AppState::new(events())), "http://localhost"),
+    ] {
+        for uri in [
+            "/?f=json".to_string(),
+            "/collections".into(),
+            "/collections/events".into(),
+            "/collections/events/queryables".into(),
+            "/collections/events/items?limit=2&offset=2".into(),
+            format!("/collections/events/items/{id}"),
+            "/api".into(),
+        ] {
+            let req = Request::get(&uri)
+                .header(header::HOST, "evil.example")
+                .body(Body::empty())
+                .unwrap();
+            let r = send(&app, req).await;
+            assert_eq!(r.status, StatusCode::OK, "{uri}");
+            let found = hrefs(&r.json());
+            assert!(!found.is_empty(), "{uri}");
+            for href in found {
+                assert!(
+                    href.starts_with(&format!("{base}/")) || href == base,
+                    "{uri}: {href}"
+                );
+            }
+        }
+    }
+    for bad in [
+        "ftp://maps.example.org",
+        "https://maps.example.org/?x=1",
+        "maps.example.org",
+        "",
+    ] {
+        assert!(eventmap::api::check_base_url(bad).is_err(), "{bad:?}");
+    }
+    assert_eq!(
+        eventmap::api::check_base_url("https://maps.example.org/eventmap/"),
+        Ok("https://maps.example.org/eventmap")
+    );
 }
 
 #[tokio::test]
@@ -357,7 +428,7 @@ async fn paging_never_skips_or_repeats() {
             .find(|l| l["rel"] == "next")
             .map(|l| l["href"].as_str().unwrap().to_string());
         match next {
-            Some(href) => uri = href.trim_start_matches("http://test.local").to_string(),
+            Some(href) => uri = href.trim_start_matches(BASE).to_string(),
             None => break,
         }
         assert!(pages < 100, "paging does not end");
@@ -573,6 +644,55 @@ async fn download_is_the_whole_filtered_layer_as_an_attachment() {
     }
 }
 
+/// What a spreadsheet would run as a formula is written as text: a leading `'` and quotes (OWASP),
+/// in every text column, while numbers (a negative latitude) stay numbers.
+#[tokio::test]
+async fn csv_cells_a_spreadsheet_would_run_are_neutralised() {
+    let mut rng = StdRng::seed_from_u64(1);
+    let mut e = event(0, &mut rng);
+    e.notes = "=cmd|' /C calc'!A0".into();
+    e.place = "@SUM(1+1)".into();
+    e.place_as_written = "+1+2".into();
+    e.actors = vec!["-2+3".into(), "\tTab".into()];
+    e.source = "\rReturn".into();
+    e.lat = -18.14;
+    e.lon = 178.44;
+    let app = router(AppState::new(vec![e]));
+
+    let r = get(&app, "/collections/events/items?f=csv").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let text = String::from_utf8(r.body.clone()).unwrap();
+    let row = text.lines().nth(1).unwrap();
+    assert!(row.contains(",\"'=cmd|' /C calc'!A0\","), "{row}");
+    assert!(row.contains(",\"'@SUM(1+1)\","), "{row}");
+    assert!(row.contains(",\"'-2+3\",\"'\tTab\","), "{row}");
+    assert!(row.contains(",-18.14,178.44,"), "{row}");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 1);
+    let cell = |name: &str| {
+        let i = headers.iter().position(|h| h == name).unwrap();
+        rows[0][i].to_string()
+    };
+    assert_eq!(cell("notes"), "'=cmd|' /C calc'!A0");
+    assert_eq!(cell("location"), "'@SUM(1+1)");
+    assert_eq!(cell("location_as_written"), "'+1+2");
+    assert_eq!(cell("actor1"), "'-2+3");
+    assert_eq!(cell("actor2"), "'\tTab");
+    assert_eq!(cell("source"), "'\rReturn");
+    assert_eq!(cell("latitude"), "-18.14");
+    assert_eq!(cell("lang"), "en");
+
+    let places = get(&app, "/collections/places/items?f=csv").await;
+    let text = String::from_utf8(places.body.clone()).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let row = reader.records().next().unwrap().unwrap();
+    assert_eq!(&row[1], "'@SUM(1+1)");
+    assert_eq!(&row[4], "-18.14");
+    assert!(text.contains(",\"'@SUM(1+1)\","), "{text}");
+}
+
 #[tokio::test]
 async fn places_layer_totals_follow_the_filters() {
     let all = events();
@@ -620,6 +740,38 @@ async fn places_layer_totals_follow_the_filters() {
     assert_eq!(rows.len(), fc["features"].as_array().unwrap().len());
     let almaty_row = rows.iter().find(|r| &r[1] == "Almaty").expect("Almaty row");
     assert_eq!(&almaty_row[7], fat.to_string().as_str());
+}
+
+/// An error answered by the router or an extractor rather than a handler has the same OGC
+/// exception body as every other, with its headers kept.
+#[tokio::test]
+async fn every_error_has_the_exception_body() {
+    let app = app();
+    let bad_path = get(&app, "/collections/%FF/items").await;
+    assert_eq!(bad_path.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad_path.header(header::CONTENT_TYPE), "application/json");
+    assert_eq!(
+        bad_path.json(),
+        serde_json::json!({ "code": "BadRequest", "description": "Invalid URL: Invalid UTF-8 in `collection`" })
+    );
+    let bad_feature = get(&app, "/collections/events/items/%C3%28").await;
+    assert_eq!(bad_feature.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad_feature.json()["code"], "BadRequest");
+    let nowhere = get(&app, "/nowhere").await;
+    assert_eq!(
+        (nowhere.status, nowhere.json()),
+        (
+            StatusCode::NOT_FOUND,
+            serde_json::json!({ "code": "NotFound", "description": "no resource at /nowhere; start at /" })
+        )
+    );
+    let put = send(&app, Request::put("/status").body(Body::empty()).unwrap()).await;
+    assert_eq!(put.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(put.header(header::ALLOW), "GET,HEAD");
+    assert_eq!(
+        put.json(),
+        serde_json::json!({ "code": "MethodNotAllowed", "description": "PUT is not allowed here" })
+    );
 }
 
 #[tokio::test]
@@ -676,6 +828,48 @@ async fn responses_are_compressed_and_cors_enabled() {
     let r = send(&app, req).await;
     assert_eq!(r.header(header::CONTENT_ENCODING), "gzip");
     assert_eq!(r.header(header::ACCESS_CONTROL_ALLOW_ORIGIN), "*");
+}
+
+/// The page and its files say what they may load (nothing but their own origin's files), that
+/// they are not to be framed, and that their type is not to be guessed; every answer says the
+/// latter. `tests/browser.rs` checks that the page works under this policy.
+#[tokio::test]
+async fn the_page_and_assets_send_security_headers() {
+    let app = app();
+    let page = send(
+        &app,
+        Request::get("/")
+            .header(header::ACCEPT, "text/html")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(page.header(header::CONTENT_TYPE).starts_with("text/html"));
+    let policy = "default-src 'self'; script-src 'self'; style-src 'self'; \
+                  img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; \
+                  worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; \
+                  frame-ancestors 'none'";
+    for uri in [
+        "/assets/app.js",
+        "/assets/style.css",
+        "/assets/vendor/maplibre-gl/maplibre-gl-worker.mjs",
+    ] {
+        let r = get(&app, uri).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}");
+        for r in [&r, &page] {
+            assert_eq!(r.header(header::CONTENT_SECURITY_POLICY), policy, "{uri}");
+            assert_eq!(r.header(header::X_FRAME_OPTIONS), "DENY", "{uri}");
+            assert_eq!(r.header(header::X_CONTENT_TYPE_OPTIONS), "nosniff", "{uri}");
+        }
+    }
+    // No inline style or script for the policy to block.
+    let html = String::from_utf8_lossy(&page.body);
+    assert!(!html.contains("style=\""), "{html}");
+    assert!(!html.contains("<script>"), "{html}");
+    for uri in ["/collections", "/nowhere"] {
+        let r = get(&app, uri).await;
+        assert_eq!(r.header(header::X_CONTENT_TYPE_OPTIONS), "nosniff", "{uri}");
+    }
 }
 
 #[tokio::test]

@@ -286,6 +286,37 @@ async fn writes_need_the_token() {
     assert_eq!(call(&ro.app, get("/status")).await.1["read_only"], true);
 }
 
+/// The scheme of `Authorization` is case-insensitive (RFC 9110): `bearer` and `BEARER` are
+/// `Bearer`; the token itself is not, and another scheme is refused.
+#[tokio::test]
+async fn the_bearer_scheme_is_case_insensitive() {
+    let s = setup();
+    let delete_with = |auth: String| {
+        Request::delete("/articles/999")
+            .header(header::AUTHORIZATION, auth)
+            .body(Body::empty())
+            .unwrap()
+    };
+    for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
+        // Past the token check, there is no article 999.
+        let (status, body) = call(&s.app, delete_with(format!("{scheme} {TOKEN}"))).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{scheme}: {body}");
+        assert_eq!(
+            body,
+            json!({ "code": "NotFound", "description": "no article 999" })
+        );
+    }
+    for auth in [
+        format!("Basic {TOKEN}"),
+        format!("Bearer{TOKEN}"),
+        format!("Bearer {}", TOKEN.to_uppercase()),
+    ] {
+        let (status, body) = call(&s.app, delete_with(auth.clone())).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{auth}");
+        assert_eq!(body["code"], "Unauthorized");
+    }
+}
+
 #[tokio::test]
 async fn deleting_an_article_removes_its_events() {
     let s = setup();
@@ -313,6 +344,192 @@ async fn deleting_an_article_removes_its_events() {
         call(&s.app, get("/articles/999")).await.0,
         StatusCode::NOT_FOUND
     );
+}
+
+/// A request the timeout abandons, and a body over the limit, are answered with the exception
+/// body like every other error (the timeout's 408 used to be empty).
+#[tokio::test]
+async fn a_timeout_and_a_body_too_large_have_the_exception_body() {
+    let s = setup();
+    let app = router(
+        s.state
+            .clone()
+            .with_request_timeout(std::time::Duration::from_millis(300)),
+    );
+    // A body that never comes: the handler waits on it until the timeout gives up.
+    let never = futures_util::stream::pending::<Result<axum::body::Bytes, std::io::Error>>();
+    let req = Request::post("/articles")
+        .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(Body::from_stream(never))
+        .unwrap();
+    let (status, body) = call(&app, req).await;
+    assert_eq!(status, StatusCode::REQUEST_TIMEOUT);
+    assert_eq!(
+        body,
+        json!({ "code": "RequestTimeout", "description": "the request was not answered in time and was abandoned" })
+    );
+    let req = Request::post("/articles")
+        .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(Body::from(vec![b'a'; 2 * 1024 * 1024]))
+        .unwrap();
+    let (status, body) = call(&app, req).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        body,
+        json!({ "code": "PayloadTooLarge", "description": "the body is larger than the limit of 1048576 bytes" })
+    );
+}
+
+fn delete(id: i64) -> Request<Body> {
+    Request::delete(format!("/articles/{id}"))
+        .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .body(Body::empty())
+        .unwrap()
+}
+
+/// A deleted article's id (and so its events' ids) is never given to another article: an old
+/// link or a downloaded file never points at a different report.
+#[tokio::test]
+async fn a_deleted_articles_id_is_never_given_again() {
+    let s = setup();
+    let (status, first) = call(&s.app, post_json(&json!({ "text": SHYMKENT_EN }))).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    assert_eq!(first["article"]["id"], 2);
+    let old_event = first["events"]["features"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(old_event.starts_with("a2-"), "{old_event}");
+    assert_eq!(call(&s.app, delete(2)).await.0, StatusCode::NO_CONTENT);
+
+    let other = "Tuesday 4 January 2022: at least 12 people were killed in clashes in Taraz.\n";
+    let (status, second) = call(&s.app, post_json(&json!({ "text": other }))).await;
+    assert_eq!(status, StatusCode::CREATED, "{second}");
+    assert_eq!(second["article"]["id"], 3);
+    assert_eq!(
+        call(&s.app, get("/articles/2")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (status, gone) = call(
+        &s.app,
+        get(&format!("/collections/events/items/{old_event}")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{gone}");
+    // The same holds for a store opened again, where the server no longer remembers anything.
+    drop(s.app);
+    let store = Store::open(s._dir.path(), Gazetteer::embedded()).unwrap();
+    assert_eq!(store.delete(3).unwrap().map(|e| e.is_empty()), Some(false));
+    let again = store
+        .add(
+            &eventmap::store::NewArticle {
+                text: SHYMKENT_EN.into(),
+                ..Default::default()
+            },
+            Gazetteer::embedded(),
+        )
+        .unwrap();
+    assert_eq!(again.article.id, 4);
+}
+
+/// A store written by the previous schema (ids without AUTOINCREMENT) keeps its articles,
+/// events and corrections when opened, and gives no id again from then on.
+#[test]
+fn an_old_store_is_migrated_and_stops_reusing_ids() {
+    let new_dir = tempfile::tempdir().unwrap();
+    let source = Store::open(new_dir.path(), Gazetteer::embedded()).unwrap();
+    let added = source
+        .add(
+            &eventmap::store::NewArticle {
+                text: SHYMKENT_EN.into(),
+                ..Default::default()
+            },
+            Gazetteer::embedded(),
+        )
+        .unwrap();
+    assert_eq!(added.article.id, 2);
+    let corrected = source
+        .correct(
+            &added.events[0].id,
+            &serde_json::from_value(json!({ "fatalities": 7 })).unwrap(),
+            Gazetteer::embedded(),
+        )
+        .unwrap();
+    let articles = source.articles().unwrap();
+    let events = source.events().unwrap();
+    drop(source);
+
+    // The schema of version 1, as its create_schema wrote it, filled with the same rows.
+    let old_dir = tempfile::tempdir().unwrap();
+    let old = rusqlite::Connection::open(old_dir.path().join("eventmap.sqlite")).unwrap();
+    old.execute_batch(
+        "CREATE TABLE articles (
+             id INTEGER PRIMARY KEY,
+             content_hash TEXT NOT NULL UNIQUE,
+             title TEXT, source_url TEXT, published TEXT, lang TEXT NOT NULL,
+             text TEXT NOT NULL, ingested_at TEXT NOT NULL);
+         CREATE TABLE events (
+             id TEXT PRIMARY KEY,
+             article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+             feature TEXT NOT NULL);
+         CREATE INDEX events_by_article ON events(article_id);
+         CREATE TABLE corrections (
+             event_id TEXT PRIMARY KEY,
+             article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+             correction TEXT NOT NULL, corrected_at TEXT NOT NULL);
+         PRAGMA user_version = 1;",
+    )
+    .unwrap();
+    old.execute(
+        "ATTACH ?1 AS src",
+        [new_dir.path().join("eventmap.sqlite").to_str().unwrap()],
+    )
+    .unwrap();
+    old.execute_batch(
+        "INSERT INTO articles SELECT * FROM src.articles;
+         INSERT INTO events SELECT * FROM src.events;
+         INSERT INTO corrections SELECT * FROM src.corrections;
+         DETACH src;",
+    )
+    .unwrap();
+    drop(old);
+
+    let migrated = Store::open(old_dir.path(), Gazetteer::embedded()).unwrap();
+    assert_eq!(migrated.articles().unwrap(), articles);
+    assert_eq!(migrated.events().unwrap(), events);
+    let kept = migrated
+        .events()
+        .unwrap()
+        .into_iter()
+        .find(|e| e.id == corrected.id)
+        .unwrap();
+    assert_eq!((kept.fatalities, kept.corrected), (Some(7), true));
+    // Deleting still takes the article's events and corrections with it.
+    assert!(migrated.delete(2).unwrap().is_some());
+    assert!(migrated.article_events(2).unwrap().is_empty());
+    let again = migrated
+        .add(
+            &eventmap::store::NewArticle {
+                text: SHYMKENT_EN.into(),
+                ..Default::default()
+            },
+            Gazetteer::embedded(),
+        )
+        .unwrap();
+    assert_eq!(again.article.id, 3);
+    drop(migrated);
+    let check = rusqlite::Connection::open(old_dir.path().join("eventmap.sqlite")).unwrap();
+    let (version, orphans): (i64, i64) = check
+        .query_row(
+            "SELECT (SELECT user_version FROM pragma_user_version),
+                    (SELECT COUNT(*) FROM corrections WHERE article_id = 2)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((version, orphans), (2, 0));
 }
 
 /// After each write the server updates its index from the change alone; what it serves must be
@@ -437,6 +654,46 @@ async fn corrections_are_kept_across_reindex_and_restart() {
     let (_, shown) = call(&app, get(&format!("/collections/events/items/{target}"))).await;
     assert_eq!(shown["properties"]["place"], "Aktau");
     assert_eq!(shown["properties"]["corrected"], true);
+}
+
+/// A correction is JSON: a body of another type is refused with 415, not read as JSON anyway.
+#[tokio::test]
+async fn a_correction_that_is_not_json_is_a_415() {
+    let s = setup();
+    let (_, page) = call(&s.app, get("/collections/events/items?limit=1")).await;
+    let id = page["features"][0]["id"].as_str().unwrap().to_string();
+    let with_type = |kind: Option<&str>| {
+        let mut req = Request::patch(format!("/collections/events/items/{id}"))
+            .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"));
+        if let Some(kind) = kind {
+            req = req.header(header::CONTENT_TYPE, kind);
+        }
+        req.body(Body::from(r#"{"fatalities": 9}"#)).unwrap()
+    };
+    for (kind, named) in [
+        (Some("text/plain"), "text/plain"),
+        (
+            Some("application/x-www-form-urlencoded"),
+            "application/x-www-form-urlencoded",
+        ),
+        (None, ""),
+    ] {
+        let (status, body) = call(&s.app, with_type(kind)).await;
+        assert_eq!(
+            status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{kind:?}: {body}"
+        );
+        assert_eq!(
+            body,
+            json!({ "code": "UnsupportedMediaType", "description": format!("send the correction as application/json, not {named:?}") })
+        );
+    }
+    let (_, unchanged) = call(&s.app, get(&format!("/collections/events/items/{id}"))).await;
+    assert_ne!(unchanged["properties"]["fatalities"], 9);
+    let (status, fixed) = call(&s.app, with_type(Some("application/json; charset=utf-8"))).await;
+    assert_eq!(status, StatusCode::OK, "{fixed}");
+    assert_eq!(fixed["properties"]["fatalities"], 9);
 }
 
 #[tokio::test]

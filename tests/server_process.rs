@@ -27,10 +27,15 @@ struct Server {
 
 impl Server {
     fn start(data: &Path) -> Server {
+        Server::start_with(data, &[])
+    }
+
+    fn start_with(data: &Path, args: &[&str]) -> Server {
         let port = free_port();
         let child = Command::new(env!("CARGO_BIN_EXE_eventmap"))
             .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--data"])
             .arg(data)
+            .args(args)
             .env("EVENTMAP_TOKEN", TOKEN)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
@@ -100,6 +105,31 @@ fn dechunk(mut s: &str) -> String {
         s = &rest[n + 2..];
     }
     out
+}
+
+/// Sends raw bytes on a connection of their own; the status and the body of the answer.
+fn raw(port: u16, request: &[u8]) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    // hyper may answer and close before it has read everything: a failed write is no failure.
+    let _ = stream.write_all(request);
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status line in {text:?}"));
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: application/json"),
+        "{head}"
+    );
+    (status, body.to_string())
 }
 
 fn article(i: usize) -> Value {
@@ -363,4 +393,206 @@ fn generated_requests_get_answers_the_openapi_document_declares() {
     // The server is still up and whole afterwards.
     let (status, _) = server.request("GET", "/collections/events/items?limit=1", None);
     assert_eq!(status, 200);
+}
+
+/// The heads hyper refuses before any handler runs (too long a target, too large header fields,
+/// a malformed request line) are answered with the exception body too, not an empty one.
+#[test]
+fn refused_request_heads_have_the_exception_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let bbox = vec!["1"; 100_000].join(",");
+    let (status, body) = raw(
+        server.port,
+        format!("GET /collections/events/items?bbox={bbox} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+    );
+    assert_eq!(status, 414);
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap(),
+        json!({ "code": "URITooLong", "description": "the request target is longer than this server reads (64 KiB)" })
+    );
+    // More header fields than hyper reads (100): refused however fast the bytes arrive, where
+    // the byte limit depends on how much one read brings.
+    let many: String = (0..200).map(|i| format!("X-Field-{i}: a\r\n")).collect();
+    let (status, body) = raw(
+        server.port,
+        format!("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{many}\r\n").as_bytes(),
+    );
+    assert_eq!(status, 431);
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap(),
+        json!({ "code": "RequestHeaderFieldsTooLarge", "description": "the request's header fields are larger than this server reads" })
+    );
+    let (status, body) = raw(
+        server.port,
+        b"G\x01T / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status, 400);
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap(),
+        json!({ "code": "BadRequest", "description": "the request is malformed" })
+    );
+    // The server still answers normally afterwards.
+    let (status, _) = server.request("GET", "/status", None);
+    assert_eq!(status, 200);
+}
+
+/// Links name `--public-url` when given, else the address the server listens on, whatever Host
+/// header the request carries; a bad `--public-url` is a one-line error.
+#[test]
+fn links_name_the_public_url_or_the_listening_address() {
+    let landing = |port: u16| {
+        let (status, body) = raw(
+            port,
+            b"GET /?f=json HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+        );
+        assert_eq!(status, 200, "{body}");
+        let page: Value = serde_json::from_str(&body).unwrap();
+        page["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["href"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let plain = Server::start(dir.path());
+    let links = landing(plain.port);
+    assert!(
+        links.contains(&format!("http://127.0.0.1:{}/collections", plain.port)),
+        "{links:?}"
+    );
+    drop(plain);
+    let proxied = Server::start_with(
+        dir.path(),
+        &["--public-url", "https://maps.example.org/eventmap/"],
+    );
+    let links = landing(proxied.port);
+    assert!(
+        links.contains(&"https://maps.example.org/eventmap/collections".to_string()),
+        "{links:?}"
+    );
+    assert!(
+        links
+            .iter()
+            .all(|l| l.starts_with("https://maps.example.org/eventmap/")),
+        "{links:?}"
+    );
+    drop(proxied);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_eventmap"))
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--public-url",
+            "ftp://x",
+            "--data",
+        ])
+        .arg(dir.path())
+        .env("RUST_LOG", "off")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("--public-url"), "{stderr}");
+}
+
+/// Reads until the server closes the connection: how long after `start` it did, and what it
+/// sent; `None` when the connection is still open after 8 s of silence.
+fn closed_after(mut stream: TcpStream, start: Instant) -> Option<(Duration, Vec<u8>)> {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(8)))
+        .unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return Some((start.elapsed(), got)),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {
+                return Some((start.elapsed(), got));
+            }
+            Err(_) => return None,
+        }
+    }
+}
+
+/// A connection that says nothing, one that stops halfway through its request head, and one
+/// kept alive after its answer are closed once the header timeout has passed.
+#[test]
+fn silent_half_sent_and_idle_connections_are_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with(dir.path(), &["--header-timeout", "1"]);
+    let connect = || TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    let start = Instant::now();
+    let silent = connect();
+    let mut half = connect();
+    half.write_all(b"GET /status HTTP/1.1\r\nHost: x\r\nUser-Ag")
+        .unwrap();
+    let mut idle = connect();
+    idle.write_all(b"GET /status HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let waiter = std::thread::spawn(move || closed_after(idle, start));
+    for (name, stream) in [("silent", silent), ("half-sent", half)] {
+        let (after, got) = closed_after(stream, start)
+            .unwrap_or_else(|| panic!("the {name} connection was still open after 8 s"));
+        assert!(
+            after >= Duration::from_millis(900),
+            "{name}: closed after {after:?}"
+        );
+        assert!(
+            after < Duration::from_secs(4),
+            "{name}: closed after {after:?}"
+        );
+        assert!(got.is_empty(), "{name}: {}", String::from_utf8_lossy(&got));
+    }
+    let (after, got) = waiter
+        .join()
+        .unwrap()
+        .expect("the idle keep-alive connection was still open after 8 s");
+    assert!(
+        after < Duration::from_secs(4),
+        "idle: closed after {after:?}"
+    );
+    let answer = String::from_utf8_lossy(&got);
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+    assert_eq!(answer.matches("HTTP/1.1").count(), 1, "{answer}");
+}
+
+/// Past `--max-connections`, a new connection waits (in the listen backlog) and is served as
+/// soon as another one closes.
+#[test]
+fn connections_over_the_cap_wait_for_one_to_close() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with(dir.path(), &["--max-connections", "2"]);
+    let connect = || TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    let first = connect();
+    let second = connect();
+    // Both are taken before the third comes (the server accepts as they arrive).
+    std::thread::sleep(Duration::from_millis(300));
+    let mut third = connect();
+    third
+        .write_all(b"GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    third
+        .set_read_timeout(Some(Duration::from_millis(1000)))
+        .unwrap();
+    let mut buf = [0u8; 1024];
+    let waited = third.read(&mut buf);
+    assert!(
+        matches!(&waited, Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)),
+        "the third connection was served while two were open: {waited:?}"
+    );
+    drop(first);
+    let start = Instant::now();
+    let (after, got) = closed_after(third, start).expect("the third connection was never served");
+    assert!(
+        after < Duration::from_secs(3),
+        "served {after:?} after a slot freed"
+    );
+    let answer = String::from_utf8_lossy(&got);
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+    drop(second);
 }

@@ -67,6 +67,19 @@ async fn read_body(body: Body) -> Result<axum::body::Bytes, ApiError> {
     })
 }
 
+/// The body's media type, lower case, without parameters ("" when not given).
+fn media_type(headers: &HeaderMap) -> String {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
 /// `POST /articles`: JSON `{text, title, source_url, published, lang}`, or `text/plain` with
 /// those (but text) as query parameters.
 pub async fn create(
@@ -76,15 +89,7 @@ pub async fn create(
     body: Body,
 ) -> Result<Response, ApiError> {
     let store = state.authorize(&headers)?;
-    let kind = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let kind = media_type(&headers);
     let bytes = read_body(body).await?;
     let new = match kind.as_str() {
         "application/json" => {
@@ -270,6 +275,14 @@ pub async fn correct(
         ));
     }
     super::features::check_feature_id(&feature)?;
+    let kind = media_type(&headers);
+    if kind != "application/json" {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UnsupportedMediaType",
+            format!("send the correction as application/json, not {kind:?}"),
+        ));
+    }
     let bytes = read_body(body).await?;
     let correction: Correction = serde_json::from_slice(&bytes).map_err(|e| {
         ApiError::invalid(format!(

@@ -1,7 +1,7 @@
 //! The API's one error type, mapped to an HTTP status and an OGC exception body in one place.
 
-use axum::Json;
-use axum::http::header::ALLOW;
+use axum::body::to_bytes;
+use axum::http::header::{ALLOW, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
@@ -96,15 +96,121 @@ impl std::fmt::Display for ApiError {
     }
 }
 
+impl ApiError {
+    /// The exception for an error some other part answered (a timeout, axum's rejection of a
+    /// path, hyper refusing a request head), with its words when it gave any.
+    pub fn for_status(status: StatusCode, said: Option<String>) -> ApiError {
+        let (code, default) = match status.as_u16() {
+            400 => ("BadRequest", "the request is malformed"),
+            404 => ("NotFound", "no resource here; start at /"),
+            405 => ("MethodNotAllowed", "this method is not allowed here"),
+            408 => (
+                "RequestTimeout",
+                "the request was not answered in time and was abandoned",
+            ),
+            413 => ("PayloadTooLarge", "the body is larger than the limit"),
+            414 => (
+                "URITooLong",
+                "the request target is longer than this server reads (64 KiB)",
+            ),
+            415 => (
+                "UnsupportedMediaType",
+                "the body's media type is not accepted",
+            ),
+            431 => (
+                "RequestHeaderFieldsTooLarge",
+                "the request's header fields are larger than this server reads",
+            ),
+            500.. => ("ServerError", "internal error; see the server log"),
+            _ => (
+                "ClientError",
+                status.canonical_reason().unwrap_or("refused"),
+            ),
+        };
+        ApiError::new(status, code, said.unwrap_or_else(|| default.to_string()))
+    }
+
+    fn body(&self) -> String {
+        json!({ "code": self.code, "description": self.description }).to_string()
+    }
+
+    /// The whole HTTP/1.1 response, for the answers hyper writes itself (a request head it
+    /// cannot parse never reaches a handler): `headers` are hyper's, one `name: value` each.
+    pub(crate) fn http1_response(&self, status_line: &str, headers: &[&str]) -> Vec<u8> {
+        let body = self.body();
+        let mut out = format!(
+            "{status_line}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n",
+            body.len()
+        );
+        for h in headers {
+            out.push_str(h);
+            out.push_str("\r\n");
+        }
+        out.push_str("\r\n");
+        out.push_str(&body);
+        out.into_bytes()
+    }
+}
+
+/// Marks a response rendered from an [`ApiError`], which [`fill_error_body`] leaves alone.
+#[derive(Clone, Copy)]
+struct Rendered;
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = Json(json!({ "code": self.code, "description": self.description }));
-        let mut response = (self.status, body).into_response();
+        let mut response = (
+            self.status,
+            [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+            self.body(),
+        )
+            .into_response();
         if let Some(allow) = self.allow {
             response
                 .headers_mut()
                 .insert(ALLOW, HeaderValue::from_static(allow));
         }
+        response.extensions_mut().insert(Rendered);
         response
     }
+}
+
+/// Middleware: an error answered by something other than an [`ApiError`] (the timeout layer's
+/// empty 408, axum's plain-text rejections) gets the same OGC exception body, keeping its
+/// headers (`Allow`, CORS) and its words as the description.
+pub async fn fill_error_body(response: Response) -> Response {
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error())
+        || response.extensions().get::<Rendered>().is_some()
+    {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let plain = parts
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/plain"));
+    // Rejections say a line or two; anything longer is not a message to pass on.
+    let said = if plain {
+        to_bytes(body, 4096)
+            .await
+            .ok()
+            .and_then(|b| String::from_utf8(b.to_vec()).ok())
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+    } else {
+        None
+    };
+    let mut filled = ApiError::for_status(status, said).into_response();
+    for name in parts.headers.keys() {
+        if [CONTENT_TYPE, CONTENT_LENGTH, CONTENT_ENCODING].contains(name)
+            || filled.headers().contains_key(name)
+        {
+            continue;
+        }
+        for value in parts.headers.get_all(name) {
+            filled.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    filled
 }

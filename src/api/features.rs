@@ -13,7 +13,7 @@ use futures_util::stream;
 use jiff::civil::Date;
 use serde_json::{Value, json};
 
-use super::ogc::{base_url, json_response};
+use super::ogc::json_response;
 use super::params::{FILTER_PARAMS, Format, Params};
 use super::{ApiError, AppState, Layer};
 use crate::index::{EventIndex, EventQuery};
@@ -81,7 +81,7 @@ pub async fn items(
                 .map(Value::to_string)
                 .collect();
             page_response(
-                &headers,
+                state.base_url(),
                 layer,
                 &params,
                 format,
@@ -108,14 +108,21 @@ pub async fn items(
     let (matched, page) = index.query_page(&query, offset, limit);
     let features = page.iter().map(|&pos| &*index.row(pos).feature);
     Ok(page_response(
-        &headers, layer, &params, format, matched, offset, limit, features,
+        state.base_url(),
+        layer,
+        &params,
+        format,
+        matched,
+        offset,
+        limit,
+        features,
     ))
 }
 
 /// A page of features with OGC paging links and counts.
 #[allow(clippy::too_many_arguments)]
 fn page_response<'a>(
-    headers: &HeaderMap,
+    base: &str,
     layer: Layer,
     params: &Params,
     format: Format,
@@ -124,7 +131,6 @@ fn page_response<'a>(
     limit: usize,
     features: impl ExactSizeIterator<Item = &'a str> + Clone,
 ) -> Response {
-    let base = base_url(headers);
     let url_with = |offset: Option<usize>, f: &str| {
         let mut pairs: Vec<(String, String)> = params
             .pairs()
@@ -195,21 +201,21 @@ fn places_csv_body(places: &[PlaceTotals]) -> Body {
         "first_date",
         "last_date",
     ];
-    let mut text = csv_line(COLUMNS.iter().map(|c| c.to_string()));
+    let mut text = csv_line(COLUMNS.iter().map(|c| Cell::text(*c)));
     for p in places {
         text.push_str(&csv_line([
-            p.id(),
-            p.name.clone(),
-            p.geonameid.map(|g| g.to_string()).unwrap_or_default(),
-            p.country_code.clone(),
-            p.lat.to_string(),
-            p.lon.to_string(),
-            p.events.to_string(),
-            p.fatalities.to_string(),
-            p.injuries.to_string(),
-            p.arrests.to_string(),
-            p.first.to_string(),
-            p.last.to_string(),
+            Cell::text(p.id()),
+            Cell::text(&p.name),
+            Cell::number(p.geonameid),
+            Cell::text(&p.country_code),
+            Cell::number(Some(p.lat)),
+            Cell::number(Some(p.lon)),
+            Cell::number(Some(p.events)),
+            Cell::number(Some(p.fatalities)),
+            Cell::number(Some(p.injuries)),
+            Cell::number(Some(p.arrests)),
+            Cell::text(p.first.to_string()),
+            Cell::text(p.last.to_string()),
         ]));
     }
     Body::from(text)
@@ -342,14 +348,47 @@ const CSV_COLUMNS: &[&str] = &[
 ];
 
 fn csv_header() -> String {
-    csv_line(CSV_COLUMNS.iter().map(|c| c.to_string()))
+    csv_line(CSV_COLUMNS.iter().map(|c| Cell::text(*c)))
 }
 
-fn csv_line(fields: impl IntoIterator<Item = String>) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    // Writing to a Vec cannot fail; an empty line would only hide a bug, not lose data.
-    let _ = writer.write_record(fields);
-    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+/// One CSV cell. Text is neutralised against formula injection as OWASP recommends: a cell a
+/// spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) gets a
+/// leading `'` and is quoted. Numbers are written as they are (a latitude of -18.1 stays a
+/// number).
+struct Cell(String, bool);
+
+impl Cell {
+    fn text(s: impl Into<String>) -> Cell {
+        let s = s.into();
+        if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            Cell(format!("'{s}"), true)
+        } else {
+            Cell(s, false)
+        }
+    }
+
+    fn number(n: Option<impl ToString>) -> Cell {
+        Cell(n.map(|n| n.to_string()).unwrap_or_default(), false)
+    }
+}
+
+/// A CSV line (RFC 4180): a cell is quoted when its text needs it or when it was neutralised.
+fn csv_line(cells: impl IntoIterator<Item = Cell>) -> String {
+    let mut line = String::new();
+    for (i, Cell(value, neutralised)) in cells.into_iter().enumerate() {
+        if i > 0 {
+            line.push(',');
+        }
+        if neutralised || value.contains([',', '"', '\n', '\r']) {
+            line.push('"');
+            line.push_str(&value.replace('"', "\"\""));
+            line.push('"');
+        } else {
+            line.push_str(&value);
+        }
+    }
+    line.push('\n');
+    line
 }
 
 /// One ACLED-style CSV row of a stored feature.
@@ -369,7 +408,6 @@ fn csv_row(feature: &str) -> String {
         .map(|r| r.name.clone())
         .or(e.admin1.clone())
         .unwrap_or_default();
-    let num = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
     // Kept as the JSON the GeoJSON carries, so both downloads say the same thing.
     let qualifiers = if e.count_qualifiers.is_empty() {
         String::new()
@@ -377,43 +415,41 @@ fn csv_row(feature: &str) -> String {
         serde_json::to_string(&e.count_qualifiers).unwrap_or_default()
     };
     csv_line([
-        e.id.clone(),
-        e.event_date.to_string(),
-        e.event_date.year().to_string(),
+        Cell::text(e.id),
+        Cell::text(e.event_date.to_string()),
+        Cell::number(Some(e.event_date.year())),
         // ACLED's codes: 1 the day, 2 the week, 3 no closer than the month.
-        match e.time_precision {
-            TimePrecision::Day => "1",
-            TimePrecision::Week => "2",
-            TimePrecision::Month | TimePrecision::Year => "3",
-        }
-        .into(),
-        e.event_type.label().into(),
-        e.sub_event_type.clone(),
-        e.actors.first().cloned().unwrap_or_default(),
-        e.actors.get(1).cloned().unwrap_or_default(),
-        country,
-        e.country_code.clone(),
-        admin1,
-        e.place.clone(),
-        e.lat.to_string(),
-        e.lon.to_string(),
-        match e.geo_precision {
-            GeoPrecision::City => "1",
-            GeoPrecision::Region => "2",
-            GeoPrecision::Country => "3",
-        }
-        .into(),
-        e.geo_confidence.map(|c| c.to_string()).unwrap_or_default(),
-        e.geo_reason.clone().unwrap_or_default(),
-        e.source.clone(),
-        e.notes.clone(),
-        num(e.fatalities),
-        num(e.injuries),
-        num(e.arrests),
-        qualifiers,
-        num(e.geonameid),
-        e.place_as_written.clone(),
-        e.lang.clone(),
+        Cell::number(Some(match e.time_precision {
+            TimePrecision::Day => 1,
+            TimePrecision::Week => 2,
+            TimePrecision::Month | TimePrecision::Year => 3,
+        })),
+        Cell::text(e.event_type.label()),
+        Cell::text(e.sub_event_type),
+        Cell::text(e.actors.first().cloned().unwrap_or_default()),
+        Cell::text(e.actors.get(1).cloned().unwrap_or_default()),
+        Cell::text(country),
+        Cell::text(e.country_code),
+        Cell::text(admin1),
+        Cell::text(e.place),
+        Cell::number(Some(e.lat)),
+        Cell::number(Some(e.lon)),
+        Cell::number(Some(match e.geo_precision {
+            GeoPrecision::City => 1,
+            GeoPrecision::Region => 2,
+            GeoPrecision::Country => 3,
+        })),
+        Cell::number(e.geo_confidence),
+        Cell::text(e.geo_reason.unwrap_or_default()),
+        Cell::text(e.source),
+        Cell::text(e.notes),
+        Cell::number(e.fatalities),
+        Cell::number(e.injuries),
+        Cell::number(e.arrests),
+        Cell::text(qualifiers),
+        Cell::number(e.geonameid),
+        Cell::text(e.place_as_written),
+        Cell::text(e.lang),
     ])
 }
 
@@ -466,7 +502,7 @@ pub async fn item(
             serde_json::from_str(&row.feature).map_err(|_| missing())?
         }
     };
-    let base = base_url(&headers);
+    let base = state.base_url();
     value["links"] = json!([
         { "href": format!("{base}/collections/{collection}/items/{feature}"), "rel": "self", "type": content_type(format) },
         { "href": format!("{base}/collections/{collection}"), "rel": "collection", "type": "application/json" },

@@ -4,6 +4,7 @@
 mod articles;
 mod error;
 mod features;
+mod listener;
 mod ogc;
 mod params;
 
@@ -21,11 +22,13 @@ use subtle::ConstantTimeEq;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::cors::{Any, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 pub use error::ApiError;
+pub use listener::{Limits, serve};
 pub use params::{parse_bbox, parse_datetime};
 
 use crate::gazetteer::Gazetteer;
@@ -35,7 +38,7 @@ use crate::store::{Store, StoreError};
 
 /// Largest request body accepted (articles are posted as bodies).
 pub const BODY_LIMIT: usize = 1024 * 1024;
-/// Longest a request may take to produce its response head.
+/// Longest a request may take to produce its response head, unless told otherwise.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What every handler shares: the current event snapshot, its revision, and (when writes are
@@ -43,6 +46,10 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Clone)]
 pub struct AppState {
     shared: Arc<Shared>,
+    request_timeout: Duration,
+    /// What links start with: the public URL or the listening address, never the request's
+    /// Host header (a client could make links point anywhere).
+    base_url: Arc<str>,
 }
 
 struct Shared {
@@ -74,6 +81,21 @@ struct Writer {
 struct Compaction {
     ticket: u64,
     since: Vec<IndexChanges>,
+}
+
+/// `url` as links start with it: `http://` or `https://`, a host, perhaps a path, no query; the
+/// trailing slash taken off.
+pub fn check_base_url(url: &str) -> Result<&str, String> {
+    let uri: axum::http::Uri = url
+        .parse()
+        .map_err(|e| format!("{url:?} is not a URL: {e}"))?;
+    let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));
+    if !scheme_ok || uri.host().is_none_or(str::is_empty) || uri.query().is_some() {
+        return Err(format!(
+            "{url:?} must be an http(s) URL with a host and no query, e.g. https://maps.example.org/eventmap"
+        ));
+    }
+    Ok(url.trim_end_matches('/'))
 }
 
 /// The index of every stored event, built as the events are read.
@@ -119,6 +141,30 @@ impl AppState {
                 compactions: AtomicU64::new(0),
                 compacting: AtomicBool::new(false),
             }),
+            request_timeout: REQUEST_TIMEOUT,
+            base_url: Arc::from("http://localhost"),
+        }
+    }
+
+    /// Links start with `url` (see [`check_base_url`]): the server's public URL, or the address
+    /// it listens on.
+    pub fn with_base_url(self, url: &str) -> Result<AppState, String> {
+        Ok(AppState {
+            base_url: Arc::from(check_base_url(url)?),
+            ..self
+        })
+    }
+
+    /// What links start with, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Answers 408 to a request not answered within `timeout` (30 s by default).
+    pub fn with_request_timeout(self, timeout: Duration) -> AppState {
+        AppState {
+            request_timeout: timeout,
+            ..self
         }
     }
 
@@ -231,8 +277,10 @@ impl AppState {
         let given = headers
             .get(AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(|t| token_hash(t.trim()));
+            .and_then(|v| v.trim_start().split_once(' '))
+            // RFC 9110: the scheme is case-insensitive; the token is compared as given.
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, t)| token_hash(t.trim()));
         match given {
             Some(given) if bool::from(given.ct_eq(expected)) => Ok(store),
             _ => Err(ApiError::new(
@@ -328,6 +376,7 @@ pub fn router(state: AppState) -> Router {
         Method::HEAD,
         Method::OPTIONS,
     ]);
+    let request_timeout = state.request_timeout;
     Router::new()
         .route("/", get(ogc::landing))
         .route("/conformance", get(ogc::conformance))
@@ -353,14 +402,21 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(cors)
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
+        // Over the timeout (its 408 is empty), under compression (it reads plain bodies).
+        .layer(axum::middleware::map_response(error::fill_error_body))
         // woff2 is already compressed: compressing it again only costs time.
         .layer(
             CompressionLayer::new()
                 .compress_when(DefaultPredicate::new().and(NotForContentType::new("font/woff2"))),
         )
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
+        // Every answer is of the type it says: a browser never guesses one (a JSON error as HTML).
+        .layer(SetResponseHeaderLayer::if_not_present(
+            axum::http::header::X_CONTENT_TYPE_OPTIONS,
+            axum::http::HeaderValue::from_static("nosniff"),
         ))
         .layer(
             TraceLayer::new_for_http()

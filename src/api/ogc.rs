@@ -3,7 +3,7 @@
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
-use axum::http::header::{CONTENT_TYPE, HOST};
+use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
@@ -16,19 +16,6 @@ const GEOJSON: &str = "application/geo+json";
 const OPENAPI: &str = "application/vnd.oai.openapi+json;version=3.0";
 const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
 
-/// `http://host` of the request, so links work behind whatever name the client used.
-pub fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-        })
-        .unwrap_or("localhost");
-    format!("http://{host}")
-}
-
 /// A JSON body with the content type the negotiation chose.
 pub fn json_response(value: &Value, content_type: &'static str) -> Response {
     ([(CONTENT_TYPE, content_type)], value.to_string()).into_response()
@@ -39,7 +26,11 @@ fn link(href: String, rel: &str, kind: &str, title: &str) -> Value {
 }
 
 /// `/`: the map page for browsers, the OGC landing page for everyone else.
-pub async fn landing(headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+pub async fn landing(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let params = Params::parse(raw.as_deref(), &[&["f"]])?;
     match Format::negotiate(&params, &headers, Format::Json)? {
         Format::Html => return Ok(crate::web::index_page(&headers)),
@@ -50,7 +41,7 @@ pub async fn landing(headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Resp
             ));
         }
     }
-    let base = base_url(&headers);
+    let base = state.base_url();
     let body = json!({
         "title": "eventmap",
         "description": "Dated, geocoded events extracted from news reports, as OGC API - Features layers.",
@@ -144,15 +135,14 @@ fn listed_layers(index: &EventIndex) -> Vec<Layer> {
 
 pub async fn collections(
     State(state): State<AppState>,
-    headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     Params::json_only(raw.as_deref())?;
     let index = state.snapshot();
-    let base = base_url(&headers);
+    let base = state.base_url();
     let body = json!({
         "links": [link(format!("{base}/collections"), "self", "application/json", "The layers")],
-        "collections": listed_layers(&index).into_iter().map(|l| collection_json(&index, l, &base)).collect::<Vec<_>>(),
+        "collections": listed_layers(&index).into_iter().map(|l| collection_json(&index, l, base)).collect::<Vec<_>>(),
     });
     Ok(json_response(&body, "application/json"))
 }
@@ -160,18 +150,17 @@ pub async fn collections(
 pub async fn collection(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     Params::json_only(raw.as_deref())?;
     let layer = Layer::from_id(&id)?;
-    let body = collection_json(&state.snapshot(), layer, &base_url(&headers));
+    let body = collection_json(&state.snapshot(), layer, state.base_url());
     Ok(json_response(&body, "application/json"))
 }
 
 pub async fn queryables(
+    State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     Params::json_only(raw.as_deref())?;
@@ -188,7 +177,7 @@ pub async fn queryables(
     properties.insert("geometry".into(), json!({ "title": "geometry", "type": "object", "format": "geometry-point", "description": "Filter with the bbox parameter" }));
     let body = json!({
         "$schema": "https://json-schema.org/draft/2019-09/schema",
-        "$id": format!("{}/collections/{}/queryables", base_url(&headers), layer.id()),
+        "$id": format!("{}/collections/{}/queryables", state.base_url(), layer.id()),
         "type": "object",
         "title": title(layer),
         "properties": properties,
@@ -201,12 +190,11 @@ pub async fn queryables(
 /// clients that read it per layer (GDAL) see every filter parameter.
 pub async fn openapi(
     State(state): State<AppState>,
-    headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     Params::json_only(raw.as_deref())?;
     let index = state.snapshot();
-    let base = base_url(&headers);
+    let base = state.base_url();
     let error = json!({ "description": "Bad request", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/exception" } } } });
     let not_found = json!({ "description": "Not found", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/exception" } } } });
     let json_ok = |what: &str| json!({ "description": what, "content": { "application/json": { "schema": { "type": "object" } } } });
@@ -294,7 +282,7 @@ pub async fn openapi(
                 "security": bearer,
                 "parameters": [feature_id],
                 "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/correction" } } } },
-                "responses": write_errors(json!({ "200": { "description": "The corrected feature", "content": { GEOJSON: { "schema": { "type": "object" } } } }, "400": error, "404": not_found, "413": exception("Body over the size limit") })),
+                "responses": write_errors(json!({ "200": { "description": "The corrected feature", "content": { GEOJSON: { "schema": { "type": "object" } } } }, "400": error, "404": not_found, "413": exception("Body over the size limit"), "415": exception("Not JSON") })),
             });
         }
         paths.insert(format!("/collections/{id}/items/{{featureId}}"), item);
