@@ -232,10 +232,10 @@ impl<'a, 'g> Reader<'a, 'g> {
 
     /// Drops the last header's events when the section under it told events of its own.
     fn close_headline(&mut self) {
-        if let Some(told) = self.headline.take() {
-            if self.events.len() > told.end {
-                self.events.drain(told);
-            }
+        if let Some(told) = self.headline.take()
+            && self.events.len() > told.end
+        {
+            self.events.drain(told);
         }
     }
 

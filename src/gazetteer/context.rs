@@ -847,7 +847,7 @@ pub(crate) fn capital_is_telling(text: &str, start: usize) -> bool {
     let after_determiner = elided
         // Compared unfolded: "à" is no "a".
         || token_before(text, start)
-            .is_some_and(|(word, _)| DETERMINERS.contains(&word.to_lowercase().as_str()));
+            .is_some_and(|(word, _)| DETERMINERS.iter().any(|d| d.eq_ignore_ascii_case(word)));
     if after_determiner {
         return false;
     }

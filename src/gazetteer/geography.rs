@@ -241,7 +241,7 @@ impl Gazetteer {
         // which is in the text's countries ("the capital, Almaty" in a text on Kyrgyzstan).
         let outside = |p: &Place| {
             p.kind != PlaceKind::Country
-                && !known.countries.iter().any(|c| *c == p.country_code)
+                && !known.countries.contains(&p.country_code)
                 && !known.named.contains(&p.country_code.as_str())
         };
         // In another of the text's countries, or abroad, only a well-known place: a capital
@@ -501,7 +501,7 @@ impl Gazetteer {
                     } else {
                         1.5
                     }
-                } else if fold_names && self.spells_plain(candidate, &written) {
+                } else if fold_names && self.spells(candidate, &written) {
                     0.8
                 } else {
                     0.0

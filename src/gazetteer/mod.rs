@@ -332,6 +332,12 @@ impl Gazetteer {
                 .map(|(i, _)| i + 1),
         );
         for s in word_starts.filter(|&s| s < skeleton.len()) {
+            // A name is written with a capital (see `accepts_form`): the lower-case words,
+            // most of the text, are not looked up.
+            let (first, _) = folded.original_range(s, s + 1);
+            if !text[first..].chars().next().is_some_and(char::is_uppercase) {
+                continue;
+            }
             let mut e = s;
             loop {
                 e = skeleton[e..]
@@ -406,12 +412,14 @@ impl Gazetteer {
             let written = &text[start..end];
             let telling = context::capital_is_telling(text, start);
             // Only a pattern some word folds to can be a word: the others skip the lookup.
+            let plain = normalize::plain_lower(written);
             let dictionary_word = self.ordinary_patterns.contains(&pattern.id())
-                && self.is_ordinary_word(written, dictionaries);
-            let ordinary_word = dictionary_word && !(telling && self.spells(index, written));
-            let reason = if normalize::plain_lower(&place.name) == normalize::plain_lower(written) {
+                && self.is_ordinary_word(&plain, dictionaries);
+            let spelled = || self.spells(index, &plain);
+            let ordinary_word = dictionary_word && !(telling && spelled());
+            let reason = if normalize::plain_lower_is(&place.name, &plain) {
                 PlaceReason::Exact
-            } else if self.spells(index, written) {
+            } else if spelled() {
                 PlaceReason::Alternate
             } else {
                 PlaceReason::Folded
@@ -448,26 +456,23 @@ impl Gazetteer {
         self.matcher().candidates(pattern).collect()
     }
 
-    fn is_ordinary_word(&self, written: &str, dictionaries: Dictionaries) -> bool {
+    /// `plain`: the written form in [`normalize::plain_lower`] form.
+    fn is_ordinary_word(&self, plain: &str, dictionaries: Dictionaries) -> bool {
         self.ordinary_words
-            .get(&normalize::plain_lower(written))
+            .get(plain)
             .is_some_and(|d| d.shares(dictionaries))
     }
 
-    /// Whether `written` is one of the place's own spellings, case and diacritics aside ("One"
-    /// is Onex's; "Attack" only folds like "Ataq").
-    fn spells(&self, index: usize, written: &str) -> bool {
-        self.spells_plain(index, &normalize::plain_lower(written))
-    }
-
-    /// [`Gazetteer::spells`] for a written form already in [`normalize::plain_lower`] form.
-    fn spells_plain(&self, index: usize, written: &str) -> bool {
+    /// Whether `plain`, a written form in [`normalize::plain_lower`] form, is one of the
+    /// place's own spellings, case and diacritics aside ("One" is Onex's; "Attack" only folds
+    /// like "Ataq").
+    fn spells(&self, index: usize, plain: &str) -> bool {
         // Most names are plain ASCII: compared as they are, without a folded copy.
         let same = |name: &str| {
             if name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ') {
-                name.eq_ignore_ascii_case(written)
+                name.eq_ignore_ascii_case(plain)
             } else {
-                normalize::plain_lower_is(name, written)
+                normalize::plain_lower_is(name, plain)
             }
         };
         std::iter::once(self.places[index].name.as_str())
