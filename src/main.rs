@@ -152,6 +152,9 @@ impl DataDir {
     }
 }
 
+/// How long a stopping server waits for the requests and work under way.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -177,6 +180,7 @@ fn main() -> ExitCode {
             Limits {
                 header_timeout: std::time::Duration::from_secs(header_timeout),
                 max_connections,
+                shutdown_grace: SHUTDOWN_GRACE,
             },
         ),
         Command::Ingest {
@@ -317,6 +321,46 @@ fn open_state(
     Ok((state, Some(store)))
 }
 
+/// The lock file of the servers of a data directory: another process ingesting into the store
+/// is welcome (the server follows its writes), a second server is not (two would answer for
+/// one store, and the first's shutdown could race the second's writes).
+fn lock_for_serving(dir: &Path) -> Result<std::fs::File> {
+    use std::io::{Read, Seek, Write};
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join("serve.lock");
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let mut holder = String::new();
+            let _ = file.read_to_string(&mut holder);
+            let holder = holder.trim();
+            let by = if holder.is_empty() {
+                String::new()
+            } else {
+                format!(" (pid {holder})")
+            };
+            anyhow::bail!(
+                "another eventmap server is serving {}{by}: stop it, or serve another --data directory",
+                dir.display()
+            );
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            return Err(e).with_context(|| format!("cannot lock {}", path.display()));
+        }
+    }
+    file.set_len(0)?;
+    file.rewind()?;
+    write!(file, "{}", std::process::id())?;
+    Ok(file)
+}
+
 fn run_serve(
     addr: SocketAddr,
     events: Option<&Path>,
@@ -329,6 +373,11 @@ fn run_serve(
     if let Some(url) = public_url {
         check_base_url(url).map_err(|e| anyhow::anyhow!("--public-url {e}"))?;
     }
+    // Held until the server returns; an events file is read-only and needs none.
+    let _serving = match events {
+        None => Some(lock_for_serving(&data.dir)?),
+        Some(_) => None,
+    };
     init_logging();
     let started = Instant::now();
     let gazetteer_start = Instant::now();
@@ -349,7 +398,7 @@ fn run_serve(
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         let shutdown = shutdown_signal()?;
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -374,9 +423,14 @@ fn run_serve(
         serve(listener, router(state), limits, shutdown)
             .await
             .context("server error")?;
-        tracing::info!("stopped");
-        Ok(())
-    })
+        Ok::<(), anyhow::Error>(())
+    });
+    // Work still under way (an article being extracted for a client that is gone) gets the
+    // same grace as the connections, then the process ends: a store write is one transaction,
+    // done or not.
+    runtime.shutdown_timeout(SHUTDOWN_GRACE);
+    tracing::info!("stopped");
+    served
 }
 
 /// Reloads the index when another process (`eventmap ingest`, `reindex`) commits to the store.

@@ -596,3 +596,88 @@ fn connections_over_the_cap_wait_for_one_to_close() {
     assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
     drop(second);
 }
+
+#[test]
+fn a_second_server_on_one_data_directory_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = Server::start(dir.path());
+    let mut second = Command::new(env!("CARGO_BIN_EXE_eventmap"))
+        .args([
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{}", free_port()),
+            "--data",
+        ])
+        .arg(dir.path())
+        .env("RUST_LOG", "off")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = second.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = second.kill();
+            let _ = second.wait();
+            panic!("a second server started on the same data directory");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    second
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("another eventmap server is serving")
+            && stderr.contains(&format!("pid {}", first.child.id())),
+        "{stderr}"
+    );
+    // The first one goes on serving.
+    let (status, _) = first.request("GET", "/status", None);
+    assert_eq!(status, 200);
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_the_server_within_its_grace_even_with_a_request_stuck() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path());
+    // A request whose body never comes: it is under way until the request timeout (30 s).
+    let mut stuck = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(
+        stuck,
+        "POST /articles HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {TOKEN}\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\nTuesday"
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let sent = Instant::now();
+    let status = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    loop {
+        if let Some(code) = server.child.try_wait().unwrap() {
+            assert!(code.success(), "exit status {code}");
+            break;
+        }
+        assert!(
+            sent.elapsed() < Duration::from_secs(20),
+            "the server still runs 20 s after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        sent.elapsed() >= Duration::from_secs(5),
+        "it did not wait for the request"
+    );
+    drop(stuck);
+}

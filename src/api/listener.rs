@@ -31,6 +31,8 @@ pub struct Limits {
     pub header_timeout: Duration,
     /// Connections served at once; more wait in the listen backlog until one closes.
     pub max_connections: u32,
+    /// How long a stop waits for the requests under way.
+    pub shutdown_grace: Duration,
 }
 
 /// Serves `app` on `listener` within `limits` until `shutdown` resolves, then stops accepting,
@@ -89,11 +91,16 @@ pub async fn serve(
     // The port closes now; the connections open finish what they are doing.
     drop(listener);
     let _ = stop.send(());
-    // Each connection holds a permit until it ends: all of them back means all ended.
-    let _all = permits
-        .acquire_many(limits.max_connections)
-        .await
-        .map_err(io::Error::other)?;
+    // Each connection holds a permit until it ends: all of them back means all ended. A
+    // client that never finishes its request does not hold the stop for ever.
+    let all_ended = permits.acquire_many(limits.max_connections);
+    match tokio::time::timeout(limits.shutdown_grace, all_ended).await {
+        Ok(ended) => drop(ended.map_err(io::Error::other)?),
+        Err(_) => tracing::warn!(
+            open = limits.max_connections as usize - permits.available_permits(),
+            "connections still open after the shutdown grace: stopping anyway"
+        ),
+    }
     Ok(())
 }
 
