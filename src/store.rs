@@ -387,75 +387,74 @@ impl Store {
                 warnings: vec![],
             });
         }
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        // Another writer may have added it between the check and the lock.
-        let existing: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM articles WHERE content_hash = ?1",
-                [&hash],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if existing.is_some() {
-            drop(tx);
+        // The text is read before the store is locked, so that a long article keeps no reader
+        // or writer waiting. Its events' ids name the article's id when it has no URL or title:
+        // the id is guessed first and checked under the lock, and the rare loser of a race
+        // reads again.
+        let mut guess = Self::next_article_id(&self.conn())?;
+        loop {
+            let source = article_source(guess, new.source_url.as_deref(), new.title.as_deref());
+            let extraction = extract::extract(
+                gazetteer,
+                &ArticleText {
+                    text: &new.text,
+                    source: &source,
+                    published: new.published,
+                    lang: new.lang,
+                },
+            )?;
+            let mut conn = self.conn();
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // Another writer may have added it between the check and the lock.
+            let existing: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM articles WHERE content_hash = ?1",
+                    [&hash],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if existing.is_some() {
+                drop(tx);
+                drop(conn);
+                return self.add(new, gazetteer);
+            }
+            let id = Self::next_article_id(&tx)?;
+            if id != guess
+                && source != article_source(id, new.source_url.as_deref(), new.title.as_deref())
+            {
+                guess = id;
+                continue;
+            }
+            let lang = extraction.lang;
+            let events = insert_article(tx, id, &hash, new, lang, extraction.events)?;
             drop(conn);
-            return self.add(new, gazetteer);
+            let article = self.article(id, false)?.ok_or_else(|| {
+                StoreError::Corrupt(format!("article {id} vanished after insert"))
+            })?;
+            let mut warnings = extraction.warnings;
+            if events.is_empty() {
+                warnings.push("no events were found in this text".into());
+            }
+            return Ok(Ingested {
+                article,
+                events,
+                created: true,
+                warnings,
+            });
         }
-        // The id AUTOINCREMENT would give (the highest ever used, plus one), taken now because
-        // the events' ids and source need it; inserting it explicitly advances the sequence.
-        let id: i64 = tx.query_row(
+    }
+
+    /// The id AUTOINCREMENT would give the next article (the highest ever used, plus one),
+    /// taken explicitly because the events' ids and source need it; inserting it advances the
+    /// sequence.
+    fn next_article_id(conn: &Connection) -> Result<i64, StoreError> {
+        Ok(conn.query_row(
             "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'articles'), 0),
                         COALESCE(MAX(id), 0)) + 1
              FROM articles",
             [],
             |r| r.get(0),
-        )?;
-        let source = article_source(id, new.source_url.as_deref(), new.title.as_deref());
-        let extraction = extract::extract(
-            gazetteer,
-            &ArticleText {
-                text: &new.text,
-                source: &source,
-                published: new.published,
-                lang: new.lang,
-            },
-        )?;
-        let now = jiff::Timestamp::now()
-            .round(jiff::Unit::Second)
-            .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-            .to_string();
-        tx.execute(
-            "INSERT INTO articles (id, content_hash, title, source_url, published, lang, text, ingested_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                id,
-                hash,
-                new.title,
-                new.source_url,
-                new.published.map(|d| d.to_string()),
-                extraction.lang.as_str(),
-                new.text,
-                now
-            ],
-        )?;
-        let events = stamp(id, extraction.events);
-        insert_events(&tx, id, &events)?;
-        tx.commit()?;
-        drop(conn);
-        let article = self
-            .article(id, false)?
-            .ok_or_else(|| StoreError::Corrupt(format!("article {id} vanished after insert")))?;
-        let mut warnings = extraction.warnings;
-        if events.is_empty() {
-            warnings.push("no events were found in this text".into());
-        }
-        Ok(Ingested {
-            article,
-            events,
-            created: true,
-            warnings,
-        })
+        )?)
     }
 
     fn article_by_hash(&self, hash: &str) -> Result<Option<Article>, StoreError> {
@@ -707,6 +706,39 @@ fn migrate_articles(conn: &mut Connection) -> Result<(), StoreError> {
 }
 
 /// What events of an article cite as their source: its URL, else its title, else its number.
+/// Stores a new article and its events in `tx`, commits, and gives the events as stored.
+fn insert_article(
+    tx: rusqlite::Transaction<'_>,
+    id: i64,
+    hash: &str,
+    new: &NewArticle,
+    lang: extract::Lang,
+    events: Vec<Event>,
+) -> Result<Vec<Event>, StoreError> {
+    let now = jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .to_string();
+    tx.execute(
+        "INSERT INTO articles (id, content_hash, title, source_url, published, lang, text, ingested_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            id,
+            hash,
+            new.title,
+            new.source_url,
+            new.published.map(|d| d.to_string()),
+            lang.as_str(),
+            new.text,
+            now
+        ],
+    )?;
+    let events = stamp(id, events);
+    insert_events(&tx, id, &events)?;
+    tx.commit()?;
+    Ok(events)
+}
+
 fn article_source(id: i64, url: Option<&str>, title: Option<&str>) -> String {
     url.or(title)
         .map_or_else(|| format!("article {id}"), str::to_string)

@@ -890,3 +890,74 @@ async fn a_background_compaction_loses_no_write() {
             .len();
     assert_eq!(event_count(&s.app).await as usize, posted + seed);
 }
+
+/// A long article is read before the store is locked: a listing and a short article sent
+/// while it is being extracted are done first, and the long one is stored whole after them.
+#[test]
+fn a_long_article_keeps_no_reader_or_writer_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(dir.path(), Gazetteer::embedded()).unwrap());
+    let wire = include_str!("fixtures/wire-en.txt");
+    // About 8 MB of report, each copy a little different.
+    let long: String = (0..8_000_000 / wire.len())
+        .map(|i| wire.replace("Almaty", if i % 2 == 0 { "Almaty" } else { "Aktau" }) + "\n")
+        .collect();
+    let order = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let writer = {
+        let (store, order) = (Arc::clone(&store), Arc::clone(&order));
+        std::thread::spawn(move || {
+            let new = eventmap::store::NewArticle {
+                text: long,
+                title: Some("long".into()),
+                published: Some(jiff::civil::date(2022, 1, 5)),
+                ..Default::default()
+            };
+            let stored = store.add(&new, Gazetteer::embedded()).unwrap();
+            order.lock().unwrap().push("long article stored");
+            stored
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let listed = store.articles().unwrap();
+    order.lock().unwrap().push("articles listed");
+    let short = store
+        .add(
+            &eventmap::store::NewArticle {
+                text: SHYMKENT_EN.into(),
+                ..Default::default()
+            },
+            Gazetteer::embedded(),
+        )
+        .unwrap();
+    order.lock().unwrap().push("short article stored");
+    let long = writer.join().unwrap();
+    assert_eq!(
+        *order.lock().unwrap(),
+        [
+            "articles listed",
+            "short article stored",
+            "long article stored"
+        ]
+    );
+    assert!(listed.iter().all(|a| a.title.as_deref() != Some("long")));
+    // Both stored whole, with ids of their own and the events they were read with.
+    assert!(long.created && short.created);
+    assert_ne!(long.article.id, short.article.id);
+    assert!(
+        !long.events.is_empty() && !short.events.is_empty(),
+        "{} and {} events",
+        long.events.len(),
+        short.events.len()
+    );
+    let ids = |events: &[eventmap::model::Event]| {
+        let mut ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
+        ids.sort();
+        ids
+    };
+    for stored in [&long, &short] {
+        assert_eq!(
+            ids(&store.article_events(stored.article.id).unwrap()),
+            ids(&stored.events)
+        );
+    }
+}
