@@ -265,8 +265,13 @@ fn longest_name_wins_and_offsets_are_exact() {
 
 /// `(as_written, place name, country, reason)` of every place the text's geography keeps.
 fn placed(text: &str) -> Vec<(String, String, String, PlaceReason)> {
+    placed_in(text, Dictionaries::ALL)
+}
+
+/// [`placed`] for a text read with the words of `dictionaries`.
+fn placed_in(text: &str, dictionaries: Dictionaries) -> Vec<(String, String, String, PlaceReason)> {
     let g = gazetteer();
-    g.geography(text, g.mentions(text, None, Dictionaries::ALL))
+    g.geography(text, g.mentions(text, None, dictionaries))
         .mentions
         .into_iter()
         .map(|m| {
@@ -418,7 +423,12 @@ fn a_dash_of_any_width_opens_a_story() {
 
 /// `(as_written, place name, country)` of the places kept.
 fn kept(text: &str) -> Vec<(String, String, String)> {
-    placed(text)
+    kept_in(text, Dictionaries::ALL)
+}
+
+/// [`kept`] for a text read with the words of `dictionaries`.
+fn kept_in(text: &str, dictionaries: Dictionaries) -> Vec<(String, String, String)> {
+    placed_in(text, dictionaries)
         .into_iter()
         .map(|(written, name, country, _)| (written, name, country))
         .collect()
@@ -728,19 +738,12 @@ fn an_ordinary_word_is_one_of_the_texts_language() {
         words(text, Dictionaries::FRENCH),
         [("Embu".to_string(), true, true)]
     );
-    let kept = |text: &str, dictionaries| {
-        g.geography(text, g.mentions(text, None, dictionaries))
-            .mentions
-            .into_iter()
-            .map(|m| (m.as_written, m.place.country_code.clone()))
-            .collect::<Vec<_>>()
-    };
     assert_eq!(
-        kept("Residents protested in Embu.", Dictionaries::ENGLISH),
-        [("Embu".to_string(), "KE".to_string())]
+        kept_in("Residents protested in Embu.", Dictionaries::ENGLISH),
+        [row("Embu", "Embu", "KE")]
     );
     assert_eq!(
-        kept("Residents protested in Embu.", Dictionaries::FRENCH),
+        kept_in("Residents protested in Embu.", Dictionaries::FRENCH),
         []
     );
 }
@@ -751,23 +754,8 @@ fn an_ordinary_word_is_one_of_the_texts_language() {
 /// name of a famous place ("Men", one of Maine's) is no evidence of it.
 #[test]
 fn the_namesake_a_short_text_means() {
-    let g = gazetteer();
-    let kept = |text: &str| {
-        g.geography(text, g.mentions(text, None, Dictionaries::ENGLISH))
-            .mentions
-            .into_iter()
-            .map(|m| {
-                (
-                    m.as_written,
-                    m.place.name.clone(),
-                    m.place.country_code.clone(),
-                )
-            })
-            .collect::<Vec<_>>()
-    };
-    let place = |written: &str, name: &str, country: &str| {
-        (written.to_string(), name.to_string(), country.to_string())
-    };
+    let kept = |text| kept_in(text, Dictionaries::ENGLISH);
+    let place = row;
     assert_eq!(
         kept("Traders protested in Kisii."),
         [place("Kisii", "Kisii", "KE")]
@@ -787,12 +775,10 @@ fn the_namesake_a_short_text_means() {
 /// French for Grenada) is no country in an English text that gives it no support.
 #[test]
 fn peoples_and_foreign_names_of_countries_are_no_places() {
-    let g = gazetteer();
-    let kept = |text: &str| {
-        g.geography(text, g.mentions(text, None, Dictionaries::ENGLISH))
-            .mentions
+    let kept = |text| {
+        kept_in(text, Dictionaries::ENGLISH)
             .into_iter()
-            .map(|m| m.as_written)
+            .map(|(written, _, _)| written)
             .collect::<Vec<_>>()
     };
     assert_eq!(
