@@ -1742,3 +1742,31 @@ fn an_admin_bracket_and_the_place_a_protest_is_about() {
         vec![row("2024-08-06", "Sylhet", Protests, "Peaceful protest")]
     );
 }
+
+/// A figure and its verb stay tied across an apposition between commas ("6 people, a vendor,
+/// a driver and an engineer, were killed"; "5 personnes, des passants, ont été tuées").
+#[test]
+fn a_toll_across_an_apposition() {
+    let published = Some(date(2024, 7, 26));
+    let toll = |text: &str, lang| {
+        read(text, published, Some(lang))
+            .events
+            .iter()
+            .map(|e| (e.place.clone(), e.fatalities))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        toll(
+            "On 20 July 2024, demonstrators clashed with police in Savar. 6 people, including a poultry trader, a rickshaw puller, a school student and a mason, were killed.",
+            Lang::En
+        ),
+        [("Savar".to_string(), Some(6))]
+    );
+    assert_eq!(
+        toll(
+            "Le 20 juillet 2024, des manifestants se sont affrontés avec la police à Savar. 5 personnes, des passants et des commerçants du marché central pour la plupart, ont été tuées.",
+            Lang::Fr
+        ),
+        [("Savar".to_string(), Some(5))]
+    );
+}

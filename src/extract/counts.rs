@@ -576,11 +576,28 @@ fn after<'h>(
         return Forward::Blocked(next);
     }
     let gap = &folded[q.end..hit.start];
-    if breaks_clause(gap, false) || words(gap).count() > FORWARD_WORDS {
+    if breaks_clause(gap, false) || words_past_apposition(gap) > FORWARD_WORDS {
         Forward::None
     } else {
         Forward::Found(hit)
     }
+}
+
+/// The words of a gap, without an apposition between two commas when a few words frame it:
+/// "6 persons, a vendor, a driver and an engineer, were killed" ties the 6 to "killed".
+fn words_past_apposition(gap: &str) -> usize {
+    const FRAME_WORDS: usize = 3;
+    if let (Some(open), Some(close)) = (gap.find(','), gap.rfind(','))
+        && open < close
+    {
+        let framed = words(&gap[..open]).count() + words(&gap[close + 1..]).count();
+        if words(&gap[..open]).count() <= FRAME_WORDS
+            && words(&gap[close + 1..]).count() <= FRAME_WORDS
+        {
+            return framed;
+        }
+    }
+    words(gap).count()
 }
 
 /// "tuées ou blessées": the figure covers two kinds and cannot be split honestly.
