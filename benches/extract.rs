@@ -58,7 +58,6 @@ fn corpus(texts: &[&str], variants: &[(&str, &str)]) -> Vec<String> {
 
 fn bench(c: &mut Criterion) {
     let gazetteer = Gazetteer::embedded();
-    gazetteer.prepare_matching();
     let mut group = c.benchmark_group("extract");
     group.sample_size(10);
     let languages = [

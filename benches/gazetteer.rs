@@ -41,7 +41,6 @@ fn load(c: &mut Criterion) {
     group.bench_function("matcher ready (load, first lookup)", |b| {
         b.iter(|| {
             let gazetteer = Gazetteer::load().expect("embedded image reads");
-            gazetteer.prepare_matching();
             black_box(gazetteer.resolve("Almaty").map(|p| p.geonameid))
         })
     });
@@ -50,7 +49,6 @@ fn load(c: &mut Criterion) {
 
 fn mentions(c: &mut Criterion) {
     let gazetteer = Gazetteer::embedded();
-    gazetteer.prepare_matching();
     let text = corpus();
     let mut group = c.benchmark_group("gazetteer");
     group.sample_size(10);

@@ -303,11 +303,6 @@ impl Gazetteer {
             .map(|index| &self.places[index])
     }
 
-    /// Readies name matching. There is nothing left to do: the matcher is built with the
-    /// gazetteer (the embedded one at compile time), so this only keeps working the callers
-    /// that prepared it off their startup path.
-    pub fn prepare_matching(&self) {}
-
     /// Every place named in `text`, in order and non-overlapping (the longest name wins).
     /// `country_hint` (ISO alpha-2) ranks that country's places first among same-named ones,
     /// and drops the [ordinary words](Mention::ordinary_word) that name places elsewhere.
