@@ -354,12 +354,20 @@ const LOCATIVES: &[&str] = &[
 
 /// Whether a locative preposition, perhaps with an article, comes right before `start`.
 fn after_locative(text: &str, start: usize) -> bool {
+    // Asked for every place at every happening: ASCII words are compared without a copy.
+    let is = |list: &[&str], w: &str| {
+        if w.is_ascii() {
+            list.iter().any(|l| l.eq_ignore_ascii_case(w))
+        } else {
+            list.contains(&w.to_lowercase().as_str())
+        }
+    };
     let mut words = text[..start].split_whitespace().rev();
     let mut word = words.next();
-    if word.is_some_and(|w| matches!(w.to_lowercase().as_str(), "the" | "la" | "le" | "l'")) {
+    if word.is_some_and(|w| is(&["the", "la", "le", "l'"], w)) {
         word = words.next();
     }
-    word.is_some_and(|w| LOCATIVES.contains(&w.to_lowercase().as_str()))
+    word.is_some_and(|w| is(LOCATIVES, w))
 }
 
 /// What may separate the places of a list: "Aktau, Janaozen et à Atyraou", "Aktau and Taraz".

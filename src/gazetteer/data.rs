@@ -128,14 +128,14 @@ pub(crate) fn ordinary_words(list: &str) -> impl Iterator<Item = (&str, Dictiona
         .filter(|line| !line.starts_with('#'))
         .map(|line| match line.split_once('\t') {
             Some((word, languages)) => {
-                let dictionaries = languages.split(' ').fold(None, |seen, code| {
-                    let one = match code {
+                let dictionaries = languages
+                    .split(' ')
+                    .map(|code| match code {
                         "en" => Dictionaries::ENGLISH,
                         "fr" => Dictionaries::FRENCH,
                         _ => Dictionaries::ALL,
-                    };
-                    Some(seen.map_or(one, |d: Dictionaries| d.union(one)))
-                });
+                    })
+                    .reduce(Dictionaries::union);
                 (word, dictionaries.unwrap_or(Dictionaries::ALL))
             }
             None => (line, Dictionaries::ALL),

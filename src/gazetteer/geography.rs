@@ -746,11 +746,7 @@ fn situates(gap: &str, text: &str, this: &Mention) -> bool {
 /// Sylhet" places the text, "condemning the aggression on Gaza, in solidarity with Palestine"
 /// names what it is about.
 fn role_weight(text: &str, start: usize) -> f64 {
-    let word = text[..start]
-        .trim_end_matches(|c: char| c.is_whitespace() || c == '\'' || c == '’')
-        .rsplit(|c: char| c.is_whitespace() || c == '\'' || c == '’')
-        .next()
-        .unwrap_or("");
+    let word = word_before(text, start);
     let is = |list: &[&str]| list.iter().any(|w| w.eq_ignore_ascii_case(word));
     if is(&["in", "at", "near", "dans", "à", "a", "au"]) {
         2.0
@@ -766,27 +762,19 @@ fn role_weight(text: &str, start: usize) -> f64 {
 
 /// "in Moscow", "à Paris": a preposition makes the name a place, whatever follows.
 fn after_preposition(text: &str, start: usize) -> bool {
-    let word = text[..start]
+    const PREPOSITIONS: &[&str] = &[
+        "in", "at", "to", "from", "near", "into", "à", "a", "dans", "de", "d", "vers", "en",
+    ];
+    listed(PREPOSITIONS, word_before(text, start))
+}
+
+/// The word before `start`, an elided article's apostrophe aside ("l'", "d'").
+fn word_before(text: &str, start: usize) -> &str {
+    text[..start]
         .trim_end_matches(|c: char| c.is_whitespace() || c == '\'' || c == '’')
         .rsplit(|c: char| c.is_whitespace() || c == '\'' || c == '’')
         .next()
         .unwrap_or("")
-        .to_lowercase();
-    matches!(
-        word.as_str(),
-        "in" | "at"
-            | "to"
-            | "from"
-            | "near"
-            | "into"
-            | "à"
-            | "a"
-            | "dans"
-            | "de"
-            | "d"
-            | "vers"
-            | "en"
-    )
 }
 
 /// "near Y", "60 km south of Y", "à 60 km au sud de Y", "outside Y": the text places what it
