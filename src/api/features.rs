@@ -19,7 +19,9 @@ use super::{ApiError, AppState, Layer};
 use crate::index::{EventIndex, EventQuery};
 use crate::model::{Event, EventType, GeoPrecision, TimePrecision};
 
-const PAGE_PARAMS: &[&str] = &["f", "limit", "offset", "download"];
+/// `revision` pins a walk over pages (and the downloads its links offer) to the data as it was
+/// when the walk began: every link of a page carries it.
+const PAGE_PARAMS: &[&str] = &["f", "limit", "offset", "download", "revision"];
 /// Features per chunk of a streamed download: big enough to amortise, small enough to stream.
 const CHUNK: usize = 512;
 
@@ -56,7 +58,8 @@ pub async fn items(
     let offset = params.offset()?;
     let download = params.flag("download")?;
     let query = layer_query(layer, &params)?;
-    let index = state.snapshot();
+    let revision = state.revision_at(params.revision()?)?;
+    let index = revision.index;
     if format == Format::Html {
         return Err(ApiError::invalid(
             "items are served as geojson, json or csv, not html",
@@ -81,10 +84,13 @@ pub async fn items(
                 .map(Value::to_string)
                 .collect();
             page_response(
-                state.base_url(),
-                layer,
-                &params,
-                format,
+                &PageSpec {
+                    base: state.base_url(),
+                    layer,
+                    params: &params,
+                    format,
+                    revision: revision.number,
+                },
                 features.len(),
                 offset,
                 limit,
@@ -108,10 +114,13 @@ pub async fn items(
     let (matched, page) = index.query_page(&query, offset, limit);
     let features = page.iter().map(|&pos| &*index.row(pos).feature);
     Ok(page_response(
-        state.base_url(),
-        layer,
-        &params,
-        format,
+        &PageSpec {
+            base: state.base_url(),
+            layer,
+            params: &params,
+            format,
+            revision: revision.number,
+        },
         matched,
         offset,
         limit,
@@ -119,28 +128,42 @@ pub async fn items(
     ))
 }
 
-/// A page of features with OGC paging links and counts.
-#[allow(clippy::too_many_arguments)]
-fn page_response<'a>(
-    base: &str,
+/// What the links of a page are made of.
+struct PageSpec<'a> {
+    base: &'a str,
     layer: Layer,
-    params: &Params,
+    params: &'a Params,
     format: Format,
+    /// The revision the page was read from: every link carries it.
+    revision: u64,
+}
+
+/// A page of features with OGC paging links and counts.
+fn page_response<'a>(
+    spec: &PageSpec<'_>,
     matched: usize,
     offset: usize,
     limit: usize,
     features: impl ExactSizeIterator<Item = &'a str> + Clone,
 ) -> Response {
+    let PageSpec {
+        base,
+        layer,
+        params,
+        format,
+        revision,
+    } = *spec;
     let url_with = |offset: Option<usize>, f: &str| {
         let mut pairs: Vec<(String, String)> = params
             .pairs()
             .iter()
-            .filter(|(n, _)| n != "offset" && n != "f")
+            .filter(|(n, _)| !matches!(n.as_str(), "offset" | "f" | "revision"))
             .cloned()
             .collect();
         if let Some(o) = offset {
             pairs.push(("offset".into(), o.to_string()));
         }
+        pairs.push(("revision".into(), revision.to_string()));
         pairs.push(("f".into(), f.into()));
         let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
         format!("{base}/collections/{}/items?{query}", layer.id())

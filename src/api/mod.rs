@@ -7,9 +7,10 @@ mod features;
 mod listener;
 mod ogc;
 mod params;
+mod revisions;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
@@ -30,6 +31,8 @@ use tracing::Level;
 pub use error::ApiError;
 pub use listener::{Limits, serve};
 pub use params::{parse_bbox, parse_datetime};
+
+use revisions::{Revision, RevisionError, Revisions};
 
 use crate::gazetteer::Gazetteer;
 use crate::index::{EventIndex, IndexBuilder, IndexChanges};
@@ -53,10 +56,7 @@ pub struct AppState {
 }
 
 struct Shared {
-    // The lock only guards swapping the pointer: readers clone the Arc and never wait on the
-    // (slow) building of a new index.
-    index: RwLock<Arc<EventIndex>>,
-    revision: AtomicU64,
+    revisions: Revisions,
     store: Option<Arc<Store>>,
     /// SHA-256 of the write token, so comparing it takes the same time whatever its length.
     token_hash: Option<[u8; 32]>,
@@ -133,8 +133,7 @@ impl AppState {
     fn build(index: EventIndex, store: Option<Arc<Store>>, token: Option<String>) -> AppState {
         AppState {
             shared: Arc::new(Shared {
-                index: RwLock::new(Arc::new(index)),
-                revision: AtomicU64::new(1),
+                revisions: Revisions::new(index),
                 store,
                 token_hash: token.as_deref().map(token_hash),
                 writer: Mutex::new(Writer::default()),
@@ -170,11 +169,35 @@ impl AppState {
 
     /// The current snapshot; it stays valid however long the caller keeps it.
     pub fn snapshot(&self) -> Arc<EventIndex> {
-        match self.shared.index.read() {
-            Ok(guard) => Arc::clone(&guard),
-            // A writer panicked mid-swap: the Arc inside is still a whole index.
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        }
+        self.shared.revisions.current().index
+    }
+
+    /// The snapshot a page asks for: `revision` if given (the one its walk started on, kept
+    /// [`revisions::KEEP_REPLACED_FOR`] after a write replaced it), else the current one.
+    fn revision_at(&self, revision: Option<u64>) -> Result<Revision, ApiError> {
+        let Some(number) = revision else {
+            return Ok(self.shared.revisions.current());
+        };
+        self.shared.revisions.at(number).map_err(|e| match e {
+            RevisionError::NoLongerKept { asked, current } => ApiError::new(
+                StatusCode::GONE,
+                "RevisionGone",
+                format!(
+                    "the events changed since this walk began (revision {asked}, now {current}) \
+                     and revision {asked} is no longer kept: start again from the first page, \
+                     without the revision parameter"
+                ),
+            ),
+            RevisionError::Unknown { asked, current } => ApiError::invalid(format!(
+                "revision {asked} was never served: the current revision is {current}"
+            )),
+        })
+    }
+
+    /// Keeps replaced revisions for paging `keep_for`, at most `keep_at_most` of them (by
+    /// default [`revisions::KEEP_REPLACED_FOR`], [`revisions::KEEP_REPLACED_AT_MOST`]).
+    pub fn keep_revisions(&self, keep_for: Duration, keep_at_most: usize) {
+        self.shared.revisions.keep(keep_for, keep_at_most);
     }
 
     /// Rebuilds `index` into one base on a thread of its own, then, under the writer lock,
@@ -200,7 +223,7 @@ impl AppState {
             }
             let events = compacted.len();
             // The same events as the index it replaces: no new revision for clients to fetch.
-            state.serve(Arc::new(compacted));
+            state.shared.revisions.rebuild(Arc::new(compacted));
             state.shared.compacting.store(false, Ordering::SeqCst);
             tracing::info!(
                 events,
@@ -214,15 +237,7 @@ impl AppState {
     /// Serves `index`, a new revision, from now on; readers holding the old snapshot keep it
     /// until they finish.
     fn swap(&self, index: Arc<EventIndex>) {
-        self.serve(index);
-        self.shared.revision.fetch_add(1, Ordering::SeqCst);
-    }
-
-    fn serve(&self, index: Arc<EventIndex>) {
-        match self.shared.index.write() {
-            Ok(mut guard) => *guard = index,
-            Err(poisoned) => *poisoned.into_inner() = index,
-        }
+        self.shared.revisions.advance(index);
     }
 
     /// Background compactions started so far, and whether one is running.
@@ -247,7 +262,7 @@ impl AppState {
     }
 
     pub fn revision(&self) -> u64 {
-        self.shared.revision.load(Ordering::SeqCst)
+        self.shared.revisions.current().number
     }
 
     pub fn read_only(&self) -> bool {

@@ -122,6 +122,19 @@ impl Params {
         }
     }
 
+    /// The data revision a page belongs to (`revision`, put in paging links), if given.
+    pub fn revision(&self) -> Result<Option<u64>, ApiError> {
+        self.get("revision")
+            .map(|v| {
+                v.trim().parse::<u64>().map_err(|_| {
+                    ApiError::invalid(format!(
+                        "revision must be a positive integer (as paging links give it), got {v:?}"
+                    ))
+                })
+            })
+            .transpose()
+    }
+
     pub fn flag(&self, name: &str) -> Result<bool, ApiError> {
         match self.get(name).map(str::trim) {
             None | Some("false") | Some("0") => Ok(false),
