@@ -16,6 +16,10 @@ use rstar::{AABB, RTree};
 
 use crate::model::{Event, EventType};
 
+mod place_totals;
+
+pub use place_totals::PlaceTotals;
+
 /// Inclusive range of whole days; `None` is an open end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct DateRange {
@@ -429,6 +433,7 @@ pub struct EventIndex {
     base_extents: Arc<HashMap<Option<EventType>, Extent>>,
     delta: Segment,
     extents: HashMap<Option<EventType>, Extent>,
+    recent_place_totals: place_totals::RecentPlaceTotals,
 }
 
 /// Builds an [`EventIndex`] one event at a time, so a large file never exists as a list of
@@ -508,6 +513,7 @@ impl IndexBuilder {
             removed: Removed::default(),
             delta: Segment::default(),
             extents,
+            recent_place_totals: Default::default(),
         }
     }
 }
@@ -633,6 +639,7 @@ impl EventIndex {
             base_extents,
             delta,
             extents,
+            recent_place_totals: Default::default(),
         }
     }
 
@@ -1270,5 +1277,58 @@ mod tests {
         let index = EventIndex::new(vec![first, second]);
         assert_eq!(index.len(), 1);
         assert_eq!(index.event("e00001").unwrap().notes, "corrected");
+    }
+
+    #[test]
+    fn place_totals_add_up_the_matches_and_are_remembered_per_index() {
+        let mut rng = StdRng::seed_from_u64(11);
+        let events: Vec<Event> = (0..600)
+            .map(|i| {
+                let mut e = random_event(i, &mut rng);
+                e.fatalities = Some(i as u32 % 4);
+                e
+            })
+            .collect();
+        let index = EventIndex::new(events.clone());
+        let q = EventQuery {
+            dates: DateRange {
+                start: Some(date(2022, 3, 1)),
+                end: Some(date(2022, 8, 31)),
+            },
+            ..Default::default()
+        };
+        let totals = index.place_totals(&q);
+        let in_range = |d: Date| d >= date(2022, 3, 1) && d <= date(2022, 8, 31);
+        let kept: Vec<&Event> = events.iter().filter(|e| in_range(e.event_date)).collect();
+        assert_eq!(totals.iter().map(|t| t.events).sum::<usize>(), kept.len());
+        for t in totals.iter() {
+            let name = &index.place(t.place).name;
+            let here: Vec<&&Event> = kept.iter().filter(|e| e.place == *name).collect();
+            assert_eq!(t.events, here.len(), "{name}");
+            let deaths: u64 = here
+                .iter()
+                .map(|e| u64::from(e.fatalities.unwrap_or(0)))
+                .sum();
+            assert_eq!(t.fatalities, deaths, "{name}");
+            assert_eq!(Some(t.first), here.iter().map(|e| e.event_date).min());
+            let riots = here
+                .iter()
+                .filter(|e| e.event_type == EventType::Riots)
+                .count();
+            let layers: Vec<(EventType, u32)> = t.layers().collect();
+            assert_eq!(
+                layers
+                    .iter()
+                    .find(|(k, _)| *k == EventType::Riots)
+                    .map_or(0, |l| l.1) as usize,
+                riots
+            );
+        }
+        assert!(totals.windows(2).all(|w| w[0].events >= w[1].events));
+        // The same query again is the remembered answer; another index answers for itself.
+        assert!(Arc::ptr_eq(&totals, &index.place_totals(&q)));
+        let changed = index.with_changes(IndexChanges::removed(vec![events[0].id.clone()]));
+        let after = changed.place_totals(&EventQuery::default());
+        assert_eq!(after.iter().map(|t| t.events).sum::<usize>(), 599);
     }
 }

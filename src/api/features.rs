@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use super::ogc::json_response;
 use super::params::{FILTER_PARAMS, Format, Params};
 use super::{ApiError, AppState, Layer};
-use crate::index::{EventIndex, EventQuery};
+use crate::index::{EventIndex, EventQuery, PlaceEntry, PlaceTotals};
 use crate::model::{Event, EventType, GeoPrecision, TimePrecision};
 
 /// `revision` pins a walk over pages (and the downloads its links offer) to the data as it was
@@ -66,37 +66,40 @@ pub async fn items(
         ));
     }
     if layer == Layer::Places {
-        let places = place_totals(&index, &query);
-        let features: Vec<Value> = places.iter().map(PlaceTotals::to_feature).collect();
-        return Ok(if download || format == Format::Csv {
+        let totals = index.place_totals(&query);
+        let places: Vec<PlaceFeature<'_>> = totals
+            .iter()
+            .map(|t| PlaceFeature::new(&index, t))
+            .collect();
+        if download || format == Format::Csv {
             let filename = download_name(layer, &query, &index, &[], format);
             let body = if format == Format::Csv {
                 places_csv_body(&places)
             } else {
-                geojson_collection_body(features)
+                geojson_collection_body(places.iter().map(PlaceFeature::to_feature).collect())
             };
-            attachment(body, format, &filename)
-        } else {
-            let page: Vec<String> = features
-                .iter()
-                .skip(offset)
-                .take(limit)
-                .map(Value::to_string)
-                .collect();
-            page_response(
-                &PageSpec {
-                    base: state.base_url(),
-                    layer,
-                    params: &params,
-                    format,
-                    revision: revision.number,
-                },
-                features.len(),
-                offset,
-                limit,
-                page.iter().map(String::as_str),
-            )
-        });
+            return Ok(attachment(body, format, &filename));
+        }
+        // Only the page's places are serialised.
+        let page: Vec<String> = places
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .map(|p| p.to_feature().to_string())
+            .collect();
+        return Ok(page_response(
+            &PageSpec {
+                base: state.base_url(),
+                layer,
+                params: &params,
+                format,
+                revision: revision.number,
+            },
+            places.len(),
+            offset,
+            limit,
+            page.iter().map(String::as_str),
+        ));
     }
     if download || format == Format::Csv {
         let matches = index.query(&query);
@@ -209,7 +212,7 @@ fn page_response<'a>(
 }
 
 /// The places layer as CSV: one row of totals per place.
-fn places_csv_body(places: &[PlaceTotals]) -> Body {
+fn places_csv_body(places: &[PlaceFeature<'_>]) -> Body {
     const COLUMNS: &[&str] = &[
         "id",
         "place",
@@ -225,20 +228,21 @@ fn places_csv_body(places: &[PlaceTotals]) -> Body {
         "last_date",
     ];
     let mut text = csv_line(COLUMNS.iter().map(|c| Cell::text(*c)));
-    for p in places {
+    for feature in places {
+        let (p, t) = (feature.place, feature.totals);
         text.push_str(&csv_line([
-            Cell::text(p.id()),
+            Cell::text(feature.id()),
             Cell::text(&p.name),
             Cell::number(p.geonameid),
             Cell::text(&p.country_code),
             Cell::number(Some(p.lat)),
             Cell::number(Some(p.lon)),
-            Cell::number(Some(p.events)),
-            Cell::number(Some(p.fatalities)),
-            Cell::number(Some(p.injuries)),
-            Cell::number(Some(p.arrests)),
-            Cell::text(p.first.to_string()),
-            Cell::text(p.last.to_string()),
+            Cell::number(Some(t.events)),
+            Cell::number(Some(t.fatalities)),
+            Cell::number(Some(t.injuries)),
+            Cell::number(Some(t.arrests)),
+            Cell::text(t.first.to_string()),
+            Cell::text(t.last.to_string()),
         ]));
     }
     Body::from(text)
@@ -512,8 +516,10 @@ pub async fn item(
         ))
     };
     let mut value: Value = match layer {
-        Layer::Places => place_totals(&index, &EventQuery::default())
-            .into_iter()
+        Layer::Places => index
+            .place_totals(&EventQuery::default())
+            .iter()
+            .map(|t| PlaceFeature::new(&index, t))
             .find(|p| p.id() == feature)
             .map(|p| p.to_feature())
             .ok_or_else(missing)?,
@@ -533,86 +539,42 @@ pub async fn item(
     Ok(json_response(&value, content_type(format)))
 }
 
-/// Totals of one place over the events a query matched.
-#[derive(Debug, Clone)]
-struct PlaceTotals {
-    key: u32,
-    name: String,
-    geonameid: Option<u32>,
-    country_code: String,
-    lon: f64,
-    lat: f64,
-    events: usize,
-    fatalities: u64,
-    injuries: u64,
-    arrests: u64,
-    first: Date,
-    last: Date,
-    layers: BTreeMap<&'static str, usize>,
+/// A place's totals as the places layer serves them.
+struct PlaceFeature<'a> {
+    totals: &'a PlaceTotals,
+    place: &'a PlaceEntry,
 }
 
-impl PlaceTotals {
+impl<'a> PlaceFeature<'a> {
+    fn new(index: &'a EventIndex, totals: &'a PlaceTotals) -> PlaceFeature<'a> {
+        PlaceFeature {
+            totals,
+            place: index.place(totals.place),
+        }
+    }
+
     fn id(&self) -> String {
-        match self.geonameid {
+        match self.place.geonameid {
             Some(g) => g.to_string(),
-            None => format!("p{}", self.key),
+            None => format!("p{}", self.totals.place),
         }
     }
 
     fn to_feature(&self) -> Value {
+        let (t, p) = (self.totals, self.place);
+        let layers: BTreeMap<&str, u32> = t.layers().map(|(k, n)| (k.slug(), n)).collect();
         json!({
             "type": "Feature",
             "id": self.id(),
-            "geometry": { "type": "Point", "coordinates": [self.lon, self.lat] },
+            "geometry": { "type": "Point", "coordinates": [p.lon, p.lat] },
             "properties": {
-                "place": self.name, "geonameid": self.geonameid, "country_code": self.country_code,
-                "events": self.events, "fatalities": self.fatalities, "injuries": self.injuries,
-                "arrests": self.arrests, "first_date": self.first, "last_date": self.last,
-                "layers": self.layers,
+                "place": p.name, "geonameid": p.geonameid, "country_code": p.country_code,
+                "events": t.events, "fatalities": t.fatalities, "injuries": t.injuries,
+                "arrests": t.arrests, "first_date": t.first, "last_date": t.last,
+                "layers": layers,
             },
         })
     }
-}
-
-/// Per-place totals, most events first (then by name, so the order is stable).
-fn place_totals(index: &EventIndex, q: &EventQuery) -> Vec<PlaceTotals> {
-    let mut by_place: BTreeMap<u32, PlaceTotals> = BTreeMap::new();
-    for pos in index.query(q) {
-        let row = index.row(pos);
-        let t = by_place.entry(row.place).or_insert_with(|| {
-            let p = index.place(row.place);
-            PlaceTotals {
-                key: row.place,
-                name: p.name.clone(),
-                geonameid: p.geonameid,
-                country_code: p.country_code.clone(),
-                lon: p.lon,
-                lat: p.lat,
-                events: 0,
-                fatalities: 0,
-                injuries: 0,
-                arrests: 0,
-                first: row.date,
-                last: row.date,
-                layers: BTreeMap::new(),
-            }
-        });
-        t.events += 1;
-        t.fatalities += u64::from(row.fatalities.unwrap_or(0));
-        t.injuries += u64::from(row.injuries.unwrap_or(0));
-        t.arrests += u64::from(row.arrests.unwrap_or(0));
-        t.first = t.first.min(row.date);
-        t.last = t.last.max(row.date);
-        *t.layers.entry(row.event_type.slug()).or_default() += 1;
-    }
-    let mut places: Vec<PlaceTotals> = by_place.into_values().collect();
-    places.sort_by(|a, b| {
-        b.events
-            .cmp(&a.events)
-            .then_with(|| a.name.cmp(&b.name))
-            .then(a.key.cmp(&b.key))
-    });
-    places
 }
 
 /// `/timeline`: events per day and layer for the filters, every day of the covered span listed.
