@@ -85,7 +85,7 @@ pub async fn items(
             .iter()
             .skip(offset)
             .take(limit)
-            .map(|p| p.to_feature().to_string())
+            .map(PlaceFeature::to_json)
             .collect();
         return Ok(page_response(
             &PageSpec {
@@ -561,20 +561,67 @@ impl<'a> PlaceFeature<'a> {
     }
 
     fn to_feature(&self) -> Value {
-        let (t, p) = (self.totals, self.place);
-        let layers: BTreeMap<&str, u32> = t.layers().map(|(k, n)| (k.slug(), n)).collect();
-        json!({
-            "type": "Feature",
-            "id": self.id(),
-            "geometry": { "type": "Point", "coordinates": [p.lon, p.lat] },
-            "properties": {
-                "place": p.name, "geonameid": p.geonameid, "country_code": p.country_code,
-                "events": t.events, "fatalities": t.fatalities, "injuries": t.injuries,
-                "arrests": t.arrests, "first_date": t.first, "last_date": t.last,
-                "layers": layers,
-            },
-        })
+        serde_json::to_value(self.geojson()).unwrap_or(Value::Null)
     }
+
+    /// The feature as GeoJSON text, written straight from the totals (no JSON tree): a page of
+    /// places costs about what a page of events does.
+    fn to_json(&self) -> String {
+        serde_json::to_string(&self.geojson()).unwrap_or_default()
+    }
+
+    fn geojson(&self) -> PlaceGeoJson<'_> {
+        let (t, p) = (self.totals, self.place);
+        PlaceGeoJson {
+            geometry: PointGeoJson {
+                coordinates: [p.lon, p.lat],
+                r#type: "Point",
+            },
+            id: self.id(),
+            properties: PlaceProperties {
+                arrests: t.arrests,
+                country_code: &p.country_code,
+                events: t.events,
+                fatalities: t.fatalities,
+                first_date: t.first,
+                geonameid: p.geonameid,
+                injuries: t.injuries,
+                last_date: t.last,
+                layers: t.layers().map(|(k, n)| (k.slug(), n)).collect(),
+                place: &p.name,
+            },
+            r#type: "Feature",
+        }
+    }
+}
+
+// The members in alphabetical order, as the rest of the API writes them.
+#[derive(serde::Serialize)]
+struct PlaceGeoJson<'a> {
+    geometry: PointGeoJson,
+    id: String,
+    properties: PlaceProperties<'a>,
+    r#type: &'static str,
+}
+
+#[derive(serde::Serialize)]
+struct PointGeoJson {
+    coordinates: [f64; 2],
+    r#type: &'static str,
+}
+
+#[derive(serde::Serialize)]
+struct PlaceProperties<'a> {
+    arrests: u64,
+    country_code: &'a str,
+    events: usize,
+    fatalities: u64,
+    first_date: Date,
+    geonameid: Option<u32>,
+    injuries: u64,
+    last_date: Date,
+    layers: BTreeMap<&'static str, u32>,
+    place: &'a str,
 }
 
 /// `/timeline`: events per day and layer for the filters, every day of the covered span listed.
