@@ -139,6 +139,30 @@ pub struct Ingested {
     pub warnings: Vec<String>,
 }
 
+/// What [`Store::read`] found: the text already stored, or its events ready to commit.
+#[derive(Debug)]
+pub enum Read {
+    Known(Ingested),
+    Ready(Reading),
+}
+
+/// An article's events, read under a guessed article id, ready for [`Store::commit`].
+#[derive(Debug)]
+pub struct Reading {
+    hash: String,
+    id: i64,
+    source: String,
+    extraction: extract::Extraction,
+}
+
+/// What [`Store::commit`] did: stored the article, or found the guess outdated (the id it
+/// should be read under now).
+#[derive(Debug)]
+pub enum Commit {
+    Done(Ingested),
+    ReadAgain(i64),
+}
+
 /// An analyst's correction of one event. Absent fields are left alone; `null` clears a count.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -376,72 +400,106 @@ impl Store {
 
     /// Adds an article and its events in one transaction. The same text twice is one article.
     pub fn add(&self, new: &NewArticle, gazetteer: &Gazetteer) -> Result<Ingested, StoreError> {
+        let mut guess = None;
+        loop {
+            let reading = match self.read(new, gazetteer, guess)? {
+                Read::Known(known) => return Ok(known),
+                Read::Ready(reading) => reading,
+            };
+            match self.commit(new, reading)? {
+                Commit::Done(ingested) => return Ok(ingested),
+                Commit::ReadAgain(id) => guess = Some(id),
+            }
+        }
+    }
+
+    /// The first half of [`Store::add`]: extracts the article's events without locking the
+    /// store, so that a long article keeps no reader or writer waiting. Its events' ids name
+    /// the article's id when it has no URL or title: the id is guessed (`guess`, else the next
+    /// one now) and checked by [`Store::commit`].
+    pub fn read(
+        &self,
+        new: &NewArticle,
+        gazetteer: &Gazetteer,
+        guess: Option<i64>,
+    ) -> Result<Read, StoreError> {
         new.validate()?;
         let hash = content_hash(&new.text);
-        if let Some(article) = self.article_by_hash(&hash)? {
-            let events = self.article_events(article.id)?;
-            return Ok(Ingested {
-                article,
-                events,
-                created: false,
-                warnings: vec![],
-            });
+        if let Some(known) = self.known(&hash)? {
+            return Ok(Read::Known(known));
         }
-        // The text is read before the store is locked, so that a long article keeps no reader
-        // or writer waiting. Its events' ids name the article's id when it has no URL or title:
-        // the id is guessed first and checked under the lock, and the rare loser of a race
-        // reads again.
-        let mut guess = Self::next_article_id(&self.conn())?;
-        loop {
-            let source = article_source(guess, new.source_url.as_deref(), new.title.as_deref());
-            let extraction = extract::extract(
-                gazetteer,
-                &ArticleText {
-                    text: &new.text,
-                    source: &source,
-                    published: new.published,
-                    lang: new.lang,
-                },
-            )?;
-            let mut conn = self.conn();
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            // Another writer may have added it between the check and the lock.
-            let existing: Option<i64> = tx
-                .query_row(
-                    "SELECT id FROM articles WHERE content_hash = ?1",
-                    [&hash],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if existing.is_some() {
-                drop(tx);
-                drop(conn);
-                return self.add(new, gazetteer);
-            }
-            let id = Self::next_article_id(&tx)?;
-            if id != guess
-                && source != article_source(id, new.source_url.as_deref(), new.title.as_deref())
-            {
-                guess = id;
-                continue;
-            }
-            let lang = extraction.lang;
-            let events = insert_article(tx, id, &hash, new, lang, extraction.events)?;
-            drop(conn);
-            let article = self.article(id, false)?.ok_or_else(|| {
-                StoreError::Corrupt(format!("article {id} vanished after insert"))
-            })?;
-            let mut warnings = extraction.warnings;
-            if events.is_empty() {
-                warnings.push("no events were found in this text".into());
-            }
-            return Ok(Ingested {
-                article,
-                events,
-                created: true,
-                warnings,
-            });
+        let id = match guess {
+            Some(id) => id,
+            None => Self::next_article_id(&self.conn())?,
+        };
+        let source = article_source(id, new.source_url.as_deref(), new.title.as_deref());
+        let extraction = extract::extract(
+            gazetteer,
+            &ArticleText {
+                text: &new.text,
+                source: &source,
+                published: new.published,
+                lang: new.lang,
+            },
+        )?;
+        Ok(Read::Ready(Reading {
+            hash,
+            id,
+            source,
+            extraction,
+        }))
+    }
+
+    /// The second half of [`Store::add`]: stores what [`Store::read`] read, in one short
+    /// transaction — or says to read again, when another writer took the guessed id (or stored
+    /// the same text) meanwhile.
+    pub fn commit(&self, new: &NewArticle, reading: Reading) -> Result<Commit, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let existing: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM articles WHERE content_hash = ?1",
+                [&reading.hash],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let id = Self::next_article_id(&tx)?;
+        let source = article_source(id, new.source_url.as_deref(), new.title.as_deref());
+        if existing.is_some() || (id != reading.id && source != reading.source) {
+            return Ok(Commit::ReadAgain(id));
         }
+        let Reading {
+            hash, extraction, ..
+        } = reading;
+        let events = insert_article(tx, id, &hash, new, extraction.lang, extraction.events)?;
+        drop(conn);
+        let article = self
+            .article(id, false)?
+            .ok_or_else(|| StoreError::Corrupt(format!("article {id} vanished after insert")))?;
+        let mut warnings = extraction.warnings;
+        if events.is_empty() {
+            warnings.push("no events were found in this text".into());
+        }
+        Ok(Commit::Done(Ingested {
+            article,
+            events,
+            created: true,
+            warnings,
+        }))
+    }
+
+    /// The article with this text, if stored, as adding it again reports it.
+    fn known(&self, hash: &str) -> Result<Option<Ingested>, StoreError> {
+        let Some(article) = self.article_by_hash(hash)? else {
+            return Ok(None);
+        };
+        let events = self.article_events(article.id)?;
+        Ok(Some(Ingested {
+            article,
+            events,
+            created: false,
+            warnings: vec![],
+        }))
     }
 
     /// The id AUTOINCREMENT would give the next article (the highest ever used, plus one),

@@ -2,6 +2,9 @@
 //! bearer token, runs off the async threads, and swaps in a new index when it commits.
 
 use axum::body::{Body, to_bytes};
+use std::sync::Arc;
+
+use axum::Extension;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header::{CONTENT_TYPE, LOCATION};
 use axum::http::{HeaderMap, StatusCode};
@@ -12,11 +15,12 @@ use serde_json::json;
 
 use super::ogc::json_response;
 use super::params::Params;
-use super::{ApiError, AppState, BODY_LIMIT, Layer};
+use super::{ApiError, AppState, BODY_LIMIT, Deadline, Layer};
 use crate::extract::Lang;
+use crate::gazetteer::Gazetteer;
 use crate::index::IndexChanges;
 use crate::model::Event;
-use crate::store::{Correction, Ingested, NewArticle};
+use crate::store::{Commit, Correction, Ingested, NewArticle, Read, Store};
 
 /// The JSON form of `POST /articles`.
 #[derive(Debug, Deserialize)]
@@ -84,12 +88,99 @@ fn media_type(headers: &HeaderMap) -> String {
 /// those (but text) as query parameters.
 pub async fn create(
     State(state): State<AppState>,
+    Extension(deadline): Extension<Deadline>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
     body: Body,
 ) -> Result<Response, ApiError> {
     let store = state.authorize(&headers)?;
-    let kind = media_type(&headers);
+    let ingested = store_article(&state, store, deadline, &headers, raw, body).await?;
+    tracing::info!(
+        article = ingested.article.id,
+        events = ingested.events.len(),
+        created = ingested.created,
+        "article stored"
+    );
+    let status = if ingested.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let id = ingested.article.id;
+    let body = json!({
+        "article": ingested.article,
+        "created": ingested.created,
+        "warnings": ingested.warnings,
+        "events": Event::feature_collection(&ingested.events),
+    });
+    Ok((
+        status,
+        [(LOCATION, format!("/articles/{id}"))],
+        json_response(&body, "application/json"),
+    )
+        .into_response())
+}
+
+/// Reads the article and its events before `deadline` (a 408 then, nothing stored), then
+/// commits it, however long the commit waits for other writers: answered is stored.
+async fn store_article(
+    state: &AppState,
+    store: Arc<Store>,
+    deadline: Deadline,
+    headers: &HeaderMap,
+    raw: Option<String>,
+    body: Body,
+) -> Result<Ingested, ApiError> {
+    let new = Arc::new(
+        deadline
+            .bound("the body was not received; nothing was stored", async {
+                new_article(headers, raw, body).await
+            })
+            .await?,
+    );
+    let mut guess = None;
+    loop {
+        let (reader, article) = (Arc::clone(&store), Arc::clone(&new));
+        let reading = deadline
+            .bound("the article was not read; nothing was stored", async move {
+                tokio::task::spawn_blocking(move || {
+                    reader.read(&article, Gazetteer::embedded(), guess)
+                })
+                .await
+                .map_err(ApiError::internal)?
+                .map_err(ApiError::from)
+            })
+            .await?;
+        let reading = match reading {
+            Read::Known(known) => return Ok(known),
+            Read::Ready(reading) => reading,
+        };
+        let (committer, article) = (Arc::clone(&store), Arc::clone(&new));
+        let commit = state
+            .write(move |_| {
+                let commit = committer.commit(&article, reading)?;
+                // A text already stored, or a guess outdated, adds nothing to the index.
+                let added = match &commit {
+                    Commit::Done(ingested) => ingested.events.clone(),
+                    Commit::ReadAgain(_) => Vec::new(),
+                };
+                Ok((commit, IndexChanges::added(added)))
+            })
+            .await?;
+        match commit {
+            Commit::Done(ingested) => return Ok(ingested),
+            Commit::ReadAgain(id) => guess = Some(id),
+        }
+    }
+}
+
+/// The article a `POST /articles` sends, checked.
+async fn new_article(
+    headers: &HeaderMap,
+    raw: Option<String>,
+    body: Body,
+) -> Result<NewArticle, ApiError> {
+    let kind = media_type(headers);
     let bytes = read_body(body).await?;
     let new = match kind.as_str() {
         "application/json" => {
@@ -160,42 +251,7 @@ pub async fn create(
             "the text contains NUL bytes: it looks binary",
         ));
     }
-    let ingested: Ingested = state
-        .write(move |s| {
-            let ingested = store.add(&new, s.gazetteer())?;
-            // A text already stored adds nothing: the index stays as it is.
-            let added = if ingested.created {
-                ingested.events.clone()
-            } else {
-                Vec::new()
-            };
-            Ok((ingested, IndexChanges::added(added)))
-        })
-        .await?;
-    tracing::info!(
-        article = ingested.article.id,
-        events = ingested.events.len(),
-        created = ingested.created,
-        "article stored"
-    );
-    let status = if ingested.created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    let id = ingested.article.id;
-    let body = json!({
-        "article": ingested.article,
-        "created": ingested.created,
-        "warnings": ingested.warnings,
-        "events": Event::feature_collection(&ingested.events),
-    });
-    Ok((
-        status,
-        [(LOCATION, format!("/articles/{id}"))],
-        json_response(&body, "application/json"),
-    )
-        .into_response())
+    Ok(new)
 }
 
 fn article_id(raw: &str) -> Result<i64, ApiError> {
@@ -263,6 +319,7 @@ pub async fn delete(
 /// `PATCH /collections/events/items/{id}`: an analyst's correction, kept across reindexing.
 pub async fn correct(
     State(state): State<AppState>,
+    Extension(deadline): Extension<Deadline>,
     headers: HeaderMap,
     Path((collection, feature)): Path<(String, String)>,
     body: Body,
@@ -283,7 +340,12 @@ pub async fn correct(
             format!("send the correction as application/json, not {kind:?}"),
         ));
     }
-    let bytes = read_body(body).await?;
+    let bytes = deadline
+        .bound(
+            "the body was not received; nothing was changed",
+            read_body(body),
+        )
+        .await?;
     let correction: Correction = serde_json::from_slice(&bytes).map_err(|e| {
         ApiError::invalid(format!(
             "malformed correction at line {}, column {}: {e}; fields: geonameid, event_date, event_type, sub_event_type, fatalities, injuries, arrests",

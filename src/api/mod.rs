@@ -24,7 +24,6 @@ use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -383,6 +382,65 @@ impl Layer {
     }
 }
 
+/// When a request must be answered by: its start plus the request timeout. Writes read it
+/// from their extensions.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Deadline {
+    at: tokio::time::Instant,
+    timeout: Duration,
+}
+
+impl Deadline {
+    /// `work` if it ends before the deadline; else a 408 saying that `what` did not happen.
+    /// Writes bound only their reading with it, never their commit: a write answered 408 was
+    /// not made, and one that began to commit is answered when it ends.
+    pub(crate) async fn bound<T>(
+        self,
+        what: &str,
+        work: impl std::future::Future<Output = Result<T, ApiError>>,
+    ) -> Result<T, ApiError> {
+        tokio::time::timeout_at(self.at, work)
+            .await
+            .unwrap_or_else(|_| {
+                Err(ApiError::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "RequestTimeout",
+                    format!(
+                        "the request was not answered within {} s: {what}",
+                        self.timeout.as_secs_f32()
+                    ),
+                ))
+            })
+    }
+}
+
+/// Middleware: a read not answered within the timeout gets a 408 (its work is dropped); a
+/// write gets its [`Deadline`] and answers for itself, so a 408 never hides a stored write.
+async fn request_deadline(
+    axum::extract::State(timeout): axum::extract::State<Duration>,
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let deadline = Deadline {
+        at: tokio::time::Instant::now() + timeout,
+        timeout,
+    };
+    let writes = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if writes {
+        request.extensions_mut().insert(deadline);
+        return next.run(request).await;
+    }
+    let answer = async { Ok(next.run(request).await) };
+    match deadline.bound("try again, or narrow it", answer).await {
+        Ok(response) => response,
+        Err(e) => e.into_response(),
+    }
+}
+
 /// The whole service: API routes, assets, and the layers every request passes through.
 pub fn router(state: AppState) -> Router {
     // Reads are open to any page; writes carry a token and are not meant for cross-site use.
@@ -417,11 +475,11 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(cors)
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
+        .layer(axum::middleware::from_fn_with_state(
             request_timeout,
+            request_deadline,
         ))
-        // Over the timeout (its 408 is empty), under compression (it reads plain bodies).
+        // Under compression (it reads plain bodies).
         .layer(axum::middleware::map_response(error::fill_error_body))
         // woff2 is already compressed: compressing it again only costs time.
         .layer(
