@@ -159,7 +159,7 @@ pub struct Reading {
 /// should be read under now).
 #[derive(Debug)]
 pub enum Commit {
-    Done(Ingested),
+    Done(Box<Ingested>),
     ReadAgain(i64),
 }
 
@@ -407,7 +407,7 @@ impl Store {
                 Read::Ready(reading) => reading,
             };
             match self.commit(new, reading)? {
-                Commit::Done(ingested) => return Ok(ingested),
+                Commit::Done(ingested) => return Ok(*ingested),
                 Commit::ReadAgain(id) => guess = Some(id),
             }
         }
@@ -480,12 +480,12 @@ impl Store {
         if events.is_empty() {
             warnings.push("no events were found in this text".into());
         }
-        Ok(Commit::Done(Ingested {
+        Ok(Commit::Done(Box::new(Ingested {
             article,
             events,
             created: true,
             warnings,
-        }))
+        })))
     }
 
     /// The article with this text, if stored, as adding it again reports it.

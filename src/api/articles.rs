@@ -168,7 +168,7 @@ async fn store_article(
             })
             .await?;
         match commit {
-            Commit::Done(ingested) => return Ok(ingested),
+            Commit::Done(ingested) => return Ok(*ingested),
             Commit::ReadAgain(id) => guess = Some(id),
         }
     }
