@@ -52,8 +52,8 @@ pub struct NewArticle {
 }
 
 /// Longest title and source URL kept: longer ones are pasted text, not metadata.
-const MAX_TITLE_CHARS: usize = 500;
-const MAX_URL_CHARS: usize = 2048;
+pub const MAX_TITLE_CHARS: usize = 500;
+pub const MAX_URL_CHARS: usize = 2048;
 /// Earliest publication or event date accepted: anything older is a typo in a news archive.
 const EARLIEST: Date = date(1900, 1, 1);
 

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::ogc::json_response;
-use super::params::Params;
+use super::params::{ARTICLE, LANG, PUBLISHED, Param, Params};
 use super::{ApiError, AppState, BODY_LIMIT, Deadline, Layer};
 use crate::extract::Lang;
 use crate::gazetteer::Gazetteer;
@@ -34,9 +34,17 @@ struct ArticleBody {
     lang: Option<String>,
 }
 
+/// A JSON body's field, checked as the query parameter of the same name is.
+fn checked(param: &Param, value: Option<String>) -> Result<Option<String>, ApiError> {
+    if let Some(v) = &value {
+        param.check(v)?;
+    }
+    Ok(value)
+}
+
 fn parse_published(p: Option<&str>) -> Result<Option<Date>, ApiError> {
     p.map(|p| {
-        p.trim().parse::<Date>().map_err(|e| {
+        p.parse::<Date>().map_err(|e| {
             ApiError::invalid(format!(
                 "published must be a date YYYY-MM-DD, got {p:?}: {e}"
             ))
@@ -50,9 +58,10 @@ fn given(field: Option<String>) -> Option<String> {
     field.filter(|f| !f.trim().is_empty())
 }
 
+/// `lang`, already one of `fr`, `en`, `auto`.
 fn parse_lang(lang: Option<&str>) -> Result<Option<Lang>, ApiError> {
-    match lang.map(str::trim) {
-        None | Some("") | Some("auto") => Ok(None),
+    match lang {
+        None | Some("auto") => Ok(None),
         Some(l) => l
             .parse::<Lang>()
             .map(Some)
@@ -181,15 +190,13 @@ async fn new_article(
     body: Body,
 ) -> Result<NewArticle, ApiError> {
     let kind = media_type(headers);
+    // The metadata may come as query parameters whatever the body; a JSON body's own fields
+    // come first (the document cannot tie parameters to a media type, so both are accepted).
+    let params = Params::parse(raw.as_deref(), &[ARTICLE])?;
+    let query = |name: &str| params.get(name).map(str::to_string);
     let bytes = read_body(body).await?;
     let new = match kind.as_str() {
         "application/json" => {
-            if let Some(q) = raw.as_deref().filter(|q| !q.is_empty()) {
-                return Err(ApiError::invalid(format!(
-                    "with a JSON body, give title, source_url, published and lang in the body; \
-                     query parameters are for text/plain bodies (got {q:?})"
-                )));
-            }
             let b: ArticleBody = serde_json::from_slice(&bytes).map_err(|e| {
                 ApiError::invalid(format!(
                     "malformed JSON body at line {}, column {}: {e}",
@@ -197,19 +204,17 @@ async fn new_article(
                     e.column()
                 ))
             })?;
+            let published = checked(&PUBLISHED, b.published)?.or_else(|| query("published"));
+            let lang = checked(&LANG, b.lang)?.or_else(|| query("lang"));
             NewArticle {
-                published: parse_published(b.published.as_deref())?,
-                lang: parse_lang(b.lang.as_deref())?,
+                published: parse_published(published.as_deref())?,
+                lang: parse_lang(lang.as_deref())?,
                 text: b.text,
-                title: given(b.title),
-                source_url: given(b.source_url),
+                title: given(b.title).or_else(|| query("title")),
+                source_url: given(b.source_url).or_else(|| query("source_url")),
             }
         }
         "text/plain" => {
-            let params = Params::parse(
-                raw.as_deref(),
-                &[&["title", "source_url", "published", "lang"]],
-            )?;
             let text = String::from_utf8(bytes.to_vec()).map_err(|e| {
                 ApiError::new(
                     StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -220,12 +225,11 @@ async fn new_article(
                     ),
                 )
             })?;
-            let published = parse_published(params.get("published"))?;
             NewArticle {
                 text,
-                title: given(params.get("title").map(str::to_string)),
-                source_url: given(params.get("source_url").map(str::to_string)),
-                published,
+                title: given(query("title")),
+                source_url: given(query("source_url")),
+                published: parse_published(params.get("published"))?,
                 lang: parse_lang(params.get("lang"))?,
             }
         }
@@ -317,6 +321,7 @@ pub async fn delete(
 }
 
 /// `PATCH /collections/events/items/{id}`: an analyst's correction, kept across reindexing.
+/// (The places layer has a route of its own, without PATCH.)
 pub async fn correct(
     State(state): State<AppState>,
     Extension(deadline): Extension<Deadline>,
@@ -324,13 +329,8 @@ pub async fn correct(
     Path((collection, feature)): Path<(String, String)>,
     body: Body,
 ) -> Result<Response, ApiError> {
+    Layer::from_id(&collection)?;
     let store = state.authorize(&headers)?;
-    if !matches!(Layer::from_id(&collection)?, Layer::Events(_)) {
-        return Err(ApiError::method_not_allowed(
-            "only events can be corrected",
-            "GET, HEAD",
-        ));
-    }
     super::features::check_feature_id(&feature)?;
     let kind = media_type(&headers);
     if kind != "application/json" {

@@ -1,7 +1,7 @@
 //! The API's one error type, mapped to an HTTP status and an OGC exception body in one place.
 
 use axum::body::to_bytes;
-use axum::http::header::{ALLOW, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
@@ -16,8 +16,6 @@ pub struct ApiError {
     /// OGC exception code, e.g. `InvalidParameterValue`, `NotFound`.
     pub code: &'static str,
     pub description: String,
-    /// The methods a 405 names in its `Allow` header.
-    allow: Option<&'static str>,
 }
 
 impl ApiError {
@@ -38,19 +36,6 @@ impl ApiError {
             status,
             code,
             description: description.into(),
-            allow: None,
-        }
-    }
-
-    /// A 405 for a method this resource does not have; `allow` lists those it has.
-    pub fn method_not_allowed(description: impl Into<String>, allow: &'static str) -> ApiError {
-        ApiError {
-            allow: Some(allow),
-            ..ApiError::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "MethodNotAllowed",
-                description,
-            )
         }
     }
 }
@@ -164,11 +149,6 @@ impl IntoResponse for ApiError {
             self.body(),
         )
             .into_response();
-        if let Some(allow) = self.allow {
-            response
-                .headers_mut()
-                .insert(ALLOW, HeaderValue::from_static(allow));
-        }
         response.extensions_mut().insert(Rendered);
         response
     }

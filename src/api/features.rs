@@ -14,14 +14,11 @@ use jiff::civil::Date;
 use serde_json::{Value, json};
 
 use super::ogc::json_response;
-use super::params::{FILTER_PARAMS, Format, Params};
+use super::params::{FEATURE, FILTERS, Format, JSON_ONLY, PAGE, Params};
 use super::{ApiError, AppState, Layer};
 use crate::index::{EventIndex, EventQuery, PlaceEntry, PlaceTotals};
 use crate::model::{Event, EventType, GeoPrecision, TimePrecision};
 
-/// `revision` pins a walk over pages (and the downloads its links offer) to the data as it was
-/// when the walk began: every link of a page carries it.
-const PAGE_PARAMS: &[&str] = &["f", "limit", "offset", "download", "revision"];
 /// Features per chunk of a streamed download: big enough to amortise, small enough to stream.
 const CHUNK: usize = 512;
 
@@ -52,19 +49,16 @@ pub async fn items(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let layer = Layer::from_id(&collection)?;
-    let params = Params::parse(raw.as_deref(), &[PAGE_PARAMS, FILTER_PARAMS])?;
+    let params = Params::parse(raw.as_deref(), &[PAGE, FILTERS])?;
     let format = Format::negotiate_data(&params, &headers, Format::GeoJson)?;
-    let limit = params.limit()?;
-    let offset = params.offset()?;
-    let download = params.flag("download")?;
+    let limit = params.limit();
+    let offset = params.offset();
+    let download = params.flag("download");
     let query = layer_query(layer, &params)?;
-    let revision = state.revision_at(params.revision()?)?;
+    // `revision` pins a walk over pages (and the downloads its links offer) to the data as it
+    // was when the walk began: every link of a page carries it.
+    let revision = state.revision_at(params.revision())?;
     let index = revision.index;
-    if format == Format::Html {
-        return Err(ApiError::invalid(
-            "items are served as geojson, json or csv, not html",
-        ));
-    }
     if layer == Layer::Places {
         let totals = index.place_totals(&query);
         let places: Vec<PlaceFeature<'_>> = totals
@@ -504,7 +498,7 @@ pub async fn item(
 ) -> Result<Response, ApiError> {
     let layer = Layer::from_id(&collection)?;
     check_feature_id(&feature)?;
-    let params = Params::parse(raw.as_deref(), &[&["f"]])?;
+    let params = Params::parse(raw.as_deref(), &[FEATURE])?;
     let format = match Format::negotiate_data(&params, &headers, Format::GeoJson)? {
         f @ (Format::Json | Format::GeoJson) => f,
         _ => return Err(ApiError::invalid("a feature is served as geojson or json")),
@@ -629,12 +623,7 @@ pub async fn timeline(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let params = Params::parse(raw.as_deref(), &[&["f"], FILTER_PARAMS])?;
-    if let Some(f) = params.get("f").filter(|f| f.trim() != "json") {
-        return Err(ApiError::invalid(format!(
-            "f must be json for the timeline, got {f:?}"
-        )));
-    }
+    let params = Params::parse(raw.as_deref(), &[JSON_ONLY, FILTERS])?;
     let query = params.event_query()?;
     let index = state.snapshot();
     // The span is the data's, cut by the request's dates: it never exceeds what exists.

@@ -179,15 +179,15 @@ impl AppState {
         };
         self.shared.revisions.at(number).map_err(|e| match e {
             RevisionError::NoLongerKept { asked, current } => ApiError::new(
-                StatusCode::GONE,
-                "RevisionGone",
+                StatusCode::CONFLICT,
+                "DataChanged",
                 format!(
                     "the events changed since this walk began (revision {asked}, now {current}) \
                      and revision {asked} is no longer kept: start again from the first page, \
                      without the revision parameter"
                 ),
             ),
-            RevisionError::Unknown { asked, current } => ApiError::invalid(format!(
+            RevisionError::Unknown { asked, current } => ApiError::not_found(format!(
                 "revision {asked} was never served: the current revision is {current}"
             )),
         })
@@ -462,6 +462,9 @@ pub fn router(state: AppState) -> Router {
             "/collections/{collection}/items/{feature}",
             get(features::item).patch(articles::correct),
         )
+        // Places are totals, not events: no PATCH, so a route of its own whose 405s and Allow
+        // header name only GET and HEAD, before any token is looked at.
+        .route("/collections/places/items/{feature}", get(place_item))
         .route("/articles", get(articles::list).post(articles::create))
         .route(
             "/articles/{id}",
@@ -500,6 +503,16 @@ pub fn router(state: AppState) -> Router {
                         .latency_unit(tower_http::LatencyUnit::Micros),
                 ),
         )
+}
+
+async fn place_item(
+    state: axum::extract::State<AppState>,
+    axum::extract::Path(feature): axum::extract::Path<String>,
+    headers: HeaderMap,
+    raw: axum::extract::RawQuery,
+) -> Result<axum::response::Response, ApiError> {
+    let path = axum::extract::Path((Layer::Places.id().to_string(), feature));
+    features::item(state, path, headers, raw).await
 }
 
 async fn not_found(uri: axum::http::Uri) -> ApiError {

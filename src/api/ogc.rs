@@ -7,7 +7,9 @@ use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::params::{FILTER_PARAMS, Format, MAX_LIMIT, Params, QUERYABLES};
+use super::params::{
+    ALL, ARTICLE, FEATURE, FILTERS, Format, JSON_ONLY, LANDING, PAGE, Params, QUERYABLES, Set,
+};
 use super::{ApiError, AppState, Layer};
 use crate::index::EventIndex;
 use crate::model::EventType;
@@ -31,7 +33,7 @@ pub async fn landing(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let params = Params::parse(raw.as_deref(), &[&["f"]])?;
+    let params = Params::parse(raw.as_deref(), &[LANDING])?;
     match Format::negotiate(&params, &headers, Format::Json)? {
         Format::Html => return Ok(crate::web::index_page(&headers)),
         Format::Json => {}
@@ -166,12 +168,15 @@ pub async fn queryables(
     Params::json_only(raw.as_deref())?;
     let layer = Layer::from_id(&id)?;
     let mut properties = serde_json::Map::new();
-    for (name, kind, description) in QUERYABLES {
-        let mut schema = json!({ "title": name, "type": kind, "description": description });
-        if *name == "event_type" {
-            schema["enum"] = json!(EventType::ALL.map(|t| t.label()));
-        }
-        properties.insert(name.to_string(), schema);
+    for param in QUERYABLES {
+        // A list parameter filters a property of one value: the queryable is the item's schema.
+        let mut schema = match param.schema() {
+            s if s["type"] == "array" => s["items"].clone(),
+            s => s,
+        };
+        schema["title"] = json!(param.name);
+        schema["description"] = json!(param.description);
+        properties.insert(param.name.to_string(), schema);
     }
     properties.insert("event_date".into(), json!({ "title": "event_date", "type": "string", "format": "date", "description": "Filter with the datetime parameter" }));
     properties.insert("geometry".into(), json!({ "title": "geometry", "type": "object", "format": "geometry-point", "description": "Filter with the bbox parameter" }));
@@ -186,121 +191,224 @@ pub async fn queryables(
     Ok(json_response(&body, "application/schema+json"))
 }
 
+/// `$ref`s to the parameters of `sets`, as the handler of an operation parses them.
+fn param_refs(sets: &[Set]) -> Vec<Value> {
+    sets.iter()
+        .flat_map(|set| set.iter())
+        .map(|p| json!({ "$ref": format!("#/components/parameters/{}", p.id) }))
+        .collect()
+}
+
+fn exception(what: &str) -> Value {
+    json!({ "description": what, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/exception" } } } })
+}
+
+fn json_ok(what: &str) -> Value {
+    json!({ "description": what, "content": { "application/json": { "schema": { "type": "object" } } } })
+}
+
+/// A GET answered as JSON, taking `sets`.
+fn json_get(id: &str, summary: &str, sets: &[Set], ok: Value) -> Value {
+    json!({ "get": { "operationId": id, "summary": summary, "parameters": param_refs(sets), "responses": { "200": ok, "400": exception("Bad request") } } })
+}
+
+/// The answers of a write besides its own: no or a wrong token, a read-only server.
+fn write_errors(mut responses: Value) -> Value {
+    responses["401"] = exception("Missing or wrong token");
+    responses["403"] = exception("The server is read-only");
+    responses
+}
+
+/// The article text: not blank, no NUL (the server refuses a text that is, 422 and 415).
+const ARTICLE_TEXT_PATTERN: &str = "^[^\\x00]*[^\\s\\x00][^\\x00]*$";
+
+fn article_paths(paths: &mut serde_json::Map<String, Value>) {
+    let bearer = json!([{ "bearer": [] }]);
+    let article_id = json!({ "name": "articleId", "in": "path", "required": true, "schema": { "type": "integer", "format": "int64", "minimum": 1, "maximum": i64::MAX } });
+    let text = json!({ "type": "string", "minLength": 1, "pattern": ARTICLE_TEXT_PATTERN });
+    let metadata: serde_json::Map<String, Value> = ARTICLE
+        .iter()
+        .map(|p| (p.name.to_string(), p.schema()))
+        .collect();
+    let mut body = json!({ "type": "object", "required": ["text"], "additionalProperties": false, "properties": metadata });
+    body["properties"]["text"] = text.clone();
+    let mut articles = json_get(
+        "getArticles",
+        "Stored articles",
+        &[JSON_ONLY],
+        json_ok("The articles"),
+    );
+    articles["get"]["responses"]["404"] = exception("No article store");
+    articles["post"] = json!({
+        "operationId": "postArticle", "summary": "Add an article and extract its events", "security": bearer,
+        "description": "The metadata comes from the JSON body, or from the query parameters for what the body does not give (all of it with a text/plain body).",
+        "parameters": param_refs(&[ARTICLE]),
+        "requestBody": { "required": true, "content": { "application/json": { "schema": body }, "text/plain": { "schema": text } } },
+        "responses": write_errors(json!({
+            "200": json_ok("The same text was already stored: its article and events"),
+            "201": json_ok("The article and its events"),
+            "400": exception("Bad request"), "404": exception("No article store"), "413": exception("Body over the size limit"),
+            "415": exception("Not JSON or UTF-8 text, or a text with NUL"), "422": exception("Blank text"),
+        })),
+    });
+    paths.insert("/articles".into(), articles);
+    let mut article = json_get(
+        "getArticle",
+        "One article with its text and events",
+        &[JSON_ONLY],
+        json_ok("The article"),
+    );
+    let mut parameters = vec![article_id.clone()];
+    parameters.extend(param_refs(&[JSON_ONLY]));
+    article["get"]["parameters"] = json!(parameters);
+    article["get"]["responses"]["404"] = exception("Not found");
+    article["delete"] = json!({ "operationId": "deleteArticle", "summary": "Delete an article and its events", "security": bearer, "parameters": [article_id],
+        "responses": write_errors(json!({ "204": { "description": "Deleted" }, "400": exception("Bad request"), "404": exception("Not found") })) });
+    paths.insert("/articles/{articleId}".into(), article);
+}
+
+fn layer_paths(paths: &mut serde_json::Map<String, Value>, layer: Layer) {
+    let id = layer.id();
+    let op = id.replace('-', "_");
+    paths.insert(
+        format!("/collections/{id}"),
+        json_get(
+            &format!("describe_{op}"),
+            &format!("Describe {}", title(layer)),
+            &[JSON_ONLY],
+            json_ok("The collection"),
+        ),
+    );
+    let schema = json!({ "description": "JSON Schema of the queryables", "content": { "application/schema+json": { "schema": { "type": "object" } } } });
+    paths.insert(
+        format!("/collections/{id}/queryables"),
+        json_get(
+            &format!("queryables_{op}"),
+            "Queryables",
+            &[JSON_ONLY],
+            schema,
+        ),
+    );
+    let features = json!({ "$ref": "#/components/schemas/featureCollection" });
+    let mut items = json_get(
+        &format!("getFeatures_{op}"),
+        &format!("Features of {}", title(layer)),
+        &[FILTERS, PAGE],
+        json!({ "description": "The features", "content": { GEOJSON: { "schema": features }, "application/json": { "schema": features }, "text/csv": { "schema": { "type": "string" } } } }),
+    );
+    items["get"]["responses"]["404"] = exception("No such collection, or a revision never served");
+    items["get"]["responses"]["409"] =
+        exception("The data changed and the revision asked for is no longer kept: start again");
+    paths.insert(format!("/collections/{id}/items"), items);
+    let feature_id = json!({ "name": "featureId", "in": "path", "required": true, "schema": { "type": "string", "pattern": "^[A-Za-z0-9._-]{1,128}$" } });
+    let mut parameters = vec![feature_id.clone()];
+    parameters.extend(param_refs(&[FEATURE]));
+    let mut item = json!({ "get": {
+        "operationId": format!("getFeature_{op}"),
+        "summary": "One feature",
+        "parameters": parameters,
+        "responses": { "200": { "description": "The feature", "content": { GEOJSON: { "schema": { "type": "object" } }, "application/json": { "schema": { "type": "object" } } } }, "400": exception("Bad request"), "404": exception("Not found") },
+    } });
+    if let Layer::Events(_) = layer {
+        item["patch"] = json!({
+            "operationId": format!("correctFeature_{op}"),
+            "summary": "Correct an event (kept across reindexing)",
+            "security": [{ "bearer": [] }],
+            "parameters": [feature_id],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/correction" } } } },
+            "responses": write_errors(json!({ "200": { "description": "The corrected feature", "content": { GEOJSON: { "schema": { "type": "object" } } } }, "400": exception("Bad request"), "404": exception("Not found"), "413": exception("Body over the size limit"), "415": exception("Not JSON") })),
+        });
+    }
+    paths.insert(format!("/collections/{id}/items/{{featureId}}"), item);
+}
+
+fn schemas() -> Value {
+    json!({
+        "correction": { "type": "object", "additionalProperties": false, "minProperties": 1, "properties": {
+            "geonameid": { "type": "integer", "minimum": 1, "maximum": u32::MAX },
+            "event_date": { "type": "string", "format": "date", "description": "From 1900-01-01 to tomorrow" },
+            "event_type": { "type": "string", "enum": EventType::ALL.map(|t| t.label()) },
+            "sub_event_type": { "type": "string" },
+            "fatalities": { "type": "integer", "minimum": 0, "maximum": u32::MAX, "nullable": true },
+            "injuries": { "type": "integer", "minimum": 0, "maximum": u32::MAX, "nullable": true },
+            "arrests": { "type": "integer", "minimum": 0, "maximum": u32::MAX, "nullable": true },
+        } },
+        "exception": { "type": "object", "required": ["code"], "properties": { "code": { "type": "string" }, "description": { "type": "string" } } },
+        "featureCollection": { "type": "object", "required": ["type", "features"], "properties": {
+            "type": { "type": "string", "enum": ["FeatureCollection"] },
+            "features": { "type": "array", "items": { "type": "object" } },
+            "numberMatched": { "type": "integer", "minimum": 0 },
+            "numberReturned": { "type": "integer", "minimum": 0 },
+            "timeStamp": { "type": "string", "format": "date-time" },
+            "links": { "type": "array", "items": { "type": "object" } },
+        } },
+    })
+}
+
 /// The OpenAPI 3.0 document, self-contained (no remote `$ref`), one items path per collection so
-/// clients that read it per layer (GDAL) see every filter parameter.
+/// clients that read it per layer (GDAL) see every filter parameter. Every query parameter comes
+/// from the table [`Params::parse`] checks requests against.
 pub async fn openapi(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     Params::json_only(raw.as_deref())?;
     let index = state.snapshot();
-    let base = state.base_url();
-    let error = json!({ "description": "Bad request", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/exception" } } } });
-    let not_found = json!({ "description": "Not found", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/exception" } } } });
-    let json_ok = |what: &str| json!({ "description": what, "content": { "application/json": { "schema": { "type": "object" } } } });
-    let f_param = json!({ "$ref": "#/components/parameters/f" });
-    let exception = |what: &str| json!({ "description": what, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/exception" } } } });
-    let bearer = json!([{ "bearer": [] }]);
-    let write_errors = |mut responses: Value| {
-        for (code, what) in [
-            ("401", "Missing or wrong token"),
-            ("403", "The server is read-only"),
-        ] {
-            responses[code] = exception(what);
-        }
-        responses
-    };
     let mut paths = serde_json::Map::new();
-    paths.insert("/".into(), json!({ "get": { "operationId": "getLandingPage", "summary": "Landing page (JSON) or the map (HTML)", "parameters": [{ "$ref": "#/components/parameters/fLanding" }], "responses": { "200": { "description": "Links to the API, or the map page", "content": { "application/json": { "schema": { "type": "object" } }, "text/html": { "schema": { "type": "string" } } } }, "400": error } } }));
-    paths.insert("/conformance".into(), json!({ "get": { "operationId": "getConformance", "summary": "Conformance classes", "parameters": [f_param], "responses": { "200": json_ok("Conformance classes"), "400": error } } }));
-    paths.insert("/api".into(), json!({ "get": { "operationId": "getApi", "summary": "This document", "parameters": [f_param], "responses": { "200": json_ok("The OpenAPI document"), "400": error } } }));
-    paths.insert("/collections".into(), json!({ "get": { "operationId": "getCollections", "summary": "The layers", "parameters": [f_param], "responses": { "200": json_ok("Collections"), "400": error } } }));
-    paths.insert("/timeline".into(), json!({ "get": { "operationId": "getTimeline", "summary": "Events per day and layer", "parameters": filter_param_refs().into_iter().chain([f_param.clone()]).collect::<Vec<_>>(), "responses": { "200": json_ok("Counts per day"), "400": error } } }));
-    let article_id = json!({ "name": "articleId", "in": "path", "required": true, "schema": { "type": "integer", "format": "int64", "minimum": 1, "maximum": i64::MAX } });
-    paths.insert("/articles".into(), json!({
-        "get": { "operationId": "getArticles", "summary": "Stored articles", "parameters": [f_param], "responses": { "200": json_ok("The articles"), "400": error, "404": exception("No article store") } },
-        "post": {
-            "operationId": "postArticle", "summary": "Add an article and extract its events", "security": bearer,
-            "parameters": [
-                { "name": "title", "in": "query", "required": false, "schema": { "type": "string", "maxLength": 500 }, "description": "For text/plain bodies" },
-                { "name": "source_url", "in": "query", "required": false, "schema": { "type": "string", "maxLength": 2048 }, "description": "For text/plain bodies: an http(s) URL or a name" },
-                { "name": "published", "in": "query", "required": false, "schema": { "type": "string", "format": "date" }, "description": "For text/plain bodies; from 1900-01-01 to tomorrow" },
-                { "name": "lang", "in": "query", "required": false, "schema": { "type": "string", "enum": ["fr", "en", "auto"] }, "description": "For text/plain bodies" },
-            ],
-            "requestBody": { "required": true, "content": {
-                "application/json": { "schema": { "type": "object", "required": ["text"], "additionalProperties": false, "properties": {
-                    "text": { "type": "string", "minLength": 1 }, "title": { "type": "string", "maxLength": 500 },
-                    "source_url": { "type": "string", "maxLength": 2048, "description": "An http(s) URL or a name" },
-                    "published": { "type": "string", "format": "date", "description": "From 1900-01-01 to tomorrow" }, "lang": { "type": "string", "enum": ["fr", "en", "auto"] } } } },
-                "text/plain": { "schema": { "type": "string", "minLength": 1 } },
-            } },
-            "responses": write_errors(json!({
-                "200": json_ok("The same text was already stored: its article and events"),
-                "201": json_ok("The article and its events"),
-                "400": error, "404": exception("No article store"), "413": exception("Body over the size limit"),
-                "415": exception("Not JSON or UTF-8 text"), "422": exception("Empty text"),
-            })),
-        },
-    }));
-    paths.insert("/articles/{articleId}".into(), json!({
-        "get": { "operationId": "getArticle", "summary": "One article with its text and events", "parameters": [article_id, f_param], "responses": { "200": json_ok("The article"), "400": error, "404": not_found } },
-        "delete": { "operationId": "deleteArticle", "summary": "Delete an article and its events", "security": bearer, "parameters": [article_id],
-            "responses": write_errors(json!({ "204": { "description": "Deleted" }, "400": error, "404": not_found })) },
-    }));
+    let mut landing = json_get(
+        "getLandingPage",
+        "Landing page (JSON) or the map (HTML)",
+        &[LANDING],
+        json!({}),
+    );
+    landing["get"]["responses"]["200"] = json!({ "description": "Links to the API, or the map page", "content": { "application/json": { "schema": { "type": "object" } }, "text/html": { "schema": { "type": "string" } } } });
+    paths.insert("/".into(), landing);
+    paths.insert(
+        "/conformance".into(),
+        json_get(
+            "getConformance",
+            "Conformance classes",
+            &[JSON_ONLY],
+            json_ok("Conformance classes"),
+        ),
+    );
+    paths.insert(
+        "/api".into(),
+        json_get(
+            "getApi",
+            "This document",
+            &[JSON_ONLY],
+            json_ok("The OpenAPI document"),
+        ),
+    );
+    paths.insert(
+        "/collections".into(),
+        json_get(
+            "getCollections",
+            "The layers",
+            &[JSON_ONLY],
+            json_ok("Collections"),
+        ),
+    );
+    paths.insert(
+        "/timeline".into(),
+        json_get(
+            "getTimeline",
+            "Events per day and layer",
+            &[FILTERS, JSON_ONLY],
+            json_ok("Counts per day"),
+        ),
+    );
     paths.insert("/status".into(), json!({ "get": { "operationId": "getStatus", "summary": "Revision and size of the data", "responses": { "200": json_ok("Status") } } }));
+    article_paths(&mut paths);
     for layer in listed_layers(&index) {
-        let id = layer.id();
-        let op = id.replace('-', "_");
-        let mut item_params = filter_param_refs();
-        item_params.extend([
-            json!({ "$ref": "#/components/parameters/limit" }),
-            json!({ "$ref": "#/components/parameters/offset" }),
-            json!({ "$ref": "#/components/parameters/fItems" }),
-            json!({ "$ref": "#/components/parameters/download" }),
-        ]);
-        paths.insert(format!("/collections/{id}"), json!({ "get": { "operationId": format!("describe_{op}"), "summary": format!("Describe {}", title(layer)), "parameters": [f_param], "responses": { "200": json_ok("The collection"), "400": error } } }));
-        paths.insert(format!("/collections/{id}/queryables"), json!({ "get": { "operationId": format!("queryables_{op}"), "summary": "Queryables", "parameters": [f_param], "responses": { "200": { "description": "JSON Schema of the queryables", "content": { "application/schema+json": { "schema": { "type": "object" } } } }, "400": error } } }));
-        paths.insert(format!("/collections/{id}/items"), json!({ "get": {
-            "operationId": format!("getFeatures_{op}"),
-            "summary": format!("Features of {}", title(layer)),
-            "parameters": item_params,
-            "responses": {
-                "200": { "description": "The features", "content": { GEOJSON: { "schema": { "$ref": "#/components/schemas/featureCollection" } }, "application/json": { "schema": { "$ref": "#/components/schemas/featureCollection" } }, "text/csv": { "schema": { "type": "string" } } } },
-                "400": error, "404": not_found,
-            } } }));
-        let feature_id = json!({ "name": "featureId", "in": "path", "required": true, "schema": { "type": "string", "pattern": "^[A-Za-z0-9._-]{1,128}$" } });
-        let mut item = json!({ "get": {
-            "operationId": format!("getFeature_{op}"),
-            "summary": "One feature",
-            "parameters": [feature_id, { "$ref": "#/components/parameters/fFeature" }],
-            "responses": { "200": { "description": "The feature", "content": { GEOJSON: { "schema": { "type": "object" } }, "application/json": { "schema": { "type": "object" } } } }, "400": error, "404": not_found },
-        } });
-        if let Layer::Events(_) = layer {
-            item["patch"] = json!({
-                "operationId": format!("correctFeature_{op}"),
-                "summary": "Correct an event (kept across reindexing)",
-                "security": bearer,
-                "parameters": [feature_id],
-                "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/correction" } } } },
-                "responses": write_errors(json!({ "200": { "description": "The corrected feature", "content": { GEOJSON: { "schema": { "type": "object" } } } }, "400": error, "404": not_found, "413": exception("Body over the size limit"), "415": exception("Not JSON") })),
-            });
-        }
-        paths.insert(format!("/collections/{id}/items/{{featureId}}"), item);
+        layer_paths(&mut paths, layer);
     }
-    let mut parameters = serde_json::Map::new();
-    parameters.insert("f".into(), json!({ "name": "f", "in": "query", "required": false, "schema": { "type": "string", "enum": ["json"] } }));
-    parameters.insert("fLanding".into(), json!({ "name": "f", "in": "query", "required": false, "schema": { "type": "string", "enum": ["json", "html"] } }));
-    parameters.insert("fFeature".into(), json!({ "name": "f", "in": "query", "required": false, "schema": { "type": "string", "enum": ["geojson", "json"] } }));
-    parameters.insert("fItems".into(), json!({ "name": "f", "in": "query", "required": false, "schema": { "type": "string", "enum": ["geojson", "json", "csv"] } }));
-    parameters.insert("limit".into(), json!({ "name": "limit", "in": "query", "required": false, "style": "form", "explode": false, "schema": { "type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": super::params::DEFAULT_LIMIT }, "description": "Features per page; larger values are served as the maximum, as OGC API – Features requires" }));
-    parameters.insert("offset".into(), json!({ "name": "offset", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 0, "default": 0 } }));
-    parameters.insert("download".into(), json!({ "name": "download", "in": "query", "required": false, "description": "Return every matching feature as an attachment", "schema": { "type": "boolean" } }));
-    parameters.insert("bbox".into(), json!({ "name": "bbox", "in": "query", "required": false, "style": "form", "explode": false, "schema": { "type": "array", "minItems": 4, "maxItems": 6, "items": { "type": "number" } } }));
-    parameters.insert("bbox-crs".into(), json!({ "name": "bbox-crs", "in": "query", "required": false, "schema": { "type": "string", "enum": [CRS84] } }));
-    parameters.insert("datetime".into(), json!({ "name": "datetime", "in": "query", "required": false, "style": "form", "explode": false, "schema": { "type": "string" }, "description": "A date, an RFC 3339 instant, or an interval a/b with .. for an open end" }));
-    for (name, kind, description) in QUERYABLES {
-        parameters.insert((*name).into(), json!({ "name": name, "in": "query", "required": false, "description": description, "schema": { "type": kind } }));
-    }
+    let parameters: serde_json::Map<String, Value> = ALL
+        .iter()
+        .flat_map(|set| set.iter())
+        .map(|p| (p.id.to_string(), p.openapi()))
+        .collect();
     let body = json!({
         "openapi": "3.0.3",
         "info": {
@@ -309,39 +417,13 @@ pub async fn openapi(
             "description": "OGC API - Features over events extracted from news reports. Places from GeoNames (CC BY 4.0).",
             "license": { "name": "MIT" },
         },
-        "servers": [{ "url": base }],
+        "servers": [{ "url": state.base_url() }],
         "paths": paths,
         "components": {
             "parameters": parameters,
             "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "The server's EVENTMAP_TOKEN" } },
-            "schemas": {
-                "correction": { "type": "object", "additionalProperties": false, "minProperties": 1, "properties": {
-                    "geonameid": { "type": "integer", "minimum": 1, "maximum": u32::MAX },
-                    "event_date": { "type": "string", "format": "date", "description": "From 1900-01-01 to tomorrow" },
-                    "event_type": { "type": "string", "enum": EventType::ALL.map(|t| t.label()) },
-                    "sub_event_type": { "type": "string" },
-                    "fatalities": { "type": "integer", "minimum": 0, "maximum": u32::MAX, "nullable": true },
-                    "injuries": { "type": "integer", "minimum": 0, "maximum": u32::MAX, "nullable": true },
-                    "arrests": { "type": "integer", "minimum": 0, "maximum": u32::MAX, "nullable": true },
-                } },
-                "exception": { "type": "object", "required": ["code"], "properties": { "code": { "type": "string" }, "description": { "type": "string" } } },
-                "featureCollection": { "type": "object", "required": ["type", "features"], "properties": {
-                    "type": { "type": "string", "enum": ["FeatureCollection"] },
-                    "features": { "type": "array", "items": { "type": "object" } },
-                    "numberMatched": { "type": "integer", "minimum": 0 },
-                    "numberReturned": { "type": "integer", "minimum": 0 },
-                    "timeStamp": { "type": "string", "format": "date-time" },
-                    "links": { "type": "array", "items": { "type": "object" } },
-                } },
-            },
+            "schemas": schemas(),
         },
     });
     Ok(json_response(&body, OPENAPI))
-}
-
-fn filter_param_refs() -> Vec<Value> {
-    FILTER_PARAMS
-        .iter()
-        .map(|p| json!({ "$ref": format!("#/components/parameters/{p}") }))
-        .collect()
 }
