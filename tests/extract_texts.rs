@@ -1770,3 +1770,89 @@ fn a_toll_across_an_apposition() {
         [("Savar".to_string(), Some(5))]
     );
 }
+
+/// What crowds do in the street, as reports say it: a rampage, stones thrown (or a victim hit
+/// by one), tyres and bonfires burnt are a violent demonstration; barricades across a road are a
+/// road blocked (a protest); a siege laid to a town is an attack. English and French. (Structures
+/// from Kenyan regional press and French wire reports of unrest; sentences our own.)
+#[test]
+fn street_violence_is_named_in_many_ways() {
+    let typed = |text: &str, lang| {
+        summary(&read(text, Some(date(2023, 5, 10)), Some(lang)).events)
+            .into_iter()
+            .map(|(_, place, ty, sub)| (place, ty, sub))
+            .collect::<Vec<_>>()
+    };
+    let riot = || {
+        vec![(
+            "Kisumu".to_string(),
+            Riots,
+            "Violent demonstration".to_string(),
+        )]
+    };
+    let blocked = || {
+        vec![(
+            "Kisumu".to_string(),
+            Protests,
+            "Peaceful protest".to_string(),
+        )]
+    };
+    for (text, lang, expected) in [
+        (
+            "On 7 May 2023, students went on a rampage in Kisumu.",
+            Lang::En,
+            riot(),
+        ),
+        (
+            "On 7 May 2023, youths pelted the police with stones in Kisumu.",
+            Lang::En,
+            riot(),
+        ),
+        (
+            "On 7 May 2023, a police officer was injured in Kisumu when he was hit by a stone.",
+            Lang::En,
+            riot(),
+        ),
+        (
+            "On 7 May 2023, protesters lit bonfires on the main road in Kisumu.",
+            Lang::En,
+            riot(),
+        ),
+        (
+            "On 7 May 2023, traders barricaded the road in Kisumu.",
+            Lang::En,
+            blocked(),
+        ),
+        (
+            "Le 7 mai 2023, des jeunes ont caillassé les policiers à Kisumu.",
+            Lang::Fr,
+            riot(),
+        ),
+        (
+            "Le 7 mai 2023, des manifestants ont brûlé des pneus à Kisumu.",
+            Lang::Fr,
+            riot(),
+        ),
+        (
+            "Le 7 mai 2023, des habitants ont dressé des barricades à Kisumu.",
+            Lang::Fr,
+            blocked(),
+        ),
+        (
+            "Le 7 mai 2023, des commerçants ont bloqué la route à Kisumu.",
+            Lang::Fr,
+            blocked(),
+        ),
+        (
+            "On 7 May 2023, militants laid siege to Mandera.",
+            Lang::En,
+            vec![(
+                "Mandera".to_string(),
+                ViolenceAgainstCivilians,
+                "Attack".to_string(),
+            )],
+        ),
+    ] {
+        assert_eq!(typed(text, lang), expected, "{text}");
+    }
+}

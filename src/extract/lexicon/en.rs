@@ -91,6 +91,12 @@ pub const ENTRIES: &[Entry] = &[
     ("blocking the road", Term::Cue(H::Protest, L::Civil), W),
     ("blocking roads", Term::Cue(H::Protest, L::Civil), W),
     ("blocking traffic", Term::Cue(H::Protest, L::Civil), W),
+    // Barricades put up across a road are a road blocked.
+    ("barricaded", Term::Cue(H::Protest, L::Civil), W),
+    ("barricading", Term::Cue(H::Protest, L::Civil), W),
+    ("erected barricades", Term::Cue(H::Protest, L::Civil), W),
+    ("put up barricades", Term::Cue(H::Protest, L::Civil), W),
+    ("mounted barricades", Term::Cue(H::Protest, L::Civil), W),
     // Warning shots over a crowd are an intervention, not shooting at people.
     (
         "fired into the air",
@@ -167,6 +173,26 @@ pub const ENTRIES: &[Entry] = &[
     ("threw stones", Term::Cue(H::Riot, L::Strong), W),
     ("hurled stones", Term::Cue(H::Riot, L::Strong), W),
     ("threw rocks", Term::Cue(H::Riot, L::Strong), W),
+    // Stones thrown, from the thrower's side or the target's.
+    ("hurled rocks", Term::Cue(H::Riot, L::Strong), W),
+    ("pelted", Term::Cue(H::Riot, L::Strong), S),
+    ("stone-throwing", Term::Cue(H::Riot, L::Strong), W),
+    ("stone throwing", Term::Cue(H::Riot, L::Strong), W),
+    ("hit by a stone", Term::Cue(H::Riot, L::Strong), W),
+    ("hit by stones", Term::Cue(H::Riot, L::Strong), W),
+    ("hit by a rock", Term::Cue(H::Riot, L::Strong), W),
+    ("hit by rocks", Term::Cue(H::Riot, L::Strong), W),
+    // A crowd on the rampage ("went on a rampage", "students rampaged").
+    ("rampage", Term::Cue(H::Riot, L::Strong), S),
+    ("rampaging", Term::Cue(H::Riot, L::Strong), W),
+    // Fires lit in the street: burning tyres and bonfires are a violent demonstration.
+    ("burning tyres", Term::Cue(H::Riot, L::Strong), W),
+    ("burning tires", Term::Cue(H::Riot, L::Strong), W),
+    ("burnt tyres", Term::Cue(H::Riot, L::Strong), W),
+    ("burned tyres", Term::Cue(H::Riot, L::Strong), W),
+    ("burned tires", Term::Cue(H::Riot, L::Strong), W),
+    ("lit bonfires", Term::Cue(H::Riot, L::Strong), W),
+    ("bonfires", Term::Cue(H::Riot, L::Weak), W),
     ("unrest", Term::Cue(H::Riot, L::Weak), W),
     ("attack", Term::Cue(H::Attack, L::Weak), W),
     ("attacks", Term::Cue(H::Attack, L::Weak), W),
@@ -193,6 +219,11 @@ pub const ENTRIES: &[Entry] = &[
     ("raided", Term::Cue(H::Attack, L::Strong), W),
     ("ambushed", Term::Cue(H::Attack, L::Strong), W),
     ("ambush", Term::Cue(H::Attack, L::Weak), W),
+    // A siege laid to a town or a camp is an attack on it ("besieged" alone is also said of a
+    // crowd outside a building).
+    ("laid siege to", Term::Cue(H::Attack, L::Strong), W),
+    ("lays siege to", Term::Cue(H::Attack, L::Strong), W),
+    ("lay siege to", Term::Cue(H::Attack, L::Strong), W),
     ("lynched", Term::Cue(H::Lynching, L::Strong), W),
     ("lynches", Term::Cue(H::Lynching, L::Strong), W),
     ("lynch", Term::Cue(H::Lynching, L::Strong), W),
@@ -490,6 +521,13 @@ pub const ENTRIES: &[Entry] = &[
     ("civilians", Term::Group(Group::Civilians), W),
     ("residents", Term::Group(Group::Civilians), W),
     ("bystanders", Term::Group(Group::Civilians), W),
+    // Trades and occupations that come out as a body (traders blocking a road, workers on strike).
+    ("traders", Term::Group(Group::Civilians), W),
+    ("hawkers", Term::Group(Group::Civilians), W),
+    ("vendors", Term::Group(Group::Civilians), W),
+    ("farmers", Term::Group(Group::Civilians), W),
+    ("workers", Term::Group(Group::Civilians), W),
+    ("motorists", Term::Group(Group::Civilians), W),
     ("russian", Term::Nationality("Russia"), W),
     ("belarusian", Term::Nationality("Belarus"), W),
     ("armenian", Term::Nationality("Armenia"), W),

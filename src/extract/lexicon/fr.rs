@@ -204,6 +204,23 @@ pub const ENTRIES: &[Entry] = &[
     ("cocktails molotov", Term::Cue(H::Riot, L::Strong), W),
     ("jets de pierres", Term::Cue(H::Riot, L::Strong), W),
     ("lance des pierres", Term::Cue(H::Riot, L::Strong), W),
+    // Des pierres lancées, du côté de qui les jette ou de qui les reçoit.
+    ("jet de pierres", Term::Cue(H::Riot, L::Strong), W),
+    ("caillass", Term::Cue(H::Riot, L::Strong), S),
+    ("a coups de pierres", Term::Cue(H::Riot, L::Strong), W),
+    ("lance des projectiles", Term::Cue(H::Riot, L::Strong), W),
+    // Des feux dans la rue : pneus brûlés et barricades en feu sont une manifestation violente.
+    ("pneus brules", Term::Cue(H::Riot, L::Strong), W),
+    ("brule des pneus", Term::Cue(H::Riot, L::Strong), W),
+    ("pneus en feu", Term::Cue(H::Riot, L::Strong), W),
+    ("barricades enflammees", Term::Cue(H::Riot, L::Strong), W),
+    // Des barricades dressées en travers d'une route : une route bloquée.
+    ("barricades", Term::Cue(H::Protest, L::Civil), W),
+    ("barricade", Term::Cue(H::Protest, L::Civil), W),
+    // Le siège mis devant une ville ou un camp est une attaque ; « assiéger » seul se dit
+    // aussi d'une foule devant un bâtiment.
+    ("ont mis le siege", Term::Cue(H::Attack, L::Strong), W),
+    ("a mis le siege", Term::Cue(H::Attack, L::Strong), W),
     ("violences", Term::Cue(H::Riot, L::Weak), W),
     ("attaque", Term::Cue(H::Attack, L::Weak), W),
     ("attaques", Term::Cue(H::Attack, L::Weak), W),
@@ -533,6 +550,13 @@ pub const ENTRIES: &[Entry] = &[
     ("individus", Term::Group(Group::Partisans), W),
     ("habitants", Term::Group(Group::Civilians), W),
     ("passants", Term::Group(Group::Civilians), W),
+    // Les métiers qui sortent en corps (commerçants qui bloquent une route, ouvriers en grève).
+    ("commercants", Term::Group(Group::Civilians), W),
+    ("vendeurs", Term::Group(Group::Civilians), W),
+    ("agriculteurs", Term::Group(Group::Civilians), W),
+    ("ouvriers", Term::Group(Group::Civilians), W),
+    ("travailleurs", Term::Group(Group::Civilians), W),
+    ("riverains", Term::Group(Group::Civilians), W),
     ("russe", Term::Nationality("Russia"), S),
     ("de russie", Term::Nationality("Russia"), W),
     ("bielorusse", Term::Nationality("Belarus"), S),
