@@ -5,7 +5,7 @@
 //! Word lists hold plain lower-case ASCII (see `normalize::plain_lower`), so "À", "à" and
 //! "a" are one entry.
 
-use super::normalize::plain_lower;
+use super::normalize::{plain_lower, with_plain_lower};
 
 /// Capitalised words that begin sentences or titles and happen to be place names somewhere
 /// ("Le" in France, "Pendant", "Premier", "Union"): function words, calendar words and common
@@ -729,7 +729,7 @@ fn listed(list: &[&str], word: &str) -> bool {
     if word.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return list.iter().any(|entry| entry.eq_ignore_ascii_case(word));
     }
-    list.contains(&plain_lower(word).as_str())
+    with_plain_lower(word, |plain| list.contains(&plain))
 }
 
 /// Landforms named after a place ("the Laikipia Plateau", "Kerio Valley"): after a place name
@@ -779,7 +779,7 @@ pub(crate) fn is_stopword(written: &str) -> bool {
         }
         return std::str::from_utf8(&lower[..written.len()]).is_ok_and(|w| set.contains(w));
     }
-    set.contains(plain_lower(written).as_str())
+    with_plain_lower(written, |plain| set.contains(plain))
 }
 
 /// A match glued to a dot or an at-sign is part of a domain, URL or e-mail ("Orda.kz").
@@ -868,15 +868,23 @@ fn in_headline(text: &str, at: usize) -> bool {
     // A headline is short: a long line is body text, and looking no further than this keeps
     // the check bounded on a text of one endless line.
     const HEADLINE_BYTES: usize = 300;
-    let bytes = text.as_bytes();
     let from = at.saturating_sub(HEADLINE_BYTES);
     let to = (at + HEADLINE_BYTES).min(text.len());
-    let line_start = match bytes[from..at].iter().rposition(|&b| b == b'\n') {
-        Some(i) => from + i + 1,
+    // Searched as `str` for the memchr search: the bytes between a bound and the char boundary
+    // next to it continue a char, and are no line break.
+    let (mut inner_from, mut inner_to) = (from, to);
+    while !text.is_char_boundary(inner_from) {
+        inner_from += 1;
+    }
+    while !text.is_char_boundary(inner_to) {
+        inner_to -= 1;
+    }
+    let line_start = match text[inner_from..at].rfind('\n') {
+        Some(i) => inner_from + i + 1,
         None if from == 0 => 0,
         None => return false,
     };
-    let line_end = match bytes[at..to].iter().position(|&b| b == b'\n') {
+    let line_end = match text[at..inner_to].find('\n') {
         Some(i) => at + i,
         None if to == text.len() => to,
         None => return false,
@@ -982,12 +990,13 @@ pub(crate) fn wants_region(text: &str, start: usize, end: usize, lists: bool) ->
     while !text.is_char_boundary(head_start) {
         head_start -= 1;
     }
-    let head = plain_lower(&text[head_start..start]);
-    let mut words = head.rsplit(' ');
-    let last = words.next().unwrap_or_default();
-    let region_before = REGION_WORDS.contains(&last)
-        || (REGION_LINKS.contains(&last)
-            && words.next().is_some_and(|w| REGION_WORDS.contains(&w)));
+    let region_before = with_plain_lower(&text[head_start..start], |head| {
+        let mut words = head.rsplit(' ');
+        let last = words.next().unwrap_or_default();
+        REGION_WORDS.contains(&last)
+            || (REGION_LINKS.contains(&last)
+                && words.next().is_some_and(|w| REGION_WORDS.contains(&w)))
+    });
     region_before
         || token_after(text, end).is_some_and(|(_, word)| listed(REGION_WORDS, word))
         || (lists && in_list_of_regions(text, start, end))

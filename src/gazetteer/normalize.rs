@@ -83,13 +83,19 @@ pub(crate) fn joined_name_key(name: &str) -> Option<String> {
 /// Lower-case ASCII letters of a word or phrase, diacritics stripped, for comparing words
 /// with the stopword and context lists (no skeleton rewriting: those lists are plain words).
 pub(crate) fn plain_lower(text: &str) -> String {
-    let letters = fold_letters(text);
-    String::from_utf8_lossy(letters.skeleton.trim_ascii()).into_owned()
+    with_plain_lower(text, str::to_owned)
 }
 
 /// Whether `text` folds to `plain`, a [`plain_lower`] form: [`plain_lower`] without its
-/// allocations, for comparing many names with one written form.
+/// allocation, for comparing many names with one written form.
 pub(crate) fn plain_lower_is(text: &str, plain: &str) -> bool {
+    with_plain_lower(text, |folded| folded == plain)
+}
+
+/// Calls `f` with the [`plain_lower`] form of `text`, folded in a buffer kept for the thread:
+/// the context rules fold a few words around every name, and allocating two buffers and a
+/// string for each cost more than the folding.
+pub(crate) fn with_plain_lower<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
     thread_local! {
         static SCRATCH: std::cell::RefCell<Folded> = const {
             std::cell::RefCell::new(Folded { skeleton: Vec::new(), spans: Vec::new() })
@@ -98,10 +104,17 @@ pub(crate) fn plain_lower_is(text: &str, plain: &str) -> bool {
     SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
         Ok(mut folded) => {
             fold_letters_into(&mut folded, text);
-            folded.skeleton.trim_ascii() == plain.as_bytes()
+            f(&trimmed(&folded))
         }
-        Err(_) => plain_lower(text) == plain,
+        // Only a caller folding again inside `f` finds the buffer taken: it folds its own.
+        Err(_) => f(&trimmed(&fold_letters(text))),
     })
+}
+
+/// Stage 1's letters without the separators at either end.
+fn trimmed(folded: &Folded) -> std::borrow::Cow<'_, str> {
+    // The skeleton is ASCII (`push_ascii` is its only writer): this never copies.
+    String::from_utf8_lossy(folded.skeleton.trim_ascii())
 }
 
 /// Stage 1: transliterate, strip diacritics, fold case, collapse separators.
