@@ -889,14 +889,29 @@ fn in_headline(text: &str, at: usize) -> bool {
         None if to == text.len() => to,
         None => return false,
     };
+    let line = &text[line_start..line_end];
     let (mut words, mut capitalised) = (0, 0);
-    for first in text[line_start..line_end]
-        .split_whitespace()
-        .filter_map(|w| w.chars().next())
-        .filter(|c| c.is_alphabetic())
-    {
-        words += 1;
-        capitalised += usize::from(first.is_uppercase());
+    if line.is_ascii() {
+        // Every name of a line reads the line: most lines are ASCII, read as bytes. ASCII's
+        // white space is `is_ascii_whitespace` and the vertical tab.
+        for &first in line
+            .as_bytes()
+            .split(|&b| b.is_ascii_whitespace() || b == 0x0b)
+            .filter_map(<[u8]>::first)
+            .filter(|b| b.is_ascii_alphabetic())
+        {
+            words += 1;
+            capitalised += usize::from(first.is_ascii_uppercase());
+        }
+    } else {
+        for first in line
+            .split_whitespace()
+            .filter_map(|w| w.chars().next())
+            .filter(|c| c.is_alphabetic())
+        {
+            words += 1;
+            capitalised += usize::from(first.is_uppercase());
+        }
     }
     words >= 4 && capitalised * 10 >= words * 7
 }
