@@ -776,30 +776,27 @@ fn situates(gap: &str, text: &str, this: &Mention) -> bool {
     {
         return false;
     }
-    let words: Vec<String> = after_comma
+    // Compared in lower case by `listed`, without a lower-case copy of each.
+    let words: Vec<&str> = after_comma
         .split(|c: char| c.is_whitespace() || c == '\'' || c == '’')
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
         .collect();
     if words.len() > 8 {
         return false;
     }
     // "…, and in the western town of Zhanaozen" goes on with a list.
-    if words
-        .iter()
-        .any(|w| matches!(w.as_str(), "and" | "et" | "or" | "ou"))
-    {
+    if words.iter().any(|w| listed(&["and", "et", "or", "ou"], w)) {
         return false;
     }
     if words.iter().any(|w| listed(RELATION_WORDS, w)) {
         return words
             .last()
-            .is_some_and(|w| matches!(w.as_str(), "of" | "de" | "d" | "du" | "near" | "in"));
+            .is_some_and(|w| listed(&["of", "de", "d", "du", "near", "in"], w));
     }
-    let glue = |w: &String| matches!(w.as_str(), "in" | "the" | "dans" | "la" | "le" | "en" | "l");
+    let glue = |w: &&str| listed(&["in", "the", "dans", "la", "le", "en", "l"], w);
     // ", dans le comté de Kajiado", ", in the district of Kushtia".
     if let [rest @ .., unit, of] = words.as_slice()
-        && matches!(of.as_str(), "of" | "de" | "d" | "du")
+        && listed(&["of", "de", "d", "du"], of)
         && listed(UNIT_WORDS, unit)
         && rest.iter().all(glue)
     {
