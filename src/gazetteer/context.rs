@@ -835,7 +835,8 @@ fn is_capitalised_word(token: &str) -> bool {
 /// opens the text, a line, a sentence, a quotation or a dateline's story ("(Reuters) - One
 /// person…"), nor in a headline that capitalises most of its words, nor after a determiner
 /// ("the Market", "la Douane": the name of a building or a body, not of a town).
-pub(crate) fn capital_is_telling(text: &str, start: usize) -> bool {
+/// `headlines` remembers the last line read, for the names after it on that line.
+pub(crate) fn capital_is_telling(text: &str, start: usize, headlines: &mut Headlines) -> bool {
     const DETERMINERS: &[&str] = &[
         "the", "a", "an", "this", "that", "le", "la", "les", "l", "un", "une", "des", "du", "ce",
         "cette",
@@ -859,12 +860,36 @@ pub(crate) fn capital_is_telling(text: &str, start: usize) -> bool {
         Some(dash @ ('-' | '–' | '—')) => head[..head.len() - dash.len_utf8()].ends_with(' '),
         Some(_) => false,
     };
-    !opens && !in_headline(text, start)
+    !opens && !headlines.around(text, start)
 }
 
-/// Whether the line around `at` is a headline in title case: four words or more, most of
-/// them capitalised.
-fn in_headline(text: &str, at: usize) -> bool {
+/// The verdict of [`in_headline`] on the last line it read: every name of a line would read
+/// the whole line again.
+#[derive(Default)]
+pub(crate) struct Headlines {
+    /// The line's bounds and whether it is a headline.
+    last: Option<(usize, usize, bool)>,
+}
+
+impl Headlines {
+    /// Whether the line around `at` is a headline in title case ([`in_headline`]).
+    fn around(&mut self, text: &str, at: usize) -> bool {
+        let Some((start, end)) = line_around(text, at) else {
+            return false;
+        };
+        match self.last {
+            Some((s, e, headline)) if (s, e) == (start, end) => headline,
+            _ => {
+                let headline = in_headline(&text[start..end]);
+                self.last = Some((start, end, headline));
+                headline
+            }
+        }
+    }
+}
+
+/// The bounds of the line around `at`, if a headline could be that long.
+fn line_around(text: &str, at: usize) -> Option<(usize, usize)> {
     // A headline is short: a long line is body text, and looking no further than this keeps
     // the check bounded on a text of one endless line.
     const HEADLINE_BYTES: usize = 300;
@@ -882,18 +907,22 @@ fn in_headline(text: &str, at: usize) -> bool {
     let line_start = match text[inner_from..at].rfind('\n') {
         Some(i) => inner_from + i + 1,
         None if from == 0 => 0,
-        None => return false,
+        None => return None,
     };
     let line_end = match text[at..inner_to].find('\n') {
         Some(i) => at + i,
         None if to == text.len() => to,
-        None => return false,
+        None => return None,
     };
-    let line = &text[line_start..line_end];
+    Some((line_start, line_end))
+}
+
+/// Whether a line is a headline in title case: four words or more, most of them capitalised.
+fn in_headline(line: &str) -> bool {
     let (mut words, mut capitalised) = (0, 0);
     if line.is_ascii() {
-        // Every name of a line reads the line: most lines are ASCII, read as bytes. ASCII's
-        // white space is `is_ascii_whitespace` and the vertical tab.
+        // Most lines are ASCII: read as bytes. ASCII's white space is `is_ascii_whitespace`
+        // and the vertical tab.
         for &first in line
             .as_bytes()
             .split(|&b| b.is_ascii_whitespace() || b == 0x0b)
@@ -1005,13 +1034,31 @@ pub(crate) fn wants_region(text: &str, start: usize, end: usize, lists: bool) ->
     while !text.is_char_boundary(head_start) {
         head_start -= 1;
     }
-    let region_before = with_plain_lower(&text[head_start..start], |head| {
-        let mut words = head.rsplit(' ');
+    let head = &text[head_start..start];
+    let region_before = if head.is_ascii() {
+        // ASCII folds to its lower-case letters and digits, anything else separating words:
+        // the last two words are read in place, without folding the head.
+        let listed_bytes = |list: &[&str], word: &[u8]| {
+            list.iter()
+                .any(|entry| entry.as_bytes().eq_ignore_ascii_case(word))
+        };
+        let mut words = head
+            .as_bytes()
+            .rsplit(|b| !b.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty());
         let last = words.next().unwrap_or_default();
-        REGION_WORDS.contains(&last)
-            || (REGION_LINKS.contains(&last)
-                && words.next().is_some_and(|w| REGION_WORDS.contains(&w)))
-    });
+        listed_bytes(REGION_WORDS, last)
+            || (listed_bytes(REGION_LINKS, last)
+                && words.next().is_some_and(|w| listed_bytes(REGION_WORDS, w)))
+    } else {
+        with_plain_lower(head, |head| {
+            let mut words = head.rsplit(' ');
+            let last = words.next().unwrap_or_default();
+            REGION_WORDS.contains(&last)
+                || (REGION_LINKS.contains(&last)
+                    && words.next().is_some_and(|w| REGION_WORDS.contains(&w)))
+        })
+    };
     region_before
         || token_after(text, end).is_some_and(|(_, word)| listed(REGION_WORDS, word))
         || (lists && in_list_of_regions(text, start, end))

@@ -376,6 +376,7 @@ impl Gazetteer {
         let ends: HashSet<usize> = prominent.iter().map(|c| c.end).collect();
 
         let lists_regions = context::has_region_plurals(text);
+        let mut headlines = context::Headlines::default();
         let mut mentions = Vec::new();
         let mut covered_until = 0;
         for candidate in &found {
@@ -405,7 +406,7 @@ impl Gazetteer {
             };
             let place = &self.places[index];
             let written = &text[start..end];
-            let telling = context::capital_is_telling(text, start);
+            let telling = context::capital_is_telling(text, start, &mut headlines);
             // Only a pattern some word folds to can be a word: the others skip the lookup.
             let plain = normalize::plain_lower(written);
             let dictionary_word = self.ordinary_patterns.contains(&pattern.id())
