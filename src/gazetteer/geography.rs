@@ -89,13 +89,13 @@ const RELATION_WORDS: &[&str] = &[
 struct Known<'k> {
     countries: &'k [String],
     named: &'k [&'k str],
-    evidence: &'k HashMap<String, f64>,
+    evidence: &'k HashMap<&'k str, f64>,
 }
 
 /// What the whole text tells every name's choice.
 struct Reading<'r> {
     /// Each country's support.
-    evidence: &'r HashMap<String, f64>,
+    evidence: &'r HashMap<&'r str, f64>,
     /// The best-supported country's support.
     top: f64,
     /// For each name, the names that locate it.
@@ -357,12 +357,7 @@ impl Gazetteer {
     }
 
     /// The support a country gets from the names other than this one.
-    fn support_elsewhere(
-        &self,
-        name: &Name,
-        evidence: &HashMap<String, f64>,
-        country: &str,
-    ) -> f64 {
+    fn support_elsewhere(&self, name: &Name, evidence: &HashMap<&str, f64>, country: &str) -> f64 {
         let own = self
             .shares(name)
             .into_iter()
@@ -401,11 +396,12 @@ impl Gazetteer {
 
     /// Each country's support: every name gives its weight, shared among its namesakes'
     /// countries by their size (a country named is all its own).
-    fn country_evidence(&self, names: &[Name]) -> HashMap<String, f64> {
-        let mut evidence: HashMap<String, f64> = HashMap::new();
+    fn country_evidence(&self, names: &[Name]) -> HashMap<&str, f64> {
+        // Keyed by the places' own codes: no copy of a code for every name.
+        let mut evidence: HashMap<&str, f64> = HashMap::new();
         for name in names {
             for (country, share) in self.shares(name) {
-                *evidence.entry(country.to_owned()).or_default() += name.weight * share;
+                *evidence.entry(country).or_default() += name.weight * share;
             }
         }
         evidence
@@ -453,7 +449,7 @@ impl Gazetteer {
                 score += 4.0
                     * reading
                         .evidence
-                        .get(&place.country_code)
+                        .get(place.country_code.as_str())
                         .map_or(0.0, |e| e / reading.top);
             }
             // A region named nearby that holds the place.
@@ -605,8 +601,8 @@ fn prior(place: &Place) -> f64 {
 const POPULATION_WEIGHT: f64 = 0.4;
 
 /// The text's countries: those with at least 60 % of the best one's support, most first.
-fn ranked_countries(evidence: &HashMap<String, f64>) -> Vec<String> {
-    let mut ranked: Vec<(&String, f64)> = evidence.iter().map(|(c, &e)| (c, e)).collect();
+fn ranked_countries(evidence: &HashMap<&str, f64>) -> Vec<String> {
+    let mut ranked: Vec<(&str, f64)> = evidence.iter().map(|(&c, &e)| (c, e)).collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
     let Some(&(_, top)) = ranked.first() else {
         return Vec::new();
@@ -614,16 +610,16 @@ fn ranked_countries(evidence: &HashMap<String, f64>) -> Vec<String> {
     ranked
         .into_iter()
         .filter(|&(_, e)| e >= 0.6 * top)
-        .map(|(c, _)| c.clone())
+        .map(|(c, _)| c.to_owned())
         .collect()
 }
 
 /// The countries of the places kept, by the weight of the names that put them there: a name
 /// dropped as foreign or as a mere word leaves no country behind.
 fn resolved_countries(resolved: &[(Mention, f64)]) -> Vec<String> {
-    let mut evidence: HashMap<String, f64> = HashMap::new();
+    let mut evidence: HashMap<&str, f64> = HashMap::new();
     for (m, weight) in resolved {
-        *evidence.entry(m.place.country_code.clone()).or_default() += weight;
+        *evidence.entry(m.place.country_code.as_str()).or_default() += weight;
     }
     ranked_countries(&evidence)
 }
