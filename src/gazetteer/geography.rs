@@ -18,7 +18,8 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use super::context::UNIT_WORDS;
-use super::{Gazetteer, Mention, Place, PlaceKind, PlaceReason, matcher, normalize::plain_lower};
+use super::normalize::plain_lower_into;
+use super::{Gazetteer, Mention, Place, PlaceKind, PlaceReason, matcher};
 
 /// The resolved places of a text and the countries it is about.
 pub struct Geography<'g> {
@@ -175,6 +176,7 @@ impl Gazetteer {
     pub fn geography<'g>(&'g self, text: &str, mentions: Vec<Mention<'g>>) -> Geography<'g> {
         // "Noakhali Sadar", "Isiolo County": a unit word after a name is no place of its own.
         let mut previous_end = 0;
+        let mut written = String::new();
         let mut names: Vec<Name<'g>> = mentions
             .into_iter()
             .filter(|m| {
@@ -188,7 +190,7 @@ impl Gazetteer {
                     Some(pattern) => Namesakes::Listed(self.matcher().namesakes(pattern)),
                     None => Namesakes::Described(self.index_of(mention.place)),
                 };
-                let spelling = self.spelling_bonuses(&mention, candidates);
+                let spelling = self.spelling_bonuses(&mention, candidates, &mut written);
                 let own = self.own_scores(&mention, candidates, &spelling);
                 let word = mention.ordinary_word || mention.dictionary_word;
                 Name {
@@ -512,15 +514,22 @@ impl Gazetteer {
     /// town spelled as written beats a city forty times its size that merely folds alike. A
     /// region's own name is often its city's other name ("Chittagong" for Chattogram): for a
     /// region it tells no more than an alternate name.
-    fn spelling_bonuses(&self, mention: &Mention, candidates: Namesakes) -> Vec<f64> {
-        let written = plain_lower(&mention.as_written);
+    /// `written` is a buffer for the written form, reused from name to name.
+    fn spelling_bonuses(
+        &self,
+        mention: &Mention,
+        candidates: Namesakes,
+        written: &mut String,
+    ) -> Vec<f64> {
+        plain_lower_into(&mention.as_written, written);
+        let written = written.as_str();
         // Folding a name costs an allocation: only a few namesakes' non-ASCII names are folded.
         let fold_names = candidates.len() <= 8;
         let same = |name: &str| {
             if name.is_ascii() {
-                name.eq_ignore_ascii_case(&written)
+                name.eq_ignore_ascii_case(written)
             } else {
-                fold_names && super::normalize::plain_lower_is(name, &written)
+                fold_names && super::normalize::plain_lower_is(name, written)
             }
         };
         candidates
@@ -533,7 +542,7 @@ impl Gazetteer {
                     } else {
                         1.5
                     }
-                } else if fold_names && self.spells(candidate, &written) {
+                } else if fold_names && self.spells(candidate, written) {
                     0.8
                 } else {
                     0.0

@@ -377,6 +377,8 @@ impl Gazetteer {
 
         let lists_regions = context::has_region_plurals(text);
         let mut headlines = context::Headlines::default();
+        // The written form of each name in plain lower case, in one buffer.
+        let mut plain = String::new();
         let mut mentions = Vec::new();
         let mut covered_until = 0;
         for candidate in &found {
@@ -408,7 +410,7 @@ impl Gazetteer {
             let written = &text[start..end];
             let telling = context::capital_is_telling(text, start, &mut headlines);
             // Only a pattern some word folds to can be a word: the others skip the lookup.
-            let plain = normalize::plain_lower(written);
+            normalize::plain_lower_into(written, &mut plain);
             let dictionary_word = self.ordinary_patterns.contains(&pattern.id())
                 && self.is_ordinary_word(&plain, dictionaries);
             let spelled = || self.spells(index, &plain);

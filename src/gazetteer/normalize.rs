@@ -86,6 +86,14 @@ pub(crate) fn plain_lower(text: &str) -> String {
     with_plain_lower(text, str::to_owned)
 }
 
+/// [`plain_lower`] into a buffer reused from word to word (its contents replaced).
+pub(crate) fn plain_lower_into(text: &str, out: &mut String) {
+    with_plain_lower(text, |plain| {
+        out.clear();
+        out.push_str(plain);
+    });
+}
+
 /// Whether `text` folds to `plain`, a [`plain_lower`] form: [`plain_lower`] without its
 /// allocation, for comparing many names with one written form.
 pub(crate) fn plain_lower_is(text: &str, plain: &str) -> bool {
