@@ -191,6 +191,17 @@ pub fn dateline(sentence: &str) -> Option<usize> {
         cut -= 1;
     }
     let head = &sentence[..cut];
+    // Most sentences open with a lower-case word: a char no dateline's place may hold, before
+    // the comma or bracket that would end the place (and not trimmed off it), says so at once.
+    let not_in_place =
+        |c: char| !(c.is_uppercase() || c.is_whitespace() || matches!(c, '-' | '.' | '\''));
+    if head
+        .chars()
+        .take_while(|&c| !matches!(c, ',' | '('))
+        .any(not_in_place)
+    {
+        return None;
+    }
     let place_end = head.find([',', '('])?;
     let place = head[..place_end].trim();
     let letters = place.chars().filter(|c| c.is_alphabetic()).count();
