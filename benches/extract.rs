@@ -6,67 +6,20 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use eventmap::extract::{ArticleText, Lang, SEED_ARTICLE, extract};
+use eventmap::extract::{ArticleText, Lang, extract};
 use eventmap::gazetteer::Gazetteer;
 use jiff::civil::date;
 
-const OUEST_FR: &str = include_str!("../tests/fixtures/ouest-fr.txt");
-const UNREST_EN: &str = include_str!("../tests/fixtures/unrest-west-en.txt");
-const QUIET_EN: &str = include_str!("../tests/fixtures/quiet-en.txt");
-
-const CORPUS_BYTES: usize = 1_200_000;
-
-/// Swaps for each copy: a city for another spelling or city, a figure, a weekday.
-const FR_VARIANTS: &[(&str, &str)] = &[
-    ("Almaty", "Alma-Ata"),
-    ("Atyrau", "Atyraou"),
-    ("Aqtobe", "Aktioubinsk"),
-    ("Ouralsk", "Oral"),
-    ("Chymkent", "Taraz"),
-    ("Aktaou", "Kyzylorda"),
-    ("plus de 100", "environ 300"),
-    ("au moins 18", "au moins 25"),
-    ("Mercredi", "Jeudi"),
-];
-const EN_VARIANTS: &[(&str, &str)] = &[
-    ("Shymkent", "Chimkent"),
-    ("Taraz", "Semey"),
-    ("Zhanaozen", "Janaozen"),
-    ("Kyzylorda", "Oskemen"),
-    ("At least 12", "More than 30"),
-    ("Tuesday", "Monday"),
-];
-
-/// Articles of one language, varied, adding up to [`CORPUS_BYTES`].
-fn corpus(texts: &[&str], variants: &[(&str, &str)]) -> Vec<String> {
-    let mut articles = Vec::new();
-    let mut bytes = 0;
-    let mut copy = 0usize;
-    while bytes < CORPUS_BYTES {
-        let mut text = texts[copy % texts.len()].to_string();
-        for (k, &(from, to)) in variants.iter().enumerate() {
-            if (copy >> (k % 8)) & 1 == 1 {
-                text = text.replace(from, to);
-            }
-        }
-        bytes += text.len();
-        articles.push(text);
-        copy += 1;
-    }
-    articles
-}
+#[path = "common/corpus.rs"]
+mod corpus;
 
 fn bench(c: &mut Criterion) {
     let gazetteer = Gazetteer::embedded();
     let mut group = c.benchmark_group("extract");
     group.sample_size(10);
     let languages = [
-        (
-            "fr",
-            Lang::Fr,
-            corpus(&[SEED_ARTICLE, OUEST_FR], FR_VARIANTS),
-        ),
-        ("en", Lang::En, corpus(&[UNREST_EN, QUIET_EN], EN_VARIANTS)),
+        ("fr", Lang::Fr, corpus::french()),
+        ("en", Lang::En, corpus::english()),
     ];
     for (name, lang, articles) in &languages {
         let bytes: usize = articles.iter().map(String::len).sum();

@@ -466,12 +466,34 @@ impl Event {
 
     /// Deterministic id from what identifies an event: its source, sentence, date, place and type.
     pub fn stable_id(source: &str, sentence: &str, date: Date, place: &str, kind: &str) -> String {
-        use sha2::{Digest, Sha256};
+        SentenceIds::new(source, sentence).id(date, place, kind)
+    }
+}
+
+/// [`Event::stable_id`] for the events of one sentence: the source and the sentence, most of
+/// what is hashed, are hashed once for all of them.
+#[derive(Clone)]
+pub struct SentenceIds(sha2::Sha256);
+
+impl SentenceIds {
+    pub fn new(source: &str, sentence: &str) -> SentenceIds {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        for part in [source, sentence] {
+            h.update(part.as_bytes());
+            h.update([0u8]);
+        }
+        SentenceIds(h)
+    }
+
+    /// The id of the sentence's event of this date, place and type.
+    pub fn id(&self, date: Date, place: &str, kind: &str) -> String {
+        use sha2::Digest;
         // Called for every candidate event: hash the date's usual text form without allocating
         // (same bytes as `Date`'s Display, so ids stay what they were).
         let mut day = [0u8; 10];
         let (y, m, d) = (date.year(), date.month(), date.day());
-        let day: std::borrow::Cow<'_, [u8]> = if (0..=9999).contains(&y) {
+        let day: Cow<'_, [u8]> = if (0..=9999).contains(&y) {
             let digits = |n: i32, out: &mut [u8]| {
                 let mut n = n;
                 for slot in out.iter_mut().rev() {
@@ -484,18 +506,12 @@ impl Event {
             digits(i32::from(m), &mut day[5..7]);
             day[7] = b'-';
             digits(i32::from(d), &mut day[8..10]);
-            std::borrow::Cow::Borrowed(&day[..])
+            Cow::Borrowed(&day[..])
         } else {
-            std::borrow::Cow::Owned(date.to_string().into_bytes())
+            Cow::Owned(date.to_string().into_bytes())
         };
-        let mut h = Sha256::new();
-        for part in [
-            source.as_bytes(),
-            sentence.as_bytes(),
-            &day,
-            place.as_bytes(),
-            kind.as_bytes(),
-        ] {
+        let mut h = self.0.clone();
+        for part in [&*day, place.as_bytes(), kind.as_bytes()] {
             h.update(part);
             h.update([0u8]);
         }

@@ -16,21 +16,29 @@ impl Folded {
     pub fn fold(&mut self, piece: &str) {
         self.text.clear();
         self.origin.clear();
-        for (at, c) in piece.char_indices() {
-            let at = u32::try_from(at).unwrap_or(u32::MAX);
-            // Most chars are ASCII and fold to one byte.
-            if c.is_ascii() {
-                self.text.push(c.to_ascii_lowercase());
-                self.origin.push(at);
-                continue;
-            }
+        let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
+        let mut at = 0;
+        while at < piece.len() {
+            // Most chars are ASCII and fold to one byte each: a run of them is copied and
+            // lower-cased at once.
+            let run = piece[at..]
+                .bytes()
+                .position(|b| !b.is_ascii())
+                .map_or(piece.len(), |length| at + length);
+            let before = self.text.len();
+            self.text.push_str(&piece[at..run]);
+            self.text[before..].make_ascii_lowercase();
+            self.origin.extend((at..run).map(offset));
+            let Some(c) = piece[run..].chars().next() else {
+                break;
+            };
             let before = self.text.len();
             push_folded(c, &mut self.text);
             self.origin
-                .extend(std::iter::repeat_n(at, self.text.len() - before));
+                .extend(std::iter::repeat_n(offset(run), self.text.len() - before));
+            at = run + c.len_utf8();
         }
-        self.origin
-            .push(u32::try_from(piece.len()).unwrap_or(u32::MAX));
+        self.origin.push(offset(piece.len()));
     }
 
     /// The offset in the original piece of folded offset `at`.

@@ -47,7 +47,7 @@ use jiff::civil::Date;
 pub use lang::Lang;
 
 use crate::gazetteer::{Gazetteer, Mention, Place, PlaceKind};
-use crate::model::{CountKind, CountQualifier, Event, EventType, TimePrecision};
+use crate::model::{CountKind, CountQualifier, Event, EventType, SentenceIds, TimePrecision};
 use counts::Count;
 use dates::{Anchor, DateExpr, DateMention, Dated, Resolution};
 use fold::Folded;
@@ -729,6 +729,7 @@ impl<'a, 'g> Reader<'a, 'g> {
             ));
             return;
         };
+        let ids = SentenceIds::new(self.article.source, notes);
         for draft in pending.drafts {
             let date = draft.date.unwrap_or(sentence_date);
             let place = draft.place.place;
@@ -740,12 +741,10 @@ impl<'a, 'g> Reader<'a, 'g> {
                 .filter_map(|(&kind, &(_, q))| q.map(|q| (kind, q)))
                 .collect();
             self.events.push(Event {
-                id: Event::stable_id(
-                    self.article.source,
-                    notes,
+                id: ids.id(
                     date.date,
                     &place.name,
-                    &format!("{}: {sub}", event_type.label()),
+                    &[event_type.label(), ": ", sub].concat(),
                 ),
                 event_date: date.date,
                 time_precision: date.precision,

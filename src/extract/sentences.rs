@@ -66,8 +66,20 @@ pub fn sentences(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
     let para = &text[range.clone()];
     let mut out = Vec::new();
     let mut start = 0;
-    let mut chars = para.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
+    // Stops are found by their first byte ('…' starts with 0xE2): most of a paragraph is
+    // skipped without decoding its chars.
+    let bytes = para.as_bytes();
+    let mut from = 0;
+    while let Some(offset) = bytes[from..]
+        .iter()
+        .position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xE2))
+    {
+        // An ASCII byte or a lead byte: a char starts there.
+        let at = from + offset;
+        let Some(c) = para[at..].chars().next() else {
+            break;
+        };
+        from = at + c.len_utf8();
         if !matches!(c, '.' | '!' | '?' | '…') {
             continue;
         }
@@ -92,9 +104,7 @@ pub fn sentences(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
             }
             end += rest.len() - spaced.len() + n.len_utf8();
         }
-        while chars.peek().is_some_and(|&(i, _)| i < end) {
-            chars.next();
-        }
+        from = end;
         let rest = &para[end..];
         let next = rest.trim_start();
         if next.len() == rest.len() && !next.is_empty() {
@@ -181,6 +191,17 @@ pub fn dateline(sentence: &str) -> Option<usize> {
         cut -= 1;
     }
     let head = &sentence[..cut];
+    // Most sentences open with a lower-case word: a char no dateline's place may hold, before
+    // the comma or bracket that would end the place (and not trimmed off it), says so at once.
+    let not_in_place =
+        |c: char| !(c.is_uppercase() || c.is_whitespace() || matches!(c, '-' | '.' | '\''));
+    if head
+        .chars()
+        .take_while(|&c| !matches!(c, ',' | '('))
+        .any(not_in_place)
+    {
+        return None;
+    }
     let place_end = head.find([',', '('])?;
     let place = head[..place_end].trim();
     let letters = place.chars().filter(|c| c.is_alphabetic()).count();

@@ -5,7 +5,7 @@
 //! Word lists hold plain lower-case ASCII (see `normalize::plain_lower`), so "À", "à" and
 //! "a" are one entry.
 
-use super::normalize::plain_lower;
+use super::normalize::{plain_lower, with_plain_lower};
 
 /// Capitalised words that begin sentences or titles and happen to be place names somewhere
 /// ("Le" in France, "Pendant", "Premier", "Union"): function words, calendar words and common
@@ -729,7 +729,7 @@ fn listed(list: &[&str], word: &str) -> bool {
     if word.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return list.iter().any(|entry| entry.eq_ignore_ascii_case(word));
     }
-    list.contains(&plain_lower(word).as_str())
+    with_plain_lower(word, |plain| list.contains(&plain))
 }
 
 /// Landforms named after a place ("the Laikipia Plateau", "Kerio Valley"): after a place name
@@ -779,7 +779,7 @@ pub(crate) fn is_stopword(written: &str) -> bool {
         }
         return std::str::from_utf8(&lower[..written.len()]).is_ok_and(|w| set.contains(w));
     }
-    set.contains(plain_lower(written).as_str())
+    with_plain_lower(written, |plain| set.contains(plain))
 }
 
 /// A match glued to a dot or an at-sign is part of a domain, URL or e-mail ("Orda.kz").
@@ -835,7 +835,8 @@ fn is_capitalised_word(token: &str) -> bool {
 /// opens the text, a line, a sentence, a quotation or a dateline's story ("(Reuters) - One
 /// person…"), nor in a headline that capitalises most of its words, nor after a determiner
 /// ("the Market", "la Douane": the name of a building or a body, not of a town).
-pub(crate) fn capital_is_telling(text: &str, start: usize) -> bool {
+/// `headlines` remembers the last line read, for the names after it on that line.
+pub(crate) fn capital_is_telling(text: &str, start: usize, headlines: &mut Headlines) -> bool {
     const DETERMINERS: &[&str] = &[
         "the", "a", "an", "this", "that", "le", "la", "les", "l", "un", "une", "des", "du", "ce",
         "cette",
@@ -859,36 +860,87 @@ pub(crate) fn capital_is_telling(text: &str, start: usize) -> bool {
         Some(dash @ ('-' | '–' | '—')) => head[..head.len() - dash.len_utf8()].ends_with(' '),
         Some(_) => false,
     };
-    !opens && !in_headline(text, start)
+    !opens && !headlines.around(text, start)
 }
 
-/// Whether the line around `at` is a headline in title case: four words or more, most of
-/// them capitalised.
-fn in_headline(text: &str, at: usize) -> bool {
+/// The verdict of [`in_headline`] on the last line it read: every name of a line would read
+/// the whole line again.
+#[derive(Default)]
+pub(crate) struct Headlines {
+    /// The line's bounds and whether it is a headline.
+    last: Option<(usize, usize, bool)>,
+}
+
+impl Headlines {
+    /// Whether the line around `at` is a headline in title case ([`in_headline`]).
+    fn around(&mut self, text: &str, at: usize) -> bool {
+        let Some((start, end)) = line_around(text, at) else {
+            return false;
+        };
+        match self.last {
+            Some((s, e, headline)) if (s, e) == (start, end) => headline,
+            _ => {
+                let headline = in_headline(&text[start..end]);
+                self.last = Some((start, end, headline));
+                headline
+            }
+        }
+    }
+}
+
+/// The bounds of the line around `at`, if a headline could be that long.
+fn line_around(text: &str, at: usize) -> Option<(usize, usize)> {
     // A headline is short: a long line is body text, and looking no further than this keeps
     // the check bounded on a text of one endless line.
     const HEADLINE_BYTES: usize = 300;
-    let bytes = text.as_bytes();
     let from = at.saturating_sub(HEADLINE_BYTES);
     let to = (at + HEADLINE_BYTES).min(text.len());
-    let line_start = match bytes[from..at].iter().rposition(|&b| b == b'\n') {
-        Some(i) => from + i + 1,
+    // Searched as `str` for the memchr search: the bytes between a bound and the char boundary
+    // next to it continue a char, and are no line break.
+    let (mut inner_from, mut inner_to) = (from, to);
+    while !text.is_char_boundary(inner_from) {
+        inner_from += 1;
+    }
+    while !text.is_char_boundary(inner_to) {
+        inner_to -= 1;
+    }
+    let line_start = match text[inner_from..at].rfind('\n') {
+        Some(i) => inner_from + i + 1,
         None if from == 0 => 0,
-        None => return false,
+        None => return None,
     };
-    let line_end = match bytes[at..to].iter().position(|&b| b == b'\n') {
+    let line_end = match text[at..inner_to].find('\n') {
         Some(i) => at + i,
         None if to == text.len() => to,
-        None => return false,
+        None => return None,
     };
+    Some((line_start, line_end))
+}
+
+/// Whether a line is a headline in title case: four words or more, most of them capitalised.
+fn in_headline(line: &str) -> bool {
     let (mut words, mut capitalised) = (0, 0);
-    for first in text[line_start..line_end]
-        .split_whitespace()
-        .filter_map(|w| w.chars().next())
-        .filter(|c| c.is_alphabetic())
-    {
-        words += 1;
-        capitalised += usize::from(first.is_uppercase());
+    if line.is_ascii() {
+        // Most lines are ASCII: read as bytes. ASCII's white space is `is_ascii_whitespace`
+        // and the vertical tab.
+        for &first in line
+            .as_bytes()
+            .split(|&b| b.is_ascii_whitespace() || b == 0x0b)
+            .filter_map(<[u8]>::first)
+            .filter(|b| b.is_ascii_alphabetic())
+        {
+            words += 1;
+            capitalised += usize::from(first.is_ascii_uppercase());
+        }
+    } else {
+        for first in line
+            .split_whitespace()
+            .filter_map(|w| w.chars().next())
+            .filter(|c| c.is_alphabetic())
+        {
+            words += 1;
+            capitalised += usize::from(first.is_uppercase());
+        }
     }
     words >= 4 && capitalised * 10 >= words * 7
 }
@@ -982,12 +1034,31 @@ pub(crate) fn wants_region(text: &str, start: usize, end: usize, lists: bool) ->
     while !text.is_char_boundary(head_start) {
         head_start -= 1;
     }
-    let head = plain_lower(&text[head_start..start]);
-    let mut words = head.rsplit(' ');
-    let last = words.next().unwrap_or_default();
-    let region_before = REGION_WORDS.contains(&last)
-        || (REGION_LINKS.contains(&last)
-            && words.next().is_some_and(|w| REGION_WORDS.contains(&w)));
+    let head = &text[head_start..start];
+    let region_before = if head.is_ascii() {
+        // ASCII folds to its lower-case letters and digits, anything else separating words:
+        // the last two words are read in place, without folding the head.
+        let listed_bytes = |list: &[&str], word: &[u8]| {
+            list.iter()
+                .any(|entry| entry.as_bytes().eq_ignore_ascii_case(word))
+        };
+        let mut words = head
+            .as_bytes()
+            .rsplit(|b| !b.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty());
+        let last = words.next().unwrap_or_default();
+        listed_bytes(REGION_WORDS, last)
+            || (listed_bytes(REGION_LINKS, last)
+                && words.next().is_some_and(|w| listed_bytes(REGION_WORDS, w)))
+    } else {
+        with_plain_lower(head, |head| {
+            let mut words = head.rsplit(' ');
+            let last = words.next().unwrap_or_default();
+            REGION_WORDS.contains(&last)
+                || (REGION_LINKS.contains(&last)
+                    && words.next().is_some_and(|w| REGION_WORDS.contains(&w)))
+        })
+    };
     region_before
         || token_after(text, end).is_some_and(|(_, word)| listed(REGION_WORDS, word))
         || (lists && in_list_of_regions(text, start, end))

@@ -14,10 +14,12 @@
 //!    population and how the name was written. A place outside the text's countries is kept
 //!    only where its own country is named; else the name is dropped, never sent abroad.
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use super::context::UNIT_WORDS;
-use super::{Gazetteer, Mention, Place, PlaceKind, PlaceReason, normalize::plain_lower};
+use super::normalize::plain_lower_into;
+use super::{Gazetteer, Mention, Place, PlaceKind, PlaceReason, matcher};
 
 /// The resolved places of a text and the countries it is about.
 pub struct Geography<'g> {
@@ -88,13 +90,13 @@ const RELATION_WORDS: &[&str] = &[
 struct Known<'k> {
     countries: &'k [String],
     named: &'k [&'k str],
-    evidence: &'k HashMap<String, f64>,
+    evidence: &'k HashMap<&'k str, f64>,
 }
 
 /// What the whole text tells every name's choice.
 struct Reading<'r> {
     /// Each country's support.
-    evidence: &'r HashMap<String, f64>,
+    evidence: &'r HashMap<&'r str, f64>,
     /// The best-supported country's support.
     top: f64,
     /// For each name, the names that locate it.
@@ -107,10 +109,55 @@ struct Scored {
     score: f64,
 }
 
+/// Best first: the higher score, then the lower index.
+fn ranking(a: &Scored, b: &Scored) -> Ordering {
+    b.score.total_cmp(&a.score).then(a.place.cmp(&b.place))
+}
+
+/// A name's namesakes: the matcher's list in the image, or the one place a description ("the
+/// capital") names.
+#[derive(Clone, Copy)]
+enum Namesakes<'g> {
+    Listed(matcher::Namesakes<'g>),
+    Described(Option<usize>),
+}
+
+impl<'g> Namesakes<'g> {
+    fn len(self) -> usize {
+        match self {
+            Namesakes::Listed(list) => list.len(),
+            Namesakes::Described(place) => usize::from(place.is_some()),
+        }
+    }
+
+    /// The places' indexes.
+    fn iter(self) -> impl Iterator<Item = usize> + 'g {
+        let (listed, described) = match self {
+            Namesakes::Listed(list) => (Some(list), None),
+            Namesakes::Described(place) => (None, place),
+        };
+        listed
+            .into_iter()
+            .flat_map(matcher::Namesakes::iter)
+            .chain(described)
+    }
+}
+
+/// The places around a name that its choice weighs, gathered once for all its namesakes (in
+/// buffers reused from name to name).
+#[derive(Default)]
+struct Around<'g> {
+    /// The regions named near it.
+    regions: Vec<&'g Place>,
+    /// In the second pass, the places the first put near it, its locators and its own other
+    /// mentions aside.
+    places: Vec<&'g Place>,
+}
+
 /// A name in the text with what the geography knows of it.
 struct Name<'g> {
     mention: Mention<'g>,
-    candidates: Vec<usize>,
+    candidates: Namesakes<'g>,
     /// The name only situates another one (by index).
     locates: Option<usize>,
     /// How much the name tells of the text's countries.
@@ -129,6 +176,7 @@ impl Gazetteer {
     pub fn geography<'g>(&'g self, text: &str, mentions: Vec<Mention<'g>>) -> Geography<'g> {
         // "Noakhali Sadar", "Isiolo County": a unit word after a name is no place of its own.
         let mut previous_end = 0;
+        let mut written = String::new();
         let mut names: Vec<Name<'g>> = mentions
             .into_iter()
             .filter(|m| {
@@ -139,11 +187,11 @@ impl Gazetteer {
             })
             .map(|mention| {
                 let candidates = match mention.pattern {
-                    Some(pattern) => self.candidates_of(pattern),
-                    None => self.index_of(mention.place).into_iter().collect(),
+                    Some(pattern) => Namesakes::Listed(self.matcher().namesakes(pattern)),
+                    None => Namesakes::Described(self.index_of(mention.place)),
                 };
-                let spelling = self.spelling_bonuses(&mention, &candidates);
-                let own = self.own_scores(&mention, &candidates, &spelling);
+                let spelling = self.spelling_bonuses(&mention, candidates, &mut written);
+                let own = self.own_scores(&mention, candidates, &spelling);
                 let word = mention.ordinary_word || mention.dictionary_word;
                 Name {
                     mention,
@@ -182,16 +230,22 @@ impl Gazetteer {
             .collect();
         // Two passes: the first by country and size alone, the second with the places the first
         // put nearby.
+        let mut around = Around::default();
         let first: Vec<Option<usize>> = (0..names.len())
             .map(|i| {
-                self.pick(&names, i, &reading, None)
-                    .first()
+                around.gather(&names, i, &reading, None, &self.places);
+                self.scores(&names, i, &reading, None, &around)
+                    .min_by(ranking)
                     .map(|s| s.place)
             })
             .collect();
         let mut resolved = Vec::with_capacity(names.len());
+        let mut ranked = Vec::new();
         for i in 0..names.len() {
-            let ranked = self.pick(&names, i, &reading, Some(&first));
+            around.gather(&names, i, &reading, Some(&first), &self.places);
+            ranked.clear();
+            ranked.extend(self.scores(&names, i, &reading, Some(&first), &around));
+            ranked.sort_by(ranking);
             let Some(best) = ranked.first() else { continue };
             let place = &self.places[best.place];
             if names[i].locates.is_none()
@@ -214,7 +268,7 @@ impl Gazetteer {
                 continue;
             }
             let mut mention = names[i].mention.clone();
-            let by_size = self.best(names[i].candidates.iter().copied(), None, false);
+            let by_size = self.best(names[i].candidates.iter(), None, false);
             mention.reason = if relates_before(text, mention.start) {
                 PlaceReason::Near
             } else if by_size != Some(best.place) && names[i].candidates.len() > 1 {
@@ -257,7 +311,7 @@ impl Gazetteer {
         let well_known = famous
             || (self.is_prominent(best)
                 && name.mention.reason == PlaceReason::Exact
-                && name.candidates.iter().all(|&c| outside(&self.places[c])));
+                && name.candidates.iter().all(|c| outside(&self.places[c])));
         let second_country = known.countries.first() != Some(&place.country_code)
             && !known.named.contains(&place.country_code.as_str());
         let foreign = (outside(place) || second_country) && !well_known;
@@ -305,12 +359,7 @@ impl Gazetteer {
     }
 
     /// The support a country gets from the names other than this one.
-    fn support_elsewhere(
-        &self,
-        name: &Name,
-        evidence: &HashMap<String, f64>,
-        country: &str,
-    ) -> f64 {
+    fn support_elsewhere(&self, name: &Name, evidence: &HashMap<&str, f64>, country: &str) -> f64 {
         let own = self
             .shares(name)
             .into_iter()
@@ -324,14 +373,14 @@ impl Gazetteer {
         let (mention, candidates) = (&name.mention, &name.candidates);
         if candidates
             .iter()
-            .any(|&c| self.places[c].kind == PlaceKind::Country)
+            .any(|c| self.places[c].kind == PlaceKind::Country)
         {
             return 3.0;
         }
         // A big town tells more than a village, its own name more than an alternate one.
         let population = candidates
             .iter()
-            .map(|&c| self.places[c].population)
+            .map(|c| self.places[c].population)
             .max()
             .unwrap_or(0);
         let mut weight = 1.0 + (population as f64 + 1.0).log10() / 10.0;
@@ -349,11 +398,12 @@ impl Gazetteer {
 
     /// Each country's support: every name gives its weight, shared among its namesakes'
     /// countries by their size (a country named is all its own).
-    fn country_evidence(&self, names: &[Name]) -> HashMap<String, f64> {
-        let mut evidence: HashMap<String, f64> = HashMap::new();
+    fn country_evidence(&self, names: &[Name]) -> HashMap<&str, f64> {
+        // Keyed by the places' own codes: no copy of a code for every name.
+        let mut evidence: HashMap<&str, f64> = HashMap::new();
         for name in names {
             for (country, share) in self.shares(name) {
-                *evidence.entry(country.to_owned()).or_default() += name.weight * share;
+                *evidence.entry(country).or_default() += name.weight * share;
             }
         }
         evidence
@@ -364,7 +414,7 @@ impl Gazetteer {
     /// size its spelling bonus is worth in the own score.
     fn shares<'p>(&'p self, name: &Name) -> Vec<(&'p str, f64)> {
         let mut best: Vec<(&str, f64)> = Vec::new();
-        for (&c, &spelling) in name.candidates.iter().zip(&name.spelling) {
+        for (c, &spelling) in name.candidates.iter().zip(&name.spelling) {
             let place = &self.places[c];
             let prior = prior(place) * (spelling / POPULATION_WEIGHT).exp();
             match best.iter_mut().find(|(cc, _)| *cc == place.country_code) {
@@ -381,82 +431,66 @@ impl Gazetteer {
         best
     }
 
-    /// The candidates of name `i`, best first, scored with the text's countries and, when
-    /// `nearby` gives the other names' first choices, their places.
-    fn pick(
-        &self,
-        names: &[Name],
+    /// The candidates of name `i`, scored with the text's countries and, when `nearby` gives
+    /// the other names' first choices, their places (`around`, gathered for that name).
+    fn scores<'s>(
+        &'s self,
+        names: &'s [Name],
         i: usize,
-        reading: &Reading,
-        nearby: Option<&[Option<usize>]>,
-    ) -> Vec<Scored> {
+        reading: &'s Reading,
+        nearby: Option<&'s [Option<usize>]>,
+        around: &'s Around,
+    ) -> impl Iterator<Item = Scored> + 's {
         let name = &names[i];
         let locators = &reading.locators_of[i];
-        let from = i.saturating_sub(NEIGHBOURHOOD);
-        let to = (i + NEIGHBOURHOOD + 1).min(names.len());
-        let regions_nearby: Vec<&Place> = (from..to)
-            .filter(|&j| j != i)
-            .map(|j| names[j].mention.place)
-            .filter(|p| p.kind == PlaceKind::Region)
-            .collect();
-        let mut ranked: Vec<Scored> = name
-            .candidates
-            .iter()
-            .zip(&name.own)
-            .map(|(&c, &own)| {
-                let place = &self.places[c];
-                let mut score = own;
-                // Agreement with the text's countries, as strong as their support.
-                if reading.top > 0.0 {
-                    score += 4.0
-                        * reading
-                            .evidence
-                            .get(&place.country_code)
-                            .map_or(0.0, |e| e / reading.top);
-                }
-                // A region named nearby that holds the place.
-                let region_nearby = regions_nearby.iter().any(|r| same_admin1(place, r));
-                if place.kind != PlaceKind::Region && region_nearby {
-                    score += 2.5;
-                }
-                if let Some(first) = nearby {
-                    for &j in locators {
-                        let Some(other) = first[j] else { continue };
-                        let other = &self.places[other];
-                        if same_admin1(place, other) || distance_km(place, other) < 60.0 {
-                            score += 4.0;
-                        }
+        name.candidates.iter().zip(&name.own).map(move |(c, &own)| {
+            let place = &self.places[c];
+            let mut score = own;
+            // Agreement with the text's countries, as strong as their support.
+            if reading.top > 0.0 {
+                score += 4.0
+                    * reading
+                        .evidence
+                        .get(place.country_code.as_str())
+                        .map_or(0.0, |e| e / reading.top);
+            }
+            // A region named nearby that holds the place.
+            let region_nearby = around.regions.iter().any(|r| same_admin1(place, r));
+            if place.kind != PlaceKind::Region && region_nearby {
+                score += 2.5;
+            }
+            if let Some(first) = nearby {
+                for &j in locators {
+                    let Some(other) = first[j] else { continue };
+                    let other = &self.places[other];
+                    if same_admin1(place, other) || distance_km(place, other) < 60.0 {
+                        score += 4.0;
                     }
-                    let closest = (from..to)
-                        .filter(|&j| j != i && !locators.contains(&j))
-                        .filter(|&j| names[j].mention.as_written != name.mention.as_written)
-                        .filter_map(|j| first[j])
-                        .map(|j| &self.places[j])
-                        .filter(|p| p.kind != PlaceKind::Country)
-                        .map(|p| rough_km(place, p))
-                        .min_by(f64::total_cmp);
-                    score += match closest {
-                        Some(d) if d < 30.0 => 2.0,
-                        Some(d) if d < 100.0 => 1.5,
-                        Some(d) if d < 300.0 => 0.75,
-                        Some(d) if d > 1500.0 => -0.5,
-                        _ => 0.0,
-                    };
                 }
-                Scored { place: c, score }
-            })
-            .collect();
-        ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.place.cmp(&b.place)));
-        ranked
+                let closest = around
+                    .places
+                    .iter()
+                    .map(|p| rough_km(place, p))
+                    .min_by(f64::total_cmp);
+                score += match closest {
+                    Some(d) if d < 30.0 => 2.0,
+                    Some(d) if d < 100.0 => 1.5,
+                    Some(d) if d < 300.0 => 0.75,
+                    Some(d) if d > 1500.0 => -0.5,
+                    _ => 0.0,
+                };
+            }
+            Scored { place: c, score }
+        })
     }
 
     /// What each namesake scores on its own: its size, what kind of place it is, whether the
     /// text asks for a region, how the name was written.
-    fn own_scores(&self, mention: &Mention, candidates: &[usize], spelling: &[f64]) -> Vec<f64> {
+    fn own_scores(&self, mention: &Mention, candidates: Namesakes, spelling: &[f64]) -> Vec<f64> {
         candidates
             .iter()
             .zip(spelling)
-            .map(|(&candidate, &spelling)| {
+            .map(|(candidate, &spelling)| {
                 let place = &self.places[candidate];
                 let mut score = POPULATION_WEIGHT * (place.population as f64 + 10.0).ln();
                 if self.capitals.get(&place.country_code) == Some(&place.geonameid) {
@@ -480,20 +514,27 @@ impl Gazetteer {
     /// town spelled as written beats a city forty times its size that merely folds alike. A
     /// region's own name is often its city's other name ("Chittagong" for Chattogram): for a
     /// region it tells no more than an alternate name.
-    fn spelling_bonuses(&self, mention: &Mention, candidates: &[usize]) -> Vec<f64> {
-        let written = plain_lower(&mention.as_written);
+    /// `written` is a buffer for the written form, reused from name to name.
+    fn spelling_bonuses(
+        &self,
+        mention: &Mention,
+        candidates: Namesakes,
+        written: &mut String,
+    ) -> Vec<f64> {
+        plain_lower_into(&mention.as_written, written);
+        let written = written.as_str();
         // Folding a name costs an allocation: only a few namesakes' non-ASCII names are folded.
         let fold_names = candidates.len() <= 8;
         let same = |name: &str| {
             if name.is_ascii() {
-                name.eq_ignore_ascii_case(&written)
+                name.eq_ignore_ascii_case(written)
             } else {
-                fold_names && super::normalize::plain_lower_is(name, &written)
+                fold_names && super::normalize::plain_lower_is(name, written)
             }
         };
         candidates
             .iter()
-            .map(|&candidate| {
+            .map(|candidate| {
                 let place = &self.places[candidate];
                 if same(&place.name) {
                     if place.kind == PlaceKind::Region {
@@ -501,7 +542,7 @@ impl Gazetteer {
                     } else {
                         1.5
                     }
-                } else if fold_names && self.spells(candidate, &written) {
+                } else if fold_names && self.spells(candidate, written) {
                     0.8
                 } else {
                     0.0
@@ -515,6 +556,43 @@ impl Gazetteer {
         let at = place as *const Place as usize;
         let index = at.checked_sub(start)? / std::mem::size_of::<Place>();
         (index < self.places.len()).then_some(index)
+    }
+}
+
+impl<'g> Around<'g> {
+    /// Gathers what is around name `i` (within [`NEIGHBOURHOOD`] names): the regions, and with
+    /// `nearby` the other names' first choices, but for its locators and its own repetitions
+    /// (the places it would find itself near) and countries (no distance tells of them).
+    fn gather(
+        &mut self,
+        names: &[Name<'g>],
+        i: usize,
+        reading: &Reading,
+        nearby: Option<&[Option<usize>]>,
+        places: &'g [Place],
+    ) {
+        let locators = &reading.locators_of[i];
+        let from = i.saturating_sub(NEIGHBOURHOOD);
+        let to = (i + NEIGHBOURHOOD + 1).min(names.len());
+        let others = (from..to).filter(|&j| j != i);
+        self.regions.clear();
+        self.regions.extend(
+            others
+                .clone()
+                .map(|j| names[j].mention.place)
+                .filter(|p| p.kind == PlaceKind::Region),
+        );
+        self.places.clear();
+        let Some(first) = nearby else { return };
+        let written = &names[i].mention.as_written;
+        self.places.extend(
+            others
+                .filter(|j| !locators.contains(j))
+                .filter(|&j| names[j].mention.as_written != *written)
+                .filter_map(|j| first[j])
+                .map(|j| &places[j])
+                .filter(|p| p.kind != PlaceKind::Country),
+        );
     }
 }
 
@@ -532,8 +610,8 @@ fn prior(place: &Place) -> f64 {
 const POPULATION_WEIGHT: f64 = 0.4;
 
 /// The text's countries: those with at least 60 % of the best one's support, most first.
-fn ranked_countries(evidence: &HashMap<String, f64>) -> Vec<String> {
-    let mut ranked: Vec<(&String, f64)> = evidence.iter().map(|(c, &e)| (c, e)).collect();
+fn ranked_countries(evidence: &HashMap<&str, f64>) -> Vec<String> {
+    let mut ranked: Vec<(&str, f64)> = evidence.iter().map(|(&c, &e)| (c, e)).collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
     let Some(&(_, top)) = ranked.first() else {
         return Vec::new();
@@ -541,16 +619,16 @@ fn ranked_countries(evidence: &HashMap<String, f64>) -> Vec<String> {
     ranked
         .into_iter()
         .filter(|&(_, e)| e >= 0.6 * top)
-        .map(|(c, _)| c.clone())
+        .map(|(c, _)| c.to_owned())
         .collect()
 }
 
 /// The countries of the places kept, by the weight of the names that put them there: a name
 /// dropped as foreign or as a mere word leaves no country behind.
 fn resolved_countries(resolved: &[(Mention, f64)]) -> Vec<String> {
-    let mut evidence: HashMap<String, f64> = HashMap::new();
+    let mut evidence: HashMap<&str, f64> = HashMap::new();
     for (m, weight) in resolved {
-        *evidence.entry(m.place.country_code.clone()).or_default() += weight;
+        *evidence.entry(m.place.country_code.as_str()).or_default() += weight;
     }
     ranked_countries(&evidence)
 }
@@ -703,30 +781,27 @@ fn situates(gap: &str, text: &str, this: &Mention) -> bool {
     {
         return false;
     }
-    let words: Vec<String> = after_comma
+    // Compared in lower case by `listed`, without a lower-case copy of each.
+    let words: Vec<&str> = after_comma
         .split(|c: char| c.is_whitespace() || c == '\'' || c == '’')
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
         .collect();
     if words.len() > 8 {
         return false;
     }
     // "…, and in the western town of Zhanaozen" goes on with a list.
-    if words
-        .iter()
-        .any(|w| matches!(w.as_str(), "and" | "et" | "or" | "ou"))
-    {
+    if words.iter().any(|w| listed(&["and", "et", "or", "ou"], w)) {
         return false;
     }
     if words.iter().any(|w| listed(RELATION_WORDS, w)) {
         return words
             .last()
-            .is_some_and(|w| matches!(w.as_str(), "of" | "de" | "d" | "du" | "near" | "in"));
+            .is_some_and(|w| listed(&["of", "de", "d", "du", "near", "in"], w));
     }
-    let glue = |w: &String| matches!(w.as_str(), "in" | "the" | "dans" | "la" | "le" | "en" | "l");
+    let glue = |w: &&str| listed(&["in", "the", "dans", "la", "le", "en", "l"], w);
     // ", dans le comté de Kajiado", ", in the district of Kushtia".
     if let [rest @ .., unit, of] = words.as_slice()
-        && matches!(of.as_str(), "of" | "de" | "d" | "du")
+        && listed(&["of", "de", "d", "du"], of)
         && listed(UNIT_WORDS, unit)
         && rest.iter().all(glue)
     {

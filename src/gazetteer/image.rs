@@ -120,17 +120,13 @@ impl Layout {
         Ok((place, capital))
     }
 
-    /// The `|`-separated alternate names of the place at `index`.
-    pub(crate) fn alternate_names<'i>(&self, image: &'i [u8], index: usize) -> &'i str {
+    /// The `|`-separated alternate names of the place at `index`, as the writer copied them
+    /// from a `str` (left unchecked: most are compared as bytes).
+    pub(crate) fn alternate_names<'i>(&self, image: &'i [u8], index: usize) -> &'i [u8] {
         let record = self.record(image, index);
         let start = self.alternates + u32_at(record, 44) as usize;
         let alternates = start..start + u32_at(record, 48) as usize;
-        // The writer copied them from a `str`: only a corrupt image can fail here, and it then
-        // has no alternate names.
-        image
-            .get(alternates)
-            .and_then(|bytes| std::str::from_utf8(bytes).ok())
-            .unwrap_or_default()
+        image.get(alternates).unwrap_or_default()
     }
 
     fn record<'i>(&self, image: &'i [u8], index: usize) -> &'i [u8] {

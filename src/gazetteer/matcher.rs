@@ -74,6 +74,26 @@ pub(crate) struct Pattern {
     flags: u8,
 }
 
+/// The places sharing a name key, read in place from the image (no copy for each name of
+/// each text): their indexes, little-endian `u32`s.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Namesakes<'b> {
+    list: &'b [u8],
+}
+
+impl<'b> Namesakes<'b> {
+    pub(crate) fn len(self) -> usize {
+        self.list.len() / 4
+    }
+
+    /// The places' indexes, in the order they were found.
+    pub(crate) fn iter(self) -> impl Iterator<Item = usize> + 'b {
+        self.list
+            .chunks_exact(4)
+            .map(|index| u32_at(index, 0) as usize)
+    }
+}
+
 impl Key {
     /// The pattern, when the run is a name key.
     pub(crate) fn pattern(self) -> Option<Pattern> {
@@ -204,6 +224,11 @@ impl<'b> Matcher<'b> {
 
     /// The indexes of the places carrying the pattern's key, in the order they were found.
     pub(crate) fn candidates(&self, pattern: Pattern) -> impl Iterator<Item = usize> + 'b {
+        self.namesakes(pattern).iter()
+    }
+
+    /// The places carrying the pattern's key, as the image lists them.
+    pub(crate) fn namesakes(&self, pattern: Pattern) -> Namesakes<'b> {
         let entry = self.entry(pattern.slot as usize);
         let list = if pattern.flags & SINGLE != 0 {
             &entry[8..12]
@@ -212,7 +237,7 @@ impl<'b> Matcher<'b> {
             let count = u32_at(self.bytes, at) as usize;
             &self.bytes[at + 4..at + 4 + count * 4]
         };
-        list.chunks_exact(4).map(|index| u32_at(index, 0) as usize)
+        Namesakes { list }
     }
 
     /// For a short key, the exact spellings a text must use; `None` for the others.

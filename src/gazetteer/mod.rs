@@ -376,6 +376,9 @@ impl Gazetteer {
         let ends: HashSet<usize> = prominent.iter().map(|c| c.end).collect();
 
         let lists_regions = context::has_region_plurals(text);
+        let mut headlines = context::Headlines::default();
+        // The written form of each name in plain lower case, in one buffer.
+        let mut plain = String::new();
         let mut mentions = Vec::new();
         let mut covered_until = 0;
         for candidate in &found {
@@ -405,9 +408,9 @@ impl Gazetteer {
             };
             let place = &self.places[index];
             let written = &text[start..end];
-            let telling = context::capital_is_telling(text, start);
+            let telling = context::capital_is_telling(text, start, &mut headlines);
             // Only a pattern some word folds to can be a word: the others skip the lookup.
-            let plain = normalize::plain_lower(written);
+            normalize::plain_lower_into(written, &mut plain);
             let dictionary_word = self.ordinary_patterns.contains(&pattern.id())
                 && self.is_ordinary_word(&plain, dictionaries);
             let spelled = || self.spells(index, &plain);
@@ -446,11 +449,6 @@ impl Gazetteer {
         place.kind != PlaceKind::City || place.population >= 100_000
     }
 
-    /// The places sharing a matcher pattern's name key.
-    fn candidates_of(&self, pattern: Pattern) -> Vec<usize> {
-        self.matcher().candidates(pattern).collect()
-    }
-
     /// `plain`: the written form in [`normalize::plain_lower`] form.
     fn is_ordinary_word(&self, plain: &str, dictionaries: Dictionaries) -> bool {
         self.ordinary_words
@@ -462,17 +460,25 @@ impl Gazetteer {
     /// place's own spellings, case and diacritics aside ("One" is Onex's; "Attack" only folds
     /// like "Ataq").
     fn spells(&self, index: usize, plain: &str) -> bool {
-        // Most names are plain ASCII: compared as they are, without a folded copy.
-        let same = |name: &str| {
-            if name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ') {
-                name.eq_ignore_ascii_case(plain)
+        // Most names are plain ASCII: compared as they are, without a folded copy, and read
+        // as bytes (a big city has hundreds of other names: checking they are UTF-8 cost more
+        // than comparing them). '|' is ASCII, so each name between two is whole UTF-8.
+        let same = |name: &[u8]| {
+            if name.eq_ignore_ascii_case(plain.as_bytes()) {
+                // `plain` is lower-case letters, digits and spaces: so is the name.
+                true
+            } else if name.iter().all(|&b| b.is_ascii_alphanumeric() || b == b' ') {
+                false
             } else {
-                normalize::plain_lower_is(name, plain)
+                std::str::from_utf8(name).is_ok_and(|name| normalize::plain_lower_is(name, plain))
             }
         };
-        std::iter::once(self.places[index].name.as_str())
-            .chain(self.layout.alternate_names(&self.image, index).split('|'))
-            .any(same)
+        same(self.places[index].name.as_bytes())
+            || self
+                .layout
+                .alternate_names(&self.image, index)
+                .split(|&b| b == b'|')
+                .any(same)
     }
 
     fn matcher(&self) -> Matcher<'_> {

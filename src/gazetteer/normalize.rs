@@ -83,25 +83,72 @@ pub(crate) fn joined_name_key(name: &str) -> Option<String> {
 /// Lower-case ASCII letters of a word or phrase, diacritics stripped, for comparing words
 /// with the stopword and context lists (no skeleton rewriting: those lists are plain words).
 pub(crate) fn plain_lower(text: &str) -> String {
-    let letters = fold_letters(text);
-    String::from_utf8_lossy(letters.skeleton.trim_ascii()).into_owned()
+    with_plain_lower(text, str::to_owned)
+}
+
+/// [`plain_lower`] into a buffer reused from word to word (its contents replaced).
+pub(crate) fn plain_lower_into(text: &str, out: &mut String) {
+    with_plain_lower(text, |plain| {
+        out.clear();
+        out.push_str(plain);
+    });
 }
 
 /// Whether `text` folds to `plain`, a [`plain_lower`] form: [`plain_lower`] without its
-/// allocations, for comparing many names with one written form.
+/// allocation, for comparing many names with one written form.
 pub(crate) fn plain_lower_is(text: &str, plain: &str) -> bool {
-    thread_local! {
-        static SCRATCH: std::cell::RefCell<Folded> = const {
-            std::cell::RefCell::new(Folded { skeleton: Vec::new(), spans: Vec::new() })
+    let plain = plain.as_bytes();
+    // Most names compared differ from the first letters on: the folding stops there. The
+    // letters never start with a separator (`push_ascii`), so letter `k` is the trimmed form's
+    // letter `k`, but for trailing separators, which are trimmed.
+    let mut checked = 0;
+    let mut agrees = |letters: &[u8]| {
+        for &letter in &letters[checked..] {
+            match plain.get(checked) {
+                Some(&wanted) if wanted != letter => return false,
+                None if letter != b' ' => return false,
+                _ => checked += 1,
+            }
+        }
+        true
+    };
+    SCRATCH.with(|scratch| {
+        let mut owned = Folded::default();
+        let mut borrowed = scratch.try_borrow_mut();
+        // Only a comparison inside `with_plain_lower`'s `f` finds the buffer taken.
+        let folded = match borrowed.as_deref_mut() {
+            Ok(folded) => folded,
+            Err(_) => &mut owned,
         };
-    }
+        fold_letters_while(folded, text, &mut agrees) && folded.skeleton.trim_ascii() == plain
+    })
+}
+
+thread_local! {
+    /// The buffer [`with_plain_lower`] and [`plain_lower_is`] fold into.
+    static SCRATCH: std::cell::RefCell<Folded> = const {
+        std::cell::RefCell::new(Folded { skeleton: Vec::new(), spans: Vec::new() })
+    };
+}
+
+/// Calls `f` with the [`plain_lower`] form of `text`, folded in a buffer kept for the thread:
+/// the context rules fold a few words around every name, and allocating two buffers and a
+/// string for each cost more than the folding.
+pub(crate) fn with_plain_lower<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
     SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
         Ok(mut folded) => {
             fold_letters_into(&mut folded, text);
-            folded.skeleton.trim_ascii() == plain.as_bytes()
+            f(&trimmed(&folded))
         }
-        Err(_) => plain_lower(text) == plain,
+        // Only a caller folding again inside `f` finds the buffer taken: it folds its own.
+        Err(_) => f(&trimmed(&fold_letters(text))),
     })
+}
+
+/// Stage 1's letters without the separators at either end.
+fn trimmed(folded: &Folded) -> std::borrow::Cow<'_, str> {
+    // The skeleton is ASCII (`push_ascii` is its only writer): this never copies.
+    String::from_utf8_lossy(folded.skeleton.trim_ascii())
 }
 
 /// Stage 1: transliterate, strip diacritics, fold case, collapse separators.
@@ -116,6 +163,19 @@ fn fold_letters(text: &str) -> Folded {
 
 /// [`fold_letters`] into a buffer that is cleared first.
 fn fold_letters_into(out: &mut Folded, text: &str) {
+    // Always true: nothing stops this folding.
+    fold_letters_while(out, text, |_| true);
+}
+
+/// [`fold_letters_into`], stopping as soon as `keep_going`, given the letters so far after
+/// each char, says no (the letters are only ever appended to, so a prefix can rule an
+/// answer out); returns whether it folded the whole text.
+#[inline(always)]
+fn fold_letters_while(
+    out: &mut Folded,
+    text: &str,
+    mut keep_going: impl FnMut(&[u8]) -> bool,
+) -> bool {
     out.skeleton.clear();
     out.spans.clear();
     let bytes = text.as_bytes();
@@ -128,7 +188,11 @@ fn fold_letters_into(out: &mut Folded, text: &str) {
         } else {
             i = out.push_char(text, i);
         }
+        if !keep_going(&out.skeleton) {
+            return false;
+        }
     }
+    true
 }
 
 impl Folded {

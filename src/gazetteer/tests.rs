@@ -705,7 +705,7 @@ fn the_embedded_image_holds_the_shipped_places() {
     for (index, (record, place)) in records.iter().zip(embedded.places()).enumerate() {
         assert_eq!(&record.place, place);
         assert_eq!(
-            record.alternate_names,
+            record.alternate_names.as_bytes(),
             embedded.layout.alternate_names(&embedded.image, index)
         );
     }
