@@ -1856,3 +1856,92 @@ fn street_violence_is_named_in_many_ways() {
         assert_eq!(typed(text, lang), expected, "{text}");
     }
 }
+
+/// Dates as reports write them: a span of days is dated by its first day (ACLED's rule), an
+/// ordinal day and a short month name are a date, the days of a plan ("the blockade called for
+/// 26-27 November") date nothing that happened, and a bracket restating a date leaves it as
+/// written. English and French. (Structures from Bangladeshi and Kenyan press and French
+/// chronologies; sentences our own.)
+#[test]
+fn dates_as_reports_write_them() {
+    let dated = |text: &str, lang| {
+        summary(&read(text, Some(date(2023, 12, 10)), Some(lang)).events)
+            .into_iter()
+            .map(|(day, place, _, _)| (day, place))
+            .collect::<Vec<_>>()
+    };
+    let kisumu = |day: &str| vec![(day.to_string(), "Kisumu".to_string())];
+    for (text, lang, expected) in [
+        (
+            "On 6-7 August 2023, traders protested in Kisumu.",
+            Lang::En,
+            kisumu("2023-08-06"),
+        ),
+        (
+            "Traders protested in Kisumu on 6 and 7 August 2023.",
+            Lang::En,
+            kisumu("2023-08-06"),
+        ),
+        (
+            "Between the 25th and 26th of September 2023, traders protested in Kisumu.",
+            Lang::En,
+            kisumu("2023-09-25"),
+        ),
+        (
+            "On 16th July 2023, traders protested in Kisumu.",
+            Lang::En,
+            kisumu("2023-07-16"),
+        ),
+        (
+            "On Mar 24th 2023, traders protested in Kisumu.",
+            Lang::En,
+            kisumu("2023-03-24"),
+        ),
+        (
+            "On Sep 3, 2023, traders protested in Kisumu.",
+            Lang::En,
+            kisumu("2023-09-03"),
+        ),
+        (
+            "Les 8 et 9 octobre 2023, des commerçants ont manifesté à Kisumu.",
+            Lang::Fr,
+            kisumu("2023-10-08"),
+        ),
+        (
+            "Du 8 au 11 octobre 2023, des commerçants ont manifesté à Kisumu.",
+            Lang::Fr,
+            kisumu("2023-10-08"),
+        ),
+        (
+            "Le 3 juil. 2023, des commerçants ont manifesté à Kisumu.",
+            Lang::Fr,
+            kisumu("2023-07-03"),
+        ),
+        (
+            "On 27 November 2023, rioters set fire to a bus in Kisumu, during the blockade called \
+             for 25-26 November.",
+            Lang::En,
+            kisumu("2023-11-27"),
+        ),
+        (
+            "On 31 October 2023, rioters set fire to a bus in Kisumu, during the blockade \
+             scheduled for Oct 30 to Nov 2.",
+            Lang::En,
+            kisumu("2023-10-31"),
+        ),
+        (
+            "Le 27 novembre 2023, des émeutiers ont incendié un bus à Kisumu, pendant le blocus \
+             prévu pour le 25 novembre.",
+            Lang::Fr,
+            kisumu("2023-11-27"),
+        ),
+        (
+            "Around 6 November 2023 (between 5 - 6 November), rioters set fire to a bus in \
+             Kisumu.",
+            Lang::En,
+            kisumu("2023-11-06"),
+        ),
+    ] {
+        assert_eq!(dated(text, lang), expected, "{text}");
+    }
+}

@@ -139,6 +139,18 @@ impl Items<'_> {
         }
     }
 
+    /// The first day of a span of days ending with the day numeral at `k` ("6-7 August",
+    /// "6 and 7 August", "between the 25th and 26th of September", "les 6 et 7 août", "du 6 au
+    /// 7 août"): its item and day, when the numeral before is an earlier day of the month.
+    fn span_start(&self, k: usize, last: i8) -> Option<(usize, i8)> {
+        let &(_, end, item) = self.items.get(k.checked_sub(1)?)?;
+        let Item::Numeral(n) = item else { return None };
+        let first = day_of(n).filter(|&d| d < last)?;
+        let gap = self.folded.get(end..self.items[k].0)?.trim();
+        let gap = gap.strip_suffix(" the").unwrap_or(gap);
+        matches!(gap, "-" | "to" | "and" | "au" | "et" | "a").then_some((k - 1, first))
+    }
+
     /// "mars 2002", or a year after "en"/"in" ("en 1998-1999").
     fn month_or_year(&self, i: usize, year_intros: &[&str]) -> Option<(DateExpr, usize)> {
         match self.items[i].2 {
@@ -248,7 +260,19 @@ pub fn find(
         })
         .map(|h| (h.start, h.end, Item::Term(h.term)))
         .collect();
-    items.extend(numerals.iter().map(|n| (n.start, n.end, Item::Numeral(*n))));
+    // An ordinal day's item ends after its suffix, so "16th July" and "1er mai" read as one
+    // date like "16 July".
+    items.extend(numerals.iter().map(|n| {
+        let suffix = if n.ordinal {
+            folded[n.end..]
+                .bytes()
+                .take_while(u8::is_ascii_alphabetic)
+                .count()
+        } else {
+            0
+        };
+        (n.start, n.end + suffix, Item::Numeral(*n))
+    }));
     items.sort_by_key(|&(start, _, _)| start);
     let items = Items { folded, items };
 
@@ -282,15 +306,34 @@ pub fn find(
                 }
             }
             Item::Numeral(_) | Item::Term(Term::Month(_)) => match items.day_month_year(i, i) {
-                Some((day, month, year, used)) => Some((
-                    DateExpr::Day {
-                        weekday: None,
-                        day,
-                        month,
-                        year,
-                    },
-                    i + used,
-                )),
+                Some((day, month, year, used)) => {
+                    // "6-7 August", "6 and 7 August", "du 6 au 7 août": a span of days is
+                    // dated by its first, as ACLED does; the mention covers the whole span.
+                    let (first, day) = items.span_start(i, day).unwrap_or((i, day));
+                    if first < i {
+                        out.push(DateMention {
+                            start: items.items[first].0,
+                            end: items.items[i + used - 1].1,
+                            expr: DateExpr::Day {
+                                weekday: None,
+                                day,
+                                month,
+                                year,
+                            },
+                        });
+                        i += used;
+                        continue;
+                    }
+                    Some((
+                        DateExpr::Day {
+                            weekday: None,
+                            day,
+                            month,
+                            year,
+                        },
+                        i + used,
+                    ))
+                }
                 None => items.month_or_year(i, year_intros),
             },
             Item::Term(Term::Relative(r)) => Some((DateExpr::Relative(r), i + 1)),
@@ -599,6 +642,29 @@ pub fn drop_asides(
         .filter(|m| !overnight(m) && !in_dateline(m))
         .count();
     mentions.retain(|m| !(overnight(m) && others > 0));
+    // "Around 6 November 2023 (between 5 - 6 November)": a bracket right after a date restates
+    // it; the date written in the sentence stands.
+    let mut kept_end: Option<usize> = None;
+    mentions.retain(|m| {
+        let restates = kept_end.is_some_and(|end| {
+            let gap = folded.get(end..m.start).unwrap_or(")");
+            gap.trim_start().starts_with('(') && !gap.contains(')')
+        });
+        if !restates {
+            kept_end = Some(m.end);
+        }
+        !restates
+    });
+}
+
+/// Whether the date mention `next` continues the span that the mention ending at `end` begins
+/// ("Oct 31 to Nov 2", "du 31 octobre au 2 novembre"): only a joining word between.
+pub fn continues_span(folded: &str, end: usize, next: &DateMention) -> bool {
+    let gap = folded.get(end..next.start).unwrap_or("x").trim();
+    matches!(
+        gap,
+        "-" | "to" | "and" | "until" | "till" | "au" | "et" | "jusqu'au"
+    )
 }
 
 #[cfg(test)]

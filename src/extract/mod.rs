@@ -410,7 +410,12 @@ impl<'a, 'g> Reader<'a, 'g> {
         // the next day") it dates that clause alone.
         let mut local = self.context;
         let folded_text = &self.folded.text;
+        // Where the last plan's days end: "called for Oct 31 to Nov 2" is one plan.
+        let mut plan_end = None;
         for m in &mentions {
+            let plan = self.lexicon.names_a_plan(folded_text, m.start)
+                || plan_end.is_some_and(|end| dates::continues_span(folded_text, end, m));
+            plan_end = plan.then_some(m.end);
             let anchor = Anchor {
                 published: self.article.published,
                 context: local,
@@ -419,6 +424,8 @@ impl<'a, 'g> Reader<'a, 'g> {
                 // "2,000 detained since Wednesday": the figure is of the days since, told on
                 // the day in context; Wednesday dates nothing.
                 Resolution::Dated { .. } if self.lexicon.opens_period(folded_text, m.start) => {}
+                // "during the blockade called for 26-27 November": the plan's days date nothing.
+                Resolution::Dated { .. } if plan => {}
                 Resolution::Dated { dated, anchored } if self.folded.origin(m.start) < body => {
                     self.report_day = Some(dated);
                     dateline_day.get_or_insert((dated, anchored));

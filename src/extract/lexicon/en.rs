@@ -21,6 +21,13 @@ pub const WORDS: Words = Words {
     relativizers: &["where", "when", "which", "who"],
     releases: &["release", "releasing", "free", "freeing"],
     period_intros: &["since", "since last"],
+    plan_intros: &[
+        "for",
+        "for the",
+        "ahead of",
+        "ahead of the",
+        "in the run-up to",
+    ],
     auxiliaries: &["was", "were", "is", "are", "have", "has", "had", "been"],
     adverbs: &[
         "also",
@@ -622,6 +629,18 @@ pub const ENTRIES: &[Entry] = &[
     ("oct", Term::Month(10), W),
     ("nov", Term::Month(11), W),
     ("dec", Term::Month(12), W),
+    // The other abbreviations: a month only next to a day or a year ("Mar 24th 2019"), as
+    // a date is read, so "clashes mar the vote" stays a verb.
+    ("mar", Term::Month(3), W),
+    ("mar.", Term::Month(3), W),
+    ("apr", Term::Month(4), W),
+    ("apr.", Term::Month(4), W),
+    ("jun", Term::Month(6), W),
+    ("jun.", Term::Month(6), W),
+    ("jul", Term::Month(7), W),
+    ("jul.", Term::Month(7), W),
+    ("sep", Term::Month(9), W),
+    ("sep.", Term::Month(9), W),
     ("morning", Term::TimeOfDay, W),
     ("evening", Term::TimeOfDay, W),
     ("night", Term::TimeOfDay, W),

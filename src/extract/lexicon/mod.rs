@@ -107,6 +107,10 @@ pub struct Lexicon {
     /// Words before a day that make it the start of a period ("since Wednesday"): the news is
     /// of the period, not of that day.
     period_intros: &'static [&'static str],
+    /// Words before a day that make it the day of a plan ("the blockade called for 5-6
+    /// November", "ahead of the 5 May strike", "la grève prévue pour le 5 mai"): what happened
+    /// is not dated by it.
+    plan_intros: &'static [&'static str],
     /// Auxiliaries of compound tenses and passives ("ont", "were").
     auxiliaries: &'static [&'static str],
     /// Adverbs that may stand between an auxiliary and its participle ("ont de nouveau
@@ -153,6 +157,7 @@ impl Lexicon {
             relativizers: words.relativizers,
             releases: words.releases,
             period_intros: words.period_intros,
+            plan_intros: words.plan_intros,
             auxiliaries: words.auxiliaries,
             adverbs: words.adverbs,
         }
@@ -193,6 +198,15 @@ impl Lexicon {
     pub fn opens_period(&self, folded: &str, at: usize) -> bool {
         let before = folded[..at].trim_end();
         self.period_intros
+            .iter()
+            .any(|intro| ends_with_words(before, intro))
+    }
+
+    /// Whether the day named at folded offset `at` is the day of a plan ("called for 5-6
+    /// November", "ahead of the 5 May strike", "prévue pour le 5 mai").
+    pub fn names_a_plan(&self, folded: &str, at: usize) -> bool {
+        let before = folded[..at].trim_end();
+        self.plan_intros
             .iter()
             .any(|intro| ends_with_words(before, intro))
     }
@@ -329,6 +343,7 @@ pub struct Words {
     pub relativizers: &'static [&'static str],
     pub releases: &'static [&'static str],
     pub period_intros: &'static [&'static str],
+    pub plan_intros: &'static [&'static str],
     pub auxiliaries: &'static [&'static str],
     pub adverbs: &'static [&'static str],
 }
