@@ -1945,3 +1945,36 @@ fn dates_as_reports_write_them() {
         assert_eq!(dated(text, lang), expected, "{text}");
     }
 }
+
+/// "The weekend" in a report is the last one before its day, dated by its Saturday; a bracket
+/// after it saying which days wins ("over the weekend (2-3 December)"). English and French.
+#[test]
+fn the_weekend_is_dated_by_its_saturday() {
+    // Published on Wednesday 13 December 2023.
+    let dated = |text: &str, lang| {
+        summary(&read(text, Some(date(2023, 12, 13)), Some(lang)).events)
+            .into_iter()
+            .map(|(day, place, _, _)| (day, place))
+            .collect::<Vec<_>>()
+    };
+    let kisumu = |day: &str| vec![(day.to_string(), "Kisumu".to_string())];
+    for (text, lang, expected) in [
+        (
+            "Traders protested in Kisumu over the weekend.",
+            Lang::En,
+            kisumu("2023-12-09"),
+        ),
+        (
+            "A suspected thief was lynched in Kisumu on the weekend (2-3 December).",
+            Lang::En,
+            kisumu("2023-12-02"),
+        ),
+        (
+            "Ce week-end, des commerçants ont défilé à Kisumu.",
+            Lang::Fr,
+            kisumu("2023-12-09"),
+        ),
+    ] {
+        assert_eq!(dated(text, lang), expected, "{text}");
+    }
+}

@@ -33,6 +33,9 @@ pub enum RelativeDay {
     YearsAgo,
     /// "overnight": the night before the report's day, dated by its first day as ACLED does.
     Overnight,
+    /// "the weekend", "ce week-end": the Saturday on or before the report's day (a weekend is
+    /// dated by its first day).
+    Weekend,
 }
 
 /// A date expression as written.
@@ -532,6 +535,15 @@ pub fn resolve(expr: DateExpr, anchor: Anchor) -> Resolution {
                 RelativeDay::NextDay => (context, 1, false),
                 RelativeDay::DayBefore => (context, -1, false),
                 RelativeDay::Overnight => (published.or(context), -1, false),
+                RelativeDay::Weekend => {
+                    let from = published.or(context);
+                    let back = from.map_or(0, |d| {
+                        (d.weekday().to_monday_zero_offset()
+                            - Weekday::Saturday.to_monday_zero_offset())
+                        .rem_euclid(7)
+                    });
+                    (from, -i64::from(back), false)
+                }
             };
             match from {
                 Some(from) => shifted(from, offset, anchored),
@@ -642,16 +654,27 @@ pub fn drop_asides(
         .filter(|m| !overnight(m) && !in_dateline(m))
         .count();
     mentions.retain(|m| !(overnight(m) && others > 0));
-    // "Around 6 November 2023 (between 5 - 6 November)": a bracket right after a date restates
-    // it; the date written in the sentence stands.
-    let mut kept_end: Option<usize> = None;
+    // "Around 6 November 2023 (between 5 - 6 November)": a bracket right after a day named in
+    // full restates it; the day written in the sentence stands. (After "the weekend" the
+    // bracket is what says which days.)
+    let bracket_after = |m: &DateMention, next: &DateMention| {
+        let gap = folded.get(m.end..next.start).unwrap_or(")");
+        gap.trim_start().starts_with('(') && !gap.contains(')')
+    };
+    let said_in_bracket: Vec<usize> = mentions
+        .windows(2)
+        .filter(|w| matches!(w[0].expr, DateExpr::Relative(_)) && bracket_after(&w[0], &w[1]))
+        .map(|w| w[0].start)
+        .collect();
+    mentions.retain(|m| !said_in_bracket.contains(&m.start));
+    let mut kept_day_end: Option<usize> = None;
     mentions.retain(|m| {
-        let restates = kept_end.is_some_and(|end| {
+        let restates = kept_day_end.is_some_and(|end| {
             let gap = folded.get(end..m.start).unwrap_or(")");
             gap.trim_start().starts_with('(') && !gap.contains(')')
         });
         if !restates {
-            kept_end = Some(m.end);
+            kept_day_end = matches!(m.expr, DateExpr::Day { .. }).then_some(m.end);
         }
         !restates
     });

@@ -663,6 +663,10 @@ pub const ENTRIES: &[Entry] = &[
     ("the following day", Term::Relative(RelativeDay::NextDay), W),
     ("the day before", Term::Relative(RelativeDay::DayBefore), W),
     ("overnight", Term::Relative(RelativeDay::Overnight), W),
+    ("the weekend", Term::Relative(RelativeDay::Weekend), W),
+    ("this weekend", Term::Relative(RelativeDay::Weekend), W),
+    ("last weekend", Term::Relative(RelativeDay::Weekend), W),
+    ("the week-end", Term::Relative(RelativeDay::Weekend), W),
     (
         "the previous day",
         Term::Relative(RelativeDay::DayBefore),

@@ -253,6 +253,10 @@ pub const ENTRIES: &[Entry] = &[
     ("chaine humaine", Term::Cue(H::Protest, L::Weak), S),
     ("sit-in", Term::Cue(H::Protest, L::Weak), S),
     ("ont manifeste", Term::Cue(H::Protest, L::Strong), S),
+    // « Défilé » seul est aussi une parade ou un défilé de mode.
+    ("ont defile", Term::Cue(H::Protest, L::Strong), W),
+    ("a defile", Term::Cue(H::Protest, L::Strong), W),
+    ("defilent", Term::Cue(H::Protest, L::Strong), W),
     ("engin explosif", Term::Cue(H::Explosion, L::Weak), S),
     ("engins explosifs", Term::Cue(H::Explosion, L::Weak), S),
     ("ont saccage", Term::Cue(H::Looting, L::Strong), S),
@@ -671,6 +675,14 @@ pub const ENTRIES: &[Entry] = &[
         W,
     ),
     ("cette semaine", Term::Relative(RelativeDay::ThisWeek), W),
+    ("ce week-end", Term::Relative(RelativeDay::Weekend), W),
+    (
+        "le week-end dernier",
+        Term::Relative(RelativeDay::Weekend),
+        W,
+    ),
+    ("le week-end", Term::Relative(RelativeDay::Weekend), W),
+    ("ce weekend", Term::Relative(RelativeDay::Weekend), W),
     (
         "la semaine ecoulee",
         Term::Relative(RelativeDay::PastWeek),
