@@ -657,9 +657,12 @@ const NAME_ARTICLES: &[&str] = &["al", "el", "ul"];
 pub(crate) const UNIT_WORDS: &[&str] = &[
     "city",
     "town",
+    "township",
     "village",
     "villages",
     "municipality",
+    "estate",
+    "settlement",
     "district",
     "districts",
     "division",

@@ -791,3 +791,18 @@ fn peoples_and_foreign_names_of_countries_are_no_places() {
     );
     assert_eq!(kept("Grenade attack on a bar in Mombasa."), ["Mombasa"]);
 }
+
+/// A settlement word written with a capital after a town ("Molo Township", "Eldoret
+/// Municipality", "Kakuma Settlement") names the town, not some longer name that is no place.
+#[test]
+fn a_capitalised_settlement_word_keeps_its_town() {
+    let kept = |text| kept_in(text, Dictionaries::ENGLISH);
+    assert_eq!(
+        kept("A suspect was lynched in Molo Township."),
+        [row("Molo", "Molo", "KE")]
+    );
+    assert_eq!(
+        kept("Traders rioted in Eldoret Municipality."),
+        [row("Eldoret", "Eldoret", "KE")]
+    );
+}
