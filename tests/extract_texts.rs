@@ -1978,3 +1978,39 @@ fn the_weekend_is_dated_by_its_saturday() {
         assert_eq!(dated(text, lang), expected, "{text}");
     }
 }
+
+/// A chronology opens its entries with a bare day of the month it is about ("Le 12, …", "Les
+/// 8 et 9, …", "On the 12th, …"): each entry is that day, not the month's first or the day of
+/// publication. (Structure from French monthly chronologies of the 2022 protests in Iran;
+/// sentences our own.)
+#[test]
+fn a_chronology_dates_its_entries_by_their_bare_day() {
+    let dated = |text: &str, lang| {
+        summary(&read(text, Some(date(2023, 5, 31)), Some(lang)).events)
+            .into_iter()
+            .map(|(day, place, _, _)| (day, place))
+            .collect::<Vec<_>>()
+    };
+    let french = "Mai 2023 : la contestation au Kenya\n\n\
+        Le 3 mai 2023, des commerçants manifestent à Kisumu.\n\n\
+        Les 8 et 9, des étudiants ont manifesté à Eldoret.\n\n\
+        Le 12, des habitants ont bloqué la route à Nakuru.\n";
+    assert_eq!(
+        dated(french, Lang::Fr),
+        [
+            ("2023-05-03".to_string(), "Kisumu".to_string()),
+            ("2023-05-08".to_string(), "Eldoret".to_string()),
+            ("2023-05-12".to_string(), "Nakuru".to_string()),
+        ]
+    );
+    let english = "Kenya, May 2023\n\n\
+        On 3 May 2023, traders protested in Kisumu.\n\n\
+        On the 12th, residents blocked the road in Nakuru.\n";
+    assert_eq!(
+        dated(english, Lang::En),
+        [
+            ("2023-05-03".to_string(), "Kisumu".to_string()),
+            ("2023-05-12".to_string(), "Nakuru".to_string()),
+        ]
+    );
+}

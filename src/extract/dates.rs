@@ -48,6 +48,9 @@ pub enum DateExpr {
         year: Option<i16>,
     },
     Weekday(Weekday),
+    /// A day of the month in context, as a chronology opens its entries ("Le 12, …", "Les 8
+    /// et 9, …", "On the 12th, …").
+    DayOfMonth(i8),
     Month {
         month: i8,
         year: i16,
@@ -152,6 +155,33 @@ impl Items<'_> {
         let gap = self.folded.get(end..self.items[k].0)?.trim();
         let gap = gap.strip_suffix(" the").unwrap_or(gap);
         matches!(gap, "-" | "to" | "and" | "au" | "et" | "a").then_some((k - 1, first))
+    }
+
+    /// A chronology's entry opening with a bare day ("Le 12, …", "Les 8 et 9, …", "On the
+    /// 12th, …"): the first day and the items used, when the sentence opens with it and a comma
+    /// closes it.
+    fn chronology_day(&self, i: usize) -> Option<(DateExpr, usize)> {
+        let &(start, end, Item::Numeral(n)) = self.items.get(i)? else {
+            return None;
+        };
+        let opening = self.folded[..start].trim();
+        if !matches!(opening, "le" | "les" | "on the" | "the") {
+            return None;
+        }
+        let day = day_of(n)?;
+        // "Les 8 et 9, …": the span's second day is read with it.
+        let (end, used) = match self.items.get(i + 1) {
+            Some(&(s, e, Item::Numeral(m)))
+                if day_of(m).is_some_and(|d| d > day)
+                    && matches!(self.folded[end..s].trim(), "et" | "and" | "-" | "au") =>
+            {
+                (e, 2)
+            }
+            _ => (end, 1),
+        };
+        self.folded[end..]
+            .starts_with(',')
+            .then_some((DateExpr::DayOfMonth(day), i + used))
     }
 
     /// "mars 2002", or a year after "en"/"in" ("en 1998-1999").
@@ -337,7 +367,9 @@ pub fn find(
                         i + used,
                     ))
                 }
-                None => items.month_or_year(i, year_intros),
+                None => items
+                    .month_or_year(i, year_intros)
+                    .or_else(|| items.chronology_day(i)),
             },
             Item::Term(Term::Relative(r)) => Some((DateExpr::Relative(r), i + 1)),
             Item::Term(_) => None,
@@ -499,6 +531,16 @@ pub fn resolve(expr: DateExpr, anchor: Anchor) -> Resolution {
                 }
                 (Some(date), _) => day(date, true),
                 (None, _) => Resolution::Unusable(format!("day {d} of month {month} is no date")),
+            }
+        }
+        DateExpr::DayOfMonth(d) => {
+            // The month of the entries before it, else of the report.
+            let Some(from) = anchor.context.map(|c| c.date).or(published) else {
+                return Resolution::Unusable("a day of the month, and no month in context".into());
+            };
+            match Date::new(from.year(), from.month(), d) {
+                Ok(date) if published.is_none_or(|p| date <= p) => day(date, false),
+                _ => Resolution::Unusable(format!("day {d} of the month in context is no date")),
             }
         }
         DateExpr::Weekday(w) => match reference {
