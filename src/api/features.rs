@@ -59,6 +59,13 @@ pub async fn items(
     // was when the walk began: every link of a page carries it.
     let revision = state.revision_at(params.revision())?;
     let index = revision.index;
+    let spec = PageSpec {
+        base: state.base_url(),
+        layer,
+        params: &params,
+        format,
+        revision: revision.number,
+    };
     if layer == Layer::Places {
         let totals = index.place_totals(&query);
         let places: Vec<PlaceFeature<'_>> = totals
@@ -82,13 +89,7 @@ pub async fn items(
             .map(PlaceFeature::to_json)
             .collect();
         return Ok(page_response(
-            &PageSpec {
-                base: state.base_url(),
-                layer,
-                params: &params,
-                format,
-                revision: revision.number,
-            },
+            &spec,
             places.len(),
             offset,
             limit,
@@ -110,19 +111,7 @@ pub async fn items(
     }
     let (matched, page) = index.query_page(&query, offset, limit);
     let features = page.iter().map(|&pos| &*index.row(pos).feature);
-    Ok(page_response(
-        &PageSpec {
-            base: state.base_url(),
-            layer,
-            params: &params,
-            format,
-            revision: revision.number,
-        },
-        matched,
-        offset,
-        limit,
-        features,
-    ))
+    Ok(page_response(&spec, matched, offset, limit, features))
 }
 
 /// What the links of a page are made of.
