@@ -148,7 +148,8 @@ pub struct Gazetteer {
 }
 
 /// A candidate match: original byte range, the pattern found there, and the skeleton range
-/// it was found at.
+/// it was found at (in the skeleton folded from the char it starts in: only candidates
+/// starting in the same char are compared by it).
 #[derive(Debug, Clone, Copy)]
 struct Candidate {
     start: usize,
@@ -314,36 +315,21 @@ impl Gazetteer {
         dictionaries: Dictionaries,
     ) -> Vec<Mention<'g>> {
         let matcher = self.matcher();
-        let folded = normalize::fold(text);
-        let skeleton = folded.skeleton.as_slice();
         let mut found = Vec::new();
-        // The skeleton has no leading space and single spaces between words, and keys are
-        // whole words: a name is a run of words starting at a word start.
-        let word_starts = std::iter::once(0).chain(
-            skeleton
-                .iter()
-                .enumerate()
-                .filter(|&(_, &b)| b == b' ')
-                .map(|(i, _)| i + 1),
-        );
-        for s in word_starts.filter(|&s| s < skeleton.len()) {
-            // A name is written with a capital (see `accepts_form`): the lower-case words,
-            // most of the text, are not looked up.
-            let (first, _) = folded.original_range(s, s + 1);
-            if !text[first..].chars().next().is_some_and(char::is_uppercase) {
-                continue;
-            }
+        // A name is written with a capital (see `accepts_form`): the lower-case words, most
+        // of the text, are neither folded nor looked up. Keys are whole words: a name is a
+        // run of words starting at a word start.
+        let mut words = normalize::Words::new(text);
+        normalize::capitalised_starts(text, |at, skip| {
+            let s = words.start_at(at, skip);
             let mut e = s;
             loop {
-                e = skeleton[e..]
-                    .iter()
-                    .position(|&b| b == b' ')
-                    .map_or(skeleton.len(), |p| e + p);
-                let Some(key) = matcher.get(&skeleton[s..e]) else {
+                e = words.word_end(e);
+                let Some(key) = matcher.get(&words.skeleton()[s..e]) else {
                     break;
                 };
                 if let Some(pattern) = key.pattern() {
-                    let (start, end) = folded.original_range(s, e);
+                    let (start, end) = words.original_range(s, e);
                     if accepts_form(&matcher, pattern, &text[start..end])
                         && !context::inside_url(text, start, end)
                     {
@@ -355,12 +341,12 @@ impl Gazetteer {
                         });
                     }
                 }
-                if !key.continues() || e == skeleton.len() {
+                if !key.continues() || words.is_end(e) {
                     break;
                 }
                 e += 1;
             }
-        }
+        });
         // Longest first at each start. Two runs of the skeleton can come from the same text
         // (one character transliterated to several words): the one ending first goes first,
         // then the longer.
