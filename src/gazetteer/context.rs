@@ -764,10 +764,9 @@ pub(crate) fn is_unit_word(word: &str) -> bool {
 
 /// True when the written form is an ordinary capitalised word rather than a name.
 pub(crate) fn is_stopword(written: &str) -> bool {
-    use std::collections::HashSet;
     use std::sync::OnceLock;
     // Looked up at every candidate name of every text: a set, not a scan of the list.
-    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    static SET: OnceLock<super::quick_hash::QuickSet<&'static str>> = OnceLock::new();
     if written.contains(|c: char| !c.is_alphanumeric()) {
         return false;
     }

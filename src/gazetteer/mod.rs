@@ -26,16 +26,18 @@ mod image;
 mod matcher;
 mod normalize;
 mod place;
+mod quick_hash;
 
 use std::borrow::Cow;
 use std::cmp::Reverse;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 pub use data::{Dictionaries, GazetteerError};
 pub use geography::Geography;
 use matcher::{Matcher, Pattern};
 pub use place::{Place, PlaceKind};
+use quick_hash::{QuickMap, QuickSet};
 
 /// The image of the shipped gazetteer (`geodata/gazetteer/places.tsv.gz`), written by
 /// `build.rs`: stored uncompressed, so nothing is decompressed at start and only the pages
@@ -138,13 +140,13 @@ pub struct Gazetteer {
     places: Vec<Place>,
     countries: HashMap<String, usize>,
     /// Country code → the GeoNames id of its capital city.
-    capitals: HashMap<String, u32>,
+    capitals: QuickMap<String, u32>,
     regions: HashMap<(String, String), usize>,
     /// Words of the languages read that are also place names, folded ([`normalize::plain_lower`]),
     /// with the dictionaries they are in.
-    ordinary_words: HashMap<String, Dictionaries>,
+    ordinary_words: QuickMap<String, Dictionaries>,
     /// The patterns some ordinary word folds to: only their matches need the word check.
-    ordinary_patterns: HashSet<u32>,
+    ordinary_patterns: QuickSet<u32>,
 }
 
 /// A candidate match: original byte range, the pattern found there, and the skeleton range
@@ -218,7 +220,7 @@ impl Gazetteer {
         let count = layout.count();
         let mut places = Vec::with_capacity(count);
         let mut countries = HashMap::new();
-        let mut capitals = HashMap::new();
+        let mut capitals = QuickMap::default();
         let mut regions = HashMap::new();
         for index in 0..count {
             let (place, capital) = layout.place(&image, index)?;
@@ -246,8 +248,8 @@ impl Gazetteer {
             countries,
             capitals,
             regions,
-            ordinary_words: HashMap::new(),
-            ordinary_patterns: HashSet::new(),
+            ordinary_words: QuickMap::default(),
+            ordinary_patterns: QuickSet::default(),
         })
     }
 
@@ -358,8 +360,8 @@ impl Gazetteer {
             .iter()
             .filter(|c| matcher.candidates(c.pattern).any(|i| self.is_prominent(i)))
             .collect();
-        let starts: HashSet<usize> = prominent.iter().map(|c| c.start).collect();
-        let ends: HashSet<usize> = prominent.iter().map(|c| c.end).collect();
+        let starts: QuickSet<usize> = prominent.iter().map(|c| c.start).collect();
+        let ends: QuickSet<usize> = prominent.iter().map(|c| c.end).collect();
 
         let lists_regions = context::has_region_plurals(text);
         let mut headlines = context::Headlines::default();
