@@ -529,9 +529,12 @@ mod tests {
         assert_eq!(joined_name_key("Astana"), None);
     }
 
+    /// A word of the skeleton and its original range.
+    type Word = (Vec<u8>, (usize, usize));
+
     /// Every word from each capitalised start to the end of the text, with its original
     /// range, as [`Words`] folds them.
-    fn lazy_words(text: &str) -> Vec<Vec<(Vec<u8>, (usize, usize))>> {
+    fn lazy_words(text: &str) -> Vec<Vec<Word>> {
         let mut words = Words::new(text);
         let mut runs = Vec::new();
         capitalised_starts(text, |at, skip| {
@@ -553,7 +556,7 @@ mod tests {
     }
 
     /// The same from the whole text's folding.
-    fn whole_words(text: &str) -> Vec<Vec<(Vec<u8>, (usize, usize))>> {
+    fn whole_words(text: &str) -> Vec<Vec<Word>> {
         let folded = fold(text);
         let skeleton = &folded.skeleton;
         let mut bounds = vec![0];
