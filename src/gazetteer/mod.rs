@@ -451,8 +451,16 @@ impl Gazetteer {
         // Most names are plain ASCII: compared as they are, without a folded copy, and read
         // as bytes (a big city has hundreds of other names: checking they are UTF-8 cost more
         // than comparing them). '|' is ASCII, so each name between two is whole UTF-8.
+        let first = plain.as_bytes().first().copied();
         let same = |name: &[u8]| {
-            if name.eq_ignore_ascii_case(plain.as_bytes()) {
+            // A name opening with an ASCII letter or digit folds to a form opening with its
+            // lower case: most names differ from the first letter on, and are skipped there.
+            if let (Some(&opening), Some(first)) = (name.first(), first)
+                && opening.is_ascii_alphanumeric()
+                && opening.to_ascii_lowercase() != first
+            {
+                false
+            } else if name.eq_ignore_ascii_case(plain.as_bytes()) {
                 // `plain` is lower-case letters, digits and spaces: so is the name.
                 true
             } else if name.iter().all(|&b| b.is_ascii_alphanumeric() || b == b' ') {
