@@ -5,7 +5,10 @@
 //! Word lists hold plain lower-case ASCII (see `normalize::plain_lower`), so "À", "à" and
 //! "a" are one entry.
 
+use std::sync::OnceLock;
+
 use super::normalize::{plain_lower, with_plain_lower};
+use super::quick_hash::QuickSet;
 
 /// Capitalised words that begin sentences or titles and happen to be place names somewhere
 /// ("Le" in France, "Pendant", "Premier", "Union"): function words, calendar words and common
@@ -762,27 +765,44 @@ pub(crate) fn is_landform_after(text: &str, start: usize, end: usize, previous_e
 
 /// Whether a word is a unit word ("County", "Sadar", "upazila").
 pub(crate) fn is_unit_word(word: &str) -> bool {
-    listed(UNIT_WORDS, word)
+    static SET: OnceLock<QuickSet<&'static str>> = OnceLock::new();
+    listed_in(&SET, UNIT_WORDS, word)
 }
 
 /// True when the written form is an ordinary capitalised word rather than a name.
 pub(crate) fn is_stopword(written: &str) -> bool {
-    use std::collections::HashSet;
-    use std::sync::OnceLock;
-    // Looked up at every candidate name of every text: a set, not a scan of the list.
-    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    if written.contains(|c: char| !c.is_alphanumeric()) {
-        return false;
-    }
-    let set = SET.get_or_init(|| STOPWORDS.iter().copied().collect());
-    if written.bytes().all(|b| b.is_ascii_alphanumeric()) && written.len() <= 32 {
+    !written.contains(|c: char| !c.is_alphanumeric()) && listed_stopword(written)
+}
+
+/// [`listed`] in [`STOPWORDS`].
+fn listed_stopword(word: &str) -> bool {
+    static SET: OnceLock<QuickSet<&'static str>> = OnceLock::new();
+    listed_in(&SET, STOPWORDS, word)
+}
+
+/// [`listed`] through a set of the list's words, built at the first call: the long lists are
+/// read for every candidate name of every text and the words around it, and a scan of each
+/// cost more than the rest of the context rules. The same answer as [`listed`]'s: the lists
+/// hold lower-case words (a test checks it), which is what both compare the word's folding
+/// with.
+fn listed_in(
+    set: &OnceLock<QuickSet<&'static str>>,
+    list: &'static [&'static str],
+    word: &str,
+) -> bool {
+    let set = set.get_or_init(|| list.iter().copied().collect());
+    if word.bytes().all(|b| b.is_ascii_alphanumeric()) {
         let mut lower = [0u8; 32];
-        for (l, b) in lower.iter_mut().zip(written.bytes()) {
+        let Some(lower) = lower.get_mut(..word.len()) else {
+            // Longer than any listed word.
+            return listed(list, word);
+        };
+        for (l, b) in lower.iter_mut().zip(word.bytes()) {
             *l = b.to_ascii_lowercase();
         }
-        return std::str::from_utf8(&lower[..written.len()]).is_ok_and(|w| set.contains(w));
+        return std::str::from_utf8(lower).is_ok_and(|w| set.contains(w));
     }
-    with_plain_lower(written, |plain| set.contains(plain))
+    with_plain_lower(word, |plain| set.contains(plain))
 }
 
 /// A match glued to a dot or an at-sign is part of a domain, URL or e-mail ("Orda.kz").
@@ -969,7 +989,7 @@ pub(crate) fn names_something_else(
         // "Andrei Serdyukov", "Kassym-Jomart Tokayev": a capitalised word that is neither a
         // function word nor a place, glued by one space, is a first name.
         if is_capitalised_word(before)
-            && !listed(STOPWORDS, before)
+            && !listed_stopword(before)
             && !listed(REGION_WORDS, before)
             && !place_ends_at(before_end)
         {
@@ -983,9 +1003,9 @@ pub(crate) fn names_something_else(
         // "Nursultan Nazarbayev", "KazTag Telegram": a capitalised non-place word after the
         // match makes the pair one name.
         if is_capitalised_word(after)
-            && !listed(STOPWORDS, after)
+            && !listed_stopword(after)
             && !listed(REGION_WORDS, after)
-            && !listed(UNIT_WORDS, after)
+            && !is_unit_word(after)
             && !place_starts_at(offset)
         {
             return true;
@@ -1133,4 +1153,33 @@ fn in_list_of_regions(text: &str, start: usize, end: usize) -> bool {
             let head = head.rsplit(is_clause_break).next().unwrap_or("");
             reads_list(&mut head.rsplit(is_separator))
         }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`listed_in`] answers as [`listed`] only for lists of lower-case words.
+    #[test]
+    fn set_read_lists_are_lower_case() {
+        for list in [STOPWORDS, UNIT_WORDS] {
+            for word in list {
+                assert!(!word.bytes().any(|b| b.is_ascii_uppercase()), "{word}");
+            }
+        }
+        for word in [
+            "The",
+            "COUNTY",
+            "county",
+            "Kazakhstan",
+            "États",
+            "St.",
+            "a-b",
+        ] {
+            for list in [STOPWORDS, UNIT_WORDS] {
+                let set = OnceLock::new();
+                assert_eq!(listed_in(&set, list, word), listed(list, word), "{word}");
+            }
+        }
+    }
 }

@@ -14,8 +14,8 @@
 //!    population and how the name was written. A place outside the text's countries is kept
 //!    only where its own country is named; else the name is dropped, never sent abroad.
 
+use super::quick_hash::QuickMap;
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 use super::context::UNIT_WORDS;
 use super::normalize::plain_lower_into;
@@ -90,13 +90,13 @@ const RELATION_WORDS: &[&str] = &[
 struct Known<'k> {
     countries: &'k [String],
     named: &'k [&'k str],
-    evidence: &'k HashMap<&'k str, f64>,
+    evidence: &'k QuickMap<&'k str, f64>,
 }
 
 /// What the whole text tells every name's choice.
 struct Reading<'r> {
     /// Each country's support.
-    evidence: &'r HashMap<&'r str, f64>,
+    evidence: &'r QuickMap<&'r str, f64>,
     /// The best-supported country's support.
     top: f64,
     /// For each name, the names that locate it.
@@ -359,7 +359,7 @@ impl Gazetteer {
     }
 
     /// The support a country gets from the names other than this one.
-    fn support_elsewhere(&self, name: &Name, evidence: &HashMap<&str, f64>, country: &str) -> f64 {
+    fn support_elsewhere(&self, name: &Name, evidence: &QuickMap<&str, f64>, country: &str) -> f64 {
         let own = self
             .shares(name)
             .into_iter()
@@ -398,9 +398,9 @@ impl Gazetteer {
 
     /// Each country's support: every name gives its weight, shared among its namesakes'
     /// countries by their size (a country named is all its own).
-    fn country_evidence(&self, names: &[Name]) -> HashMap<&str, f64> {
+    fn country_evidence(&self, names: &[Name]) -> QuickMap<&str, f64> {
         // Keyed by the places' own codes: no copy of a code for every name.
-        let mut evidence: HashMap<&str, f64> = HashMap::new();
+        let mut evidence: QuickMap<&str, f64> = QuickMap::default();
         for name in names {
             for (country, share) in self.shares(name) {
                 *evidence.entry(country).or_default() += name.weight * share;
@@ -610,7 +610,7 @@ fn prior(place: &Place) -> f64 {
 const POPULATION_WEIGHT: f64 = 0.4;
 
 /// The text's countries: those with at least 60 % of the best one's support, most first.
-fn ranked_countries(evidence: &HashMap<&str, f64>) -> Vec<String> {
+fn ranked_countries(evidence: &QuickMap<&str, f64>) -> Vec<String> {
     let mut ranked: Vec<(&str, f64)> = evidence.iter().map(|(&c, &e)| (c, e)).collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
     let Some(&(_, top)) = ranked.first() else {
@@ -626,7 +626,7 @@ fn ranked_countries(evidence: &HashMap<&str, f64>) -> Vec<String> {
 /// The countries of the places kept, by the weight of the names that put them there: a name
 /// dropped as foreign or as a mere word leaves no country behind.
 fn resolved_countries(resolved: &[(Mention, f64)]) -> Vec<String> {
-    let mut evidence: HashMap<&str, f64> = HashMap::new();
+    let mut evidence: QuickMap<&str, f64> = QuickMap::default();
     for (m, weight) in resolved {
         *evidence.entry(m.place.country_code.as_str()).or_default() += weight;
     }

@@ -26,16 +26,18 @@ mod image;
 mod matcher;
 mod normalize;
 mod place;
+mod quick_hash;
 
 use std::borrow::Cow;
 use std::cmp::Reverse;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 pub use data::{Dictionaries, GazetteerError};
 pub use geography::Geography;
 use matcher::{Matcher, Pattern};
 pub use place::{Place, PlaceKind};
+use quick_hash::{QuickMap, QuickSet};
 
 /// The image of the shipped gazetteer (`geodata/gazetteer/places.tsv.gz`), written by
 /// `build.rs`: stored uncompressed, so nothing is decompressed at start and only the pages
@@ -138,17 +140,18 @@ pub struct Gazetteer {
     places: Vec<Place>,
     countries: HashMap<String, usize>,
     /// Country code → the GeoNames id of its capital city.
-    capitals: HashMap<String, u32>,
+    capitals: QuickMap<String, u32>,
     regions: HashMap<(String, String), usize>,
     /// Words of the languages read that are also place names, folded ([`normalize::plain_lower`]),
     /// with the dictionaries they are in.
-    ordinary_words: HashMap<String, Dictionaries>,
+    ordinary_words: QuickMap<String, Dictionaries>,
     /// The patterns some ordinary word folds to: only their matches need the word check.
-    ordinary_patterns: HashSet<u32>,
+    ordinary_patterns: QuickSet<u32>,
 }
 
 /// A candidate match: original byte range, the pattern found there, and the skeleton range
-/// it was found at.
+/// it was found at (in the skeleton folded from the char it starts in: only candidates
+/// starting in the same char are compared by it).
 #[derive(Debug, Clone, Copy)]
 struct Candidate {
     start: usize,
@@ -217,7 +220,7 @@ impl Gazetteer {
         let count = layout.count();
         let mut places = Vec::with_capacity(count);
         let mut countries = HashMap::new();
-        let mut capitals = HashMap::new();
+        let mut capitals = QuickMap::default();
         let mut regions = HashMap::new();
         for index in 0..count {
             let (place, capital) = layout.place(&image, index)?;
@@ -245,8 +248,8 @@ impl Gazetteer {
             countries,
             capitals,
             regions,
-            ordinary_words: HashMap::new(),
-            ordinary_patterns: HashSet::new(),
+            ordinary_words: QuickMap::default(),
+            ordinary_patterns: QuickSet::default(),
         })
     }
 
@@ -314,36 +317,21 @@ impl Gazetteer {
         dictionaries: Dictionaries,
     ) -> Vec<Mention<'g>> {
         let matcher = self.matcher();
-        let folded = normalize::fold(text);
-        let skeleton = folded.skeleton.as_slice();
         let mut found = Vec::new();
-        // The skeleton has no leading space and single spaces between words, and keys are
-        // whole words: a name is a run of words starting at a word start.
-        let word_starts = std::iter::once(0).chain(
-            skeleton
-                .iter()
-                .enumerate()
-                .filter(|&(_, &b)| b == b' ')
-                .map(|(i, _)| i + 1),
-        );
-        for s in word_starts.filter(|&s| s < skeleton.len()) {
-            // A name is written with a capital (see `accepts_form`): the lower-case words,
-            // most of the text, are not looked up.
-            let (first, _) = folded.original_range(s, s + 1);
-            if !text[first..].chars().next().is_some_and(char::is_uppercase) {
-                continue;
-            }
+        // A name is written with a capital (see `accepts_form`): the lower-case words, most
+        // of the text, are neither folded nor looked up. Keys are whole words: a name is a
+        // run of words starting at a word start.
+        let mut words = normalize::Words::new(text);
+        normalize::capitalised_starts(text, |at, skip| {
+            let s = words.start_at(at, skip);
             let mut e = s;
             loop {
-                e = skeleton[e..]
-                    .iter()
-                    .position(|&b| b == b' ')
-                    .map_or(skeleton.len(), |p| e + p);
-                let Some(key) = matcher.get(&skeleton[s..e]) else {
+                e = words.word_end(e);
+                let Some(key) = matcher.get(&words.skeleton()[s..e]) else {
                     break;
                 };
                 if let Some(pattern) = key.pattern() {
-                    let (start, end) = folded.original_range(s, e);
+                    let (start, end) = words.original_range(s, e);
                     if accepts_form(&matcher, pattern, &text[start..end])
                         && !context::inside_url(text, start, end)
                     {
@@ -355,12 +343,12 @@ impl Gazetteer {
                         });
                     }
                 }
-                if !key.continues() || e == skeleton.len() {
+                if !key.continues() || words.is_end(e) {
                     break;
                 }
                 e += 1;
             }
-        }
+        });
         // Longest first at each start. Two runs of the skeleton can come from the same text
         // (one character transliterated to several words): the one ending first goes first,
         // then the longer.
@@ -372,8 +360,8 @@ impl Gazetteer {
             .iter()
             .filter(|c| matcher.candidates(c.pattern).any(|i| self.is_prominent(i)))
             .collect();
-        let starts: HashSet<usize> = prominent.iter().map(|c| c.start).collect();
-        let ends: HashSet<usize> = prominent.iter().map(|c| c.end).collect();
+        let starts: QuickSet<usize> = prominent.iter().map(|c| c.start).collect();
+        let ends: QuickSet<usize> = prominent.iter().map(|c| c.end).collect();
 
         let lists_regions = context::has_region_plurals(text);
         let mut headlines = context::Headlines::default();
@@ -463,8 +451,16 @@ impl Gazetteer {
         // Most names are plain ASCII: compared as they are, without a folded copy, and read
         // as bytes (a big city has hundreds of other names: checking they are UTF-8 cost more
         // than comparing them). '|' is ASCII, so each name between two is whole UTF-8.
+        let first = plain.as_bytes().first().copied();
         let same = |name: &[u8]| {
-            if name.eq_ignore_ascii_case(plain.as_bytes()) {
+            // A name opening with an ASCII letter or digit folds to a form opening with its
+            // lower case: most names differ from the first letter on, and are skipped there.
+            if let (Some(&opening), Some(first)) = (name.first(), first)
+                && opening.is_ascii_alphanumeric()
+                && opening.to_ascii_lowercase() != first
+            {
+                false
+            } else if name.eq_ignore_ascii_case(plain.as_bytes()) {
                 // `plain` is lower-case letters, digits and spaces: so is the name.
                 true
             } else if name.iter().all(|&b| b.is_ascii_alphanumeric() || b == b' ') {
