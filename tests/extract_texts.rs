@@ -2014,3 +2014,41 @@ fn a_chronology_dates_its_entries_by_their_bare_day() {
         ]
     );
 }
+
+/// A report that opens with what happened and says where in the next sentence ("A thief was
+/// lynched on Sunday. He had robbed a rider in Kilifi town.") puts the event there, not in the
+/// country; a place named earlier in the text keeps its events, and a sentence that names its
+/// country stays national. (Structure of short Kenyan press items; sentences our own.)
+#[test]
+fn a_place_named_in_the_next_sentence_locates_the_first() {
+    let placed = |text: &str, lang| {
+        summary(&read(text, Some(date(2023, 5, 10)), Some(lang)).events)
+            .into_iter()
+            .map(|(day, place, _, _)| (day, place))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        placed(
+            "A suspected thief was lynched by a mob on Sunday. He had tried to rob a \
+             motorcyclist in Kilifi town.",
+            Lang::En
+        ),
+        [("2023-05-07".to_string(), "Kilifi".to_string())]
+    );
+    assert_eq!(
+        placed(
+            "Un voleur présumé a été lynché par la foule dimanche. Il avait tenté de voler un \
+             motard à Kilifi.",
+            Lang::Fr
+        ),
+        [("2023-05-07".to_string(), "Kilifi".to_string())]
+    );
+    // Named in the sentence, the country stands.
+    assert_eq!(
+        placed(
+            "On Sunday, 40 people were arrested in Kenya. Police said most were held in Kilifi.",
+            Lang::En
+        )[0],
+        ("2023-05-07".to_string(), "Kenya".to_string())
+    );
+}

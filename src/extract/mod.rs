@@ -247,6 +247,17 @@ impl<'a, 'g> Reader<'a, 'g> {
         let mut pending: Vec<Pending<'g>> = Vec::new();
         let mut background = false;
         let mut inherited: Option<usize> = None;
+        // "A thief was lynched on Sunday. He had robbed a rider from Kilifi town.": in a text
+        // that has named no place yet, a sentence that names none is at the first city or
+        // region its paragraph goes on to name (a place named earlier, a country in a heading
+        // among them, sets the story's scene instead).
+        let in_paragraph = self.mentions_in(&paragraph.range);
+        let named_before = in_paragraph.start > 0;
+        let ahead = self.mentions[in_paragraph.clone()]
+            .iter()
+            .position(|m| m.place.kind != PlaceKind::Country)
+            .filter(|_| !named_before)
+            .map(|i| in_paragraph.start + i);
         let mut protesters = false;
         let earlier_violence = self.violence;
         let mut violence = None;
@@ -272,8 +283,9 @@ impl<'a, 'g> Reader<'a, 'g> {
             let (drafts, actors, names_protesters) = if background {
                 (Vec::new(), Vec::new(), false)
             } else {
+                let names_a_place = !self.mentions[sentence_mentions.clone()].is_empty();
                 let context = ParagraphContext {
-                    inherited,
+                    inherited: inherited.or(ahead.filter(|_| !names_a_place)),
                     protesters,
                     violence,
                     earlier_violence,
