@@ -38,6 +38,14 @@ fn setup_with(token: Option<&str>) -> Setup {
     }
 }
 
+/// The short Shymkent report as an article of its own, for the store's own calls.
+fn shymkent() -> eventmap::store::NewArticle {
+    eventmap::store::NewArticle {
+        text: SHYMKENT_EN.into(),
+        ..Default::default()
+    }
+}
+
 fn setup() -> Setup {
     setup_with(Some(TOKEN))
 }
@@ -426,15 +434,7 @@ async fn a_deleted_articles_id_is_never_given_again() {
     drop(s.app);
     let store = Store::open(s._dir.path(), Gazetteer::embedded()).unwrap();
     assert_eq!(store.delete(3).unwrap().map(|e| e.is_empty()), Some(false));
-    let again = store
-        .add(
-            &eventmap::store::NewArticle {
-                text: SHYMKENT_EN.into(),
-                ..Default::default()
-            },
-            Gazetteer::embedded(),
-        )
-        .unwrap();
+    let again = store.add(&shymkent(), Gazetteer::embedded()).unwrap();
     assert_eq!(again.article.id, 4);
 }
 
@@ -444,15 +444,7 @@ async fn a_deleted_articles_id_is_never_given_again() {
 fn an_old_store_is_migrated_and_stops_reusing_ids() {
     let new_dir = tempfile::tempdir().unwrap();
     let source = Store::open(new_dir.path(), Gazetteer::embedded()).unwrap();
-    let added = source
-        .add(
-            &eventmap::store::NewArticle {
-                text: SHYMKENT_EN.into(),
-                ..Default::default()
-            },
-            Gazetteer::embedded(),
-        )
-        .unwrap();
+    let added = source.add(&shymkent(), Gazetteer::embedded()).unwrap();
     assert_eq!(added.article.id, 2);
     let corrected = source
         .correct(
@@ -513,15 +505,7 @@ fn an_old_store_is_migrated_and_stops_reusing_ids() {
     // Deleting still takes the article's events and corrections with it.
     assert!(migrated.delete(2).unwrap().is_some());
     assert!(migrated.article_events(2).unwrap().is_empty());
-    let again = migrated
-        .add(
-            &eventmap::store::NewArticle {
-                text: SHYMKENT_EN.into(),
-                ..Default::default()
-            },
-            Gazetteer::embedded(),
-        )
-        .unwrap();
+    let again = migrated.add(&shymkent(), Gazetteer::embedded()).unwrap();
     assert_eq!(again.article.id, 3);
     drop(migrated);
     let check = rusqlite::Connection::open(old_dir.path().join("eventmap.sqlite")).unwrap();
@@ -937,15 +921,7 @@ fn a_long_article_keeps_no_reader_or_writer_waiting() {
     std::thread::sleep(std::time::Duration::from_millis(200));
     let listed = store.articles().unwrap();
     order.lock().unwrap().push("articles listed");
-    let short = store
-        .add(
-            &eventmap::store::NewArticle {
-                text: SHYMKENT_EN.into(),
-                ..Default::default()
-            },
-            Gazetteer::embedded(),
-        )
-        .unwrap();
+    let short = store.add(&shymkent(), Gazetteer::embedded()).unwrap();
     order.lock().unwrap().push("short article stored");
     let long = writer.join().unwrap();
     assert_eq!(

@@ -413,36 +413,35 @@ fn generated_requests_get_answers_the_openapi_document_declares() {
 fn refused_request_heads_have_the_exception_body() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path());
+    let refused = |request: &[u8], status: u16, code: &str, description: &str| {
+        let (got, body) = raw(server.port, request);
+        assert_eq!(got, status, "{body}");
+        assert_eq!(
+            serde_json::from_str::<Value>(&body).unwrap(),
+            json!({ "code": code, "description": description })
+        );
+    };
     let bbox = vec!["1"; 100_000].join(",");
-    let (status, body) = raw(
-        server.port,
+    refused(
         format!("GET /collections/events/items?bbox={bbox} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
-    );
-    assert_eq!(status, 414);
-    assert_eq!(
-        serde_json::from_str::<Value>(&body).unwrap(),
-        json!({ "code": "URITooLong", "description": "the request target is longer than this server reads (64 KiB)" })
+        414,
+        "URITooLong",
+        "the request target is longer than this server reads (64 KiB)",
     );
     // More header fields than hyper reads (100): refused however fast the bytes arrive, where
     // the byte limit depends on how much one read brings.
     let many: String = (0..200).map(|i| format!("X-Field-{i}: a\r\n")).collect();
-    let (status, body) = raw(
-        server.port,
+    refused(
         format!("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{many}\r\n").as_bytes(),
+        431,
+        "RequestHeaderFieldsTooLarge",
+        "the request's header fields are larger than this server reads",
     );
-    assert_eq!(status, 431);
-    assert_eq!(
-        serde_json::from_str::<Value>(&body).unwrap(),
-        json!({ "code": "RequestHeaderFieldsTooLarge", "description": "the request's header fields are larger than this server reads" })
-    );
-    let (status, body) = raw(
-        server.port,
+    refused(
         b"G\x01T / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-    );
-    assert_eq!(status, 400);
-    assert_eq!(
-        serde_json::from_str::<Value>(&body).unwrap(),
-        json!({ "code": "BadRequest", "description": "the request is malformed" })
+        400,
+        "BadRequest",
+        "the request is malformed",
     );
     // The server still answers normally afterwards.
     let (status, _) = server.request("GET", "/status", None);

@@ -17,7 +17,6 @@ use super::ogc::json_response;
 use super::params::{ARTICLE, LANG, PUBLISHED, Param, Params};
 use super::{ApiError, AppState, BODY_LIMIT, Deadline, Layer};
 use crate::extract::Lang;
-use crate::gazetteer::Gazetteer;
 use crate::index::IndexChanges;
 use crate::model::Event;
 use crate::store::{Commit, Correction, Ingested, NewArticle, Read, Store};
@@ -147,17 +146,16 @@ async fn store_article(
             })
             .await?,
     );
+    let gazetteer = state.gazetteer();
     let mut guess = None;
     loop {
         let (reader, article) = (Arc::clone(&store), Arc::clone(&new));
         let reading = deadline
             .bound("the article was not read; nothing was stored", async move {
-                tokio::task::spawn_blocking(move || {
-                    reader.read(&article, Gazetteer::embedded(), guess)
-                })
-                .await
-                .map_err(ApiError::internal)?
-                .map_err(ApiError::from)
+                tokio::task::spawn_blocking(move || reader.read(&article, gazetteer, guess))
+                    .await
+                    .map_err(ApiError::internal)?
+                    .map_err(ApiError::from)
             })
             .await?;
         let reading = match reading {
