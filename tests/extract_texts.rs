@@ -2052,3 +2052,107 @@ fn a_place_named_in_the_next_sentence_locates_the_first() {
         ("2023-05-07".to_string(), "Kenya".to_string())
     );
 }
+
+/// Reports told in the present, as wire briefs and monitors' notes are ("Gunmen shoot a
+/// watchman…"), and roads blocked whatever the words between the verb and the road.
+/// Structures from Kenyan press briefs (the Daily Nation's and The Star's county pages): the
+/// sentences are this project's own.
+#[test]
+fn reports_in_the_present_and_roads_blocked() {
+    let published = Some(date(2016, 5, 10));
+    let en = |text: &str| read(text, published, Some(Lang::En)).events;
+    let one = |text: &str, place: &str, ty: EventType, sub: &str| {
+        assert_eq!(
+            summary(&en(text)),
+            vec![row("2016-05-10", place, ty, sub)],
+            "{text}"
+        );
+    };
+    one(
+        "Youths block the Thika-Garissa highway in Mwingi over a lack of water.",
+        "Mwingi",
+        Protests,
+        "Peaceful protest",
+    );
+    one(
+        "Protesters blocked the busy Kisumu-Busia road in Kisumu.",
+        "Kisumu",
+        Protests,
+        "Peaceful protest",
+    );
+    // A party's supporters are a crowd: roads they barricade are a protest.
+    one(
+        "Supporters of the governor barricaded roads in Nyeri.",
+        "Nyeri",
+        Protests,
+        "Peaceful protest",
+    );
+    // A bill blocked is no road blocked.
+    assert!(en("Activists said the senate blocked the bill in Nairobi.").is_empty());
+    one(
+        "Pupils pelt their principal's house with stones in Kericho.",
+        "Kericho",
+        Riots,
+        "Violent demonstration",
+    );
+    one(
+        "Workers down their tools in Kericho over unpaid wages.",
+        "Kericho",
+        Protests,
+        "Peaceful protest",
+    );
+    one(
+        "Police lob teargas at traders in Nakuru.",
+        "Nakuru",
+        Protests,
+        "Protest with intervention",
+    );
+    // Gunmen who shoot where no police fight back shoot at civilians.
+    one(
+        "Gunmen shoot a watchman at a petrol station in Thika.",
+        "Thika",
+        ViolenceAgainstCivilians,
+        "Attack",
+    );
+    // A headline's bare subject is one victim.
+    let killed = en("Farmer killed by raiders near Marsabit");
+    assert_eq!(
+        summary(&killed),
+        vec![row(
+            "2016-05-10",
+            "Marsabit",
+            ViolenceAgainstCivilians,
+            "Attack"
+        )]
+    );
+    assert_eq!(killed[0].fatalities, Some(1));
+    let beheaded = en("Bandits behead a herder near Baringo.");
+    assert_eq!(beheaded.len(), 1);
+    assert_eq!(beheaded[0].fatalities, Some(1));
+    // French: "bloquent", "ont bloqué", whatever stands before the road.
+    let fr = |text: &str| summary(&read(text, published, Some(Lang::Fr)).events);
+    assert_eq!(
+        fr("Des habitants bloquent la route nationale à Thika."),
+        vec![row("2016-05-10", "Thika", Protests, "Peaceful protest")]
+    );
+    assert_eq!(
+        fr("Des manifestants ont bloqué l'accès au pont à Kisumu."),
+        vec![row("2016-05-10", "Kisumu", Protests, "Peaceful protest")]
+    );
+}
+
+/// A share of a toll told after it ("12 officers died", then "one officer was found
+/// beheaded") adds no event: ACLED codes one event per place, day and type.
+#[test]
+fn a_share_of_a_toll_told_after_it_is_no_new_event() {
+    let x = read(
+        "Rioters attacked the city hall in Kisumu on Monday; 12 police officers died.\n\nOne officer was found beheaded, the police chief said.",
+        Some(date(2016, 5, 10)),
+        Some(Lang::En),
+    );
+    assert_eq!(
+        summary(&x.events),
+        vec![row("2016-05-09", "Kisumu", Riots, "Violent demonstration")]
+    );
+    assert_eq!(x.events[0].fatalities, Some(12));
+}

@@ -324,7 +324,7 @@ fn singular_victims(folded: &str, counted: &[&Hit], counts: &mut Vec<Count>) {
                 }
             }
             let tail = &rest[rest.len().saturating_sub(VICTIM_WORDS + 1)..];
-            single_person_ending(tail)
+            single_person_ending(tail) || headline_subject(rest)
         };
         let governed_before = |c: &Count| c.kind == kind && c.part_of.is_none() && c.at < hit.start;
         if after {
@@ -363,6 +363,23 @@ fn single_person<'w>(mut words: impl Iterator<Item = &'w str>) -> bool {
         }
     }
     SINGULAR.contains(&first) && words.take(VICTIM_WORDS).any(|w| PERSON_NOUNS.contains(&w))
+}
+
+/// Whether the words, all of a sentence before its verb, are a headline's subject: a person
+/// noun with at most a few words before it and no article, as headlines drop them ("Lawyer
+/// killed at her home", "Kenyan herdsman shot dead").
+fn headline_subject(words: &[&str]) -> bool {
+    match words.split_last() {
+        Some((noun, before)) => {
+            before.len() < VICTIM_WORDS
+                && PERSON_NOUNS.contains(noun)
+                // "The man killed two": with an article the noun may be who did it.
+                && before.iter().all(|w| {
+                    !w.bytes().any(|b| b.is_ascii_digit()) && !matches!(*w, "the" | "le" | "la")
+                })
+        }
+        None => false,
+    }
 }
 
 /// Whether the words end with a single person ("… a young man", "… une femme").

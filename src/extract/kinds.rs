@@ -50,8 +50,8 @@ pub enum Licence {
     /// Needs a figure or some group of people in the sentence: a word with a sense that is no
     /// event ("arrêtée": halted, as production can be).
     People,
-    /// Needs protesters, rioters or residents in the sentence: a road blocked by them is a
-    /// protest, by the police it is not.
+    /// Needs protesters, rioters, residents or a party's supporters in the sentence: a road
+    /// blocked by them is a protest, by the police it is not.
     Civil,
 }
 
@@ -87,10 +87,12 @@ impl SentenceFacts<'_> {
             }
             Licence::With(group) => self.has(group),
             Licence::People => self.has_count || !self.groups.is_empty(),
-            Licence::Civil => self
-                .groups
-                .iter()
-                .any(|&(_, g)| matches!(g, Group::Protesters | Group::Rioters | Group::Civilians)),
+            Licence::Civil => self.groups.iter().any(|&(_, g)| {
+                matches!(
+                    g,
+                    Group::Protesters | Group::Rioters | Group::Civilians | Group::Partisans
+                )
+            }),
         }
     }
 
@@ -156,7 +158,12 @@ pub fn classify(
         Happening::Clash if armed => ARMED_CLASH,
         Happening::Clash => unrest,
         Happening::Shooting if facts.protest_context => EXCESSIVE_FORCE,
+        // Gunmen shooting where no police or troops fight back shoot at civilians.
+        Happening::Shooting if armed && !forces => ATTACK,
         Happening::Shooting if mob => MOB_VIOLENCE,
+        // Someone shot dead or wounded by unnamed shooters, not in a fight with police or
+        // troops, is a civilian attacked; gunfire heard with no victim is a clash.
+        Happening::Shooting if facts.has_count && !forces => ATTACK,
         Happening::Shooting => ARMED_CLASH,
         Happening::Explosion => (ExplosionsRemoteViolence, "Remote explosive/landmine/IED"),
         Happening::Shelling => (

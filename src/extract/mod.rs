@@ -560,6 +560,11 @@ impl<'a, 'g> Reader<'a, 'g> {
                     };
                     Some((h.start, Happening::Arrest, licence))
                 }
+                Term::Blockade => self.lexicon.blocks_a_road(&folded.text, h).then_some((
+                    h.start,
+                    Happening::Protest,
+                    Licence::Civil,
+                )),
                 _ => None,
             })
             .filter(|&(_, _, licence)| facts.licenses(licence))

@@ -34,9 +34,11 @@ pub(super) fn drop_restated(events: &mut Vec<Event>) {
         .collect();
     let mut restated = vec![false; events.len()];
     for &i in &with_figures {
-        restated[i] = with_figures
-            .iter()
-            .any(|&j| j != i && restates(&events[j], &events[i]) && fuller(events, j, i));
+        restated[i] = with_figures.iter().any(|&j| {
+            j != i
+                && ((restates(&events[j], &events[i]) && fuller(events, j, i))
+                    || is_part_of(&events[i], &events[j]))
+        });
     }
     let mut i = 0;
     events.retain(|_| {
@@ -63,6 +65,27 @@ fn restates(later: &Event, earlier: &Event) -> bool {
                 .0
                 .is_some_and(|n| same_day || n >= RESTATED_ACROSS_DAYS)
         })
+}
+
+/// `part` tells a share of `whole`'s toll: the same place (or only its country), day and
+/// type, and every figure it gives is of a kind `whole` counts and smaller ("12 police
+/// officers died", then "one officer was found beheaded"). ACLED codes one event per place,
+/// day and type: the detail adds no event and no figure.
+fn is_part_of(part: &Event, whole: &Event) -> bool {
+    let same_place = (part.geonameid == whole.geonameid && part.place == whole.place)
+        || (part.geo_precision == GeoPrecision::Country && part.country_code == whole.country_code);
+    let same_setting = same_place
+        && part.event_date == whole.event_date
+        && part.event_type == whole.event_type
+        && part.sub_event_type == whole.sub_event_type;
+    same_setting
+        && KINDS
+            .iter()
+            .all(|&kind| match (part.count(kind).0, whole.count(kind).0) {
+                (None, _) => true,
+                (Some(p), Some(w)) => p < w,
+                (Some(_), None) => false,
+            })
 }
 
 /// Of two reports of one toll, the one with more figures, else the one told first.

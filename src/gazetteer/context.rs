@@ -828,6 +828,57 @@ fn token_before(text: &str, start: usize) -> Option<(&str, usize)> {
     Some((&trimmed[from..], trimmed.len()))
 }
 
+/// Units of administration that only some countries have, with those countries (ISO
+/// alpha-2): after a name they tell its country ("Isiolo County", "Raiganj upazila").
+const NATIONAL_UNITS: &[(&str, &[&str])] = &[
+    (
+        "county",
+        &[
+            "KE", "US", "GB", "IE", "LR", "SS", "UG", "CN", "TW", "HU", "RO", "PL", "HR", "EE",
+            "LT", "NO", "SE",
+        ],
+    ),
+    ("counties", &["KE", "US", "GB", "IE", "LR", "SS", "UG"]),
+    ("sub-county", &["KE", "UG"]),
+    ("subcounty", &["KE", "UG"]),
+    (
+        "constituency",
+        &[
+            "KE", "GB", "IN", "UG", "ZM", "ZW", "MW", "GH", "PK", "NA", "MY",
+        ],
+    ),
+    ("upazila", &["BD"]),
+    ("upazilla", &["BD"]),
+    ("zila", &["BD"]),
+    ("zilla", &["BD"]),
+    ("thana", &["BD"]),
+    ("pourashava", &["BD"]),
+    ("sadar", &["BD"]),
+    ("oblast", &["KZ", "RU", "UA", "KG", "BG", "TJ", "BY"]),
+    ("oblysy", &["KZ"]),
+    ("raion", &["RU", "UA", "MD", "KZ", "BY", "AZ", "KG"]),
+    ("rayon", &["RU", "UA", "MD", "KZ", "BY", "AZ", "KG"]),
+    ("wilaya", &["DZ", "MR", "SD"]),
+    ("woreda", &["ET"]),
+    ("kebele", &["ET"]),
+    ("tehsil", &["PK", "IN"]),
+    (
+        "governorate",
+        &["EG", "IQ", "SY", "JO", "YE", "LB", "TN", "KW", "BH", "OM"],
+    ),
+];
+
+/// The countries whose unit of administration the word after `end` names, or none.
+pub(crate) fn unit_countries(text: &str, end: usize) -> &'static [&'static str] {
+    let Some((_, word)) = token_after(text, end) else {
+        return &[];
+    };
+    NATIONAL_UNITS
+        .iter()
+        .find(|(unit, _)| unit.eq_ignore_ascii_case(word))
+        .map_or(&[], |&(_, countries)| countries)
+}
+
 /// The whitespace-separated token right after `end`, trailing punctuation removed.
 fn token_after(text: &str, end: usize) -> Option<(usize, &str)> {
     let tail = &text[end..];

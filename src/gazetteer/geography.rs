@@ -164,7 +164,8 @@ struct Name<'g> {
     weight: f64,
     /// Each candidate's own score (size, kind, spelling), computed once for both passes.
     own: Vec<f64>,
-    /// Each candidate's spelling bonus alone (part of `own`).
+    /// Each candidate's bonus for how the name is written and for the unit named after it
+    /// (part of `own`).
     spelling: Vec<f64>,
     /// The name is also an ordinary word of the languages read.
     word: bool,
@@ -190,7 +191,8 @@ impl Gazetteer {
                     Some(pattern) => Namesakes::Listed(self.matcher().namesakes(pattern)),
                     None => Namesakes::Described(self.index_of(mention.place)),
                 };
-                let spelling = self.spelling_bonuses(&mention, candidates, &mut written);
+                let mut spelling = self.spelling_bonuses(&mention, candidates, &mut written);
+                self.add_unit_bonuses(text, &mention, candidates, &mut spelling);
                 let own = self.own_scores(&mention, candidates, &spelling);
                 let word = mention.ordinary_word || mention.dictionary_word;
                 Name {
@@ -551,6 +553,26 @@ impl Gazetteer {
             .collect()
     }
 
+    /// "Kwale County", "Gazaria upazila": a unit word that only some countries use after a
+    /// name makes its namesakes in those countries likelier, by as much as its own spelling.
+    fn add_unit_bonuses(
+        &self,
+        text: &str,
+        mention: &Mention,
+        candidates: Namesakes,
+        bonuses: &mut [f64],
+    ) {
+        let countries = super::context::unit_countries(text, mention.end);
+        if countries.is_empty() {
+            return;
+        }
+        for (candidate, bonus) in candidates.iter().zip(bonuses) {
+            if countries.contains(&self.places[candidate].country_code.as_str()) {
+                *bonus += UNIT_BONUS;
+            }
+        }
+    }
+
     fn index_of(&self, place: &Place) -> Option<usize> {
         let start = self.places.as_ptr() as usize;
         let at = place as *const Place as usize;
@@ -608,6 +630,8 @@ fn prior(place: &Place) -> f64 {
 
 /// What a factor of e in population adds to a namesake's own score.
 const POPULATION_WEIGHT: f64 = 0.4;
+/// What a country's own unit word after a name is worth: as much as the name's own spelling.
+const UNIT_BONUS: f64 = 1.5;
 
 /// The text's countries: those with at least 60 % of the best one's support, most first.
 fn ranked_countries(evidence: &QuickMap<&str, f64>) -> Vec<String> {

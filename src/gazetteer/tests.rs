@@ -806,3 +806,19 @@ fn a_capitalised_settlement_word_keeps_its_town() {
         [row("Eldoret", "Eldoret", "KE")]
     );
 }
+
+/// A unit word only some countries use tells the name's country: Kenya has counties, Nigeria
+/// (whose Kwale is the bigger town) has none.
+#[test]
+fn a_national_unit_word_tells_the_country() {
+    let kept = |text| kept_in(text, Dictionaries::ENGLISH);
+    assert_eq!(kept("Clashes in Kwale."), [row("Kwale", "Kwale", "NG")]);
+    assert_eq!(
+        kept("Clashes in Kwale county."),
+        [row("Kwale", "Kwale", "KE")]
+    );
+    assert_eq!(
+        kept("Clashes in Kwale County."),
+        [row("Kwale", "Kwale", "KE")]
+    );
+}

@@ -70,6 +70,30 @@ pub const WORDS: Words = Words {
         "tous",
         "toutes",
     ],
+    roads: &[
+        "route",
+        "routes",
+        "autoroute",
+        "autoroutes",
+        "rue",
+        "rues",
+        "avenue",
+        "boulevard",
+        "axe",
+        "axes",
+        "carrefour",
+        "carrefours",
+        "rond-point",
+        "pont",
+        "ponts",
+        "circulation",
+        "voie",
+        "voies",
+        "acces",
+        "entree",
+        "peage",
+        "rocade",
+    ],
 };
 
 pub const ENTRIES: &[Entry] = &[
@@ -124,16 +148,9 @@ pub const ENTRIES: &[Entry] = &[
         Term::Cue(H::Protest, L::Strong),
         W,
     ),
-    // Routes bloquées par des manifestants ou des habitants.
-    ("bloque la route", Term::Cue(H::Protest, L::Civil), W),
-    ("bloque les routes", Term::Cue(H::Protest, L::Civil), W),
-    ("bloque une route", Term::Cue(H::Protest, L::Civil), W),
-    ("bloque l'autoroute", Term::Cue(H::Protest, L::Civil), W),
-    ("bloque la circulation", Term::Cue(H::Protest, L::Civil), W),
-    ("bloquent la route", Term::Cue(H::Protest, L::Civil), W),
-    ("bloquent les routes", Term::Cue(H::Protest, L::Civil), W),
-    ("bloquant la route", Term::Cue(H::Protest, L::Civil), W),
-    ("bloquant les routes", Term::Cue(H::Protest, L::Civil), W),
+    // Routes bloquées par des manifestants ou des habitants, à tous les temps ("ont bloqué",
+    // "bloquent", "bloquant").
+    ("bloqu", Term::Blockade, S),
     // Des tirs de sommation au-dessus d'une foule: une intervention, pas une fusillade.
     (
         "tire en l'air",

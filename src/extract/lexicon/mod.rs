@@ -60,6 +60,9 @@ pub enum Term {
     Detail,
     /// "la ville", "the city" with no name: the city the text named last.
     TheCity,
+    /// A verb of blocking ("blocked", "bloquent"): a protest when a road is what it blocks
+    /// ([`Lexicon::blocks_a_road`]) and civilians or protesters do it.
+    Blockade,
 }
 
 /// How an entry may end.
@@ -118,6 +121,8 @@ pub struct Lexicon {
     /// written "ont manifeste" needs no copy per adverb. The matcher finds them too, as the
     /// patterns after the entries.
     adverbs: &'static [&'static str],
+    /// Words for roads and the ways across them ("highway", "carrefour"): what a blockade blocks.
+    roads: &'static [&'static str],
 }
 
 impl Lexicon {
@@ -160,7 +165,25 @@ impl Lexicon {
             plan_intros: words.plan_intros,
             auxiliaries: words.auxiliaries,
             adverbs: words.adverbs,
+            roads: words.roads,
         }
+    }
+
+    /// Whether the blocking verb of `hit` has a road for its object: a road word within
+    /// [`ROAD_WORDS`] words after it, in its clause ("blocked the busy Eldoret-Malaba highway",
+    /// "bloquent l'accès au pont"), not a bill or a player blocked.
+    pub fn blocks_a_road(&self, folded: &str, hit: &Hit) -> bool {
+        const ROAD_WORDS: usize = 5;
+        // A stem's hit ends inside its word ("block|ed"): the object starts after the word.
+        let after = folded[hit.end..].trim_start_matches(|c: char| c.is_alphanumeric());
+        let clause = after
+            .find([',', ';', ':', '('])
+            .map_or(after, |end| &after[..end]);
+        clause
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .take(ROAD_WORDS)
+            .any(|w| self.roads.contains(&w))
     }
 
     /// Whether the arrest word of `hit` names people already held, whose release is asked or
@@ -346,6 +369,7 @@ pub struct Words {
     pub plan_intros: &'static [&'static str],
     pub auxiliaries: &'static [&'static str],
     pub adverbs: &'static [&'static str],
+    pub roads: &'static [&'static str],
 }
 
 pub fn is_word_byte(b: u8) -> bool {
