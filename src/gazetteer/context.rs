@@ -1029,7 +1029,7 @@ pub(crate) fn names_something_else(
     place_starts_at: impl Fn(usize) -> bool,
     place_ends_at: impl Fn(usize) -> bool,
 ) -> bool {
-    if is_part_of_compound(text, start, end) {
+    if is_part_of_compound(text, start, end) || ends_a_titled_name(text, start) {
         return true;
     }
     if let Some((before, before_end)) = token_before(text, start) {
@@ -1063,6 +1063,50 @@ pub(crate) fn names_something_else(
         }
     }
     is_quoted(text, start, end)
+}
+
+/// Whether the name at `start..end` is written as an acronym ("COTU", "KANU"): two to five
+/// capital letters, not opening a line (a dateline's "OSH, Kyrgyzstan"). An organisation's
+/// initials that spell some town are a word, not that town.
+pub(crate) fn is_acronym(text: &str, start: usize, end: usize) -> bool {
+    let written = &text[start..end];
+    (2..=5).contains(&written.len())
+        && written.bytes().all(|b| b.is_ascii_uppercase())
+        && !text[..start].trim_end_matches([' ', '\t']).ends_with('\n')
+        && start > 0
+}
+
+/// Small words inside a person's name ("Mwangi wa Iria", "Osama bin Laden", "Ursula von der
+/// Leyen").
+const NAME_PARTICLES: &[&str] = &[
+    "wa", "bin", "ibn", "ben", "abu", "ould", "al", "el", "van", "von", "der", "de", "da", "du",
+    "dos", "del", "della", "le",
+];
+
+/// How many names and particles may stand between a title and the last word of the name.
+const TITLED_NAME_WORDS: usize = 4;
+
+/// Whether the match at `start` ends a person's name that a title opens: "Governor Mwangi wa
+/// Iria", "President Kassym-Jomart Tokayev". The word after the title is a capitalised name
+/// (so "le gouverneur de Kisumu" is a place), then names or particles up to the match.
+fn ends_a_titled_name(text: &str, start: usize) -> bool {
+    let mut at = start;
+    let mut first_is_name = false;
+    for _ in 0..TITLED_NAME_WORDS {
+        let Some((token, end)) = token_before(text, at) else {
+            return false;
+        };
+        if listed(TITLES, token.trim_end_matches('.')) {
+            // The title right before the match is read by the caller's own rule.
+            return first_is_name && at != start;
+        }
+        first_is_name = is_capitalised_word(token);
+        if !first_is_name && !NAME_PARTICLES.contains(&token) {
+            return false;
+        }
+        at = end - token.len();
+    }
+    false
 }
 
 /// "Turkana and Pokot raiders", "Degodia and Garre clans": after "and" and another name,

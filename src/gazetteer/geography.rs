@@ -318,9 +318,15 @@ impl Gazetteer {
             && !known.named.contains(&place.country_code.as_str());
         let foreign = (outside(place) || second_country) && !well_known;
         let home = known.countries.first().map(String::as_str);
-        let unsupported_word = (name.mention.institution
-            && home != Some(place.country_code.as_str()))
-            || (name.mention.ordinary_word && home != Some(place.country_code.as_str()))
+        let abroad = home != Some(place.country_code.as_str());
+        // An ordinary word is a place only where the rest of the text is: its own name alone
+        // makes no country. An institution is often named after the town it stands in.
+        let unsupported_word = (name.mention.institution && abroad)
+            || (name.mention.ordinary_word
+                && (abroad
+                    || (!famous
+                        && self.support_elsewhere(name, known.evidence, &place.country_code)
+                            < 0.01)))
             // A word that is only another name of a country ("Grenade" for Grenada, "Island"
             // for Iceland) needs support however big the country.
             || (name.word
@@ -332,7 +338,10 @@ impl Gazetteer {
         let government = self.capitals.get(&place.country_code) == Some(&place.geonameid)
             && !after_preposition(text, name.mention.start)
             && super::context::followed_by_government_verb(text, name.mention.end);
-        foreign || unsupported_word || government
+        // "Saku constituency" is no town of Japan, which has no constituencies.
+        let units = super::context::unit_countries(text, name.mention.end);
+        let wrong_unit = !units.is_empty() && !units.contains(&place.country_code.as_str());
+        foreign || unsupported_word || government || wrong_unit
     }
 
     /// The place that stands in for name `i` when its namesakes all lie far from what locates

@@ -60,7 +60,8 @@ pub struct Mention<'g> {
     pub place: &'g Place,
     /// The name is also an ordinary word of the text's language ("One", "Attack") and nothing
     /// in the text shows it is a name here: it opens a sentence, or is written unlike any of
-    /// the place's own spellings. Trust it only for the article's own country.
+    /// the place's own spellings; or it is written as an acronym ("COTU"). Trust it only for
+    /// the article's own country.
     pub ordinary_word: bool,
     /// The name is a word of the text's language's dictionary, however it is written.
     pub dictionary_word: bool,
@@ -402,7 +403,8 @@ impl Gazetteer {
             let dictionary_word = self.ordinary_patterns.contains(&pattern.id())
                 && self.is_ordinary_word(&plain, dictionaries);
             let spelled = || self.spells(index, &plain);
-            let ordinary_word = dictionary_word && !(telling && spelled());
+            let ordinary_word = (dictionary_word && !(telling && spelled()))
+                || (place.kind != PlaceKind::Country && context::is_acronym(text, start, end));
             let reason = if normalize::plain_lower_is(&place.name, &plain) {
                 PlaceReason::Exact
             } else if spelled() {

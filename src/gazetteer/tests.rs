@@ -822,3 +822,21 @@ fn a_national_unit_word_tells_the_country() {
         [row("Kwale", "Kwale", "KE")]
     );
 }
+
+/// Names that only look like towns: the last word of a titled person's name, however many
+/// names and particles follow the title; an organisation's initials; a sentence-opening
+/// ordinary word with nothing else in the text for its country; a unit word that the town's
+/// country does not have.
+#[test]
+fn names_that_only_look_like_towns() {
+    let kept = |text| kept_in(text, Dictionaries::ENGLISH);
+    assert!(kept("Youths loyal to Governor Mwangi wa Iria blocked a road.").is_empty());
+    // The title's next word must be a name: "le gouverneur de Kisumu" governs the town.
+    assert_eq!(
+        kept_in("Le gouverneur de Kisumu a parlé.", Dictionaries::FRENCH),
+        [row("Kisumu", "Kisumu", "KE")]
+    );
+    assert!(kept("A gang linked to COTU beat an activist.").is_empty());
+    assert!(kept("Man kills two officers after a cleric is killed").is_empty());
+    assert!(kept("A boy was beheaded by raiders in Saku constituency.").is_empty());
+}
