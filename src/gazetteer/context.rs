@@ -1029,7 +1029,10 @@ pub(crate) fn names_something_else(
     place_starts_at: impl Fn(usize) -> bool,
     place_ends_at: impl Fn(usize) -> bool,
 ) -> bool {
-    if is_part_of_compound(text, start, end) || ends_a_titled_name(text, start) {
+    if is_part_of_compound(text, start, end)
+        || ends_a_titled_name(text, start)
+        || is_reduplicated(text, start, end)
+    {
         return true;
     }
     if let Some((before, before_end)) = token_before(text, start) {
@@ -1133,6 +1136,15 @@ fn is_part_of_compound(text: &str, start: usize, end: usize) -> bool {
     let letter = |c: Option<char>| c.is_some_and(char::is_alphabetic);
     (hyphen(after.next()) && letter(after.next()))
         || (hyphen(before.next()) && letter(before.next()))
+}
+
+/// A word said twice ("boda boda", a motorbike taxi; "pom-pom") is one word of its own: had
+/// the pair been a place ("Bora Bora"), the longer match would have won.
+fn is_reduplicated(text: &str, start: usize, end: usize) -> bool {
+    let written = &text[start..end];
+    let same = |token: &str| token.eq_ignore_ascii_case(written);
+    token_after(text, end).is_some_and(|(_, after)| same(after))
+        || token_before(text, start).is_some_and(|(before, _)| same(before))
 }
 
 /// A name standing alone between quotes is a title or a brand (« Astana », "Kazakhstan").

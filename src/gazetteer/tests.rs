@@ -826,7 +826,7 @@ fn a_national_unit_word_tells_the_country() {
 /// Names that only look like towns: the last word of a titled person's name, however many
 /// names and particles follow the title; an organisation's initials; a sentence-opening
 /// ordinary word with nothing else in the text for its country; a unit word that the town's
-/// country does not have.
+/// country does not have; a word said twice.
 #[test]
 fn names_that_only_look_like_towns() {
     let kept = |text| kept_in(text, Dictionaries::ENGLISH);
@@ -839,4 +839,7 @@ fn names_that_only_look_like_towns() {
     assert!(kept("A gang linked to COTU beat an activist.").is_empty());
     assert!(kept("Man kills two officers after a cleric is killed").is_empty());
     assert!(kept("A boy was beheaded by raiders in Saku constituency.").is_empty());
+    // A word said twice is a word: "boda boda" is a motorbike taxi, not Boda in the CAR.
+    assert!(kept("After a Boda boda rider was shot dead, riders protested.").is_empty());
+    assert!(kept("Boda boda riders blocked a road.").is_empty());
 }
