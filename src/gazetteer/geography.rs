@@ -360,9 +360,9 @@ impl Gazetteer {
             .map(|j| &self.places[j])
             .filter(|p| p.kind != PlaceKind::Country)
             .collect();
-        let agrees = |l: &&Place| {
-            distance_km(place, l) < FAR_KM || (l.kind == PlaceKind::Region && same_admin1(place, l))
-        };
+        // A locator read as a city still names its region: "(Brahmanbaria, Chittagong)" is in
+        // Chittagong division though 200 km from Chittagong city.
+        let agrees = |l: &&Place| distance_km(place, l) < FAR_KM || same_admin1(place, l);
         match locators.first() {
             Some(&stand_in) if !locators.iter().any(agrees) => Some(stand_in),
             _ => None,

@@ -843,3 +843,13 @@ fn names_that_only_look_like_towns() {
     assert!(kept("After a Boda boda rider was shot dead, riders protested.").is_empty());
     assert!(kept("Boda boda riders blocked a road.").is_empty());
 }
+
+/// "X upazila (district, division)": the district is found where the division is, though the
+/// division's city, which names it, lies 200 km off.
+#[test]
+fn a_district_locator_is_in_its_division() {
+    assert_eq!(
+        kept("Two groups fought over a pond in Uttar Korimpur upazila (Brahmanbaria, Chittagong)."),
+        [row("Brahmanbaria", "Brāhmanbāria", "BD")]
+    );
+}
