@@ -2114,6 +2114,13 @@ fn reports_in_the_present_and_roads_blocked() {
         ViolenceAgainstCivilians,
         "Attack",
     );
+    // Residents who loot are a mob (ACLED's Riots), not a looting by an armed group.
+    one(
+        "Angry residents looted a clinic in Homa Bay.",
+        "Homa Bay",
+        Riots,
+        "Mob violence",
+    );
     // A headline's bare subject is one victim.
     let killed = en("Farmer killed by raiders near Marsabit");
     assert_eq!(

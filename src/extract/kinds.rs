@@ -172,8 +172,13 @@ pub fn classify(
         ),
         Happening::Airstrike => (ExplosionsRemoteViolence, "Air/drone strike"),
         Happening::Grenade => (ExplosionsRemoteViolence, "Grenade"),
-        // Wrecking and burning by a mob, or in a protest, is a riot (ACLED's codebook).
-        Happening::Looting if mob || (facts.riot_context && !forces && !armed) => unrest,
+        // Wrecking and burning by a mob, by residents or in a protest is a riot (ACLED's
+        // codebook).
+        Happening::Looting
+            if !forces && !armed && (mob || facts.riot_context || facts.has(Group::Civilians)) =>
+        {
+            unrest
+        }
         Happening::Looting => (StrategicDevelopments, "Looting/property destruction"),
         Happening::Arrest => ARRESTS,
         Happening::Deployment => (StrategicDevelopments, "Change to group/activity"),
