@@ -147,7 +147,7 @@ impl<'g> Namesakes<'g> {
 /// buffers reused from name to name).
 #[derive(Default)]
 struct Around<'g> {
-    /// The regions named near it.
+    /// In the first pass, the regions named near it.
     regions: Vec<&'g Place>,
     /// In the second pass, the places the first put near it, its locators and its own other
     /// mentions aside.
@@ -162,8 +162,9 @@ struct Name<'g> {
     locates: Option<usize>,
     /// How much the name tells of the text's countries.
     weight: f64,
-    /// Each candidate's own score (size, kind, spelling), computed once for both passes.
-    own: Vec<f64>,
+    /// Each candidate's score: its own (size, kind, spelling) as built, then the first pass's
+    /// (the text's countries and regions added), which the second pass adds to.
+    score: Vec<f64>,
     /// Each candidate's spelling bonus alone (part of `own`).
     spelling: Vec<f64>,
     /// The name is also an ordinary word of the languages read.
@@ -191,14 +192,14 @@ impl Gazetteer {
                     None => Namesakes::Described(self.index_of(mention.place)),
                 };
                 let spelling = self.spelling_bonuses(&mention, candidates, &mut written);
-                let own = self.own_scores(&mention, candidates, &spelling);
+                let score = self.own_scores(&mention, candidates, &spelling);
                 let word = mention.ordinary_word || mention.dictionary_word;
                 Name {
                     mention,
                     candidates,
                     locates: None,
                     weight: 1.0,
-                    own,
+                    score,
                     spelling,
                     word,
                 }
@@ -229,22 +230,26 @@ impl Gazetteer {
             .map(|n| n.mention.place.country_code.as_str())
             .collect();
         // Two passes: the first by country and size alone, the second with the places the first
-        // put nearby.
+        // put nearby. The first's scores are kept (in `score`) and the second adds to them.
         let mut around = Around::default();
-        let first: Vec<Option<usize>> = (0..names.len())
-            .map(|i| {
-                around.gather(&names, i, &reading, None, &self.places);
-                self.scores(&names, i, &reading, None, &around)
-                    .min_by(ranking)
-                    .map(|s| s.place)
-            })
-            .collect();
+        let mut first: Vec<Option<usize>> = Vec::with_capacity(names.len());
+        for i in 0..names.len() {
+            around.gather(&names, i, &reading, None, &self.places);
+            self.first_scores(&mut names[i], &reading, &around);
+            let name = &names[i];
+            let best = name
+                .candidates
+                .iter()
+                .zip(&name.score)
+                .map(|(place, &score)| Scored { place, score });
+            first.push(best.min_by(ranking).map(|s| s.place));
+        }
         let mut resolved = Vec::with_capacity(names.len());
         let mut ranked = Vec::new();
         for i in 0..names.len() {
             around.gather(&names, i, &reading, Some(&first), &self.places);
             ranked.clear();
-            ranked.extend(self.scores(&names, i, &reading, Some(&first), &around));
+            ranked.extend(self.scores(&names, i, &reading, &first, &around));
             ranked.sort_by(ranking);
             let Some(best) = ranked.first() else { continue };
             let place = &self.places[best.place];
@@ -431,24 +436,14 @@ impl Gazetteer {
         best
     }
 
-    /// The candidates of name `i`, scored with the text's countries and, when `nearby` gives
-    /// the other names' first choices, their places (`around`, gathered for that name).
-    fn scores<'s>(
-        &'s self,
-        names: &'s [Name],
-        i: usize,
-        reading: &'s Reading,
-        nearby: Option<&'s [Option<usize>]>,
-        around: &'s Around,
-    ) -> impl Iterator<Item = Scored> + 's {
-        let name = &names[i];
-        let locators = &reading.locators_of[i];
-        name.candidates.iter().zip(&name.own).map(move |(c, &own)| {
+    /// The first pass: adds to each candidate's own score its agreement with the text's
+    /// countries and with the regions named around it (`around`, gathered for that name).
+    fn first_scores(&self, name: &mut Name, reading: &Reading, around: &Around) {
+        for (c, score) in name.candidates.iter().zip(&mut name.score) {
             let place = &self.places[c];
-            let mut score = own;
             // Agreement with the text's countries, as strong as their support.
             if reading.top > 0.0 {
-                score += 4.0
+                *score += 4.0
                     * reading
                         .evidence
                         .get(place.country_code.as_str())
@@ -457,9 +452,30 @@ impl Gazetteer {
             // A region named nearby that holds the place.
             let region_nearby = around.regions.iter().any(|r| same_admin1(place, r));
             if place.kind != PlaceKind::Region && region_nearby {
-                score += 2.5;
+                *score += 2.5;
             }
-            if let Some(first) = nearby {
+        }
+    }
+
+    /// The second pass: the candidates of name `i`, their first-pass scores raised by what
+    /// locates the name and by the places the first pass put around it (`around`, gathered
+    /// for that name with the other names' first choices `first`).
+    fn scores<'s>(
+        &'s self,
+        names: &'s [Name],
+        i: usize,
+        reading: &'s Reading,
+        first: &'s [Option<usize>],
+        around: &'s Around,
+    ) -> impl Iterator<Item = Scored> + 's {
+        let name = &names[i];
+        let locators = &reading.locators_of[i];
+        name.candidates
+            .iter()
+            .zip(&name.score)
+            .map(move |(c, &score)| {
+                let place = &self.places[c];
+                let mut score = score;
                 for &j in locators {
                     let Some(other) = first[j] else { continue };
                     let other = &self.places[other];
@@ -467,21 +483,9 @@ impl Gazetteer {
                         score += 4.0;
                     }
                 }
-                let closest = around
-                    .places
-                    .iter()
-                    .map(|p| rough_km(place, p))
-                    .min_by(f64::total_cmp);
-                score += match closest {
-                    Some(d) if d < 30.0 => 2.0,
-                    Some(d) if d < 100.0 => 1.5,
-                    Some(d) if d < 300.0 => 0.75,
-                    Some(d) if d > 1500.0 => -0.5,
-                    _ => 0.0,
-                };
-            }
-            Scored { place: c, score }
-        })
+                score += nearby_bonus(place, &around.places);
+                Scored { place: c, score }
+            })
     }
 
     /// What each namesake scores on its own: its size, what kind of place it is, whether the
@@ -560,9 +564,10 @@ impl Gazetteer {
 }
 
 impl<'g> Around<'g> {
-    /// Gathers what is around name `i` (within [`NEIGHBOURHOOD`] names): the regions, and with
-    /// `nearby` the other names' first choices, but for its locators and its own repetitions
-    /// (the places it would find itself near) and countries (no distance tells of them).
+    /// Gathers what is around name `i` (within [`NEIGHBOURHOOD`] names): for the first pass
+    /// (no `nearby`) the regions, for the second the other names' first choices, but for its
+    /// locators and its own repetitions (the places it would find itself near) and countries
+    /// (no distance tells of them).
     fn gather(
         &mut self,
         names: &[Name<'g>],
@@ -576,14 +581,15 @@ impl<'g> Around<'g> {
         let to = (i + NEIGHBOURHOOD + 1).min(names.len());
         let others = (from..to).filter(|&j| j != i);
         self.regions.clear();
-        self.regions.extend(
-            others
-                .clone()
-                .map(|j| names[j].mention.place)
-                .filter(|p| p.kind == PlaceKind::Region),
-        );
         self.places.clear();
-        let Some(first) = nearby else { return };
+        let Some(first) = nearby else {
+            self.regions.extend(
+                others
+                    .map(|j| names[j].mention.place)
+                    .filter(|p| p.kind == PlaceKind::Region),
+            );
+            return;
+        };
         let written = &names[i].mention.as_written;
         self.places.extend(
             others
@@ -683,6 +689,39 @@ fn rough_km(a: &Place, b: &Place) -> f64 {
     let cos = 1.0 - mid * mid / 2.0 + mid.powi(4) / 24.0;
     let dlon = (b.lon - a.lon).abs().min(360.0 - (b.lon - a.lon).abs());
     KM_PER_DEGREE * (b.lat - a.lat).hypot(dlon * cos.max(0.2))
+}
+
+/// What the closest of `places` adds to a namesake's score: 2 within 30 km ([`rough_km`]),
+/// 1.5 within 100, 0.75 within 300, -0.5 beyond 1500, else (or with none) nothing.
+fn nearby_bonus(place: &Place, places: &[&Place]) -> f64 {
+    const BONUS: [f64; 6] = [2.0, 1.5, 0.75, 0.0, -0.5, 0.0];
+    const KM_PER_DEGREE: f64 = 111.195;
+    // The band of a distance, closest first; the closest place's band is the best band. The
+    // last band is a NaN's, which `total_cmp` ranked above every distance.
+    let band = |d: f64| match d {
+        d if d < 30.0 => 0,
+        d if d < 100.0 => 1,
+        d if d < 300.0 => 2,
+        d if d <= 1500.0 => 3,
+        d if d > 1500.0 => 4,
+        _ => 5,
+    };
+    // With no place around, the band that adds nothing.
+    let mut best = 5;
+    for other in places {
+        // The distance is never less than the latitudes' difference (this, a hair under it so
+        // that rounding skips nothing): a place that cannot reach a better band is skipped.
+        let at_least = KM_PER_DEGREE * (other.lat - place.lat).abs() * (1.0 - 1e-9);
+        if band(at_least) >= best {
+            continue;
+        }
+        best = best.min(band(rough_km(place, other)));
+        // Nothing is closer than the first band.
+        if best == 0 {
+            break;
+        }
+    }
+    BONUS[best]
 }
 
 /// Great-circle distance between two places, km.
