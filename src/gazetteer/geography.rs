@@ -103,6 +103,16 @@ struct Reading<'r> {
     locators_of: &'r [Vec<usize>],
 }
 
+/// What the geography keeps of each namesake of a name (one vector a name).
+#[derive(Clone, Copy)]
+struct Namesake {
+    /// Its own score (size, kind, spelling) as built, then the first pass's (the text's
+    /// countries and regions added), which the second pass adds to.
+    score: f64,
+    /// Its spelling bonus alone (part of `score`).
+    spelling: f64,
+}
+
 /// The one namesake scoring needs to know of a candidate.
 struct Scored {
     place: usize,
@@ -154,6 +164,16 @@ struct Around<'g> {
     places: Vec<&'g Place>,
 }
 
+/// The place chosen for name `name` (an index), and why.
+struct Resolved<'g> {
+    name: usize,
+    place: &'g Place,
+    reason: PlaceReason,
+    confidence: f32,
+    /// The name's weight, which its place's country gets.
+    weight: f64,
+}
+
 /// A name in the text with what the geography knows of it.
 struct Name<'g> {
     mention: Mention<'g>,
@@ -162,11 +182,8 @@ struct Name<'g> {
     locates: Option<usize>,
     /// How much the name tells of the text's countries.
     weight: f64,
-    /// Each candidate's score: its own (size, kind, spelling) as built, then the first pass's
-    /// (the text's countries and regions added), which the second pass adds to.
-    score: Vec<f64>,
-    /// Each candidate's spelling bonus alone (part of `own`).
-    spelling: Vec<f64>,
+    /// Each candidate's scores, in the order of `candidates`.
+    namesakes: Vec<Namesake>,
     /// The name is also an ordinary word of the languages read.
     word: bool,
 }
@@ -191,16 +208,15 @@ impl Gazetteer {
                     Some(pattern) => Namesakes::Listed(self.matcher().namesakes(pattern)),
                     None => Namesakes::Described(self.index_of(mention.place)),
                 };
-                let spelling = self.spelling_bonuses(&mention, candidates, &mut written);
-                let score = self.own_scores(&mention, candidates, &spelling);
+                let mut namesakes = self.spelling_bonuses(&mention, candidates, &mut written);
+                self.own_scores(&mention, candidates, &mut namesakes);
                 let word = mention.ordinary_word || mention.dictionary_word;
                 Name {
                     mention,
                     candidates,
                     locates: None,
                     weight: 1.0,
-                    score,
-                    spelling,
+                    namesakes,
                     word,
                 }
             })
@@ -240,8 +256,11 @@ impl Gazetteer {
             let best = name
                 .candidates
                 .iter()
-                .zip(&name.score)
-                .map(|(place, &score)| Scored { place, score });
+                .zip(&name.namesakes)
+                .map(|(place, n)| Scored {
+                    place,
+                    score: n.score,
+                });
             first.push(best.min_by(ranking).map(|s| s.place));
         }
         let mut resolved = Vec::with_capacity(names.len());
@@ -256,11 +275,13 @@ impl Gazetteer {
             if names[i].locates.is_none()
                 && let Some(stand_in) = self.stand_in(&locators_of[i], place, &first)
             {
-                let mut mention = names[i].mention.clone();
-                mention.place = stand_in;
-                mention.reason = PlaceReason::Near;
-                mention.confidence = super::reason_trust(PlaceReason::Near);
-                resolved.push((mention, names[i].weight));
+                resolved.push(Resolved {
+                    name: i,
+                    place: stand_in,
+                    reason: PlaceReason::Near,
+                    confidence: super::reason_trust(PlaceReason::Near),
+                    weight: names[i].weight,
+                });
                 continue;
             }
             let known = Known {
@@ -272,22 +293,42 @@ impl Gazetteer {
             {
                 continue;
             }
-            let mut mention = names[i].mention.clone();
+            let mention = &names[i].mention;
             let by_size = self.best(names[i].candidates.iter(), None, false);
-            mention.reason = if relates_before(text, mention.start) {
+            let reason = if relates_before(text, mention.start) {
                 PlaceReason::Near
             } else if by_size != Some(best.place) && names[i].candidates.len() > 1 {
                 PlaceReason::Context
             } else {
                 mention.reason
             };
-            mention.confidence = confidence(self, &mention, &ranked, &countries, place);
-            mention.place = place;
-            resolved.push((mention, names[i].weight));
+            resolved.push(Resolved {
+                name: i,
+                place,
+                reason,
+                confidence: confidence(self, reason, mention.telling, &ranked, &countries, place),
+                weight: names[i].weight,
+            });
         }
+        let countries = resolved_countries(&resolved);
+        // Each name's mention moved to its place (no copy of its written form); `resolved` is
+        // in the names' order, one at most a name.
+        let mut resolved = resolved.into_iter().peekable();
+        let mentions = names
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, name)| {
+                let r = resolved.next_if(|r| r.name == i)?;
+                let mut mention = name.mention;
+                mention.place = r.place;
+                mention.reason = r.reason;
+                mention.confidence = r.confidence;
+                Some(mention)
+            })
+            .collect();
         Geography {
-            countries: resolved_countries(&resolved),
-            mentions: resolved.into_iter().map(|(m, _)| m).collect(),
+            countries,
+            mentions,
         }
     }
 
@@ -365,8 +406,9 @@ impl Gazetteer {
 
     /// The support a country gets from the names other than this one.
     fn support_elsewhere(&self, name: &Name, evidence: &QuickMap<&str, f64>, country: &str) -> f64 {
-        let own = self
-            .shares(name)
+        let mut shares = Vec::new();
+        self.shares(name, &mut shares);
+        let own = shares
             .into_iter()
             .find(|(cc, _)| *cc == country)
             .map_or(0.0, |(_, share)| share * name.weight);
@@ -406,8 +448,10 @@ impl Gazetteer {
     fn country_evidence(&self, names: &[Name]) -> QuickMap<&str, f64> {
         // Keyed by the places' own codes: no copy of a code for every name.
         let mut evidence: QuickMap<&str, f64> = QuickMap::default();
+        let mut shares = Vec::new();
         for name in names {
-            for (country, share) in self.shares(name) {
+            self.shares(name, &mut shares);
+            for &(country, share) in &shares {
                 *evidence.entry(country).or_default() += name.weight * share;
             }
         }
@@ -416,12 +460,13 @@ impl Gazetteer {
 
     /// The countries of a name's namesakes and the share of the name each gets.
     /// A namesake spelled as written counts for more than one that merely folds alike, by the
-    /// size its spelling bonus is worth in the own score.
-    fn shares<'p>(&'p self, name: &Name) -> Vec<(&'p str, f64)> {
-        let mut best: Vec<(&str, f64)> = Vec::new();
-        for (c, &spelling) in name.candidates.iter().zip(&name.spelling) {
+    /// size its spelling bonus is worth in the own score. Written into `best`, a buffer
+    /// reused from name to name.
+    fn shares<'p>(&'p self, name: &Name, best: &mut Vec<(&'p str, f64)>) {
+        best.clear();
+        for (c, namesake) in name.candidates.iter().zip(&name.namesakes) {
             let place = &self.places[c];
-            let prior = prior(place) * (spelling / POPULATION_WEIGHT).exp();
+            let prior = prior(place) * (namesake.spelling / POPULATION_WEIGHT).exp();
             match best.iter_mut().find(|(cc, _)| *cc == place.country_code) {
                 Some((_, p)) => *p = p.max(prior),
                 None => best.push((&place.country_code, prior)),
@@ -429,17 +474,17 @@ impl Gazetteer {
         }
         let total: f64 = best.iter().map(|(_, p)| p).sum();
         if total > 0.0 {
-            for (_, p) in &mut best {
+            for (_, p) in best.iter_mut() {
                 *p /= total;
             }
         }
-        best
     }
 
     /// The first pass: adds to each candidate's own score its agreement with the text's
     /// countries and with the regions named around it (`around`, gathered for that name).
     fn first_scores(&self, name: &mut Name, reading: &Reading, around: &Around) {
-        for (c, score) in name.candidates.iter().zip(&mut name.score) {
+        for (c, namesake) in name.candidates.iter().zip(&mut name.namesakes) {
+            let score = &mut namesake.score;
             let place = &self.places[c];
             // Agreement with the text's countries, as strong as their support.
             if reading.top > 0.0 {
@@ -472,10 +517,10 @@ impl Gazetteer {
         let locators = &reading.locators_of[i];
         name.candidates
             .iter()
-            .zip(&name.score)
-            .map(move |(c, &score)| {
+            .zip(&name.namesakes)
+            .map(move |(c, n)| {
                 let place = &self.places[c];
-                let mut score = score;
+                let mut score = n.score;
                 for &j in locators {
                     let Some(other) = first[j] else { continue };
                     let other = &self.places[other];
@@ -489,27 +534,23 @@ impl Gazetteer {
     }
 
     /// What each namesake scores on its own: its size, what kind of place it is, whether the
-    /// text asks for a region, how the name was written.
-    fn own_scores(&self, mention: &Mention, candidates: Namesakes, spelling: &[f64]) -> Vec<f64> {
-        candidates
-            .iter()
-            .zip(spelling)
-            .map(|(candidate, &spelling)| {
-                let place = &self.places[candidate];
-                let mut score = POPULATION_WEIGHT * (place.population as f64 + 10.0).ln();
-                if self.capitals.get(&place.country_code) == Some(&place.geonameid) {
-                    score += 1.0;
-                }
-                score += match place.kind {
-                    PlaceKind::Country => 8.0,
-                    PlaceKind::Region if mention.wants_region => 6.0,
-                    PlaceKind::Region => 0.3,
-                    PlaceKind::City if place.population >= super::MAJOR_CITY_POPULATION => 1.0,
-                    PlaceKind::City => 0.0,
-                };
-                score + spelling
-            })
-            .collect()
+    /// text asks for a region, how the name was written (its spelling bonus, already set).
+    fn own_scores(&self, mention: &Mention, candidates: Namesakes, namesakes: &mut [Namesake]) {
+        for (candidate, namesake) in candidates.iter().zip(namesakes) {
+            let place = &self.places[candidate];
+            let mut score = POPULATION_WEIGHT * (place.population as f64 + 10.0).ln();
+            if self.capitals.get(&place.country_code) == Some(&place.geonameid) {
+                score += 1.0;
+            }
+            score += match place.kind {
+                PlaceKind::Country => 8.0,
+                PlaceKind::Region if mention.wants_region => 6.0,
+                PlaceKind::Region => 0.3,
+                PlaceKind::City if place.population >= super::MAJOR_CITY_POPULATION => 1.0,
+                PlaceKind::City => 0.0,
+            };
+            namesake.score = score + namesake.spelling;
+        }
     }
 
     /// How each namesake is spelled by what is written: as its own name, else (for a few
@@ -518,13 +559,14 @@ impl Gazetteer {
     /// town spelled as written beats a city forty times its size that merely folds alike. A
     /// region's own name is often its city's other name ("Chittagong" for Chattogram): for a
     /// region it tells no more than an alternate name.
-    /// `written` is a buffer for the written form, reused from name to name.
+    /// `written` is a buffer for the written form, reused from name to name. The scores are
+    /// left for [`Gazetteer::own_scores`].
     fn spelling_bonuses(
         &self,
         mention: &Mention,
         candidates: Namesakes,
         written: &mut String,
-    ) -> Vec<f64> {
+    ) -> Vec<Namesake> {
         plain_lower_into(&mention.as_written, written);
         let written = written.as_str();
         // Folding a name costs an allocation: only a few namesakes' non-ASCII names are folded.
@@ -540,7 +582,7 @@ impl Gazetteer {
             .iter()
             .map(|candidate| {
                 let place = &self.places[candidate];
-                if same(&place.name) {
+                let spelling = if same(&place.name) {
                     if place.kind == PlaceKind::Region {
                         0.8
                     } else {
@@ -550,6 +592,10 @@ impl Gazetteer {
                     0.8
                 } else {
                     0.0
+                };
+                Namesake {
+                    score: 0.0,
+                    spelling,
                 }
             })
             .collect()
@@ -631,24 +677,26 @@ fn ranked_countries(evidence: &QuickMap<&str, f64>) -> Vec<String> {
 
 /// The countries of the places kept, by the weight of the names that put them there: a name
 /// dropped as foreign or as a mere word leaves no country behind.
-fn resolved_countries(resolved: &[(Mention, f64)]) -> Vec<String> {
+fn resolved_countries(resolved: &[Resolved]) -> Vec<String> {
     let mut evidence: QuickMap<&str, f64> = QuickMap::default();
-    for (m, weight) in resolved {
-        *evidence.entry(m.place.country_code.as_str()).or_default() += weight;
+    for r in resolved {
+        *evidence.entry(r.place.country_code.as_str()).or_default() += r.weight;
     }
     ranked_countries(&evidence)
 }
 
-/// How sure the pick is: the written form's own trust, lowered when namesakes scored close
-/// and when the place is not in the text's main country.
+/// How sure the pick is: the trust of how the name was matched (`reason`), lowered when
+/// namesakes scored close, when the place is not in the text's main country and when the
+/// capital letter tells nothing (not `telling`).
 fn confidence(
     gazetteer: &Gazetteer,
-    mention: &Mention,
+    reason: PlaceReason,
+    telling: bool,
     ranked: &[Scored],
     countries: &[String],
     place: &Place,
 ) -> f32 {
-    let base = f64::from(super::reason_trust(mention.reason));
+    let base = f64::from(super::reason_trust(reason));
     // Only a namesake elsewhere makes the place uncertain, not the region of the same name
     // around the city.
     let rival = ranked
@@ -671,7 +719,7 @@ fn confidence(
         Some(_) => 0.85,
         None => 0.7,
     };
-    let telling = if mention.telling { 1.0 } else { 0.85 };
+    let telling = if telling { 1.0 } else { 0.85 };
     ((base * margin.max(0.5) * country * telling) as f32 * 100.0).round() / 100.0
 }
 
