@@ -195,32 +195,35 @@ impl Gazetteer {
         // "Noakhali Sadar", "Isiolo County": a unit word after a name is no place of its own.
         let mut previous_end = 0;
         let mut written = String::new();
-        let mut names: Vec<Name<'g>> = mentions
-            .into_iter()
-            .filter(|m| {
-                let landform =
-                    super::context::is_landform_after(text, m.start, m.end, previous_end);
-                previous_end = m.end;
-                !landform && !super::context::is_unit_word(&m.as_written)
-            })
-            .map(|mention| {
-                let candidates = match mention.pattern {
-                    Some(pattern) => Namesakes::Listed(self.matcher().namesakes(pattern)),
-                    None => Namesakes::Described(self.index_of(mention.place)),
-                };
-                let mut namesakes = self.spelling_bonuses(&mention, candidates, &mut written);
-                self.own_scores(&mention, candidates, &mut namesakes);
-                let word = mention.ordinary_word || mention.dictionary_word;
-                Name {
-                    mention,
-                    candidates,
-                    locates: None,
-                    weight: 1.0,
-                    namesakes,
-                    word,
-                }
-            })
-            .collect();
+        // Sized at once: a name is large, and growing the vector copied them again and again.
+        let mut names: Vec<Name<'g>> = Vec::with_capacity(mentions.len());
+        names.extend(
+            mentions
+                .into_iter()
+                .filter(|m| {
+                    let landform =
+                        super::context::is_landform_after(text, m.start, m.end, previous_end);
+                    previous_end = m.end;
+                    !landform && !super::context::is_unit_word(&m.as_written)
+                })
+                .map(|mention| {
+                    let candidates = match mention.pattern {
+                        Some(pattern) => Namesakes::Listed(self.matcher().namesakes(pattern)),
+                        None => Namesakes::Described(self.index_of(mention.place)),
+                    };
+                    let mut namesakes = self.spelling_bonuses(&mention, candidates, &mut written);
+                    self.own_scores(&mention, candidates, &mut namesakes);
+                    let word = mention.ordinary_word || mention.dictionary_word;
+                    Name {
+                        mention,
+                        candidates,
+                        locates: None,
+                        weight: 1.0,
+                        namesakes,
+                        word,
+                    }
+                }),
+        );
         find_locators(text, &mut names);
         for name in &mut names {
             name.weight = self.weight(name)
