@@ -756,7 +756,15 @@ impl<'a, 'g> Reader<'a, 'g> {
             return;
         };
         let ids = SentenceIds::new(self.article.source, notes);
-        for draft in pending.drafts {
+        // Every event of the sentence has its actors: the last takes them, the others a copy.
+        let mut actors = pending.actors;
+        let last = pending.drafts.len() - 1;
+        for (i, draft) in pending.drafts.into_iter().enumerate() {
+            let actors = if i == last {
+                std::mem::take(&mut actors)
+            } else {
+                actors.clone()
+            };
             let date = draft.date.unwrap_or(sentence_date);
             let place = draft.place.place;
             let (event_type, sub) = draft.kind;
@@ -787,7 +795,7 @@ impl<'a, 'g> Reader<'a, 'g> {
                 injuries: count(CountKind::Injuries),
                 arrests: count(CountKind::Arrests),
                 count_qualifiers: qualifiers,
-                actors: pending.actors.clone(),
+                actors,
                 notes: notes.to_string(),
                 source: self.article.source.to_string(),
                 lang: self.lang.as_str().to_string(),
