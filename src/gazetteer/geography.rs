@@ -871,14 +871,21 @@ fn situates(gap: &str, text: &str, this: &Mention) -> bool {
     {
         return false;
     }
-    // Compared in lower case by `listed`, without a lower-case copy of each.
-    let words: Vec<&str> = after_comma
+    // Compared in lower case by `listed`, without a lower-case copy of each; the eight words
+    // at most kept in place (a vector for each comma cost an allocation).
+    let mut kept = [""; 8];
+    let mut count = 0;
+    for word in after_comma
         .split(|c: char| c.is_whitespace() || c == '\'' || c == '’')
         .filter(|w| !w.is_empty())
-        .collect();
-    if words.len() > 8 {
-        return false;
+    {
+        let Some(slot) = kept.get_mut(count) else {
+            return false;
+        };
+        *slot = word;
+        count += 1;
     }
+    let words = &kept[..count];
     // "…, and in the western town of Zhanaozen" goes on with a list.
     if words.iter().any(|w| listed(&["and", "et", "or", "ou"], w)) {
         return false;
@@ -890,7 +897,7 @@ fn situates(gap: &str, text: &str, this: &Mention) -> bool {
     }
     let glue = |w: &&str| listed(&["in", "the", "dans", "la", "le", "en", "l"], w);
     // ", dans le comté de Kajiado", ", in the district of Kushtia".
-    if let [rest @ .., unit, of] = words.as_slice()
+    if let [rest @ .., unit, of] = words
         && listed(&["of", "de", "d", "du"], of)
         && listed(UNIT_WORDS, unit)
         && rest.iter().all(glue)
