@@ -488,6 +488,17 @@ impl SentenceIds {
 
     /// The id of the sentence's event of this date, place and type.
     pub fn id(&self, date: Date, place: &str, kind: &str) -> String {
+        self.id_of_parts(date, place, &[kind])
+    }
+
+    /// [`SentenceIds::id`] of an event of ACLED type `event_type` and sub-event type `sub`:
+    /// the kind hashed is "Type: sub", written part by part (the same bytes, no string made).
+    pub fn event_id(&self, date: Date, place: &str, event_type: EventType, sub: &str) -> String {
+        self.id_of_parts(date, place, &[event_type.label(), ": ", sub])
+    }
+
+    /// The id of a kind written in `kind_parts`, hashed one after the other.
+    fn id_of_parts(&self, date: Date, place: &str, kind_parts: &[&str]) -> String {
         use sha2::Digest;
         // Called for every candidate event: hash the date's usual text form without allocating
         // (same bytes as `Date`'s Display, so ids stay what they were).
@@ -511,10 +522,14 @@ impl SentenceIds {
             Cow::Owned(date.to_string().into_bytes())
         };
         let mut h = self.0.clone();
-        for part in [&*day, place.as_bytes(), kind.as_bytes()] {
+        for part in [&*day, place.as_bytes()] {
             h.update(part);
             h.update([0u8]);
         }
+        for part in kind_parts {
+            h.update(part.as_bytes());
+        }
+        h.update([0u8]);
         let digest = h.finalize();
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut id = String::with_capacity(15);

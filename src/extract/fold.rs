@@ -16,6 +16,10 @@ impl Folded {
     pub fn fold(&mut self, piece: &str) {
         self.text.clear();
         self.origin.clear();
+        // Room for the whole piece at once (most of it folds byte for byte): growing as it
+        // is written reallocated several times in every text's first sentences.
+        self.text.reserve(piece.len());
+        self.origin.reserve(piece.len() + 1);
         let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
         let mut at = 0;
         while at < piece.len() {

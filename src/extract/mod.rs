@@ -123,6 +123,8 @@ struct Reader<'a, 'g> {
     context: Option<Dated>,
     folded: Folded,
     hits: Vec<Hit>,
+    /// The sentences of the paragraph read, a buffer reused from paragraph to paragraph.
+    sentences: Vec<Range<usize>>,
     /// The type of the last violent event since the last header, before the paragraph read.
     violence: Option<(EventType, &'static str)>,
     /// The last day named in full: a live blog's entries ("14H30 : …") are of that day, whatever
@@ -207,6 +209,7 @@ impl<'a, 'g> Reader<'a, 'g> {
             context: None,
             folded: Folded::default(),
             hits: Vec::new(),
+            sentences: Vec::new(),
             violence: None,
             report_day: None,
             headline: None,
@@ -244,7 +247,10 @@ impl<'a, 'g> Reader<'a, 'g> {
         if sentences::timestamped(&text[paragraph.range.clone()]) {
             self.context = self.report_day.or(self.context);
         }
-        let mut pending: Vec<Pending<'g>> = Vec::new();
+        // The sentences' buffer is the reader's, taken for the paragraph and given back.
+        let mut sentences = std::mem::take(&mut self.sentences);
+        sentences::sentences_into(text, paragraph.range.clone(), &mut sentences);
+        let mut pending: Vec<Pending<'g>> = Vec::with_capacity(sentences.len());
         let mut background = false;
         let mut inherited: Option<usize> = None;
         // "A thief was lynched on Sunday. He had robbed a rider from Kilifi town.": in a text
@@ -261,7 +267,7 @@ impl<'a, 'g> Reader<'a, 'g> {
         let mut protesters = false;
         let earlier_violence = self.violence;
         let mut violence = None;
-        for range in sentences::sentences(text, paragraph.range.clone()) {
+        for range in sentences.drain(..) {
             let dates = self.read_dates(range.clone());
             if dates.own.is_some() {
                 background = false;
@@ -313,6 +319,7 @@ impl<'a, 'g> Reader<'a, 'g> {
                 own: dates.own,
             });
         }
+        self.sentences = sentences;
         // Sentences before the paragraph's first date share it.
         let first_date = pending.iter().enumerate().find_map(|(i, p)| match p.own {
             Some((date, true)) => Some((i, date)),
@@ -754,7 +761,15 @@ impl<'a, 'g> Reader<'a, 'g> {
             return;
         };
         let ids = SentenceIds::new(self.article.source, notes);
-        for draft in pending.drafts {
+        // Every event of the sentence has its actors: the last takes them, the others a copy.
+        let mut actors = pending.actors;
+        let last = pending.drafts.len() - 1;
+        for (i, draft) in pending.drafts.into_iter().enumerate() {
+            let actors = if i == last {
+                std::mem::take(&mut actors)
+            } else {
+                actors.clone()
+            };
             let date = draft.date.unwrap_or(sentence_date);
             let place = draft.place.place;
             let (event_type, sub) = draft.kind;
@@ -765,11 +780,7 @@ impl<'a, 'g> Reader<'a, 'g> {
                 .filter_map(|(&kind, &(_, q))| q.map(|q| (kind, q)))
                 .collect();
             self.events.push(Event {
-                id: ids.id(
-                    date.date,
-                    &place.name,
-                    &[event_type.label(), ": ", sub].concat(),
-                ),
+                id: ids.event_id(date.date, &place.name, event_type, sub),
                 event_date: date.date,
                 time_precision: date.precision,
                 event_type,
@@ -789,7 +800,7 @@ impl<'a, 'g> Reader<'a, 'g> {
                 injuries: count(CountKind::Injuries),
                 arrests: count(CountKind::Arrests),
                 count_qualifiers: qualifiers,
-                actors: pending.actors.clone(),
+                actors,
                 notes: notes.to_string(),
                 source: self.article.source.to_string(),
                 lang: self.lang.as_str().to_string(),

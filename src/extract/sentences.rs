@@ -60,11 +60,12 @@ fn is_opening(c: char) -> bool {
     matches!(c, '"' | '«' | '“' | '(' | '\'' | '‘' | '-' | '—' | '–')
 }
 
-/// The sentences of `text[range]`, trimmed. A stop ends a sentence when the next word starts
-/// with a capital, a digit or a quote; "difficile. à Almaty" stays one sentence.
-pub fn sentences(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
+/// The sentences of `text[range]`, trimmed, into `out` (cleared first: a buffer reused from
+/// paragraph to paragraph). A stop ends a sentence when the next word starts with a capital, a
+/// digit or a quote; "difficile. à Almaty" stays one sentence.
+pub fn sentences_into(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+    out.clear();
     let para = &text[range.clone()];
-    let mut out = Vec::new();
     let mut start = 0;
     // Stops are found by their first byte ('…' starts with 0xE2): most of a paragraph is
     // skipped without decoding its chars.
@@ -118,12 +119,11 @@ pub fn sentences(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
             .is_none_or(|n| n.is_uppercase() || n.is_ascii_digit())
             || next.starts_with(is_opening);
         if starts_sentence {
-            push_trimmed(para, start..end, range.start, &mut out);
+            push_trimmed(para, start..end, range.start, out);
             start = end;
         }
     }
-    push_trimmed(para, start..para.len(), range.start, &mut out);
-    out
+    push_trimmed(para, start..para.len(), range.start, out);
 }
 
 fn ends_abbreviation(before: &str) -> bool {
@@ -280,7 +280,8 @@ mod tests {
     #[test]
     fn an_endless_sentence_is_read_in_bounded_clauses() {
         let text = "lundi mardi, 3 janvier à Almaty ".repeat(2_000);
-        let pieces = sentences(&text, 0..text.len());
+        let mut pieces = Vec::new();
+        sentences_into(&text, 0..text.len(), &mut pieces);
         assert!(pieces.len() > 20, "{}", pieces.len());
         assert!(pieces.iter().all(|p| p.len() <= MAX_SENTENCE));
         // Nothing is lost: the pieces hold every word, in order.
@@ -329,10 +330,9 @@ mod tests {
     }
 
     fn split(text: &str) -> Vec<&str> {
-        sentences(text, 0..text.len())
-            .into_iter()
-            .map(|r| &text[r])
-            .collect()
+        let mut ranges = Vec::new();
+        sentences_into(text, 0..text.len(), &mut ranges);
+        ranges.into_iter().map(|r| &text[r]).collect()
     }
 
     #[test]

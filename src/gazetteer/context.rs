@@ -774,6 +774,25 @@ pub(crate) fn is_stopword(written: &str) -> bool {
     !written.contains(|c: char| !c.is_alphanumeric()) && listed_stopword(written)
 }
 
+/// [`listed`] in [`TITLES`] or [`ORGANISATIONS`] (read for the word before every name).
+fn is_title_or_organisation(word: &str) -> bool {
+    static TITLE_SET: OnceLock<QuickSet<&'static str>> = OnceLock::new();
+    static ORGANISATION_SET: OnceLock<QuickSet<&'static str>> = OnceLock::new();
+    listed_in(&TITLE_SET, TITLES, word) || listed_in(&ORGANISATION_SET, ORGANISATIONS, word)
+}
+
+/// [`listed`] in [`GROUP_NOUNS`] (read for the word after every name).
+fn is_group_noun(word: &str) -> bool {
+    static SET: OnceLock<QuickSet<&'static str>> = OnceLock::new();
+    listed_in(&SET, GROUP_NOUNS, word)
+}
+
+/// [`listed`] in [`REGION_WORDS`] (read for the words around every name).
+fn is_region_word(word: &str) -> bool {
+    static SET: OnceLock<QuickSet<&'static str>> = OnceLock::new();
+    listed_in(&SET, REGION_WORDS, word)
+}
+
 /// [`listed`] in [`STOPWORDS`].
 fn listed_stopword(word: &str) -> bool {
     static SET: OnceLock<QuickSet<&'static str>> = OnceLock::new();
@@ -1037,28 +1056,28 @@ pub(crate) fn names_something_else(
     }
     if let Some((before, before_end)) = token_before(text, start) {
         let word = before.trim_end_matches('.');
-        if listed(TITLES, word) || listed(ORGANISATIONS, word) || NAME_ARTICLES.contains(&word) {
+        if is_title_or_organisation(word) || NAME_ARTICLES.contains(&word) {
             return true;
         }
         // "Andrei Serdyukov", "Kassym-Jomart Tokayev": a capitalised word that is neither a
         // function word nor a place, glued by one space, is a first name.
         if is_capitalised_word(before)
             && !listed_stopword(before)
-            && !listed(REGION_WORDS, before)
+            && !is_region_word(before)
             && !place_ends_at(before_end)
         {
             return true;
         }
     }
     if let Some((offset, after)) = token_after(text, end) {
-        if listed(GROUP_NOUNS, after) || names_peoples(text, offset + after.len(), after) {
+        if is_group_noun(after) || names_peoples(text, offset + after.len(), after) {
             return true;
         }
         // "Nursultan Nazarbayev", "KazTag Telegram": a capitalised non-place word after the
         // match makes the pair one name.
         if is_capitalised_word(after)
             && !listed_stopword(after)
-            && !listed(REGION_WORDS, after)
+            && !is_region_word(after)
             && !is_unit_word(after)
             && !place_starts_at(offset)
         {
@@ -1123,8 +1142,7 @@ fn names_peoples(text: &str, end: usize, after: &str) -> bool {
         return false;
     };
     is_capitalised_word(other)
-        && token_after(text, other_at + other.len())
-            .is_some_and(|(_, noun)| listed(GROUP_NOUNS, noun))
+        && token_after(text, other_at + other.len()).is_some_and(|(_, noun)| is_group_noun(noun))
 }
 
 /// A match hyphenated to more letters ("Kassym" in "Kassym-Jomart") is a piece of a longer
@@ -1190,7 +1208,7 @@ pub(crate) fn wants_region(text: &str, start: usize, end: usize, lists: bool) ->
         })
     };
     region_before
-        || token_after(text, end).is_some_and(|(_, word)| listed(REGION_WORDS, word))
+        || token_after(text, end).is_some_and(|(_, word)| is_region_word(word))
         || (lists && in_list_of_regions(text, start, end))
 }
 
@@ -1269,7 +1287,15 @@ mod tests {
     /// [`listed_in`] answers as [`listed`] only for lists of lower-case words.
     #[test]
     fn set_read_lists_are_lower_case() {
-        for list in [STOPWORDS, UNIT_WORDS] {
+        let lists = [
+            STOPWORDS,
+            UNIT_WORDS,
+            TITLES,
+            ORGANISATIONS,
+            GROUP_NOUNS,
+            REGION_WORDS,
+        ];
+        for list in lists {
             for word in list {
                 assert!(!word.bytes().any(|b| b.is_ascii_uppercase()), "{word}");
             }
@@ -1282,8 +1308,13 @@ mod tests {
             "États",
             "St.",
             "a-b",
+            "Gen",
+            "POLICE",
+            "Raiders",
+            "Oblast",
+            "clan's",
         ] {
-            for list in [STOPWORDS, UNIT_WORDS] {
+            for list in lists {
                 let set = OnceLock::new();
                 assert_eq!(listed_in(&set, list, word), listed(list, word), "{word}");
             }

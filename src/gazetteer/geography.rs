@@ -103,6 +103,17 @@ struct Reading<'r> {
     locators_of: &'r [Vec<usize>],
 }
 
+/// What the geography keeps of each namesake of a name (one vector a name).
+#[derive(Clone, Copy)]
+struct Namesake {
+    /// Its own score (size, kind, spelling) as built, then the first pass's (the text's
+    /// countries and regions added), which the second pass adds to.
+    score: f64,
+    /// Its bonus for how the name is written and for the unit named after it (part of
+    /// `score`).
+    spelling: f64,
+}
+
 /// The one namesake scoring needs to know of a candidate.
 struct Scored {
     place: usize,
@@ -147,11 +158,21 @@ impl<'g> Namesakes<'g> {
 /// buffers reused from name to name).
 #[derive(Default)]
 struct Around<'g> {
-    /// The regions named near it.
+    /// In the first pass, the regions named near it.
     regions: Vec<&'g Place>,
     /// In the second pass, the places the first put near it, its locators and its own other
     /// mentions aside.
     places: Vec<&'g Place>,
+}
+
+/// The place chosen for name `name` (an index), and why.
+struct Resolved<'g> {
+    name: usize,
+    place: &'g Place,
+    reason: PlaceReason,
+    confidence: f32,
+    /// The name's weight, which its place's country gets.
+    weight: f64,
 }
 
 /// A name in the text with what the geography knows of it.
@@ -162,11 +183,8 @@ struct Name<'g> {
     locates: Option<usize>,
     /// How much the name tells of the text's countries.
     weight: f64,
-    /// Each candidate's own score (size, kind, spelling), computed once for both passes.
-    own: Vec<f64>,
-    /// Each candidate's bonus for how the name is written and for the unit named after it
-    /// (part of `own`).
-    spelling: Vec<f64>,
+    /// Each candidate's scores, in the order of `candidates`.
+    namesakes: Vec<Namesake>,
     /// The name is also an ordinary word of the languages read.
     word: bool,
 }
@@ -178,34 +196,36 @@ impl Gazetteer {
         // "Noakhali Sadar", "Isiolo County": a unit word after a name is no place of its own.
         let mut previous_end = 0;
         let mut written = String::new();
-        let mut names: Vec<Name<'g>> = mentions
-            .into_iter()
-            .filter(|m| {
-                let landform =
-                    super::context::is_landform_after(text, m.start, m.end, previous_end);
-                previous_end = m.end;
-                !landform && !super::context::is_unit_word(&m.as_written)
-            })
-            .map(|mention| {
-                let candidates = match mention.pattern {
-                    Some(pattern) => Namesakes::Listed(self.matcher().namesakes(pattern)),
-                    None => Namesakes::Described(self.index_of(mention.place)),
-                };
-                let mut spelling = self.spelling_bonuses(&mention, candidates, &mut written);
-                self.add_unit_bonuses(text, &mention, candidates, &mut spelling);
-                let own = self.own_scores(&mention, candidates, &spelling);
-                let word = mention.ordinary_word || mention.dictionary_word;
-                Name {
-                    mention,
-                    candidates,
-                    locates: None,
-                    weight: 1.0,
-                    own,
-                    spelling,
-                    word,
-                }
-            })
-            .collect();
+        // Sized at once: a name is large, and growing the vector copied them again and again.
+        let mut names: Vec<Name<'g>> = Vec::with_capacity(mentions.len());
+        names.extend(
+            mentions
+                .into_iter()
+                .filter(|m| {
+                    let landform =
+                        super::context::is_landform_after(text, m.start, m.end, previous_end);
+                    previous_end = m.end;
+                    !landform && !super::context::is_unit_word(&m.as_written)
+                })
+                .map(|mention| {
+                    let candidates = match mention.pattern {
+                        Some(pattern) => Namesakes::Listed(self.matcher().namesakes(pattern)),
+                        None => Namesakes::Described(self.index_of(mention.place)),
+                    };
+                    let mut namesakes = self.spelling_bonuses(&mention, candidates, &mut written);
+                    self.add_unit_bonuses(text, &mention, candidates, &mut namesakes);
+                    self.own_scores(&mention, candidates, &mut namesakes);
+                    let word = mention.ordinary_word || mention.dictionary_word;
+                    Name {
+                        mention,
+                        candidates,
+                        locates: None,
+                        weight: 1.0,
+                        namesakes,
+                        word,
+                    }
+                }),
+        );
         find_locators(text, &mut names);
         for name in &mut names {
             name.weight = self.weight(name)
@@ -231,33 +251,42 @@ impl Gazetteer {
             .map(|n| n.mention.place.country_code.as_str())
             .collect();
         // Two passes: the first by country and size alone, the second with the places the first
-        // put nearby.
+        // put nearby. The first's scores are kept (in `score`) and the second adds to them.
         let mut around = Around::default();
-        let first: Vec<Option<usize>> = (0..names.len())
-            .map(|i| {
-                around.gather(&names, i, &reading, None, &self.places);
-                self.scores(&names, i, &reading, None, &around)
-                    .min_by(ranking)
-                    .map(|s| s.place)
-            })
-            .collect();
+        let mut first: Vec<Option<usize>> = Vec::with_capacity(names.len());
+        for i in 0..names.len() {
+            around.gather(&names, i, &reading, None, &self.places);
+            self.first_scores(&mut names[i], &reading, &around);
+            let name = &names[i];
+            let best = name
+                .candidates
+                .iter()
+                .zip(&name.namesakes)
+                .map(|(place, n)| Scored {
+                    place,
+                    score: n.score,
+                });
+            first.push(best.min_by(ranking).map(|s| s.place));
+        }
         let mut resolved = Vec::with_capacity(names.len());
         let mut ranked = Vec::new();
         for i in 0..names.len() {
             around.gather(&names, i, &reading, Some(&first), &self.places);
             ranked.clear();
-            ranked.extend(self.scores(&names, i, &reading, Some(&first), &around));
+            ranked.extend(self.scores(&names, i, &reading, &first, &around));
             ranked.sort_by(ranking);
             let Some(best) = ranked.first() else { continue };
             let place = &self.places[best.place];
             if names[i].locates.is_none()
                 && let Some(stand_in) = self.stand_in(&locators_of[i], place, &first)
             {
-                let mut mention = names[i].mention.clone();
-                mention.place = stand_in;
-                mention.reason = PlaceReason::Near;
-                mention.confidence = super::reason_trust(PlaceReason::Near);
-                resolved.push((mention, names[i].weight));
+                resolved.push(Resolved {
+                    name: i,
+                    place: stand_in,
+                    reason: PlaceReason::Near,
+                    confidence: super::reason_trust(PlaceReason::Near),
+                    weight: names[i].weight,
+                });
                 continue;
             }
             let known = Known {
@@ -269,22 +298,42 @@ impl Gazetteer {
             {
                 continue;
             }
-            let mut mention = names[i].mention.clone();
+            let mention = &names[i].mention;
             let by_size = self.best(names[i].candidates.iter(), None, false);
-            mention.reason = if relates_before(text, mention.start) {
+            let reason = if relates_before(text, mention.start) {
                 PlaceReason::Near
             } else if by_size != Some(best.place) && names[i].candidates.len() > 1 {
                 PlaceReason::Context
             } else {
                 mention.reason
             };
-            mention.confidence = confidence(self, &mention, &ranked, &countries, place);
-            mention.place = place;
-            resolved.push((mention, names[i].weight));
+            resolved.push(Resolved {
+                name: i,
+                place,
+                reason,
+                confidence: confidence(self, reason, mention.telling, &ranked, &countries, place),
+                weight: names[i].weight,
+            });
         }
+        let countries = resolved_countries(&resolved);
+        // Each name's mention moved to its place (no copy of its written form); `resolved` is
+        // in the names' order, one at most a name.
+        let mut resolved = resolved.into_iter().peekable();
+        let mentions = names
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, name)| {
+                let r = resolved.next_if(|r| r.name == i)?;
+                let mut mention = name.mention;
+                mention.place = r.place;
+                mention.reason = r.reason;
+                mention.confidence = r.confidence;
+                Some(mention)
+            })
+            .collect();
         Geography {
-            countries: resolved_countries(&resolved),
-            mentions: resolved.into_iter().map(|(m, _)| m).collect(),
+            countries,
+            mentions,
         }
     }
 
@@ -371,8 +420,9 @@ impl Gazetteer {
 
     /// The support a country gets from the names other than this one.
     fn support_elsewhere(&self, name: &Name, evidence: &QuickMap<&str, f64>, country: &str) -> f64 {
-        let own = self
-            .shares(name)
+        let mut shares = Vec::new();
+        self.shares(name, &mut shares);
+        let own = shares
             .into_iter()
             .find(|(cc, _)| *cc == country)
             .map_or(0.0, |(_, share)| share * name.weight);
@@ -412,8 +462,10 @@ impl Gazetteer {
     fn country_evidence(&self, names: &[Name]) -> QuickMap<&str, f64> {
         // Keyed by the places' own codes: no copy of a code for every name.
         let mut evidence: QuickMap<&str, f64> = QuickMap::default();
+        let mut shares = Vec::new();
         for name in names {
-            for (country, share) in self.shares(name) {
+            self.shares(name, &mut shares);
+            for &(country, share) in &shares {
                 *evidence.entry(country).or_default() += name.weight * share;
             }
         }
@@ -422,12 +474,13 @@ impl Gazetteer {
 
     /// The countries of a name's namesakes and the share of the name each gets.
     /// A namesake spelled as written counts for more than one that merely folds alike, by the
-    /// size its spelling bonus is worth in the own score.
-    fn shares<'p>(&'p self, name: &Name) -> Vec<(&'p str, f64)> {
-        let mut best: Vec<(&str, f64)> = Vec::new();
-        for (c, &spelling) in name.candidates.iter().zip(&name.spelling) {
+    /// size its spelling bonus is worth in the own score. Written into `best`, a buffer
+    /// reused from name to name.
+    fn shares<'p>(&'p self, name: &Name, best: &mut Vec<(&'p str, f64)>) {
+        best.clear();
+        for (c, namesake) in name.candidates.iter().zip(&name.namesakes) {
             let place = &self.places[c];
-            let prior = prior(place) * (spelling / POPULATION_WEIGHT).exp();
+            let prior = prior(place) * (namesake.spelling / POPULATION_WEIGHT).exp();
             match best.iter_mut().find(|(cc, _)| *cc == place.country_code) {
                 Some((_, p)) => *p = p.max(prior),
                 None => best.push((&place.country_code, prior)),
@@ -435,31 +488,21 @@ impl Gazetteer {
         }
         let total: f64 = best.iter().map(|(_, p)| p).sum();
         if total > 0.0 {
-            for (_, p) in &mut best {
+            for (_, p) in best.iter_mut() {
                 *p /= total;
             }
         }
-        best
     }
 
-    /// The candidates of name `i`, scored with the text's countries and, when `nearby` gives
-    /// the other names' first choices, their places (`around`, gathered for that name).
-    fn scores<'s>(
-        &'s self,
-        names: &'s [Name],
-        i: usize,
-        reading: &'s Reading,
-        nearby: Option<&'s [Option<usize>]>,
-        around: &'s Around,
-    ) -> impl Iterator<Item = Scored> + 's {
-        let name = &names[i];
-        let locators = &reading.locators_of[i];
-        name.candidates.iter().zip(&name.own).map(move |(c, &own)| {
+    /// The first pass: adds to each candidate's own score its agreement with the text's
+    /// countries and with the regions named around it (`around`, gathered for that name).
+    fn first_scores(&self, name: &mut Name, reading: &Reading, around: &Around) {
+        for (c, namesake) in name.candidates.iter().zip(&mut name.namesakes) {
+            let score = &mut namesake.score;
             let place = &self.places[c];
-            let mut score = own;
             // Agreement with the text's countries, as strong as their support.
             if reading.top > 0.0 {
-                score += 4.0
+                *score += 4.0
                     * reading
                         .evidence
                         .get(place.country_code.as_str())
@@ -468,9 +511,30 @@ impl Gazetteer {
             // A region named nearby that holds the place.
             let region_nearby = around.regions.iter().any(|r| same_admin1(place, r));
             if place.kind != PlaceKind::Region && region_nearby {
-                score += 2.5;
+                *score += 2.5;
             }
-            if let Some(first) = nearby {
+        }
+    }
+
+    /// The second pass: the candidates of name `i`, their first-pass scores raised by what
+    /// locates the name and by the places the first pass put around it (`around`, gathered
+    /// for that name with the other names' first choices `first`).
+    fn scores<'s>(
+        &'s self,
+        names: &'s [Name],
+        i: usize,
+        reading: &'s Reading,
+        first: &'s [Option<usize>],
+        around: &'s Around,
+    ) -> impl Iterator<Item = Scored> + 's {
+        let name = &names[i];
+        let locators = &reading.locators_of[i];
+        name.candidates
+            .iter()
+            .zip(&name.namesakes)
+            .map(move |(c, n)| {
+                let place = &self.places[c];
+                let mut score = n.score;
                 for &j in locators {
                     let Some(other) = first[j] else { continue };
                     let other = &self.places[other];
@@ -478,45 +542,29 @@ impl Gazetteer {
                         score += 4.0;
                     }
                 }
-                let closest = around
-                    .places
-                    .iter()
-                    .map(|p| rough_km(place, p))
-                    .min_by(f64::total_cmp);
-                score += match closest {
-                    Some(d) if d < 30.0 => 2.0,
-                    Some(d) if d < 100.0 => 1.5,
-                    Some(d) if d < 300.0 => 0.75,
-                    Some(d) if d > 1500.0 => -0.5,
-                    _ => 0.0,
-                };
-            }
-            Scored { place: c, score }
-        })
+                score += nearby_bonus(place, &around.places);
+                Scored { place: c, score }
+            })
     }
 
     /// What each namesake scores on its own: its size, what kind of place it is, whether the
-    /// text asks for a region, how the name was written.
-    fn own_scores(&self, mention: &Mention, candidates: Namesakes, spelling: &[f64]) -> Vec<f64> {
-        candidates
-            .iter()
-            .zip(spelling)
-            .map(|(candidate, &spelling)| {
-                let place = &self.places[candidate];
-                let mut score = POPULATION_WEIGHT * (place.population as f64 + 10.0).ln();
-                if self.capitals.get(&place.country_code) == Some(&place.geonameid) {
-                    score += 1.0;
-                }
-                score += match place.kind {
-                    PlaceKind::Country => 8.0,
-                    PlaceKind::Region if mention.wants_region => 6.0,
-                    PlaceKind::Region => 0.3,
-                    PlaceKind::City if place.population >= super::MAJOR_CITY_POPULATION => 1.0,
-                    PlaceKind::City => 0.0,
-                };
-                score + spelling
-            })
-            .collect()
+    /// text asks for a region, how the name was written (its spelling bonus, already set).
+    fn own_scores(&self, mention: &Mention, candidates: Namesakes, namesakes: &mut [Namesake]) {
+        for (candidate, namesake) in candidates.iter().zip(namesakes) {
+            let place = &self.places[candidate];
+            let mut score = POPULATION_WEIGHT * (place.population as f64 + 10.0).ln();
+            if self.capitals.get(&place.country_code) == Some(&place.geonameid) {
+                score += 1.0;
+            }
+            score += match place.kind {
+                PlaceKind::Country => 8.0,
+                PlaceKind::Region if mention.wants_region => 6.0,
+                PlaceKind::Region => 0.3,
+                PlaceKind::City if place.population >= super::MAJOR_CITY_POPULATION => 1.0,
+                PlaceKind::City => 0.0,
+            };
+            namesake.score = score + namesake.spelling;
+        }
     }
 
     /// How each namesake is spelled by what is written: as its own name, else (for a few
@@ -525,13 +573,14 @@ impl Gazetteer {
     /// town spelled as written beats a city forty times its size that merely folds alike. A
     /// region's own name is often its city's other name ("Chittagong" for Chattogram): for a
     /// region it tells no more than an alternate name.
-    /// `written` is a buffer for the written form, reused from name to name.
+    /// `written` is a buffer for the written form, reused from name to name. The scores are
+    /// left for [`Gazetteer::own_scores`].
     fn spelling_bonuses(
         &self,
         mention: &Mention,
         candidates: Namesakes,
         written: &mut String,
-    ) -> Vec<f64> {
+    ) -> Vec<Namesake> {
         plain_lower_into(&mention.as_written, written);
         let written = written.as_str();
         // Folding a name costs an allocation: only a few namesakes' non-ASCII names are folded.
@@ -547,7 +596,7 @@ impl Gazetteer {
             .iter()
             .map(|candidate| {
                 let place = &self.places[candidate];
-                if same(&place.name) {
+                let spelling = if same(&place.name) {
                     if place.kind == PlaceKind::Region {
                         0.8
                     } else {
@@ -557,6 +606,10 @@ impl Gazetteer {
                     0.8
                 } else {
                     0.0
+                };
+                Namesake {
+                    score: 0.0,
+                    spelling,
                 }
             })
             .collect()
@@ -569,15 +622,15 @@ impl Gazetteer {
         text: &str,
         mention: &Mention,
         candidates: Namesakes,
-        bonuses: &mut [f64],
+        namesakes: &mut [Namesake],
     ) {
         let countries = super::context::unit_countries(text, mention.end);
         if countries.is_empty() {
             return;
         }
-        for (candidate, bonus) in candidates.iter().zip(bonuses) {
+        for (candidate, namesake) in candidates.iter().zip(namesakes) {
             if countries.contains(&self.places[candidate].country_code.as_str()) {
-                *bonus += UNIT_BONUS;
+                namesake.spelling += UNIT_BONUS;
             }
         }
     }
@@ -591,9 +644,10 @@ impl Gazetteer {
 }
 
 impl<'g> Around<'g> {
-    /// Gathers what is around name `i` (within [`NEIGHBOURHOOD`] names): the regions, and with
-    /// `nearby` the other names' first choices, but for its locators and its own repetitions
-    /// (the places it would find itself near) and countries (no distance tells of them).
+    /// Gathers what is around name `i` (within [`NEIGHBOURHOOD`] names): for the first pass
+    /// (no `nearby`) the regions, for the second the other names' first choices, but for its
+    /// locators and its own repetitions (the places it would find itself near) and countries
+    /// (no distance tells of them).
     fn gather(
         &mut self,
         names: &[Name<'g>],
@@ -607,14 +661,15 @@ impl<'g> Around<'g> {
         let to = (i + NEIGHBOURHOOD + 1).min(names.len());
         let others = (from..to).filter(|&j| j != i);
         self.regions.clear();
-        self.regions.extend(
-            others
-                .clone()
-                .map(|j| names[j].mention.place)
-                .filter(|p| p.kind == PlaceKind::Region),
-        );
         self.places.clear();
-        let Some(first) = nearby else { return };
+        let Some(first) = nearby else {
+            self.regions.extend(
+                others
+                    .map(|j| names[j].mention.place)
+                    .filter(|p| p.kind == PlaceKind::Region),
+            );
+            return;
+        };
         let written = &names[i].mention.as_written;
         self.places.extend(
             others
@@ -658,24 +713,26 @@ fn ranked_countries(evidence: &QuickMap<&str, f64>) -> Vec<String> {
 
 /// The countries of the places kept, by the weight of the names that put them there: a name
 /// dropped as foreign or as a mere word leaves no country behind.
-fn resolved_countries(resolved: &[(Mention, f64)]) -> Vec<String> {
+fn resolved_countries(resolved: &[Resolved]) -> Vec<String> {
     let mut evidence: QuickMap<&str, f64> = QuickMap::default();
-    for (m, weight) in resolved {
-        *evidence.entry(m.place.country_code.as_str()).or_default() += weight;
+    for r in resolved {
+        *evidence.entry(r.place.country_code.as_str()).or_default() += r.weight;
     }
     ranked_countries(&evidence)
 }
 
-/// How sure the pick is: the written form's own trust, lowered when namesakes scored close
-/// and when the place is not in the text's main country.
+/// How sure the pick is: the trust of how the name was matched (`reason`), lowered when
+/// namesakes scored close, when the place is not in the text's main country and when the
+/// capital letter tells nothing (not `telling`).
 fn confidence(
     gazetteer: &Gazetteer,
-    mention: &Mention,
+    reason: PlaceReason,
+    telling: bool,
     ranked: &[Scored],
     countries: &[String],
     place: &Place,
 ) -> f32 {
-    let base = f64::from(super::reason_trust(mention.reason));
+    let base = f64::from(super::reason_trust(reason));
     // Only a namesake elsewhere makes the place uncertain, not the region of the same name
     // around the city.
     let rival = ranked
@@ -698,7 +755,7 @@ fn confidence(
         Some(_) => 0.85,
         None => 0.7,
     };
-    let telling = if mention.telling { 1.0 } else { 0.85 };
+    let telling = if telling { 1.0 } else { 0.85 };
     ((base * margin.max(0.5) * country * telling) as f32 * 100.0).round() / 100.0
 }
 
@@ -716,6 +773,39 @@ fn rough_km(a: &Place, b: &Place) -> f64 {
     let cos = 1.0 - mid * mid / 2.0 + mid.powi(4) / 24.0;
     let dlon = (b.lon - a.lon).abs().min(360.0 - (b.lon - a.lon).abs());
     KM_PER_DEGREE * (b.lat - a.lat).hypot(dlon * cos.max(0.2))
+}
+
+/// What the closest of `places` adds to a namesake's score: 2 within 30 km ([`rough_km`]),
+/// 1.5 within 100, 0.75 within 300, -0.5 beyond 1500, else (or with none) nothing.
+fn nearby_bonus(place: &Place, places: &[&Place]) -> f64 {
+    const BONUS: [f64; 6] = [2.0, 1.5, 0.75, 0.0, -0.5, 0.0];
+    const KM_PER_DEGREE: f64 = 111.195;
+    // The band of a distance, closest first; the closest place's band is the best band. The
+    // last band is a NaN's, which `total_cmp` ranked above every distance.
+    let band = |d: f64| match d {
+        d if d < 30.0 => 0,
+        d if d < 100.0 => 1,
+        d if d < 300.0 => 2,
+        d if d <= 1500.0 => 3,
+        d if d > 1500.0 => 4,
+        _ => 5,
+    };
+    // With no place around, the band that adds nothing.
+    let mut best = 5;
+    for other in places {
+        // The distance is never less than the latitudes' difference (this, a hair under it so
+        // that rounding skips nothing): a place that cannot reach a better band is skipped.
+        let at_least = KM_PER_DEGREE * (other.lat - place.lat).abs() * (1.0 - 1e-9);
+        if band(at_least) >= best {
+            continue;
+        }
+        best = best.min(band(rough_km(place, other)));
+        // Nothing is closer than the first band.
+        if best == 0 {
+            break;
+        }
+    }
+    BONUS[best]
 }
 
 /// Great-circle distance between two places, km.
@@ -814,14 +904,21 @@ fn situates(gap: &str, text: &str, this: &Mention) -> bool {
     {
         return false;
     }
-    // Compared in lower case by `listed`, without a lower-case copy of each.
-    let words: Vec<&str> = after_comma
+    // Compared in lower case by `listed`, without a lower-case copy of each; the eight words
+    // at most kept in place (a vector for each comma cost an allocation).
+    let mut kept = [""; 8];
+    let mut count = 0;
+    for word in after_comma
         .split(|c: char| c.is_whitespace() || c == '\'' || c == '’')
         .filter(|w| !w.is_empty())
-        .collect();
-    if words.len() > 8 {
-        return false;
+    {
+        let Some(slot) = kept.get_mut(count) else {
+            return false;
+        };
+        *slot = word;
+        count += 1;
     }
+    let words = &kept[..count];
     // "…, and in the western town of Zhanaozen" goes on with a list.
     if words.iter().any(|w| listed(&["and", "et", "or", "ou"], w)) {
         return false;
@@ -833,7 +930,7 @@ fn situates(gap: &str, text: &str, this: &Mention) -> bool {
     }
     let glue = |w: &&str| listed(&["in", "the", "dans", "la", "le", "en", "l"], w);
     // ", dans le comté de Kajiado", ", in the district of Kushtia".
-    if let [rest @ .., unit, of] = words.as_slice()
+    if let [rest @ .., unit, of] = words
         && listed(&["of", "de", "d", "du"], of)
         && listed(UNIT_WORDS, unit)
         && rest.iter().all(glue)

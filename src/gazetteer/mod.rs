@@ -368,7 +368,8 @@ impl Gazetteer {
         let mut headlines = context::Headlines::default();
         // The written form of each name in plain lower case, in one buffer.
         let mut plain = String::new();
-        let mut mentions = Vec::new();
+        // Sized at once: a mention is large, and growing the vector copied them again and again.
+        let mut mentions = Vec::with_capacity(found.len());
         let mut covered_until = 0;
         for candidate in &found {
             if candidate.start < covered_until {

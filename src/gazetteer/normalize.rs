@@ -398,11 +398,17 @@ pub(crate) struct Words<'t> {
 
 impl<'t> Words<'t> {
     pub(crate) fn new(text: &'t str) -> Self {
+        // Room for a run of a few words from the start: growing from empty cost several
+        // reallocations for each text.
+        const ROOM: usize = 64;
         Words {
             text,
             next: text.len(),
             done: 0,
-            folded: Folded::default(),
+            folded: Folded {
+                skeleton: Vec::with_capacity(ROOM),
+                spans: Vec::with_capacity(ROOM),
+            },
         }
     }
 
