@@ -2163,3 +2163,24 @@ fn a_share_of_a_toll_told_after_it_is_no_new_event() {
     );
     assert_eq!(x.events[0].fatalities, Some(12));
 }
+
+/// Tolls told by the verb's own object ("killed two of them"), by an execution, by a death
+/// phrase ("stabbed to death"), and a prisoner as a victim.
+#[test]
+fn tolls_told_by_their_verbs() {
+    let toll = |text: &str| {
+        let events = read(text, Some(date(2017, 10, 28)), Some(Lang::En)).events;
+        assert_eq!(events.len(), 1, "{text}: {events:?}");
+        events[0].fatalities
+    };
+    assert_eq!(
+        toll("The police opened fire on protesters in Bungoma and killed two of them."),
+        Some(2)
+    );
+    assert_eq!(
+        toll("Militants execute four quarry workers near Mandera."),
+        Some(4)
+    );
+    assert_eq!(toll("A driver was stabbed to death in Thika."), Some(1));
+    assert_eq!(toll("A prisoner was lynched in Kitui."), Some(1));
+}

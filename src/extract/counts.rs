@@ -89,8 +89,13 @@ pub fn find(
     }
     let quantities: Vec<Quantity> = quantities(hits, numerals, dates, folded)
         .into_iter()
-        // "dozens of rioters" names who was counted; "two of the 12" counts part of a figure.
-        .filter(|q| q.value.is_none() || !is_partitive(folded, q.end, lexicon.partitives))
+        // "dozens of rioters" names who was counted; "two of the 12" counts part of a figure;
+        // "killed two of them", right after its verb, counts the victims all the same.
+        .filter(|q| {
+            q.value.is_none()
+                || !is_partitive(folded, q.end, lexicon.partitives)
+                || right_after_count(folded, hits, q.start)
+        })
         .collect();
     let counted: Vec<&Hit> = hits
         .iter()
@@ -260,6 +265,8 @@ const PERSON_NOUNS: &[&str] = &[
     "headman",
     "schoolboy",
     "schoolgirl",
+    "prisoner",
+    "inmate",
     "homme",
     "femme",
     "personne",
@@ -539,6 +546,13 @@ fn number_words(hits: &[Hit], folded: &str) -> Vec<(usize, usize, u32)> {
         out.push((s, e, thousands.saturating_add(rest)));
     }
     out
+}
+
+/// Whether a counted word ends right before `start`, nothing but spaces between.
+fn right_after_count(folded: &str, hits: &[Hit], start: usize) -> bool {
+    hits.iter().any(|h| {
+        matches!(h.term, Term::Count(_)) && h.end <= start && folded[h.end..start].trim().is_empty()
+    })
 }
 
 fn is_partitive(folded: &str, end: usize, partitives: &[&str]) -> bool {

@@ -243,10 +243,6 @@ pub const ENTRIES: &[Entry] = &[
     ("stab", Term::Cue(H::Attack, L::Strong), W),
     ("beats", Term::Cue(H::Attack, L::Strong), W),
     ("beating", Term::Cue(H::Attack, L::Strong), W),
-    // Executed: a killing; also said of plans and warrants, so it needs people in the sentence.
-    ("executed", Term::Cue(H::Killing, L::People), W),
-    ("executes", Term::Cue(H::Killing, L::People), W),
-    ("execute", Term::Cue(H::Killing, L::People), W),
     ("raid", Term::Cue(H::Attack, L::Weak), W),
     ("raids", Term::Cue(H::Attack, L::Weak), W),
     ("ambushes", Term::Cue(H::Attack, L::Weak), W),
@@ -474,6 +470,14 @@ pub const ENTRIES: &[Entry] = &[
     ("hacked to death", Term::Count(K::Fatalities), W),
     ("beaten to death", Term::Count(K::Fatalities), W),
     ("behead", Term::Count(K::Fatalities), S),
+    ("stabbed to death", Term::Count(K::Fatalities), W),
+    ("burnt to death", Term::Count(K::Fatalities), W),
+    ("burned to death", Term::Count(K::Fatalities), W),
+    ("lynched to death", Term::Count(K::Fatalities), W),
+    // Executed people are killed; a plan or a warrant executed has no figure to count.
+    ("executed", Term::Count(K::Fatalities), W),
+    ("executes", Term::Count(K::Fatalities), W),
+    ("execute", Term::Count(K::Fatalities), W),
     // Officialese for killed ("liquidated", after the Russian "ликвидированы").
     ("liquidated", Term::Count(K::Fatalities), W),
     ("killing", Term::Count(K::Fatalities), W),
