@@ -825,8 +825,9 @@ fn find_locators(text: &str, names: &mut [Name]) {
     for j in 1..names.len() {
         let (prev, this) = (&names[j - 1].mention, &names[j].mention);
         let gap = text.get(prev.end..this.start).unwrap_or("");
-        // Most names stand apart: no comma nor bracket between them, nothing to read.
-        if bracket.is_none() && !gap.contains([',', '(']) {
+        // Most names stand apart: no comma nor bracket between them, nothing to read. Searched
+        // as bytes (both are ASCII, never part of another char): the gaps add up to the text.
+        if bracket.is_none() && !gap.bytes().any(|b| matches!(b, b',' | b'(')) {
             continue;
         }
         let head = names[j - 1].locates.unwrap_or(j - 1);
