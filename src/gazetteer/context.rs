@@ -1054,6 +1054,9 @@ pub(crate) fn names_something_else(
     {
         return true;
     }
+    if ends_a_road_name(text, start, end) {
+        return true;
+    }
     if let Some((before, before_end)) = token_before(text, start) {
         let word = before.trim_end_matches('.');
         if is_title_or_organisation(word) || NAME_ARTICLES.contains(&word) {
@@ -1070,7 +1073,10 @@ pub(crate) fn names_something_else(
         }
     }
     if let Some((offset, after)) = token_after(text, end) {
-        if is_group_noun(after) || names_peoples(text, offset + after.len(), after) {
+        if is_group_noun(after)
+            || names_peoples(text, offset + after.len(), after)
+            || names_a_road(text, offset, after)
+        {
             return true;
         }
         // "Nursultan Nazarbayev", "KazTag Telegram": a capitalised non-place word after the
@@ -1129,6 +1135,40 @@ fn ends_a_titled_name(text: &str, start: usize) -> bool {
         at = end - token.len();
     }
     false
+}
+
+/// Words that make the names before them a road's: "the Dhaka - Sylhet highway" runs between
+/// two cities, neither of them where the event is.
+const ROAD_WORDS: &[&str] = &[
+    "road",
+    "highway",
+    "street",
+    "avenue",
+    "bypass",
+    "expressway",
+    "motorway",
+];
+
+/// Whether the name ending where `after` (the token after it, at `offset`) begins names a
+/// road between two places: a dash, another name and a road word ("Dhaka - Sylhet highway").
+/// A road named for one place ("Ngong Road") runs near it and may stand for it.
+fn names_a_road(text: &str, offset: usize, after: &str) -> bool {
+    if !matches!(after, "-" | "–" | "—") {
+        return false;
+    }
+    let Some((other_at, other)) = token_after(text, offset + after.len()) else {
+        return false;
+    };
+    is_capitalised_word(other)
+        && token_after(text, other_at + other.len())
+            .is_some_and(|(_, road)| listed(ROAD_WORDS, road))
+}
+
+/// Whether the name at `start..end` is the second of a road's two places: a dash before it,
+/// a road word after it ("the Dhaka - Sylhet highway").
+fn ends_a_road_name(text: &str, start: usize, end: usize) -> bool {
+    token_before(text, start).is_some_and(|(dash, _)| matches!(dash, "-" | "–" | "—"))
+        && token_after(text, end).is_some_and(|(_, road)| listed(ROAD_WORDS, road))
 }
 
 /// "Turkana and Pokot raiders", "Degodia and Garre clans": after "and" and another name,

@@ -294,8 +294,10 @@ impl Gazetteer {
                 named: &named_countries,
                 evidence: &evidence,
             };
-            if names[i].locates.is_some() || self.no_place_here(text, &names[i], best.place, &known)
-            {
+            if names[i].locates.is_some() {
+                continue;
+            }
+            if self.no_place_here(text, &names[i], best.place, &known) {
                 continue;
             }
             let mention = &names[i].mention;
@@ -315,6 +317,7 @@ impl Gazetteer {
                 weight: names[i].weight,
             });
         }
+        fold_quarters(text, &names, &mut resolved);
         let countries = resolved_countries(&resolved);
         // Each name's mention moved to its place (no copy of its written form); `resolved` is
         // in the names' order, one at most a name.
@@ -848,6 +851,35 @@ fn find_locators(text: &str, names: &mut [Name]) {
         } else if situates(gap, text, this) {
             names[j].locates = Some(head);
         }
+    }
+}
+
+/// How far a quarter may lie from the city it is written after and still be of it.
+const QUARTER_KM: f64 = 50.0;
+
+/// "Dhaka - Mohammadpur": a city, a dash and one of its quarters are one place, the quarter's
+/// when a namesake of it lies in the city, else the city's (the quarter's namesake resolved is
+/// another town of that name, 200 km off). `resolved` is in the names' order.
+fn fold_quarters(text: &str, names: &[Name], resolved: &mut Vec<Resolved>) {
+    let mut k = 0;
+    while k + 1 < resolved.len() {
+        let (city, quarter) = (&resolved[k], &resolved[k + 1]);
+        let (c, q) = (&names[city.name].mention, &names[quarter.name].mention);
+        let dashed = quarter.name == city.name + 1
+            && city.place.kind == PlaceKind::City
+            && matches!(text.get(c.end..q.start), Some(" - " | " – "));
+        if !dashed {
+            k += 1;
+            continue;
+        }
+        if distance_km(city.place, quarter.place) > QUARTER_KM {
+            let place = city.place;
+            let quarter = &mut resolved[k + 1];
+            quarter.place = place;
+            quarter.reason = PlaceReason::Near;
+            quarter.confidence = super::reason_trust(PlaceReason::Near);
+        }
+        resolved.remove(k);
     }
 }
 

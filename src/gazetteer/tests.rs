@@ -853,3 +853,28 @@ fn a_district_locator_is_in_its_division() {
         [row("Brahmanbaria", "Brāhmanbāria", "BD")]
     );
 }
+
+/// "the Dhaka - Sylhet highway" names a road between two cities, neither the place of what
+/// happened on it; "Dhaka - Mohammadpur" is a quarter of the city, and when the only
+/// Mohammadpur listed is a town 200 km off, the city stands for it.
+#[test]
+fn roads_between_cities_and_quarters_after_a_dash() {
+    assert_eq!(
+        kept("Students marched along the Dhaka - Sylhet highway near Kumira (Chittagong)."),
+        [row("Chittagong", "Chattogram", "BD")]
+    );
+    assert_eq!(
+        placed_in(
+            "Students clashed in Dhaka - Mohammadpur.",
+            Dictionaries::ENGLISH
+        )
+        .into_iter()
+        .map(|(written, name, _, reason)| (written, name, reason))
+        .collect::<Vec<_>>(),
+        [(
+            "Mohammadpur".to_owned(),
+            "Dhaka".to_owned(),
+            PlaceReason::Near
+        )]
+    );
+}
