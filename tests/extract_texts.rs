@@ -2121,6 +2121,26 @@ fn reports_in_the_present_and_roads_blocked() {
         Riots,
         "Mob violence",
     );
+    // Police attacking a crowd that a participle names ("protesting teachers"): excessive
+    // force; voters dispersed are a crowd; property damaged by supporters is mob violence.
+    one(
+        "Witnesses saw police attacking protesting nurses in Embu.",
+        "Embu",
+        Protests,
+        "Excessive force against protesters",
+    );
+    one(
+        "Police disperse angry voters at Garsen.",
+        "Garsen",
+        Protests,
+        "Protest with intervention",
+    );
+    one(
+        "Party supporters damaged property in Nyeri.",
+        "Nyeri",
+        Riots,
+        "Mob violence",
+    );
     // A headline's bare subject is one victim.
     let killed = en("Farmer killed by raiders near Marsabit");
     assert_eq!(

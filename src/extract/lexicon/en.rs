@@ -231,6 +231,7 @@ pub const ENTRIES: &[Entry] = &[
     ("attack", Term::Cue(H::Attack, L::Weak), W),
     ("attacks", Term::Cue(H::Attack, L::Weak), W),
     ("attacked", Term::Cue(H::Attack, L::Strong), W),
+    ("attacking", Term::Cue(H::Attack, L::Strong), W),
     ("stormed", Term::Cue(H::Attack, L::Strong), W),
     ("beat", Term::Cue(H::Attack, L::Strong), W),
     ("beaten", Term::Cue(H::Attack, L::Strong), W),
@@ -340,6 +341,7 @@ pub const ENTRIES: &[Entry] = &[
     ("pillag", Term::Cue(H::Looting, L::Strong), S),
     ("razed", Term::Cue(H::Looting, L::Strong), W),
     ("destroyed", Term::Cue(H::Looting, L::Weak), W),
+    ("damaged", Term::Cue(H::Looting, L::Weak), W),
     ("destroy", Term::Cue(H::Looting, L::Weak), W),
     ("destroys", Term::Cue(H::Looting, L::Weak), W),
     ("toppled a statue", Term::Cue(H::Looting, L::Strong), W),
@@ -556,6 +558,10 @@ pub const ENTRIES: &[Entry] = &[
     ("cadres", Term::Group(Group::Partisans), W),
     ("locals", Term::Group(Group::Partisans), W),
     ("villagers", Term::Group(Group::Partisans), W),
+    ("voters", Term::Group(Group::Partisans), W),
+    // "protesting teachers": the participle makes its noun a crowd ("were protesting" is the
+    // longer entry, a happening).
+    ("protesting", Term::Group(Group::Protesters), W),
     ("youths", Term::Group(Group::Partisans), W),
     ("assailants", Term::Group(Group::Partisans), W),
     ("miscreants", Term::Group(Group::Partisans), W),
