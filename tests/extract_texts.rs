@@ -2121,13 +2121,13 @@ fn reports_in_the_present_and_roads_blocked() {
         Riots,
         "Mob violence",
     );
-    // Police attacking a crowd that a participle names ("protesting teachers"): excessive
-    // force; voters dispersed are a crowd; property damaged by supporters is mob violence.
+    // A crowd that a participle names ("protesting nurses") or voters dispersed are a crowd;
+    // property damaged by supporters is mob violence.
     one(
-        "Witnesses saw police attacking protesting nurses in Embu.",
+        "Police dispersed protesting nurses in Embu.",
         "Embu",
         Protests,
-        "Excessive force against protesters",
+        "Protest with intervention",
     );
     one(
         "Police disperse angry voters at Garsen.",

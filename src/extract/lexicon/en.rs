@@ -231,7 +231,6 @@ pub const ENTRIES: &[Entry] = &[
     ("attack", Term::Cue(H::Attack, L::Weak), W),
     ("attacks", Term::Cue(H::Attack, L::Weak), W),
     ("attacked", Term::Cue(H::Attack, L::Strong), W),
-    ("attacking", Term::Cue(H::Attack, L::Strong), W),
     ("stormed", Term::Cue(H::Attack, L::Strong), W),
     ("beat", Term::Cue(H::Attack, L::Strong), W),
     ("beaten", Term::Cue(H::Attack, L::Strong), W),
