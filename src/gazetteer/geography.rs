@@ -413,8 +413,12 @@ impl Gazetteer {
             .filter(|p| p.kind != PlaceKind::Country)
             .collect();
         // A locator read as a city still names its region: "(Brahmanbaria, Chittagong)" is in
-        // Chittagong division though 200 km from Chittagong city.
-        let agrees = |l: &&Place| distance_km(place, l) < FAR_KM || same_admin1(place, l);
+        // Chittagong division though 200 km from Chittagong city. Across a border nothing
+        // agrees: "Krishnapur village, Jhenaidah" is in Bangladesh, not India's Krishnapur.
+        let agrees = |l: &&Place| {
+            place.country_code == l.country_code
+                && (distance_km(place, l) < FAR_KM || same_admin1(place, l))
+        };
         match locators.first() {
             Some(&stand_in) if !locators.iter().any(agrees) => Some(stand_in),
             _ => None,

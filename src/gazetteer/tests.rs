@@ -878,3 +878,24 @@ fn roads_between_cities_and_quarters_after_a_dash() {
         )]
     );
 }
+
+/// A name whose only namesake lies across a border from what locates it is near its locator:
+/// "Krishnapur village, Jhenaidah district" is in Bangladesh, though India's Krishnapur lies
+/// within 150 km.
+#[test]
+fn a_locator_across_a_border_stands_in() {
+    assert_eq!(
+        placed_in(
+            "Two factions clashed at Krishnapur village, Jhenaidah district.",
+            Dictionaries::ENGLISH
+        )
+        .into_iter()
+        .map(|(written, name, country, _)| (written, name, country))
+        .collect::<Vec<_>>(),
+        [row("Krishnapur", "Jhenaidah", "BD")]
+    );
+    assert_eq!(
+        kept("Two parties clashed in Paikpara area, Sirajganj town (Rajshahi)."),
+        [row("Paikpara", "Sirajganj", "BD")]
+    );
+}
