@@ -2204,3 +2204,30 @@ fn tolls_told_by_their_verbs() {
     assert_eq!(toll("A driver was stabbed to death in Thika."), Some(1));
     assert_eq!(toll("A prisoner was lynched in Kitui."), Some(1));
 }
+
+/// A weekday after a day named in full is the one nearest that day, not the last one before
+/// publication: a monitor's entry "14 May." then "on Monday" (14 May 2018 was a Monday), read
+/// a week later.
+#[test]
+fn a_weekday_is_near_the_day_named_before_it() {
+    let dated = |text: &str, lang| summary(&read(text, Some(date(2018, 5, 21)), Some(lang)).events);
+    assert_eq!(
+        dated(
+            "14 May. Nurses in Nakuru marched to the county offices on Monday over unpaid allowances.",
+            Lang::En
+        ),
+        vec![row("2018-05-14", "Nakuru", Protests, "Peaceful protest")]
+    );
+    // Thursday 10 May, then "samedi": the Saturday after it, the 12th, not the 19th before
+    // publication.
+    assert_eq!(
+        dated(
+            "Le 10 mai, des enseignants ont manifesté à Nakuru. Samedi, des étudiants ont manifesté à Kisumu.",
+            Lang::Fr
+        ),
+        vec![
+            row("2018-05-10", "Nakuru", Protests, "Peaceful protest"),
+            row("2018-05-12", "Kisumu", Protests, "Peaceful protest"),
+        ]
+    );
+}

@@ -95,6 +95,8 @@ pub enum Resolution {
 pub struct Anchor {
     pub published: Option<Date>,
     pub context: Option<Dated>,
+    /// The last day the text named in full ("14 May."), which its weekdays are near.
+    pub named_day: Option<Date>,
 }
 
 /// Years a wrong year may be corrected to, in order of preference around the reference year.
@@ -543,13 +545,23 @@ pub fn resolve(expr: DateExpr, anchor: Anchor) -> Resolution {
                 _ => Resolution::Unusable(format!("day {d} of the month in context is no date")),
             }
         }
-        DateExpr::Weekday(w) => match reference {
-            Some(r) => {
-                let back =
-                    (r.weekday().to_monday_zero_offset() - w.to_monday_zero_offset()).rem_euclid(7);
-                shifted(r, -i64::from(back), true)
+        DateExpr::Weekday(w) => match (anchor.named_day, reference) {
+            // After a day the text named in full before publication, a weekday is the one
+            // nearest that day ("14 May. Lawyers struck on Monday" is the 14th), never after
+            // publication. Weekdays alone count back from publication.
+            (Some(c), Some(r)) if c < r => {
+                let back = weekdays_back(c, w);
+                let ahead = (7 - back) % 7;
+                let later = c.saturating_add(i64::from(ahead).days());
+                let offset = if ahead < back && published.is_none_or(|p| later <= p) {
+                    i64::from(ahead)
+                } else {
+                    -i64::from(back)
+                };
+                shifted(c, offset, true)
             }
-            None => Resolution::Unusable("a weekday, and no date to count from".into()),
+            (_, Some(r)) => shifted(r, -i64::from(weekdays_back(r, w)), true),
+            (_, None) => Resolution::Unusable("a weekday, and no date to count from".into()),
         },
         DateExpr::Relative(rel) => {
             let context = anchor.context.map(|c| c.date).or(published);
@@ -657,6 +669,11 @@ fn shifted(date: Date, days: i64, anchored: bool) -> Resolution {
 const ANNOUNCED_DAYS: i64 = 60;
 
 /// Background is more than a year before the reference year.
+/// How many days back from `from` the last `weekday` is (0 when `from` is one).
+fn weekdays_back(from: Date, weekday: Weekday) -> i8 {
+    (from.weekday().to_monday_zero_offset() - weekday.to_monday_zero_offset()).rem_euclid(7)
+}
+
 fn is_distant(year: i16, reference: Option<Date>) -> bool {
     reference.is_some_and(|r| year < r.year() - 1)
 }
@@ -754,6 +771,7 @@ mod tests {
     const PUBLISHED: Anchor = Anchor {
         published: Some(date(2022, 1, 7)),
         context: None,
+        named_day: None,
     };
 
     fn day_of(expr: DateExpr, anchor: Anchor) -> Option<(Date, bool)> {

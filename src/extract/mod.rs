@@ -399,6 +399,7 @@ impl<'a, 'g> Reader<'a, 'g> {
         let anchor = Anchor {
             published: self.article.published,
             context: self.context,
+            named_day: self.report_day.map(|d| d.date),
         };
         let look_backs = dates::look_backs(
             &self.folded.text,
@@ -438,6 +439,7 @@ impl<'a, 'g> Reader<'a, 'g> {
             let anchor = Anchor {
                 published: self.article.published,
                 context: local,
+                named_day: self.report_day.map(|d| d.date),
             };
             match dates::resolve(m.expr, anchor) {
                 // "2,000 detained since Wednesday": the figure is of the days since, told on
