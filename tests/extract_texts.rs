@@ -2141,6 +2141,12 @@ fn reports_in_the_present_and_roads_blocked() {
         Riots,
         "Mob violence",
     );
+    one(
+        "Angry residents set fire on a bus in Eldoret.",
+        "Eldoret",
+        Riots,
+        "Mob violence",
+    );
     // A headline's bare subject is one victim.
     let killed = en("Farmer killed by raiders near Marsabit");
     assert_eq!(
