@@ -2184,3 +2184,21 @@ fn tolls_told_by_their_verbs() {
     assert_eq!(toll("A driver was stabbed to death in Thika."), Some(1));
     assert_eq!(toll("A prisoner was lynched in Kitui."), Some(1));
 }
+
+/// A list of towns each with its department in brackets ("Créteil (Val-de-Marne) et à
+/// Argenteuil (Val-d'Oise)") is still a list: the bracket only says where a town lies.
+#[test]
+fn a_bracket_after_a_town_does_not_break_its_list() {
+    let x = read(
+        "Des heurts ont opposé des jeunes aux policiers mardi à Créteil (Val-de-Marne) et à Argenteuil (Val-d'Oise).",
+        Some(date(2023, 7, 5)),
+        Some(Lang::Fr),
+    );
+    let places = sorted(&x.events, |e| e.place.clone());
+    assert_eq!(
+        places,
+        vec!["Argenteuil", "Créteil"],
+        "{:?}",
+        summary(&x.events)
+    );
+}
