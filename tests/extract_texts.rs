@@ -694,7 +694,7 @@ fn a_french_report_from_kyrgyzstan() {
     assert_events(
         &x,
         vec![
-            row("2020-10-06", "Bishkek", Riots, "Violent demonstration"),
+            row("2020-10-05", "Bishkek", Riots, "Violent demonstration"),
             row("2020-10-06", "Osh", Protests, "Peaceful protest"),
             row(
                 "2020-10-07",
@@ -2201,4 +2201,22 @@ fn a_bracket_after_a_town_does_not_break_its_list() {
         "{:?}",
         summary(&x.events)
     );
+}
+
+/// A night told by the days it runs between ("dans la nuit de vendredi à samedi", "du vendredi
+/// 30 juin au samedi 1er juillet") is dated by its first day, as ACLED dates a night.
+#[test]
+fn a_night_from_one_day_to_the_next_is_its_first_day() {
+    for text in [
+        "Dans la nuit de vendredi à samedi, des émeutiers ont pillé des magasins à Lyon.",
+        "Des émeutiers ont pillé des magasins à Lyon dans la nuit du vendredi 30 juin au samedi 1er juillet.",
+        "Rioters looted shops in Lyon during the night of Friday to Saturday.",
+    ] {
+        let x = read(text, Some(date(2023, 7, 2)), None);
+        assert_eq!(
+            summary(&x.events),
+            vec![row("2023-06-30", "Lyon", Riots, "Violent demonstration")],
+            "{text}"
+        );
+    }
 }
