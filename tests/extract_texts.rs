@@ -2220,3 +2220,20 @@ fn a_night_from_one_day_to_the_next_is_its_first_day() {
         );
     }
 }
+
+/// A victim named between commas before the verb ("un commerçant, Karim, a été tué") is
+/// still one victim: the name is an apposition, not who was counted.
+#[test]
+fn a_victim_named_in_apposition_counts_one() {
+    for (text, lang) in [
+        ("Un commerçant, Karim, a été tué lundi à Lyon.", Lang::Fr),
+        (
+            "In Kisumu, a trader, Otieno Juma, was killed on Monday, his brother said.",
+            Lang::En,
+        ),
+    ] {
+        let x = read(text, Some(date(2023, 6, 28)), Some(lang));
+        assert_eq!(x.events.len(), 1, "{text}: {:?}", summary(&x.events));
+        assert_eq!(x.events[0].fatalities, Some(1), "{text}");
+    }
+}
