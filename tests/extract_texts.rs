@@ -694,7 +694,7 @@ fn a_french_report_from_kyrgyzstan() {
     assert_events(
         &x,
         vec![
-            row("2020-10-06", "Bishkek", Riots, "Violent demonstration"),
+            row("2020-10-05", "Bishkek", Riots, "Violent demonstration"),
             row("2020-10-06", "Osh", Protests, "Peaceful protest"),
             row(
                 "2020-10-07",
@@ -2236,4 +2236,57 @@ fn a_weekday_is_near_the_day_named_before_it() {
             row("2018-05-12", "Kisumu", Protests, "Peaceful protest"),
         ]
     );
+}
+
+/// A list of towns each with its department in brackets ("Créteil (Val-de-Marne) et à
+/// Argenteuil (Val-d'Oise)") is still a list: the bracket only says where a town lies.
+#[test]
+fn a_bracket_after_a_town_does_not_break_its_list() {
+    let x = read(
+        "Des heurts ont opposé des jeunes aux policiers mardi à Créteil (Val-de-Marne) et à Argenteuil (Val-d'Oise).",
+        Some(date(2023, 7, 5)),
+        Some(Lang::Fr),
+    );
+    let places = sorted(&x.events, |e| e.place.clone());
+    assert_eq!(
+        places,
+        vec!["Argenteuil", "Créteil"],
+        "{:?}",
+        summary(&x.events)
+    );
+}
+
+/// A night told by the days it runs between ("dans la nuit de vendredi à samedi", "du vendredi
+/// 30 juin au samedi 1er juillet") is dated by its first day, as ACLED dates a night.
+#[test]
+fn a_night_from_one_day_to_the_next_is_its_first_day() {
+    for text in [
+        "Dans la nuit de vendredi à samedi, des émeutiers ont pillé des magasins à Lyon.",
+        "Des émeutiers ont pillé des magasins à Lyon dans la nuit du vendredi 30 juin au samedi 1er juillet.",
+        "Rioters looted shops in Lyon during the night of Friday to Saturday.",
+    ] {
+        let x = read(text, Some(date(2023, 7, 2)), None);
+        assert_eq!(
+            summary(&x.events),
+            vec![row("2023-06-30", "Lyon", Riots, "Violent demonstration")],
+            "{text}"
+        );
+    }
+}
+
+/// A victim named between commas before the verb ("un commerçant, Karim, a été tué") is
+/// still one victim: the name is an apposition, not who was counted.
+#[test]
+fn a_victim_named_in_apposition_counts_one() {
+    for (text, lang) in [
+        ("Un commerçant, Karim, a été tué lundi à Lyon.", Lang::Fr),
+        (
+            "In Kisumu, a trader, Otieno Juma, was killed on Monday, his brother said.",
+            Lang::En,
+        ),
+    ] {
+        let x = read(text, Some(date(2023, 6, 28)), Some(lang));
+        assert_eq!(x.events.len(), 1, "{text}: {:?}", summary(&x.events));
+        assert_eq!(x.events[0].fatalities, Some(1), "{text}");
+    }
 }

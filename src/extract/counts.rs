@@ -315,7 +315,8 @@ fn singular_victims(folded: &str, counted: &[&Hit], counts: &mut Vec<Count>) {
         }
         let after = single_person(words(&folded[hit.end..]).take(VICTIM_WORDS + 2));
         let before = || {
-            let head: Vec<&str> = words(&folded[..hit.start]).collect();
+            let unapposed = without_apposition(&folded[..hit.start]);
+            let head: Vec<&str> = words(&unapposed).collect();
             // "a man was killed", "a policeman has been shot dead", "un homme a ete tue".
             let mut rest = head.as_slice();
             // "a cleric was shot and killed", "un homme a ete frappe et tue": the verb the
@@ -354,6 +355,24 @@ fn singular_victims(folded: &str, counted: &[&Hit], counts: &mut Vec<Count>) {
         }
     }
     counts.sort_by_key(|c| c.at);
+}
+
+/// The text before a verb without the name set between commas before its auxiliaries: "un
+/// adolescent, Nahel, a été tué" is told of "un adolescent".
+fn without_apposition(head: &str) -> std::borrow::Cow<'_, str> {
+    const AUXILIARIES: &[&str] = &["a", "ete", "est", "was", "has", "been", "is"];
+    let Some(close) = head.rfind(',') else {
+        return head.into();
+    };
+    if !words(&head[close + 1..]).all(|w| AUXILIARIES.contains(&w)) {
+        return head.into();
+    }
+    match head[..close].rfind(',') {
+        Some(open) if words(&head[open..close]).count() <= 3 => {
+            format!("{} {}", &head[..open], &head[close + 1..]).into()
+        }
+        _ => head.into(),
+    }
 }
 
 /// Whether the words open with a single person: an article, a few words, a person noun.

@@ -10,7 +10,7 @@
 use jiff::ToSpan;
 use jiff::civil::{Date, Weekday};
 
-use super::lexicon::{Hit, Term, starts_with_words};
+use super::lexicon::{Hit, Term, ends_with_words, starts_with_words};
 use super::numbers::Numeral;
 use crate::model::TimePrecision;
 
@@ -693,6 +693,30 @@ fn fit_weekday(
     })
 }
 
+/// Words that, right before a day, make it the first day of a night.
+const NIGHT_OF: &[&str] = &[
+    "nuit de",
+    "nuit du",
+    "nuit d'",
+    "night of",
+    "night from",
+    "overnight",
+    "overnight from",
+];
+
+fn opens_a_night(folded: &str, first: &DateMention) -> bool {
+    let before = folded[..first.start].trim_end();
+    NIGHT_OF.iter().any(|w| ends_with_words(before, w))
+}
+
+/// Only "à", "au", "to" or "into" between the night's first day and the day it ends, perhaps
+/// after the first day's number ("du mercredi 5 au jeudi 6 janvier", its weekday names it).
+fn runs_into(folded: &str, first: &DateMention, next: &DateMention) -> bool {
+    let gap = folded.get(first.end..next.start).unwrap_or("").trim();
+    let gap = gap.trim_start_matches(|c: char| c.is_ascii_digit()).trim();
+    matches!(gap, "a" | "au" | "to" | "into")
+}
+
 /// Drops the date mentions that date no happening of their sentence: a weekday owning a noun
 /// ("Sunday's vote", "Monday's protest" is told elsewhere) and "overnight" beside a day named in
 /// full ("overnight Friday into Saturday" is Friday's). Alone, "overnight" in a report is the
@@ -708,6 +732,14 @@ pub fn drop_asides(
     };
     let overnight = |m: &DateMention| m.expr == DateExpr::Relative(RelativeDay::Overnight);
     mentions.retain(|m| !possessive(m));
+    // "Dans la nuit de lundi à mardi", "the night of Friday to Saturday": a night is dated by
+    // its first day (ACLED); the day it runs into dates nothing.
+    let night_ends: Vec<usize> = mentions
+        .windows(2)
+        .filter(|w| opens_a_night(folded, &w[0]) && runs_into(folded, &w[0], &w[1]))
+        .map(|w| w[1].start)
+        .collect();
+    mentions.retain(|m| !night_ends.contains(&m.start));
     let others = mentions
         .iter()
         .filter(|m| !overnight(m) && !in_dateline(m))

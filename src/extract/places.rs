@@ -384,6 +384,16 @@ fn listable(a: &Place, b: &Place) -> bool {
 }
 
 fn is_list_gap(gap: &str) -> bool {
+    // "Torcy (Seine-et-Marne) et Bezons": a bracket that only says where a place lies is no
+    // break in the list.
+    let unbracketed;
+    let gap = match without_brackets(gap) {
+        Some(rest) => {
+            unbracketed = rest;
+            unbracketed.as_str()
+        }
+        None => gap,
+    };
     let words: Vec<String> = gap
         .split(|c: char| c.is_whitespace() || c == ',')
         .filter(|w| !w.is_empty())
@@ -423,6 +433,14 @@ fn is_list_gap(gap: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// The gap with its closed brackets taken out, when it has any.
+fn without_brackets(gap: &str) -> Option<String> {
+    let open = gap.find('(')?;
+    let close = open + gap[open..].find(')')?;
+    let rest = format!("{} {}", &gap[..open], &gap[close + 1..]);
+    Some(without_brackets(&rest).unwrap_or(rest))
 }
 
 const CONJUNCTIONS: &[&str] = &["et", "and", "ou", "or"];
