@@ -2290,3 +2290,20 @@ fn a_victim_named_in_apposition_counts_one() {
         assert_eq!(x.events[0].fatalities, Some(1), "{text}");
     }
 }
+
+/// "The town" with no name is the town the text named last, as "the city" and "la ville" are.
+#[test]
+fn the_town_is_the_last_town_named() {
+    let x = read(
+        "Thousands rallied in Naryn on Monday against the new mine.\n\nOn Tuesday, police detained 20 protesters in the town.",
+        Some(date(2024, 3, 14)),
+        Some(Lang::En),
+    );
+    assert_eq!(
+        summary(&x.events),
+        vec![
+            row("2024-03-11", "Naryn", Protests, "Peaceful protest"),
+            row("2024-03-12", "Naryn", StrategicDevelopments, "Arrests"),
+        ]
+    );
+}

@@ -756,4 +756,6 @@ pub const ENTRIES: &[Entry] = &[
     ("among the wounded", Term::Detail, W),
     ("the city", Term::TheCity, W),
     ("this city", Term::TheCity, W),
+    ("the town", Term::TheCity, W),
+    ("this town", Term::TheCity, W),
 ];
