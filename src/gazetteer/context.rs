@@ -776,9 +776,14 @@ pub(crate) fn is_stopword(written: &str) -> bool {
 
 /// [`listed`] in [`TITLES`] or [`ORGANISATIONS`] (read for the word before every name).
 fn is_title_or_organisation(word: &str) -> bool {
-    static TITLE_SET: OnceLock<QuickSet<&'static str>> = OnceLock::new();
     static ORGANISATION_SET: OnceLock<QuickSet<&'static str>> = OnceLock::new();
-    listed_in(&TITLE_SET, TITLES, word) || listed_in(&ORGANISATION_SET, ORGANISATIONS, word)
+    is_title(word) || listed_in(&ORGANISATION_SET, ORGANISATIONS, word)
+}
+
+/// [`listed`] in [`TITLES`] (also read for the words before a titled name).
+fn is_title(word: &str) -> bool {
+    static SET: OnceLock<QuickSet<&'static str>> = OnceLock::new();
+    listed_in(&SET, TITLES, word)
 }
 
 /// [`listed`] in [`GROUP_NOUNS`] (read for the word after every name).
@@ -1124,7 +1129,7 @@ fn ends_a_titled_name(text: &str, start: usize) -> bool {
         let Some((token, end)) = token_before(text, at) else {
             return false;
         };
-        if listed(TITLES, token.trim_end_matches('.')) {
+        if is_title(token.trim_end_matches('.')) {
             // The title right before the match is read by the caller's own rule.
             return first_is_name && at != start;
         }
@@ -1153,7 +1158,7 @@ const ROAD_WORDS: &[&str] = &[
 /// road between two places: a dash, another name and a road word ("Dhaka - Sylhet highway").
 /// A road named for one place ("Ngong Road") runs near it and may stand for it.
 fn names_a_road(text: &str, offset: usize, after: &str) -> bool {
-    if !matches!(after, "-" | "–" | "—") {
+    if !is_dash(after) {
         return false;
     }
     let Some((other_at, other)) = token_after(text, offset + after.len()) else {
@@ -1164,10 +1169,15 @@ fn names_a_road(text: &str, offset: usize, after: &str) -> bool {
             .is_some_and(|(_, road)| listed(ROAD_WORDS, road))
 }
 
+/// A dash standing as a word between two names.
+fn is_dash(token: &str) -> bool {
+    matches!(token, "-" | "–" | "—")
+}
+
 /// Whether the name at `start..end` is the second of a road's two places: a dash before it,
 /// a road word after it ("the Dhaka - Sylhet highway").
 fn ends_a_road_name(text: &str, start: usize, end: usize) -> bool {
-    token_before(text, start).is_some_and(|(dash, _)| matches!(dash, "-" | "–" | "—"))
+    token_before(text, start).is_some_and(|(dash, _)| is_dash(dash))
         && token_after(text, end).is_some_and(|(_, road)| listed(ROAD_WORDS, road))
 }
 
