@@ -18,7 +18,9 @@ use crate::model::{Event, EventType, GeoPrecision};
 
 const DB_FILE: &str = "eventmap.sqlite";
 /// 2: article ids are `AUTOINCREMENT`, never given again after a delete (1 reused the highest).
-const SCHEMA_VERSION: i64 = 2;
+/// 3: event features have flat properties (qualifier and actor columns, not an object and an
+/// array), so tools reading the table directly see the API's shape.
+const SCHEMA_VERSION: i64 = 3;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -342,8 +344,11 @@ impl Store {
                 },
                 gazetteer,
             )?;
-        } else if version == 1 {
-            store.migrate_to_2()?;
+        } else if version < SCHEMA_VERSION {
+            if version == 1 {
+                store.migrate_to_2()?;
+            }
+            store.migrate_to_3()?;
         } else if version != SCHEMA_VERSION {
             return Err(StoreError::Corrupt(format!(
                 "schema version {version}, this eventmap reads {SCHEMA_VERSION}"
@@ -379,7 +384,7 @@ impl Store {
                  event_id TEXT PRIMARY KEY,
                  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
                  correction TEXT NOT NULL, corrected_at TEXT NOT NULL);
-             PRAGMA user_version = 2;
+             PRAGMA user_version = 3;
              COMMIT;",
         )?;
         Ok(())
@@ -396,6 +401,32 @@ impl Store {
         let migrated = migrate_articles(&mut conn);
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrated
+    }
+
+    /// Schema 2 to 3: rewrites every stored feature in the flat shape, in one transaction.
+    fn migrate_to_3(&self) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Another process may have migrated between our reading the version and the lock.
+        let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version != 2 {
+            return Ok(());
+        }
+        let rows: Vec<(String, String)> = tx
+            .prepare("SELECT id, feature FROM events")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        {
+            let mut update = tx.prepare("UPDATE events SET feature = ?2 WHERE id = ?1")?;
+            for (id, feature) in rows {
+                let event = Event::from_feature_json(&feature)
+                    .map_err(|e| StoreError::Corrupt(format!("event {id}: {e}")))?;
+                update.execute(params![id, event.to_feature_json()])?;
+            }
+        }
+        tx.pragma_update(None, "user_version", 3)?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Adds an article and its events in one transaction. The same text twice is one article.

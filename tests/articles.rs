@@ -438,8 +438,31 @@ async fn a_deleted_articles_id_is_never_given_again() {
     assert_eq!(again.article.id, 4);
 }
 
-/// A store written by the previous schema (ids without AUTOINCREMENT) keeps its articles,
-/// events and corrections when opened, and gives no id again from then on.
+/// A feature as schema 1 and 2 stored it: qualifiers as an object, actors as an array.
+fn nested_feature(flat: &str) -> String {
+    let mut f: Value = serde_json::from_str(flat).unwrap();
+    let p = f["properties"].as_object_mut().unwrap();
+    let mut qualifiers = serde_json::Map::new();
+    for kind in ["fatalities", "injuries", "arrests"] {
+        let q = p.remove(&format!("{kind}_qualifier")).unwrap();
+        if !q.is_null() {
+            qualifiers.insert(kind.into(), q);
+        }
+    }
+    let mut actors: Vec<Value> = Vec::new();
+    for column in ["actor1", "actor2", "assoc_actor_1"] {
+        if let Some(Value::String(s)) = p.remove(column) {
+            actors.extend(s.split("; ").map(|a| json!(a)));
+        }
+    }
+    p.insert("count_qualifiers".into(), Value::Object(qualifiers));
+    p.insert("actors".into(), Value::Array(actors));
+    f.to_string()
+}
+
+/// A store written by the first schema (ids without AUTOINCREMENT, nested feature properties)
+/// keeps its articles, events and corrections when opened, gives no id again from then on, and
+/// stores its features in the flat shape.
 #[test]
 fn an_old_store_is_migrated_and_stops_reusing_ids() {
     let new_dir = tempfile::tempdir().unwrap();
@@ -490,6 +513,21 @@ fn an_old_store_is_migrated_and_stops_reusing_ids() {
          DETACH src;",
     )
     .unwrap();
+    let features: Vec<(String, String)> = old
+        .prepare("SELECT id, feature FROM events")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(features.iter().any(|(_, f)| f.contains("\"actor1\":\"")));
+    for (id, feature) in &features {
+        old.execute(
+            "UPDATE events SET feature = ?2 WHERE id = ?1",
+            [id, &nested_feature(feature)],
+        )
+        .unwrap();
+    }
     drop(old);
 
     let migrated = Store::open(old_dir.path(), Gazetteer::embedded()).unwrap();
@@ -517,7 +555,15 @@ fn an_old_store_is_migrated_and_stops_reusing_ids() {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!((version, orphans), (2, 0));
+    assert_eq!((version, orphans), (3, 0));
+    let nested: i64 = check
+        .query_row(
+            "SELECT COUNT(*) FROM events WHERE feature LIKE '%count_qualifiers%' OR feature LIKE '%\"actors\"%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(nested, 0);
 }
 
 /// After each write the server updates its index from the change alone; what it serves must be
@@ -759,7 +805,7 @@ async fn bad_corrections_are_refused() {
         );
     }
     let (_, unchanged) = call(&s.app, get(&format!("/collections/events/items/{target}"))).await;
-    assert_eq!(unchanged["properties"].get("corrected"), None);
+    assert_eq!(unchanged["properties"]["corrected"], false);
 
     // Places are totals, not events: they cannot be corrected, and the 405 says what can be done.
     let res = s

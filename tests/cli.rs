@@ -57,8 +57,12 @@ fn extract_prints_the_seed_events_as_geojson() {
             "fatalities",
             "injuries",
             "arrests",
-            "count_qualifiers",
-            "actors",
+            "fatalities_qualifier",
+            "injuries_qualifier",
+            "arrests_qualifier",
+            "actor1",
+            "actor2",
+            "assoc_actor_1",
             "notes",
             "source",
             "lang",
@@ -93,7 +97,7 @@ fn extract_reads_stdin_and_detects_the_language() {
     assert_eq!(p["lang"], "en");
     assert_eq!(p["place"], "Taraz");
     assert_eq!(p["fatalities"], 12);
-    assert_eq!(p["count_qualifiers"]["fatalities"], "at_least");
+    assert_eq!(p["fatalities_qualifier"], "at_least");
     assert_eq!(p["source"], "stdin");
 }
 

@@ -118,15 +118,9 @@ function tolls(props) {
 
 function fmtCount(props, key) {
     const v = props[key];
-    const q = parseObj(props.count_qualifiers)[key];
+    const q = props[`${key}_qualifier`];
     if (v === null || v === undefined || v === '') return UNNUMBERED.has(q) ? q : null;
     return QUALIFIED[q]?.(v) ?? String(v);
-}
-
-// MapLibre hands nested properties back as JSON strings.
-function parseObj(v) {
-    if (v && typeof v === 'object') return v;
-    try { return JSON.parse(v) ?? {}; } catch { return {}; }
 }
 
 // ---- map --------------------------------------------------------------------------------------
@@ -594,7 +588,7 @@ function eventCard(p) {
     row('Place', `${written}${canonical}${p.country_code ? ` (${p.country_code})` : ''}${precision}`);
     const counts = tolls(p);
     if (counts.length) row('Toll', counts.map(([verb, v]) => `${verb[0].toUpperCase()}${verb.slice(1)} ${v}`).join(' · '));
-    const actors = parseArr(p.actors);
+    const actors = [p.actor1, p.actor2, p.assoc_actor_1].filter(a => a != null && a !== '');
     if (actors.length) row('Actors', actors.join('; '));
 
     const quote = p.notes ? el('blockquote', {class: 'notes', lang: p.lang || ''}, el('p', {text: p.notes})) : null;
@@ -610,10 +604,6 @@ function eventCard(p) {
 }
 
 const truthy = v => v === true || v === 'true';
-function parseArr(v) {
-    if (Array.isArray(v)) return v.map(String);
-    try { const a = JSON.parse(v); return Array.isArray(a) ? a.map(String) : []; } catch { return []; }
-}
 
 /** Opens the popup for the events drawn within `r` pixels of `point`; false if there are none. */
 function openPopupAt(point, lngLat, r = 8) {

@@ -17,7 +17,7 @@ use super::ogc::json_response;
 use super::params::{FEATURE, FILTERS, Format, JSON_ONLY, PAGE, Params};
 use super::{ApiError, AppState, Layer};
 use crate::index::{EventIndex, EventQuery, PlaceEntry, PlaceTotals};
-use crate::model::{Event, EventType, GeoPrecision, TimePrecision};
+use crate::model::{CountKind, CountQualifier, Event, EventType, GeoPrecision, TimePrecision};
 
 /// Features per chunk of a streamed download: big enough to amortise, small enough to stream.
 const CHUNK: usize = 512;
@@ -210,23 +210,31 @@ fn places_csv_body(places: &[PlaceFeature<'_>]) -> Body {
         "first_date",
         "last_date",
     ];
-    let mut text = csv_line(COLUMNS.iter().map(|c| Cell::text(*c)));
+    let by_type = EventType::ALL.map(|t| Cell::text(events_column(t)));
+    let mut text = csv_line(COLUMNS.iter().map(|c| Cell::text(*c)).chain(by_type));
     for feature in places {
         let (p, t) = (feature.place, feature.totals);
-        text.push_str(&csv_line([
-            Cell::text(feature.id()),
-            Cell::text(&p.name),
-            Cell::number(p.geonameid),
-            Cell::text(&p.country_code),
-            Cell::number(Some(p.lat)),
-            Cell::number(Some(p.lon)),
-            Cell::number(Some(t.events)),
-            Cell::number(Some(t.fatalities)),
-            Cell::number(Some(t.injuries)),
-            Cell::number(Some(t.arrests)),
-            Cell::text(t.first.to_string()),
-            Cell::text(t.last.to_string()),
-        ]));
+        let counts: BTreeMap<EventType, u32> = t.layers().collect();
+        let by_type =
+            EventType::ALL.map(|k| Cell::number(Some(counts.get(&k).copied().unwrap_or(0))));
+        text.push_str(&csv_line(
+            [
+                Cell::text(feature.id()),
+                Cell::text(&p.name),
+                Cell::number(p.geonameid),
+                Cell::text(&p.country_code),
+                Cell::number(Some(p.lat)),
+                Cell::number(Some(p.lon)),
+                Cell::number(Some(t.events)),
+                Cell::number(Some(t.fatalities)),
+                Cell::number(Some(t.injuries)),
+                Cell::number(Some(t.arrests)),
+                Cell::text(t.first.to_string()),
+                Cell::text(t.last.to_string()),
+            ]
+            .into_iter()
+            .chain(by_type),
+        ));
     }
     Body::from(text)
 }
@@ -336,6 +344,7 @@ const CSV_COLUMNS: &[&str] = &[
     "event_type",
     "sub_event_type",
     "actor1",
+    "assoc_actor_1",
     "actor2",
     "country",
     "iso",
@@ -351,7 +360,9 @@ const CSV_COLUMNS: &[&str] = &[
     "fatalities",
     "injuries",
     "arrests",
-    "count_qualifiers",
+    "fatalities_qualifier",
+    "injuries_qualifier",
+    "arrests_qualifier",
     "geonameid",
     "location_as_written",
     "lang",
@@ -418,12 +429,18 @@ fn csv_row(feature: &str) -> String {
         .map(|r| r.name.clone())
         .or(e.admin1.clone())
         .unwrap_or_default();
-    // Kept as the JSON the GeoJSON carries, so both downloads say the same thing.
-    let qualifiers = if e.count_qualifiers.is_empty() {
-        String::new()
-    } else {
-        serde_json::to_string(&e.count_qualifiers).unwrap_or_default()
-    };
+    let [fatalities_qualifier, injuries_qualifier, arrests_qualifier] = [
+        CountKind::Fatalities,
+        CountKind::Injuries,
+        CountKind::Arrests,
+    ]
+    .map(|kind| Cell::text(e.count(kind).1.map(CountQualifier::name).unwrap_or("")));
+    let [actor1, actor2] = [0, 1].map(|i| Cell::text(e.actors.get(i).cloned().unwrap_or_default()));
+    let associated = e
+        .actors
+        .get(2..)
+        .map(|rest| rest.join("; "))
+        .unwrap_or_default();
     csv_line([
         Cell::text(e.id),
         Cell::text(e.event_date.to_string()),
@@ -436,8 +453,9 @@ fn csv_row(feature: &str) -> String {
         })),
         Cell::text(e.event_type.label()),
         Cell::text(e.sub_event_type),
-        Cell::text(e.actors.first().cloned().unwrap_or_default()),
-        Cell::text(e.actors.get(1).cloned().unwrap_or_default()),
+        actor1,
+        Cell::text(associated),
+        actor2,
         Cell::text(country),
         Cell::text(e.country_code),
         Cell::text(admin1),
@@ -456,7 +474,9 @@ fn csv_row(feature: &str) -> String {
         Cell::number(e.fatalities),
         Cell::number(e.injuries),
         Cell::number(e.arrests),
-        Cell::text(qualifiers),
+        fatalities_qualifier,
+        injuries_qualifier,
+        arrests_qualifier,
         Cell::number(e.geonameid),
         Cell::text(e.place_as_written),
         Cell::text(e.lang),
@@ -570,7 +590,7 @@ impl<'a> PlaceFeature<'a> {
                 geonameid: p.geonameid,
                 injuries: t.injuries,
                 last_date: t.last,
-                layers: t.layers().map(|(k, n)| (k.slug(), n)).collect(),
+                layers: EventsByType(t.layers().collect()),
                 place: &p.name,
             },
             r#type: "Feature",
@@ -603,8 +623,29 @@ struct PlaceProperties<'a> {
     geonameid: Option<u32>,
     injuries: u64,
     last_date: Date,
-    layers: BTreeMap<&'static str, u32>,
+    #[serde(flatten)]
+    layers: EventsByType,
     place: &'a str,
+}
+
+/// A place's events per type, one integer column each (`events_battles`…), every type
+/// present, so the layer's columns are the same in every feature.
+struct EventsByType(BTreeMap<EventType, u32>);
+
+/// The column of a type's count in the places layer.
+pub fn events_column(t: EventType) -> String {
+    format!("events_{}", t.slug().replace('-', "_"))
+}
+
+impl serde::Serialize for EventsByType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(EventType::ALL.len()))?;
+        for t in EventType::ALL {
+            map.serialize_entry(&events_column(t), &self.0.get(&t).copied().unwrap_or(0))?;
+        }
+        map.end()
+    }
 }
 
 /// `/timeline`: events per day and layer for the filters, every day of the covered span listed.

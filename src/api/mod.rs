@@ -8,6 +8,7 @@ mod listener;
 mod ogc;
 mod params;
 mod revisions;
+mod schema;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -456,7 +457,15 @@ pub fn router(state: AppState) -> Router {
         .route("/api", get(ogc::openapi))
         .route("/collections", get(ogc::collections))
         .route("/collections/{collection}", get(ogc::collection))
-        .route("/collections/{collection}/queryables", get(ogc::queryables))
+        .route(
+            "/collections/{collection}/queryables",
+            get(schema::queryables),
+        )
+        .route("/collections/{collection}/schema", get(schema::schema))
+        .route(
+            "/collections/{collection}/schema/feature",
+            get(schema::feature_schema),
+        )
         .route("/collections/{collection}/items", get(features::items))
         .route(
             "/collections/{collection}/items/{feature}",

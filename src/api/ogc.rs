@@ -8,8 +8,9 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::params::{
-    ALL, ARTICLE, FEATURE, FILTERS, Format, JSON_ONLY, LANDING, PAGE, Params, QUERYABLES, Set,
+    ALL, ARTICLE, FEATURE, FILTERS, Format, JSON_ONLY, LANDING, PAGE, Params, Set,
 };
+use super::schema::SCHEMA_JSON;
 use super::{ApiError, AppState, Layer};
 use crate::index::EventIndex;
 use crate::model::EventType;
@@ -122,7 +123,9 @@ fn collection_json(index: &EventIndex, layer: Layer, base: &str) -> Value {
             link(format!("{base}/collections/{id}"), "self", "application/json", "This collection"),
             link(format!("{base}/collections/{id}/items"), "items", GEOJSON, "Features"),
             link(format!("{base}/collections/{id}/items?f=csv"), "items", "text/csv", "Features as CSV"),
-            link(format!("{base}/collections/{id}/queryables"), "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json", "Queryables"),
+            link(format!("{base}/collections/{id}/queryables"), "http://www.opengis.net/def/rel/ogc/1.0/queryables", SCHEMA_JSON, "Queryables"),
+            link(format!("{base}/collections/{id}/schema"), "http://www.opengis.net/def/rel/ogc/1.0/schema", SCHEMA_JSON, "Schema of the features' properties"),
+            link(format!("{base}/collections/{id}/schema/feature"), "describedby", SCHEMA_JSON, "Schema of a whole feature"),
         ],
     })
 }
@@ -158,37 +161,6 @@ pub async fn collection(
     let layer = Layer::from_id(&id)?;
     let body = collection_json(&state.snapshot(), layer, state.base_url());
     Ok(json_response(&body, "application/json"))
-}
-
-pub async fn queryables(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, ApiError> {
-    Params::json_only(raw.as_deref())?;
-    let layer = Layer::from_id(&id)?;
-    let mut properties = serde_json::Map::new();
-    for param in QUERYABLES {
-        // A list parameter filters a property of one value: the queryable is the item's schema.
-        let mut schema = match param.schema() {
-            s if s["type"] == "array" => s["items"].clone(),
-            s => s,
-        };
-        schema["title"] = json!(param.name);
-        schema["description"] = json!(param.description);
-        properties.insert(param.name.to_string(), schema);
-    }
-    properties.insert("event_date".into(), json!({ "title": "event_date", "type": "string", "format": "date", "description": "Filter with the datetime parameter" }));
-    properties.insert("geometry".into(), json!({ "title": "geometry", "type": "object", "format": "geometry-point", "description": "Filter with the bbox parameter" }));
-    let body = json!({
-        "$schema": "https://json-schema.org/draft/2019-09/schema",
-        "$id": format!("{}/collections/{}/queryables", state.base_url(), layer.id()),
-        "type": "object",
-        "title": title(layer),
-        "properties": properties,
-        "additionalProperties": false,
-    });
-    Ok(json_response(&body, "application/schema+json"))
 }
 
 /// `$ref`s to the parameters of `sets`, as the handler of an operation parses them.
@@ -279,16 +251,22 @@ fn layer_paths(paths: &mut serde_json::Map<String, Value>, layer: Layer) {
             json_ok("The collection"),
         ),
     );
-    let schema = json!({ "description": "JSON Schema of the queryables", "content": { "application/schema+json": { "schema": { "type": "object" } } } });
-    paths.insert(
-        format!("/collections/{id}/queryables"),
-        json_get(
-            &format!("queryables_{op}"),
-            "Queryables",
-            &[JSON_ONLY],
-            schema,
+    let schemas = [
+        ("queryables", "queryables", "Properties a filter may name"),
+        ("schema", "schema", "Properties of the features"),
+        (
+            "schema/feature",
+            "featureSchema",
+            "Schema of a whole feature",
         ),
-    );
+    ];
+    for (path, name, summary) in schemas {
+        let schema = json!({ "description": summary, "content": { SCHEMA_JSON: { "schema": { "type": "object" } } } });
+        paths.insert(
+            format!("/collections/{id}/{path}"),
+            json_get(&format!("{name}_{op}"), summary, &[JSON_ONLY], schema),
+        );
+    }
     let features = json!({ "$ref": "#/components/schemas/featureCollection" });
     let mut items = json_get(
         &format!("getFeatures_{op}"),

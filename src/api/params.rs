@@ -276,14 +276,6 @@ pub static FILTERS: Set = &[
     &COUNTRY_CODE,
     &MIN_FATALITIES,
 ];
-/// The filters on feature properties, listed as the queryables.
-pub static QUERYABLES: Set = &[
-    &PLACE,
-    &EVENT_TYPE,
-    &SUB_EVENT_TYPE,
-    &COUNTRY_CODE,
-    &MIN_FATALITIES,
-];
 /// Paging and format of an items endpoint, besides the filters.
 pub static PAGE: Set = &[&F_ITEMS, &LIMIT, &OFFSET, &DOWNLOAD, &REVISION];
 pub static JSON_ONLY: Set = &[&F_JSON];

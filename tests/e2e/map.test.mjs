@@ -227,7 +227,8 @@ async function main() {
         // Counts keep the text's qualifiers ("plus de 100" is "> 100", never a bare 100).
         const SIGN = {at_least: '≥ ', more_than: '> ', about: '~ ', up_to: '≤ '};
         const WORD = {fatalities: 'killed', injuries: 'injured', arrests: 'detained'};
-        const qualified = dayFc.features.flatMap(f => Object.entries(f.properties.count_qualifiers ?? {})
+        const qualified = dayFc.features.flatMap(f => Object.keys(WORD)
+            .map(k => [k, f.properties[`${k}_qualifier`]])
             .filter(([k, q]) => SIGN[q] && f.properties[k] != null)
             .map(([k, q]) => [String(f.properties.id), `${SIGN[q]}${f.properties[k]} ${WORD[k]}`]));
         const itemText = Object.fromEntries(await items.evaluateAll(bs => bs.map(b => [b.dataset.id, b.textContent])));

@@ -12,6 +12,11 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+mod feature;
+
+use feature::Feature;
+pub use feature::{PROPERTIES, Property, PropertyType, property_named};
+
 /// ACLED's event types. The slug is the OGC collection id of the type's layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum EventType {
@@ -192,6 +197,33 @@ pub enum CountQualifier {
     Thousands,
 }
 
+impl CountQualifier {
+    pub const ALL: [CountQualifier; 8] = [
+        CountQualifier::AtLeast,
+        CountQualifier::MoreThan,
+        CountQualifier::About,
+        CountQualifier::UpTo,
+        CountQualifier::Several,
+        CountQualifier::Dozens,
+        CountQualifier::Hundreds,
+        CountQualifier::Thousands,
+    ];
+
+    /// The name features write (`at_least`…).
+    pub fn name(self) -> &'static str {
+        match self {
+            CountQualifier::AtLeast => "at_least",
+            CountQualifier::MoreThan => "more_than",
+            CountQualifier::About => "about",
+            CountQualifier::UpTo => "up_to",
+            CountQualifier::Several => "several",
+            CountQualifier::Dozens => "dozens",
+            CountQualifier::Hundreds => "hundreds",
+            CountQualifier::Thousands => "thousands",
+        }
+    }
+}
+
 /// Which count a qualifier applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -243,109 +275,7 @@ pub struct Event {
     pub corrected: bool,
 }
 
-/// Properties of the GeoJSON feature, in the order they are written. Strings borrow from the
-/// event when writing and own their text when reading, so neither direction copies twice.
-#[derive(Serialize, Deserialize)]
-struct Properties<'a> {
-    id: Cow<'a, str>,
-    event_date: Date,
-    #[serde(default)]
-    time_precision: TimePrecision,
-    event_type: EventType,
-    sub_event_type: Cow<'a, str>,
-    /// The type's layer id, so a client can style by it without a lookup table.
-    #[serde(default, skip_deserializing)]
-    layer: &'static str,
-    place: Cow<'a, str>,
-    #[serde(default)]
-    place_as_written: Cow<'a, str>,
-    #[serde(default)]
-    geonameid: Option<u32>,
-    country_code: Cow<'a, str>,
-    #[serde(default)]
-    admin1: Option<Cow<'a, str>>,
-    #[serde(default)]
-    geo_precision: GeoPrecision,
-    #[serde(default)]
-    geo_confidence: Option<f64>,
-    #[serde(default)]
-    geo_reason: Option<Cow<'a, str>>,
-    #[serde(default)]
-    fatalities: Option<u32>,
-    #[serde(default)]
-    injuries: Option<u32>,
-    #[serde(default)]
-    arrests: Option<u32>,
-    #[serde(default)]
-    count_qualifiers: Cow<'a, BTreeMap<CountKind, CountQualifier>>,
-    #[serde(default)]
-    actors: Cow<'a, [String]>,
-    #[serde(default)]
-    notes: Cow<'a, str>,
-    #[serde(default)]
-    source: Cow<'a, str>,
-    #[serde(default)]
-    lang: Cow<'a, str>,
-    #[serde(default, skip_serializing_if = "is_false")]
-    date_corrected: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    article_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "is_false")]
-    corrected: bool,
-}
-
-fn is_false(b: &bool) -> bool {
-    !*b
-}
-
-/// A GeoJSON Feature as eventmap writes and reads it.
-#[derive(Serialize, Deserialize)]
-struct Feature<'a> {
-    #[serde(rename = "type")]
-    kind: Cow<'a, str>,
-    #[serde(default, skip_deserializing)]
-    id: Cow<'a, str>,
-    /// The geojson crate checks the geometry's shape (RFC 7946) as it reads it.
-    geometry: Option<geojson::Geometry>,
-    properties: Option<Properties<'a>>,
-}
-
 impl Event {
-    fn feature(&self) -> Feature<'_> {
-        Feature {
-            kind: Cow::Borrowed("Feature"),
-            id: Cow::Borrowed(&self.id),
-            geometry: Some(geojson::Geometry::new_point([self.lon, self.lat])),
-            properties: Some(Properties {
-                id: Cow::Borrowed(&self.id),
-                event_date: self.event_date,
-                time_precision: self.time_precision,
-                event_type: self.event_type,
-                sub_event_type: Cow::Borrowed(&self.sub_event_type),
-                layer: self.event_type.slug(),
-                place: Cow::Borrowed(&self.place),
-                place_as_written: Cow::Borrowed(&self.place_as_written),
-                geonameid: self.geonameid,
-                country_code: Cow::Borrowed(&self.country_code),
-                admin1: self.admin1.as_deref().map(Cow::Borrowed),
-                geo_precision: self.geo_precision,
-                geo_confidence: self.geo_confidence,
-                geo_reason: self.geo_reason.as_deref().map(Cow::Borrowed),
-                fatalities: self.fatalities,
-                injuries: self.injuries,
-                arrests: self.arrests,
-                count_qualifiers: Cow::Borrowed(&self.count_qualifiers),
-                actors: Cow::Borrowed(&self.actors),
-                notes: Cow::Borrowed(&self.notes),
-                source: Cow::Borrowed(&self.source),
-                lang: Cow::Borrowed(&self.lang),
-                date_corrected: self.date_corrected,
-                article_id: self.article_id,
-                corrected: self.corrected,
-            }),
-        }
-    }
-
     /// One of the event's counts with the qualifier the text gave it.
     pub fn count(&self, kind: CountKind) -> (Option<u32>, Option<CountQualifier>) {
         let value = match kind {
@@ -358,76 +288,25 @@ impl Event {
 
     /// The RFC 7946 feature: a Point at `[lon, lat]` with the event's properties.
     pub fn to_feature(&self) -> Value {
-        serde_json::to_value(self.feature()).unwrap_or(Value::Null)
+        serde_json::to_value(Feature::of(self)).unwrap_or(Value::Null)
     }
 
     /// The feature as JSON text, written without building a JSON tree first.
     pub fn to_feature_json(&self) -> String {
-        serde_json::to_string(&self.feature()).unwrap_or_default()
+        serde_json::to_string(&Feature::of(self)).unwrap_or_default()
     }
 
     /// Reads a feature written by [`Event::to_feature`] (or by hand, with the same properties).
     pub fn from_feature(feature: &Value) -> Result<Event, String> {
         let f = Feature::deserialize(feature).map_err(|e| format!("not an event feature: {e}"))?;
-        Event::from_parsed(f)
+        f.into_event()
     }
 
     /// Reads a feature from its JSON text, without building a JSON tree first.
     pub fn from_feature_json(text: &str) -> Result<Event, String> {
         let f: Feature<'_> =
             serde_json::from_str(text).map_err(|e| format!("not an event feature: {e}"))?;
-        Event::from_parsed(f)
-    }
-
-    fn from_parsed(f: Feature<'_>) -> Result<Event, String> {
-        if f.kind != "Feature" {
-            return Err(format!("not a GeoJSON Feature (\"type\" is {:?})", f.kind));
-        }
-        let geometry = f.geometry.ok_or("a feature needs a Point geometry")?;
-        let geojson::GeometryValue::Point { coordinates } = &geometry.value else {
-            return Err(format!(
-                "a feature needs a Point geometry, not a {}",
-                geometry.value.type_name()
-            ));
-        };
-        let (lon, lat) = match coordinates.as_slice() {
-            [lon, lat, ..] => (*lon, *lat),
-            _ => return Err("a Point needs [lon, lat]".into()),
-        };
-        if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
-            return Err(format!("coordinates [{lon}, {lat}] are out of range"));
-        }
-        let p = f
-            .properties
-            .ok_or("a feature needs the event's properties")?;
-        Ok(Event {
-            id: p.id.into_owned(),
-            event_date: p.event_date,
-            time_precision: p.time_precision,
-            event_type: p.event_type,
-            sub_event_type: p.sub_event_type.into_owned(),
-            place: p.place.into_owned(),
-            place_as_written: p.place_as_written.into_owned(),
-            geonameid: p.geonameid,
-            country_code: p.country_code.into_owned(),
-            admin1: p.admin1.map(Cow::into_owned),
-            geo_precision: p.geo_precision,
-            geo_confidence: p.geo_confidence,
-            geo_reason: p.geo_reason.map(Cow::into_owned),
-            lon,
-            lat,
-            fatalities: p.fatalities,
-            injuries: p.injuries,
-            arrests: p.arrests,
-            count_qualifiers: p.count_qualifiers.into_owned(),
-            actors: p.actors.into_owned(),
-            notes: p.notes.into_owned(),
-            source: p.source.into_owned(),
-            lang: p.lang.into_owned(),
-            date_corrected: p.date_corrected,
-            article_id: p.article_id,
-            corrected: p.corrected,
-        })
+        f.into_event()
     }
 
     /// Reads every event of a FeatureCollection.
@@ -611,7 +490,8 @@ impl<'de, F: FnMut(Event)> serde::de::Visitor<'de> for FeaturesSeed<'_, F> {
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
         let mut n = 0;
         while let Some(feature) = seq.next_element::<Feature>()? {
-            let event = Event::from_parsed(feature)
+            let event = feature
+                .into_event()
                 .map_err(|e| serde::de::Error::custom(format!("feature {n}: {e}")))?;
             (self.each)(event);
             n += 1;
@@ -662,11 +542,44 @@ mod tests {
         assert_eq!(f["geometry"]["coordinates"][0], 76.92861);
         assert_eq!(f["properties"]["event_date"], "2022-01-05");
         assert_eq!(f["properties"]["layer"], "riots");
-        assert_eq!(
-            f["properties"]["count_qualifiers"]["fatalities"],
-            "at_least"
-        );
+        assert_eq!(f["properties"]["fatalities_qualifier"], "at_least");
+        assert_eq!(f["properties"]["arrests_qualifier"], Value::Null);
+        assert_eq!(f["properties"]["actor1"], "Police Forces of Kazakhstan");
+        assert_eq!(f["properties"]["actor2"], Value::Null);
         assert_eq!(Event::from_feature(&f).unwrap(), e);
+        let mut many = e.clone();
+        many.actors = ["A", "B", "C", "D"].map(String::from).to_vec();
+        let f = many.to_feature();
+        assert_eq!(f["properties"]["assoc_actor_1"], "C; D");
+        assert_eq!(Event::from_feature(&f).unwrap(), many);
+    }
+
+    #[test]
+    fn reads_the_shape_before_flat_properties() {
+        let e = sample();
+        let mut f = e.to_feature();
+        let p = f["properties"].as_object_mut().unwrap();
+        for flat in ["fatalities_qualifier", "actor1", "actor2", "assoc_actor_1"] {
+            p.remove(flat);
+        }
+        p.insert("count_qualifiers".into(), json!({"fatalities": "at_least"}));
+        p.insert("actors".into(), json!(["Police Forces of Kazakhstan"]));
+        assert_eq!(Event::from_feature(&f).unwrap(), e);
+    }
+
+    #[test]
+    fn every_property_is_a_scalar_written_in_the_table_order() {
+        let f = sample().to_feature();
+        let properties = f["properties"].as_object().unwrap();
+        assert_eq!(properties.len(), PROPERTIES.len());
+        for (k, v) in properties {
+            assert!(!v.is_object() && !v.is_array(), "{k} is not a scalar");
+        }
+        // The text keeps the order (a JSON tree sorts its keys).
+        let text = sample().to_feature_json();
+        let at = |name: &str| text.rfind(&format!("\"{name}\":")).unwrap();
+        let positions: Vec<usize> = PROPERTIES.iter().map(|p| at(p.name)).collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "{text}");
     }
 
     #[test]
