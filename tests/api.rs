@@ -1119,3 +1119,201 @@ async fn no_query_makes_the_server_fail() {
         }
     }
 }
+
+async fn send_with(app: &axum::Router, method: &str, uri: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut req = Request::builder().method(method).uri(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    send(app, req.body(Body::empty()).unwrap()).await
+}
+
+/// `sortby` orders every match by its keys in turn (nulls last), across pages, and refuses a
+/// property it cannot sort by, naming those it can.
+#[tokio::test]
+async fn sortby_orders_the_matches_across_pages() {
+    let app = app();
+    let all = events();
+    let mut want: Vec<&Event> = all.iter().collect();
+    // -fatalities, then +event_date, then the index order (date, id).
+    want.sort_by(|a, b| {
+        let f = |e: &Event| e.fatalities.map_or(i64::MAX, |n| -i64::from(n));
+        (f(a), a.event_date, &a.id).cmp(&(f(b), b.event_date, &b.id))
+    });
+    let want: Vec<String> = want.iter().map(|e| e.id.clone()).collect();
+    let mut got = Vec::new();
+    for offset in (0..all.len()).step_by(250) {
+        let page = get(&app, &format!("/collections/events/items?sortby=-fatalities,%2Bevent_date&limit=250&offset={offset}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        got.extend(ids(&page.json()));
+    }
+    assert_eq!(got, want);
+    // Downloads follow the same order.
+    let csv = get(
+        &app,
+        "/collections/events/items?sortby=-fatalities,event_date&f=csv",
+    )
+    .await;
+    let text = String::from_utf8(csv.body).unwrap();
+    let first_ids: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .take(5)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(
+        first_ids,
+        want[..5].iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    let places = get(&app, "/collections/places/items?sortby=-events&limit=1000")
+        .await
+        .json();
+    let counts: Vec<u64> = places["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["events"].as_u64().unwrap())
+        .collect();
+    assert!(
+        counts.len() > 2 && counts.windows(2).all(|w| w[0] >= w[1]),
+        "{counts:?}"
+    );
+    let bad = get(&app, "/collections/events/items?sortby=notes").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let says = bad.json()["description"].as_str().unwrap().to_string();
+    assert!(
+        says.contains("\"notes\"") && says.contains("fatalities"),
+        "{says}"
+    );
+}
+
+/// `properties` keeps only the named properties, `skipGeometry` drops the geometry, and
+/// `crs=EPSG:4326` writes [lat, lon] with the Content-Crs header saying so.
+#[tokio::test]
+async fn properties_geometry_and_crs_shape_the_features() {
+    let app = app();
+    let plain = get(&app, "/collections/events/items?limit=3").await;
+    assert_eq!(
+        plain.header("content-crs".parse().unwrap()),
+        "<http://www.opengis.net/def/crs/OGC/1.3/CRS84>"
+    );
+    let plain = plain.json();
+    let r = get(
+        &app,
+        "/collections/events/items?limit=3&properties=event_date,fatalities&skipGeometry=true",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let fc = r.json();
+    for f in fc["features"].as_array().unwrap() {
+        let keys: Vec<&String> = f["properties"].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["event_date", "fatalities"]);
+        assert_eq!(f["geometry"], Value::Null);
+    }
+    assert_eq!(ids(&fc), ids(&plain));
+    let r = get(
+        &app,
+        "/collections/events/items?limit=3&crs=http://www.opengis.net/def/crs/EPSG/0/4326",
+    )
+    .await;
+    assert_eq!(
+        r.header("content-crs".parse().unwrap()),
+        "<http://www.opengis.net/def/crs/EPSG/0/4326>"
+    );
+    let swapped = r.json();
+    for (a, b) in plain["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(swapped["features"].as_array().unwrap())
+    {
+        let (c, d) = (&a["geometry"]["coordinates"], &b["geometry"]["coordinates"]);
+        assert_eq!((c[0].clone(), c[1].clone()), (d[1].clone(), d[0].clone()));
+    }
+    let one = ids(&plain)[0].clone();
+    let item = get(
+        &app,
+        &format!("/collections/events/items/{one}?properties=place&skipGeometry=true"),
+    )
+    .await
+    .json();
+    assert_eq!(item["properties"].as_object().unwrap().len(), 1);
+    let bad = get(&app, "/collections/events/items?properties=place,nope").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad.json()["description"]
+            .as_str()
+            .unwrap()
+            .contains("\"nope\"")
+    );
+}
+
+/// A bbox in EPSG:4326 is read latitude first.
+#[tokio::test]
+async fn bbox_crs_epsg_4326_is_lat_lon() {
+    let app = app();
+    let lon_lat = get(
+        &app,
+        "/collections/events/items?bbox=60,40,80,50&limit=1000",
+    )
+    .await
+    .json();
+    let lat_lon = get(&app, "/collections/events/items?bbox=40,60,50,80&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/4326&limit=1000").await.json();
+    assert!(lon_lat["numberMatched"].as_u64().unwrap() > 0);
+    assert_eq!(ids(&lon_lat), ids(&lat_lon));
+}
+
+/// Downloads say their size, answer HEAD with it, and serve byte ranges that put back
+/// together are the whole file, uncompressed (ranges count plain bytes).
+#[tokio::test]
+async fn downloads_have_a_length_and_serve_byte_ranges() {
+    let app = app();
+    for uri in [
+        "/collections/events/items?f=csv&download=true",
+        "/collections/events/items?download=true",
+        "/collections/riots/items?download=true&properties=place&skipGeometry=true",
+        "/collections/places/items?f=csv",
+        "/collections/places/items?download=true",
+    ] {
+        let whole = send_with(&app, "GET", uri, &[("accept-encoding", "gzip")]).await;
+        assert_eq!(whole.status, StatusCode::OK, "{uri}");
+        assert_eq!(whole.header(header::CONTENT_ENCODING), "", "{uri}");
+        assert_eq!(whole.header(header::ACCEPT_RANGES), "bytes", "{uri}");
+        let len: usize = whole.header(header::CONTENT_LENGTH).parse().unwrap();
+        assert_eq!(len, whole.body.len(), "{uri}");
+        let head = send_with(&app, "HEAD", uri, &[]).await;
+        assert_eq!(head.status, StatusCode::OK);
+        assert_eq!(
+            head.header(header::CONTENT_LENGTH),
+            len.to_string(),
+            "{uri}"
+        );
+        assert!(head.body.is_empty());
+        let mut joined = Vec::new();
+        let step = len / 3 + 1;
+        for start in (0..len).step_by(step) {
+            let end = (start + step).min(len) - 1;
+            let part = send_with(
+                &app,
+                "GET",
+                uri,
+                &[("range", &format!("bytes={start}-{end}"))],
+            )
+            .await;
+            assert_eq!(part.status, StatusCode::PARTIAL_CONTENT, "{uri}");
+            assert_eq!(
+                part.header(header::CONTENT_RANGE),
+                format!("bytes {start}-{end}/{len}")
+            );
+            assert_eq!(part.body.len(), end + 1 - start);
+            joined.extend(part.body);
+        }
+        assert_eq!(joined, whole.body, "{uri}");
+        let tail = send_with(&app, "GET", uri, &[("range", "bytes=-10")]).await;
+        assert_eq!(tail.body, whole.body[len - 10..]);
+        let past = send_with(&app, "GET", uri, &[("range", &format!("bytes={len}-"))]).await;
+        assert_eq!(past.status, StatusCode::RANGE_NOT_SATISFIABLE);
+        assert_eq!(past.header(header::CONTENT_RANGE), format!("bytes */{len}"));
+        assert_eq!(past.json()["code"], "RangeNotSatisfiable");
+    }
+}

@@ -4,31 +4,21 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use axum::body::{Body, Bytes};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
-use futures_util::stream;
 use jiff::civil::Date;
 use serde_json::{Value, json};
 
+use super::download::{Cell, Download, Source, content_type, csv_line, download_name};
 use super::ogc::json_response;
-use super::params::{FEATURE, FILTERS, Format, JSON_ONLY, PAGE, Params};
+use super::params::{FEATURE, FILTERS, Format, ITEM_SHAPE, JSON_ONLY, PAGE, Params, SHAPE};
+use super::shape::Shape;
+use super::sort::SortBy;
 use super::{ApiError, AppState, Layer};
 use crate::index::{EventIndex, EventQuery, PlaceEntry, PlaceTotals};
-use crate::model::{CountKind, CountQualifier, Event, EventType, GeoPrecision, TimePrecision};
-
-/// Features per chunk of a streamed download: big enough to amortise, small enough to stream.
-const CHUNK: usize = 512;
-
-fn content_type(format: Format) -> &'static str {
-    match format {
-        Format::Json => "application/json",
-        Format::Csv => "text/csv; charset=utf-8",
-        _ => "application/geo+json",
-    }
-}
+use crate::model::EventType;
 
 /// The query a layer answers: the request's filters narrowed to the layer's type.
 fn layer_query(layer: Layer, params: &Params) -> Result<EventQuery, ApiError> {
@@ -49,16 +39,13 @@ pub async fn items(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let layer = Layer::from_id(&collection)?;
-    let params = Params::parse(raw.as_deref(), &[PAGE, FILTERS])?;
+    let params = Params::parse(raw.as_deref(), &[PAGE, FILTERS, SHAPE])?;
     let format = Format::negotiate_data(&params, &headers, Format::GeoJson)?;
-    let limit = params.limit();
-    let offset = params.offset();
-    let download = params.flag("download");
     let query = layer_query(layer, &params)?;
+    let shape = Shape::from_params(&params, layer)?;
     // `revision` pins a walk over pages (and the downloads its links offer) to the data as it
     // was when the walk began: every link of a page carries it.
     let revision = state.revision_at(params.revision())?;
-    let index = revision.index;
     let spec = PageSpec {
         base: state.base_url(),
         layer,
@@ -66,52 +53,130 @@ pub async fn items(
         format,
         revision: revision.number,
     };
-    if layer == Layer::Places {
-        let totals = index.place_totals(&query);
-        let places: Vec<PlaceFeature<'_>> = totals
-            .iter()
-            .map(|t| PlaceFeature::new(&index, t))
-            .collect();
-        if download || format == Format::Csv {
-            let filename = download_name(layer, &query, &index, &[], format);
-            let body = if format == Format::Csv {
-                places_csv_body(&places)
-            } else {
-                geojson_collection_body(places.iter().map(PlaceFeature::to_feature).collect())
-            };
-            return Ok(attachment(body, format, &filename));
-        }
-        // Only the page's places are serialised.
-        let page: Vec<String> = places
-            .iter()
-            .skip(offset)
-            .take(limit)
-            .map(PlaceFeature::to_json)
-            .collect();
-        return Ok(page_response(
-            &spec,
-            places.len(),
-            offset,
-            limit,
-            page.iter().map(String::as_str),
-        ));
+    let index = revision.index;
+    let response = if layer == Layer::Places {
+        places_items(&spec, &index, &query, &shape, &headers)?
+    } else {
+        event_items(&spec, index, &query, shape, &headers)?
+    };
+    Ok(response)
+}
+
+/// The page (or the download) of the places layer.
+fn places_items(
+    spec: &PageSpec<'_>,
+    index: &EventIndex,
+    query: &EventQuery,
+    shape: &Shape,
+    headers: &HeaderMap,
+) -> Result<Response, ApiError> {
+    let params = spec.params;
+    let totals = index.place_totals(query);
+    let mut ordered: Vec<&PlaceTotals> = totals.iter().collect();
+    if let Some(sortby) = params.get("sortby") {
+        SortBy::places(sortby)?.sort(index, &mut ordered);
     }
-    if download || format == Format::Csv {
-        let matches = index.query(&query);
+    let places: Vec<PlaceFeature<'_>> = ordered
+        .into_iter()
+        .map(|t| PlaceFeature::new(index, t))
+        .collect();
+    let (offset, limit) = (params.offset(), params.limit());
+    if params.flag("download") || spec.format == Format::Csv {
+        let filename = download_name(spec.layer, query, index, &[], spec.format);
+        let body = if spec.format == Format::Csv {
+            places_csv(&places)
+        } else {
+            let features: Vec<String> = places
+                .iter()
+                .map(|p| shape.apply(&p.to_json()).into_owned())
+                .collect();
+            format!(
+                "{{\"type\":\"FeatureCollection\",\"features\":[{}]}}",
+                features.join(",")
+            )
+        };
+        let name = params.flag("download").then_some(filename);
+        let download = Download::new(Source::Whole(body.into()), spec.format, name);
+        return with_crs(download.respond(headers)?, shape);
+    }
+    // Only the page's places are serialised.
+    let page: Vec<String> = places
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|p| shape.apply(&p.to_json()).into_owned())
+        .collect();
+    let response = page_response(
+        spec,
+        places.len(),
+        offset,
+        limit,
+        page.iter().map(String::as_str),
+    );
+    with_crs(response, shape)
+}
+
+/// The page (or the download) of an events layer.
+fn event_items(
+    spec: &PageSpec<'_>,
+    index: Arc<EventIndex>,
+    query: &EventQuery,
+    shape: Shape,
+    headers: &HeaderMap,
+) -> Result<Response, ApiError> {
+    let params = spec.params;
+    let (offset, limit) = (params.offset(), params.limit());
+    let sortby = params.get("sortby").map(SortBy::events).transpose()?;
+    let download = params.flag("download");
+    if download || spec.format == Format::Csv {
+        let mut matches = index.query(query);
+        if let Some(sortby) = &sortby {
+            sortby.sort(&index, &mut matches);
+        }
         // A download is the whole result unless the client asked for a page explicitly.
         let (start, take) = match (params.get("offset"), params.get("limit")) {
             (None, None) => (0, usize::MAX),
             _ => (offset, limit),
         };
-        let selected: Vec<u32> = matches.iter().copied().skip(start).take(take).collect();
-        let filename = download_name(layer, &query, &index, &selected, format);
-        return Ok(stream_download(
-            index, selected, format, &filename, download,
-        ));
+        let selected: Vec<u32> = matches.into_iter().skip(start).take(take).collect();
+        let filename = download_name(spec.layer, query, &index, &selected, spec.format);
+        let name = download.then_some(filename);
+        let crs = shape.crs();
+        let source = Source::Events {
+            index,
+            selected,
+            shape,
+        };
+        let response = Download::new(source, spec.format, name).respond(headers)?;
+        return Ok(with_content_crs(response, crs));
     }
-    let (matched, page) = index.query_page(&query, offset, limit);
-    let features = page.iter().map(|&pos| &*index.row(pos).feature);
-    Ok(page_response(&spec, matched, offset, limit, features))
+    let (matched, page) = match &sortby {
+        None => index.query_page(query, offset, limit),
+        Some(sortby) => {
+            let mut all = index.query(query);
+            sortby.sort(&index, &mut all);
+            let page = all.iter().skip(offset).take(limit).copied().collect();
+            (all.len(), page)
+        }
+    };
+    let features: Vec<std::borrow::Cow<'_, str>> = page
+        .iter()
+        .map(|&pos| shape.apply(&index.row(pos).feature))
+        .collect();
+    let response = page_response(spec, matched, offset, limit, features.iter().map(|f| &**f));
+    with_crs(response, &shape)
+}
+
+fn with_crs(response: Response, shape: &Shape) -> Result<Response, ApiError> {
+    Ok(with_content_crs(response, shape.crs()))
+}
+
+/// Part 2's `Content-Crs` header: the CRS of the coordinates, in angle brackets.
+fn with_content_crs(mut response: Response, crs: &str) -> Response {
+    if let Ok(v) = axum::http::HeaderValue::from_str(&format!("<{crs}>")) {
+        response.headers_mut().insert("content-crs", v);
+    }
+    response
 }
 
 /// What the links of a page are made of.
@@ -195,7 +260,7 @@ fn page_response<'a>(
 }
 
 /// The places layer as CSV: one row of totals per place.
-fn places_csv_body(places: &[PlaceFeature<'_>]) -> Body {
+fn places_csv(places: &[PlaceFeature<'_>]) -> String {
     const COLUMNS: &[&str] = &[
         "id",
         "place",
@@ -236,251 +301,7 @@ fn places_csv_body(places: &[PlaceFeature<'_>]) -> Body {
             .chain(by_type),
         ));
     }
-    Body::from(text)
-}
-
-fn geojson_collection_body(features: Vec<Value>) -> Body {
-    Body::from(json!({ "type": "FeatureCollection", "features": features }).to_string())
-}
-
-fn attachment(body: Body, format: Format, filename: &str) -> Response {
-    (
-        [
-            (CONTENT_TYPE, content_type(format).to_string()),
-            (
-                CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-/// Streams the selected features (GeoJSON) or rows (CSV) chunk by chunk from the snapshot.
-fn stream_download(
-    index: Arc<EventIndex>,
-    selected: Vec<u32>,
-    format: Format,
-    filename: &str,
-    as_attachment: bool,
-) -> Response {
-    let n_chunks = selected.len().div_ceil(CHUNK);
-    let selected = Arc::new(selected);
-    let is_csv = format == Format::Csv;
-    let head: Bytes = if is_csv {
-        Bytes::from(csv_header())
-    } else {
-        Bytes::from_static(b"{\"type\":\"FeatureCollection\",\"features\":[")
-    };
-    let tail: Bytes = if is_csv {
-        Bytes::new()
-    } else {
-        Bytes::from_static(b"]}")
-    };
-    let chunks = (0..n_chunks).map(move |c| {
-        let part = &selected[c * CHUNK..((c + 1) * CHUNK).min(selected.len())];
-        let mut out = String::new();
-        for (i, &pos) in part.iter().enumerate() {
-            let row = index.row(pos);
-            if is_csv {
-                out.push_str(&csv_row(&row.feature));
-            } else {
-                if c > 0 || i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&row.feature);
-            }
-        }
-        Ok::<_, std::convert::Infallible>(Bytes::from(out))
-    });
-    let body = stream::iter(
-        std::iter::once(Ok(head))
-            .chain(chunks)
-            .chain(std::iter::once(Ok(tail))),
-    );
-    let body = Body::from_stream(body);
-    if as_attachment {
-        attachment(body, format, filename)
-    } else {
-        ([(CONTENT_TYPE, content_type(format))], body).into_response()
-    }
-}
-
-/// `eventmap-events-2022-01-05_2022-01-07.geojson`: the layer and the dates it covers.
-fn download_name(
-    layer: Layer,
-    q: &EventQuery,
-    index: &EventIndex,
-    selected: &[u32],
-    format: Format,
-) -> String {
-    let first = q
-        .dates
-        .start
-        .or_else(|| selected.first().map(|&p| index.row(p).date));
-    let last = q
-        .dates
-        .end
-        .or_else(|| selected.last().map(|&p| index.row(p).date));
-    let span = match (first, last) {
-        (Some(a), Some(b)) if a == b => a.to_string(),
-        (Some(a), Some(b)) => format!("{a}_{b}"),
-        _ => "all".into(),
-    };
-    let ext = if format == Format::Csv {
-        "csv"
-    } else {
-        "geojson"
-    };
-    format!("eventmap-{}-{span}.{ext}", layer.id())
-}
-
-const CSV_COLUMNS: &[&str] = &[
-    "event_id_cnty",
-    "event_date",
-    "year",
-    "time_precision",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "assoc_actor_1",
-    "actor2",
-    "country",
-    "iso",
-    "admin1",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "geo_confidence",
-    "geo_reason",
-    "source",
-    "notes",
-    "fatalities",
-    "injuries",
-    "arrests",
-    "fatalities_qualifier",
-    "injuries_qualifier",
-    "arrests_qualifier",
-    "geonameid",
-    "location_as_written",
-    "lang",
-];
-
-fn csv_header() -> String {
-    csv_line(CSV_COLUMNS.iter().map(|c| Cell::text(*c)))
-}
-
-/// One CSV cell. Text is neutralised against formula injection as OWASP recommends: a cell a
-/// spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) gets a
-/// leading `'` and is quoted. Numbers are written as they are (a latitude of -18.1 stays a
-/// number).
-struct Cell(String, bool);
-
-impl Cell {
-    fn text(s: impl Into<String>) -> Cell {
-        let s = s.into();
-        if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            Cell(format!("'{s}"), true)
-        } else {
-            Cell(s, false)
-        }
-    }
-
-    fn number(n: Option<impl ToString>) -> Cell {
-        Cell(n.map(|n| n.to_string()).unwrap_or_default(), false)
-    }
-}
-
-/// A CSV line (RFC 4180): a cell is quoted when its text needs it or when it was neutralised.
-fn csv_line(cells: impl IntoIterator<Item = Cell>) -> String {
-    let mut line = String::new();
-    for (i, Cell(value, neutralised)) in cells.into_iter().enumerate() {
-        if i > 0 {
-            line.push(',');
-        }
-        if neutralised || value.contains([',', '"', '\n', '\r']) {
-            line.push('"');
-            line.push_str(&value.replace('"', "\"\""));
-            line.push('"');
-        } else {
-            line.push_str(&value);
-        }
-    }
-    line.push('\n');
-    line
-}
-
-/// One ACLED-style CSV row of a stored feature.
-fn csv_row(feature: &str) -> String {
-    let Ok(e) = Event::from_feature_json(feature) else {
-        return String::new();
-    };
-    let gazetteer = crate::gazetteer::Gazetteer::embedded();
-    let country = gazetteer
-        .country(&e.country_code)
-        .map(|c| c.name.clone())
-        .unwrap_or_else(|| e.country_code.clone());
-    let admin1 = e
-        .admin1
-        .as_deref()
-        .and_then(|a| gazetteer.region(&e.country_code, a))
-        .map(|r| r.name.clone())
-        .or(e.admin1.clone())
-        .unwrap_or_default();
-    let [fatalities_qualifier, injuries_qualifier, arrests_qualifier] = [
-        CountKind::Fatalities,
-        CountKind::Injuries,
-        CountKind::Arrests,
-    ]
-    .map(|kind| Cell::text(e.count(kind).1.map(CountQualifier::name).unwrap_or("")));
-    let [actor1, actor2] = [0, 1].map(|i| Cell::text(e.actors.get(i).cloned().unwrap_or_default()));
-    let associated = e
-        .actors
-        .get(2..)
-        .map(|rest| rest.join("; "))
-        .unwrap_or_default();
-    csv_line([
-        Cell::text(e.id),
-        Cell::text(e.event_date.to_string()),
-        Cell::number(Some(e.event_date.year())),
-        // ACLED's codes: 1 the day, 2 the week, 3 no closer than the month.
-        Cell::number(Some(match e.time_precision {
-            TimePrecision::Day => 1,
-            TimePrecision::Week => 2,
-            TimePrecision::Month | TimePrecision::Year => 3,
-        })),
-        Cell::text(e.event_type.label()),
-        Cell::text(e.sub_event_type),
-        actor1,
-        Cell::text(associated),
-        actor2,
-        Cell::text(country),
-        Cell::text(e.country_code),
-        Cell::text(admin1),
-        Cell::text(e.place),
-        Cell::number(Some(e.lat)),
-        Cell::number(Some(e.lon)),
-        Cell::number(Some(match e.geo_precision {
-            GeoPrecision::City => 1,
-            GeoPrecision::Region => 2,
-            GeoPrecision::Country => 3,
-        })),
-        Cell::number(e.geo_confidence),
-        Cell::text(e.geo_reason.unwrap_or_default()),
-        Cell::text(e.source),
-        Cell::text(e.notes),
-        Cell::number(e.fatalities),
-        Cell::number(e.injuries),
-        Cell::number(e.arrests),
-        fatalities_qualifier,
-        injuries_qualifier,
-        arrests_qualifier,
-        Cell::number(e.geonameid),
-        Cell::text(e.place_as_written),
-        Cell::text(e.lang),
-    ])
+    text
 }
 
 /// Feature ids are short tokens; anything else is a malformed request, not a missing feature.
@@ -507,7 +328,8 @@ pub async fn item(
 ) -> Result<Response, ApiError> {
     let layer = Layer::from_id(&collection)?;
     check_feature_id(&feature)?;
-    let params = Params::parse(raw.as_deref(), &[FEATURE])?;
+    let params = Params::parse(raw.as_deref(), &[FEATURE, ITEM_SHAPE])?;
+    let shape = Shape::from_params(&params, layer)?;
     let format = match Format::negotiate_data(&params, &headers, Format::GeoJson)? {
         f @ (Format::Json | Format::GeoJson) => f,
         _ => return Err(ApiError::invalid("a feature is served as geojson or json")),
@@ -534,12 +356,16 @@ pub async fn item(
             serde_json::from_str(&row.feature).map_err(|_| missing())?
         }
     };
+    if !shape.is_identity() {
+        value =
+            serde_json::from_str(&shape.apply(&value.to_string())).map_err(ApiError::internal)?;
+    }
     let base = state.base_url();
     value["links"] = json!([
         { "href": format!("{base}/collections/{collection}/items/{feature}"), "rel": "self", "type": content_type(format) },
         { "href": format!("{base}/collections/{collection}"), "rel": "collection", "type": "application/json" },
     ]);
-    Ok(json_response(&value, content_type(format)))
+    with_crs(json_response(&value, content_type(format)), &shape)
 }
 
 /// A place's totals as the places layer serves them.

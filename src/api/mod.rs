@@ -2,6 +2,7 @@
 //! timeline and downloads, and the page's assets. State is a swappable [`EventIndex`] snapshot.
 
 mod articles;
+mod download;
 mod error;
 mod features;
 mod listener;
@@ -9,6 +10,8 @@ mod ogc;
 mod params;
 mod revisions;
 mod schema;
+mod shape;
+mod sort;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -16,7 +19,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::header::AUTHORIZATION;
+use axum::http::header::{ACCEPT_RANGES, AUTHORIZATION};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::routing::get;
 use sha2::{Digest, Sha256};
@@ -495,8 +498,12 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::map_response(error::fill_error_body))
         // woff2 is already compressed: compressing it again only costs time.
         .layer(
-            CompressionLayer::new()
-                .compress_when(DefaultPredicate::new().and(NotForContentType::new("font/woff2"))),
+            CompressionLayer::new().compress_when(
+                DefaultPredicate::new()
+                    .and(NotForContentType::new("font/woff2"))
+                    // A download's byte ranges and length are those of its plain bytes.
+                    .and(|_, _, headers: &HeaderMap, _: &_| !headers.contains_key(ACCEPT_RANGES)),
+            ),
         )
         // Every answer is of the type it says: a browser never guesses one (a JSON error as HTML).
         .layer(SetResponseHeaderLayer::if_not_present(

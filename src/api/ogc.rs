@@ -8,8 +8,10 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::params::{
-    ALL, ARTICLE, FEATURE, FILTERS, Format, JSON_ONLY, LANDING, PAGE, Params, Set,
+    ALL, ARTICLE, FEATURE, FILTERS, Format, ITEM_SHAPE, JSON_ONLY, LANDING, PAGE, Params, SHAPE,
+    Set,
 };
+use super::params::{CRS84, EPSG_4326};
 use super::schema::SCHEMA_JSON;
 use super::{ApiError, AppState, Layer};
 use crate::index::EventIndex;
@@ -17,7 +19,6 @@ use crate::model::EventType;
 
 const GEOJSON: &str = "application/geo+json";
 const OPENAPI: &str = "application/vnd.oai.openapi+json;version=3.0";
-const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
 
 /// A JSON body with the content type the negotiation chose.
 pub fn json_response(value: &Value, content_type: &'static str) -> Response {
@@ -113,7 +114,7 @@ fn collection_json(index: &EventIndex, layer: Layer, base: &str) -> Value {
         "title": title(layer),
         "description": description,
         "itemType": "feature",
-        "crs": [CRS84],
+        "crs": [CRS84, EPSG_4326],
         "storageCrs": CRS84,
         "extent": {
             "spatial": { "bbox": bbox, "crs": CRS84 },
@@ -271,16 +272,19 @@ fn layer_paths(paths: &mut serde_json::Map<String, Value>, layer: Layer) {
     let mut items = json_get(
         &format!("getFeatures_{op}"),
         &format!("Features of {}", title(layer)),
-        &[FILTERS, PAGE],
+        &[FILTERS, PAGE, SHAPE],
         json!({ "description": "The features", "content": { GEOJSON: { "schema": features }, "application/json": { "schema": features }, "text/csv": { "schema": { "type": "string" } } } }),
     );
+    items["get"]["responses"]["206"] = json!({ "description": "The byte range a Range header asked of a download (f=csv or download=true)" });
+    items["get"]["responses"]["416"] =
+        exception("The Range asked for starts past the end of the download");
     items["get"]["responses"]["404"] = exception("No such collection, or a revision never served");
     items["get"]["responses"]["409"] =
         exception("The data changed and the revision asked for is no longer kept: start again");
     paths.insert(format!("/collections/{id}/items"), items);
     let feature_id = json!({ "name": "featureId", "in": "path", "required": true, "schema": { "type": "string", "pattern": "^[A-Za-z0-9._-]{1,128}$" } });
     let mut parameters = vec![feature_id.clone()];
-    parameters.extend(param_refs(&[FEATURE]));
+    parameters.extend(param_refs(&[FEATURE, ITEM_SHAPE]));
     let mut item = json!({ "get": {
         "operationId": format!("getFeature_{op}"),
         "summary": "One feature",

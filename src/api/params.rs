@@ -20,7 +20,9 @@ pub const MAX_LIMIT: u64 = 10_000;
 /// Offsets are held to this: it is past every event, so a larger offset selects the same page
 /// (none), and adding a limit to it cannot overflow.
 const MAX_OFFSET: u64 = u32::MAX as u64;
-const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
+pub const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
+/// WGS 84 with its authority's axis order, latitude first.
+pub const EPSG_4326: &str = "http://www.opengis.net/def/crs/EPSG/0/4326";
 
 /// What values a query parameter takes. The OpenAPI document renders its schema from this and
 /// [`Params::parse`] checks every value against it, so the two cannot disagree.
@@ -97,6 +99,13 @@ static SOURCE_URL_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
     pattern(format!("^(?:{url}|{name})$"))
 });
 
+/// Property names, comma-separated.
+static PROPERTIES_PATTERN: LazyLock<Regex> =
+    LazyLock::new(|| pattern("^[A-Za-z0-9_, ]*$".to_string()));
+/// Sort keys: names with an optional + or -, comma-separated.
+static SORTBY_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
+    pattern("^ *(?:[+-]?[A-Za-z0-9_]+ *(?:, *[+-]?[A-Za-z0-9_]+ *)*)?$".to_string())
+});
 static PUBLISHED_PATTERN: LazyLock<Regex> =
     LazyLock::new(|| pattern(format!("^{}$", date_pattern())));
 
@@ -189,8 +198,44 @@ pub static BBOX: Param = Param {
 pub static BBOX_CRS: Param = Param {
     id: "bbox-crs",
     name: "bbox-crs",
-    kind: Kind::OneOf(|| vec![CRS84, "http://www.opengis.net/def/crs/OGC/0/CRS84"]),
-    description: "The CRS of bbox: CRS84 only",
+    kind: Kind::OneOf(|| {
+        vec![
+            CRS84,
+            "http://www.opengis.net/def/crs/OGC/0/CRS84",
+            EPSG_4326,
+        ]
+    }),
+    description: "The CRS of bbox: CRS84 (lon,lat, the default) or EPSG:4326 (lat,lon)",
+};
+pub static CRS: Param = Param {
+    id: "crs",
+    name: "crs",
+    kind: Kind::OneOf(|| vec![CRS84, EPSG_4326]),
+    description: "The CRS of the coordinates returned: CRS84 ([lon, lat], the default) or EPSG:4326 ([lat, lon]); GeoJSON and HTML only",
+};
+pub static PROPERTIES: Param = Param {
+    id: "properties",
+    name: "properties",
+    kind: Kind::Text {
+        pattern: Some(&PROPERTIES_PATTERN),
+        max_chars: Some(2000),
+    },
+    description: "The properties to return, comma-separated (see the layer's schema); GeoJSON and HTML only",
+};
+pub static SKIP_GEOMETRY: Param = Param {
+    id: "skipGeometry",
+    name: "skipGeometry",
+    kind: Kind::Boolean,
+    description: "Return features without their geometry (null)",
+};
+pub static SORTBY: Param = Param {
+    id: "sortby",
+    name: "sortby",
+    kind: Kind::Text {
+        pattern: Some(&SORTBY_PATTERN),
+        max_chars: Some(500),
+    },
+    description: "Sort keys, comma-separated, each a sortable property with + (ascending, the default) or - (descending): event_date, id, event_type, sub_event_type, place, country_code, fatalities, injuries, arrests (places: place, country_code, events, fatalities, injuries, arrests, first_date, last_date); nulls last",
 };
 pub static PLACE: Param = Param {
     id: "place",
@@ -276,6 +321,10 @@ pub static FILTERS: Set = &[
     &COUNTRY_CODE,
     &MIN_FATALITIES,
 ];
+/// What the features of an items endpoint look like, and their order.
+pub static SHAPE: Set = &[&PROPERTIES, &SKIP_GEOMETRY, &CRS, &SORTBY];
+/// What one feature looks like.
+pub static ITEM_SHAPE: Set = &[&PROPERTIES, &SKIP_GEOMETRY, &CRS];
 /// Paging and format of an items endpoint, besides the filters.
 pub static PAGE: Set = &[&F_ITEMS, &LIMIT, &OFFSET, &DOWNLOAD, &REVISION];
 pub static JSON_ONLY: Set = &[&F_JSON];
@@ -284,7 +333,7 @@ pub static FEATURE: Set = &[&F_FEATURE];
 /// The metadata of an article, as query parameters.
 pub static ARTICLE: Set = &[&TITLE, &SOURCE_URL, &PUBLISHED, &LANG];
 /// Every parameter, once each: the document's `components/parameters`.
-pub static ALL: &[Set] = &[JSON_ONLY, LANDING, FEATURE, PAGE, FILTERS, ARTICLE];
+pub static ALL: &[Set] = &[JSON_ONLY, LANDING, FEATURE, PAGE, FILTERS, SHAPE, ARTICLE];
 
 /// A whole number of ASCII digits; one too large for `u64` is `u64::MAX`.
 fn integer(s: &str) -> Option<u64> {
@@ -499,7 +548,13 @@ impl Params {
                 .map(parse_datetime)
                 .transpose()?
                 .unwrap_or_default(),
-            bbox: self.get("bbox").map(parse_bbox).transpose()?,
+            bbox: self
+                .get("bbox")
+                .map(|b| match self.get("bbox-crs") {
+                    Some(EPSG_4326) => parse_bbox_lat_lon(b),
+                    _ => parse_bbox(b),
+                })
+                .transpose()?,
             types,
             sub_event_type: self.get("sub_event_type").map(str::to_string),
             place: self.get("place").and_then(parse_place),
@@ -629,6 +684,16 @@ pub fn parse_bbox(s: &str) -> Result<BBox, ApiError> {
         max_lon,
         max_lat,
     })
+}
+
+/// `bbox` in EPSG:4326's axis order: `minlat,minlon,maxlat,maxlon` (heights as in CRS84).
+pub fn parse_bbox_lat_lon(s: &str) -> Result<BBox, ApiError> {
+    BBOX.check(s)?;
+    let mut numbers: Vec<&str> = s.split(',').collect();
+    let half = numbers.len() / 2;
+    numbers.swap(0, 1);
+    numbers.swap(half, half + 1);
+    parse_bbox(&numbers.join(","))
 }
 
 /// What a response is written as.

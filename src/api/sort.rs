@@ -1,0 +1,170 @@
+//! `sortby` (OGC API – Features Part 8 draft): `+event_date,-fatalities` orders the matches by
+//! those properties in turn, then as the index keeps them (date, id), so pages stay stable. The
+//! sortable properties are those the index holds for every event; nulls sort last either way.
+
+use std::cmp::Ordering;
+
+use super::ApiError;
+use crate::index::{EventIndex, PlaceTotals, Row};
+
+/// A property the events can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum EventKey {
+    Date,
+    Id,
+    EventType,
+    SubEventType,
+    Place,
+    CountryCode,
+    Fatalities,
+    Injuries,
+    Arrests,
+}
+
+const EVENT_SORTABLES: &[(&str, EventKey)] = &[
+    ("event_date", EventKey::Date),
+    ("id", EventKey::Id),
+    ("event_type", EventKey::EventType),
+    ("sub_event_type", EventKey::SubEventType),
+    ("place", EventKey::Place),
+    ("country_code", EventKey::CountryCode),
+    ("fatalities", EventKey::Fatalities),
+    ("injuries", EventKey::Injuries),
+    ("arrests", EventKey::Arrests),
+];
+
+/// A property the places can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PlaceKey {
+    Place,
+    CountryCode,
+    Events,
+    Fatalities,
+    Injuries,
+    Arrests,
+    FirstDate,
+    LastDate,
+}
+
+const PLACE_SORTABLES: &[(&str, PlaceKey)] = &[
+    ("place", PlaceKey::Place),
+    ("country_code", PlaceKey::CountryCode),
+    ("events", PlaceKey::Events),
+    ("fatalities", PlaceKey::Fatalities),
+    ("injuries", PlaceKey::Injuries),
+    ("arrests", PlaceKey::Arrests),
+    ("first_date", PlaceKey::FirstDate),
+    ("last_date", PlaceKey::LastDate),
+];
+
+/// A parsed `sortby`: keys with their direction (`true` descending).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SortBy<K> {
+    keys: Vec<(K, bool)>,
+}
+
+fn parse<K: Copy>(value: &str, table: &[(&str, K)]) -> Result<SortBy<K>, ApiError> {
+    let mut keys = Vec::new();
+    for item in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let (descending, name) = match item.as_bytes()[0] {
+            b'-' => (true, &item[1..]),
+            b'+' => (false, &item[1..]),
+            _ => (false, item),
+        };
+        let Some((_, key)) = table.iter().find(|(n, _)| *n == name) else {
+            let names: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
+            return Err(ApiError::invalid(format!(
+                "sortby: {name:?} cannot be sorted by; sortable properties are {}",
+                names.join(", ")
+            )));
+        };
+        keys.push((*key, descending));
+    }
+    Ok(SortBy { keys })
+}
+
+/// Nulls after every value, in both directions.
+fn nulls_last<T: Ord>(a: Option<T>, b: Option<T>, descending: bool) -> Ordering {
+    match (a, b) {
+        (Some(x), Some(y)) if descending => y.cmp(&x),
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+fn directed(o: Ordering, descending: bool) -> Ordering {
+    if descending { o.reverse() } else { o }
+}
+
+impl SortBy<EventKey> {
+    pub fn events(value: &str) -> Result<SortBy<EventKey>, ApiError> {
+        parse(value, EVENT_SORTABLES)
+    }
+
+    /// Orders `positions` (in index order) by the keys; ties keep index order.
+    pub fn sort(&self, index: &EventIndex, positions: &mut [u32]) {
+        if self.keys.is_empty() {
+            return;
+        }
+        positions.sort_by(|&a, &b| {
+            let (x, y) = (index.row(a), index.row(b));
+            self.keys
+                .iter()
+                .map(|&(key, desc)| compare_events(index, x, y, key, desc))
+                .find(|o| o.is_ne())
+                .unwrap_or(Ordering::Equal)
+        });
+    }
+}
+
+fn compare_events(index: &EventIndex, x: &Row, y: &Row, key: EventKey, desc: bool) -> Ordering {
+    let place = |r: &Row| index.place(r.place);
+    match key {
+        EventKey::Date => directed(x.date.cmp(&y.date), desc),
+        EventKey::Id => directed(x.id.cmp(&y.id), desc),
+        EventKey::EventType => directed(x.event_type.label().cmp(y.event_type.label()), desc),
+        EventKey::SubEventType => {
+            directed(index.sub_event_type(x).cmp(index.sub_event_type(y)), desc)
+        }
+        EventKey::Place => directed(place(x).name.cmp(&place(y).name), desc),
+        EventKey::CountryCode => directed(place(x).country_code.cmp(&place(y).country_code), desc),
+        EventKey::Fatalities => nulls_last(x.fatalities, y.fatalities, desc),
+        EventKey::Injuries => nulls_last(x.injuries, y.injuries, desc),
+        EventKey::Arrests => nulls_last(x.arrests, y.arrests, desc),
+    }
+}
+
+impl SortBy<PlaceKey> {
+    pub fn places(value: &str) -> Result<SortBy<PlaceKey>, ApiError> {
+        parse(value, PLACE_SORTABLES)
+    }
+
+    /// Orders the places' totals by the keys; ties keep their order.
+    pub fn sort(&self, index: &EventIndex, totals: &mut [&PlaceTotals]) {
+        if self.keys.is_empty() {
+            return;
+        }
+        totals.sort_by(|x, y| {
+            self.keys
+                .iter()
+                .map(|&(key, desc)| {
+                    let (p, q) = (index.place(x.place), index.place(y.place));
+                    let o = match key {
+                        PlaceKey::Place => p.name.cmp(&q.name),
+                        PlaceKey::CountryCode => p.country_code.cmp(&q.country_code),
+                        PlaceKey::Events => x.events.cmp(&y.events),
+                        PlaceKey::Fatalities => x.fatalities.cmp(&y.fatalities),
+                        PlaceKey::Injuries => x.injuries.cmp(&y.injuries),
+                        PlaceKey::Arrests => x.arrests.cmp(&y.arrests),
+                        PlaceKey::FirstDate => x.first.cmp(&y.first),
+                        PlaceKey::LastDate => x.last.cmp(&y.last),
+                    };
+                    directed(o, desc)
+                })
+                .find(|o| o.is_ne())
+                .unwrap_or(Ordering::Equal)
+        });
+    }
+}
