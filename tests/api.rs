@@ -1317,3 +1317,71 @@ async fn downloads_have_a_length_and_serve_byte_ranges() {
         assert_eq!(past.json()["code"], "RangeNotSatisfiable");
     }
 }
+
+/// Collections, a collection, a page of items and one item have an HTML view, for `f=html`
+/// and for a browser's `Accept`, linking the next page, the other formats and the map.
+#[tokio::test]
+async fn html_views_for_browsers() {
+    let app = app();
+    let browser = [("accept", "text/html,application/xhtml+xml,*/*;q=0.8")];
+    let one = ids(&get(&app, "/collections/events/items?limit=1").await.json())[0].clone();
+    for (uri, says) in [
+        (
+            "/collections".to_string(),
+            "/collections/riots/items?f=html",
+        ),
+        (
+            "/collections/riots".into(),
+            "/collections/riots/items?f=html",
+        ),
+        (
+            "/collections/events/items?limit=5&sortby=-fatalities".into(),
+            "Next page",
+        ),
+        (format!("/collections/events/items/{one}"), "event_date"),
+        ("/collections/places/items".into(), "events_riots"),
+    ] {
+        for r in [
+            send_with(&app, "GET", &uri, &browser).await,
+            get(
+                &app,
+                &format!("{uri}{}f=html", if uri.contains('?') { '&' } else { '?' }),
+            )
+            .await,
+        ] {
+            assert_eq!(r.status, StatusCode::OK, "{uri}");
+            assert!(
+                r.header(header::CONTENT_TYPE).starts_with("text/html"),
+                "{uri}"
+            );
+            assert!(
+                r.header(header::CONTENT_SECURITY_POLICY)
+                    .contains("default-src 'none'")
+            );
+            let html = String::from_utf8(r.body).unwrap();
+            assert!(html.starts_with("<!doctype html>"), "{uri}");
+            assert!(html.contains(says), "{uri}: {says}");
+            assert!(
+                !html.contains("<script") && !html.contains("src=\"http"),
+                "{uri}"
+            );
+        }
+    }
+    let page = get(&app, "/collections/events/items?limit=5&f=html").await;
+    let html = String::from_utf8(page.body).unwrap();
+    assert_eq!(html.matches("<tr><td><a href=").count(), 5);
+    assert!(
+        html.contains("offset=5") && html.contains("f=html"),
+        "a next page in HTML"
+    );
+    assert!(html.contains("f=geojson") && html.contains("f=csv"));
+    // A client asking for JSON still gets JSON.
+    let json = send_with(
+        &app,
+        "GET",
+        "/collections/events/items?limit=1",
+        &[("accept", "application/geo+json")],
+    )
+    .await;
+    assert_eq!(json.header(header::CONTENT_TYPE), "application/geo+json");
+}

@@ -40,7 +40,12 @@ pub async fn items(
 ) -> Result<Response, ApiError> {
     let layer = Layer::from_id(&collection)?;
     let params = Params::parse(raw.as_deref(), &[PAGE, FILTERS, SHAPE])?;
-    let format = Format::negotiate_data(&params, &headers, Format::GeoJson)?;
+    let format = Format::negotiate(&params, &headers, Format::GeoJson)?;
+    if format == Format::Html && params.flag("download") {
+        return Err(ApiError::invalid(
+            "a download is geojson, json or csv, not html",
+        ));
+    }
     let query = layer_query(layer, &params)?;
     let shape = Shape::from_params(&params, layer)?;
     // `revision` pins a walk over pages (and the downloads its links offer) to the data as it
@@ -219,17 +224,23 @@ fn page_response<'a>(
         let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
         format!("{base}/collections/{}/items?{query}", layer.id())
     };
-    let self_f = if format == Format::Json {
-        "json"
-    } else {
-        "geojson"
+    let self_f = match format {
+        Format::Json => "json",
+        Format::Html => "html",
+        _ => "geojson",
     };
     let kind = content_type(format);
+    let this_page = Some(offset).filter(|&o| o > 0);
     let mut links = vec![
-        json!({ "href": url_with(Some(offset).filter(|&o| o > 0), self_f), "rel": "self", "type": kind, "title": "This page" }),
+        json!({ "href": url_with(this_page, self_f), "rel": "self", "type": kind, "title": "This page" }),
         json!({ "href": url_with(None, "csv"), "rel": "alternate", "type": "text/csv", "title": "All matching features as CSV" }),
         json!({ "href": format!("{base}/collections/{}", layer.id()), "rel": "collection", "type": "application/json", "title": "The collection" }),
     ];
+    if format == Format::Html {
+        links.push(json!({ "href": url_with(this_page, "geojson"), "rel": "alternate", "type": content_type(Format::GeoJson), "title": "This page as GeoJSON" }));
+    } else {
+        links.push(json!({ "href": url_with(this_page, "html"), "rel": "alternate", "type": "text/html", "title": "This page as HTML" }));
+    }
     if offset + features.len() < matched {
         links.push(json!({ "href": url_with(Some(offset + limit), self_f), "rel": "next", "type": kind, "title": "Next page" }));
     }
@@ -243,6 +254,17 @@ fn page_response<'a>(
         "timeStamp": jiff::Timestamp::now().round(jiff::Unit::Second).unwrap_or(jiff::Timestamp::UNIX_EPOCH).to_string(),
         "links": links,
     });
+    if format == Format::Html {
+        let features: Vec<Value> = features
+            .filter_map(|f| serde_json::from_str(f).ok())
+            .collect();
+        let columns: Vec<String> = super::schema::fields(layer)
+            .into_iter()
+            .map(|f| f.name)
+            .collect();
+        let title = format!("{} — items", super::ogc::title(layer));
+        return super::html::response(super::html::items(&head, &features, &columns, &title, base));
+    }
     // The features are pre-serialised: splice them in instead of re-encoding.
     let head = head.to_string();
     let size: usize = features.clone().map(|f| f.len() + 1).sum();
@@ -330,9 +352,13 @@ pub async fn item(
     check_feature_id(&feature)?;
     let params = Params::parse(raw.as_deref(), &[FEATURE, ITEM_SHAPE])?;
     let shape = Shape::from_params(&params, layer)?;
-    let format = match Format::negotiate_data(&params, &headers, Format::GeoJson)? {
-        f @ (Format::Json | Format::GeoJson) => f,
-        _ => return Err(ApiError::invalid("a feature is served as geojson or json")),
+    let format = match Format::negotiate(&params, &headers, Format::GeoJson)? {
+        f @ (Format::Json | Format::GeoJson | Format::Html) => f,
+        _ => {
+            return Err(ApiError::invalid(
+                "a feature is served as geojson, json or html",
+            ));
+        }
     };
     let index = state.snapshot();
     let missing = || {
@@ -365,6 +391,16 @@ pub async fn item(
         { "href": format!("{base}/collections/{collection}/items/{feature}"), "rel": "self", "type": content_type(format) },
         { "href": format!("{base}/collections/{collection}"), "rel": "collection", "type": "application/json" },
     ]);
+    if format == Format::Html {
+        let columns: Vec<String> = super::schema::fields(layer)
+            .into_iter()
+            .map(|f| f.name)
+            .collect();
+        return with_crs(
+            super::html::response(super::html::item(&value, &columns, base)),
+            &shape,
+        );
+    }
     with_crs(json_response(&value, content_type(format)), &shape)
 }
 

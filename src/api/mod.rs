@@ -5,6 +5,7 @@ mod articles;
 mod download;
 mod error;
 mod features;
+mod html;
 mod listener;
 mod ogc;
 mod params;

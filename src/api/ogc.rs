@@ -8,10 +8,9 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::params::{
-    ALL, ARTICLE, FEATURE, FILTERS, Format, ITEM_SHAPE, JSON_ONLY, LANDING, PAGE, Params, SHAPE,
-    Set,
+    ALL, ARTICLE, CRS84, EPSG_4326, FEATURE, FILTERS, Format, ITEM_SHAPE, JSON_ONLY, LANDING, META,
+    PAGE, Params, SHAPE, Set,
 };
-use super::params::{CRS84, EPSG_4326};
 use super::schema::SCHEMA_JSON;
 use super::{ApiError, AppState, Layer};
 use crate::index::EventIndex;
@@ -83,7 +82,7 @@ pub async fn status(State(state): State<AppState>) -> Response {
     json_response(&body, "application/json")
 }
 
-fn title(layer: Layer) -> String {
+pub(super) fn title(layer: Layer) -> String {
     match layer {
         Layer::Events(None) => "All events".into(),
         Layer::Events(Some(t)) => t.label().into(),
@@ -122,6 +121,8 @@ fn collection_json(index: &EventIndex, layer: Layer, base: &str) -> Value {
         },
         "links": [
             link(format!("{base}/collections/{id}"), "self", "application/json", "This collection"),
+            link(format!("{base}/collections/{id}?f=html"), "alternate", "text/html", "This collection as HTML"),
+            link(format!("{base}/collections/{id}/items?f=html"), "items", "text/html", "Features as an HTML table"),
             link(format!("{base}/collections/{id}/items"), "items", GEOJSON, "Features"),
             link(format!("{base}/collections/{id}/items?f=csv"), "items", "text/csv", "Features as CSV"),
             link(format!("{base}/collections/{id}/queryables"), "http://www.opengis.net/def/rel/ogc/1.0/queryables", SCHEMA_JSON, "Queryables"),
@@ -139,29 +140,52 @@ fn listed_layers(index: &EventIndex) -> Vec<Layer> {
         .collect()
 }
 
+/// JSON, or its HTML view when the client asks for it (`f=html`, a browser's `Accept`).
+fn json_or_html(
+    params: &Params,
+    headers: &HeaderMap,
+    body: &Value,
+    html: impl FnOnce(&Value) -> String,
+) -> Result<Response, ApiError> {
+    Ok(match Format::negotiate(params, headers, Format::Json)? {
+        Format::Html => super::html::response(html(body)),
+        _ => json_response(body, "application/json"),
+    })
+}
+
 pub async fn collections(
     State(state): State<AppState>,
+    headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    Params::json_only(raw.as_deref())?;
+    let params = Params::parse(raw.as_deref(), &[META])?;
     let index = state.snapshot();
     let base = state.base_url();
     let body = json!({
-        "links": [link(format!("{base}/collections"), "self", "application/json", "The layers")],
+        "links": [
+            link(format!("{base}/collections"), "self", "application/json", "The layers"),
+            link(format!("{base}/collections?f=html"), "alternate", "text/html", "The layers as HTML"),
+        ],
         "collections": listed_layers(&index).into_iter().map(|l| collection_json(&index, l, base)).collect::<Vec<_>>(),
     });
-    Ok(json_response(&body, "application/json"))
+    json_or_html(&params, &headers, &body, |b| {
+        super::html::collections(b, base)
+    })
 }
 
 pub async fn collection(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    Params::json_only(raw.as_deref())?;
+    let params = Params::parse(raw.as_deref(), &[META])?;
     let layer = Layer::from_id(&id)?;
-    let body = collection_json(&state.snapshot(), layer, state.base_url());
-    Ok(json_response(&body, "application/json"))
+    let base = state.base_url();
+    let body = collection_json(&state.snapshot(), layer, base);
+    json_or_html(&params, &headers, &body, |b| {
+        super::html::collection(b, base)
+    })
 }
 
 /// `$ref`s to the parameters of `sets`, as the handler of an operation parses them.
@@ -174,6 +198,11 @@ fn param_refs(sets: &[Set]) -> Vec<Value> {
 
 fn exception(what: &str) -> Value {
     json!({ "description": what, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/exception" } } } })
+}
+
+/// A 200 answered as JSON or, for a browser, as an HTML page.
+fn json_or_html_ok(what: &str) -> Value {
+    json!({ "description": what, "content": { "application/json": { "schema": { "type": "object" } }, "text/html": { "schema": { "type": "string" } } } })
 }
 
 fn json_ok(what: &str) -> Value {
@@ -248,8 +277,8 @@ fn layer_paths(paths: &mut serde_json::Map<String, Value>, layer: Layer) {
         json_get(
             &format!("describe_{op}"),
             &format!("Describe {}", title(layer)),
-            &[JSON_ONLY],
-            json_ok("The collection"),
+            &[META],
+            json_or_html_ok("The collection"),
         ),
     );
     let schemas = [
@@ -273,7 +302,7 @@ fn layer_paths(paths: &mut serde_json::Map<String, Value>, layer: Layer) {
         &format!("getFeatures_{op}"),
         &format!("Features of {}", title(layer)),
         &[FILTERS, PAGE, SHAPE],
-        json!({ "description": "The features", "content": { GEOJSON: { "schema": features }, "application/json": { "schema": features }, "text/csv": { "schema": { "type": "string" } } } }),
+        json!({ "description": "The features", "content": { GEOJSON: { "schema": features }, "application/json": { "schema": features }, "text/csv": { "schema": { "type": "string" } }, "text/html": { "schema": { "type": "string" } } } }),
     );
     items["get"]["responses"]["206"] = json!({ "description": "The byte range a Range header asked of a download (f=csv or download=true)" });
     items["get"]["responses"]["416"] =
@@ -289,7 +318,7 @@ fn layer_paths(paths: &mut serde_json::Map<String, Value>, layer: Layer) {
         "operationId": format!("getFeature_{op}"),
         "summary": "One feature",
         "parameters": parameters,
-        "responses": { "200": { "description": "The feature", "content": { GEOJSON: { "schema": { "type": "object" } }, "application/json": { "schema": { "type": "object" } } } }, "400": exception("Bad request"), "404": exception("Not found") },
+        "responses": { "200": { "description": "The feature", "content": { GEOJSON: { "schema": { "type": "object" } }, "application/json": { "schema": { "type": "object" } }, "text/html": { "schema": { "type": "string" } } } }, "400": exception("Bad request"), "404": exception("Not found") },
     } });
     if let Layer::Events(_) = layer {
         item["patch"] = json!({
@@ -368,8 +397,8 @@ pub async fn openapi(
         json_get(
             "getCollections",
             "The layers",
-            &[JSON_ONLY],
-            json_ok("Collections"),
+            &[META],
+            json_or_html_ok("Collections"),
         ),
     );
     paths.insert(

@@ -135,17 +135,23 @@ pub static F_LANDING: Param = Param {
     kind: Kind::OneOf(|| vec!["json", "html"]),
     description: "The format: the landing page as JSON, or the map as HTML",
 };
+pub static F_META: Param = Param {
+    id: "fMeta",
+    name: "f",
+    kind: Kind::OneOf(|| vec!["json", "html"]),
+    description: "The format: JSON, or HTML to read in a browser",
+};
 pub static F_FEATURE: Param = Param {
     id: "fFeature",
     name: "f",
-    kind: Kind::OneOf(|| vec!["geojson", "json"]),
+    kind: Kind::OneOf(|| vec!["geojson", "json", "html"]),
     description: "The format of the feature",
 };
 pub static F_ITEMS: Param = Param {
     id: "fItems",
     name: "f",
-    kind: Kind::OneOf(|| vec!["geojson", "json", "csv"]),
-    description: "The format of the features",
+    kind: Kind::OneOf(|| vec!["geojson", "json", "csv", "html"]),
+    description: "The format of the features: GeoJSON, JSON, CSV (ACLED's columns), or an HTML table",
 };
 pub static LIMIT: Param = Param {
     id: "limit",
@@ -329,11 +335,15 @@ pub static ITEM_SHAPE: Set = &[&PROPERTIES, &SKIP_GEOMETRY, &CRS];
 pub static PAGE: Set = &[&F_ITEMS, &LIMIT, &OFFSET, &DOWNLOAD, &REVISION];
 pub static JSON_ONLY: Set = &[&F_JSON];
 pub static LANDING: Set = &[&F_LANDING];
+/// A metadata resource with an HTML view.
+pub static META: Set = &[&F_META];
 pub static FEATURE: Set = &[&F_FEATURE];
 /// The metadata of an article, as query parameters.
 pub static ARTICLE: Set = &[&TITLE, &SOURCE_URL, &PUBLISHED, &LANG];
 /// Every parameter, once each: the document's `components/parameters`.
-pub static ALL: &[Set] = &[JSON_ONLY, LANDING, FEATURE, PAGE, FILTERS, SHAPE, ARTICLE];
+pub static ALL: &[Set] = &[
+    JSON_ONLY, LANDING, META, FEATURE, PAGE, FILTERS, SHAPE, ARTICLE,
+];
 
 /// A whole number of ASCII digits; one too large for `u64` is `u64::MAX`.
 fn integer(s: &str) -> Option<u64> {
@@ -706,20 +716,6 @@ pub enum Format {
 }
 
 impl Format {
-    /// Like [`Format::negotiate`] for data resources, which have no HTML form: a browser's
-    /// `Accept: text/html` gets `default` (GeoJSON it can show or save); only an explicit
-    /// `f=html` is refused by the caller.
-    pub fn negotiate_data(
-        params: &Params,
-        headers: &HeaderMap,
-        default: Format,
-    ) -> Result<Format, ApiError> {
-        match Format::negotiate(params, headers, default)? {
-            Format::Html if params.get("f").is_none() => Ok(default),
-            f => Ok(f),
-        }
-    }
-
     /// From `f`, else from `Accept`, else `default`.
     pub fn negotiate(
         params: &Params,
