@@ -128,6 +128,9 @@ fn collection_json(index: &EventIndex, layer: Layer, base: &str) -> Value {
             link(format!("{base}/collections/{id}/queryables"), "http://www.opengis.net/def/rel/ogc/1.0/queryables", SCHEMA_JSON, "Queryables"),
             link(format!("{base}/collections/{id}/schema"), "http://www.opengis.net/def/rel/ogc/1.0/schema", SCHEMA_JSON, "Schema of the features' properties"),
             link(format!("{base}/collections/{id}/schema/feature"), "describedby", SCHEMA_JSON, "Schema of a whole feature"),
+            // GDAL 3.6 matches the relation case-sensitively in this spelling (RFC 8288 makes
+            // relations case-insensitive; both are given so every client finds its own).
+            link(format!("{base}/collections/{id}/schema/feature"), "describedBy", SCHEMA_JSON, "Schema of a whole feature"),
         ],
     })
 }
