@@ -47,19 +47,23 @@ def _plausible(value):
     return value if "1900-01-01" <= value <= datetime.date.today().isoformat() else PLAUSIBLE_DATE
 
 
-def _bbox(numbers):
-    """Longitudes within ±180, latitudes within ±90, miny not above maxy. The coverage phase
-    hands the box over already joined with commas."""
+EPSG_4326 = "http://www.opengis.net/def/crs/EPSG/0/4326"
+
+
+def _bbox(numbers, lat_first=False):
+    """Longitudes within ±180, latitudes within ±90, miny not above maxy; in EPSG:4326
+    (bbox-crs) latitudes come first. The coverage phase hands the box over already joined
+    with commas."""
     if isinstance(numbers, str):
         try:
-            box = _bbox([float(n) for n in numbers.split(",")])
+            box = _bbox([float(n) for n in numbers.split(",")], lat_first)
         except ValueError:
             return numbers
         return ",".join(repr(n) for n in box) if isinstance(box, list) else numbers
     if not isinstance(numbers, list) or len(numbers) not in (4, 6):
         return numbers
     half = len(numbers) // 2
-    x0, y0, x1, y1 = 0, 1, half, half + 1
+    x0, y0, x1, y1 = (1, 0, half + 1, half) if lat_first else (0, 1, half, half + 1)
     box = list(numbers)
     for i in (x0, x1):
         box[i] = max(-180.0, min(180.0, box[i]))
@@ -75,7 +79,7 @@ def map_case(context, case):
         return case
     if isinstance(case.query, dict):
         if "bbox" in case.query:
-            case.query["bbox"] = _bbox(case.query["bbox"])
+            case.query["bbox"] = _bbox(case.query["bbox"], case.query.get("bbox-crs") == EPSG_4326)
         if "datetime" in case.query:
             case.query["datetime"] = _ordered_interval(case.query["datetime"])
         if "published" in case.query:

@@ -41,11 +41,6 @@ pub async fn items(
     let layer = Layer::from_id(&collection)?;
     let params = Params::parse(raw.as_deref(), &[PAGE, FILTERS, SHAPE])?;
     let format = Format::negotiate(&params, &headers, Format::GeoJson)?;
-    if format == Format::Html && params.flag("download") {
-        return Err(ApiError::invalid(
-            "a download is geojson, json or csv, not html",
-        ));
-    }
     let query = layer_query(layer, &params)?;
     let shape = Shape::from_params(&params, layer)?;
     // `revision` pins a walk over pages (and the downloads its links offer) to the data as it
@@ -86,7 +81,8 @@ fn places_items(
         .map(|t| PlaceFeature::new(index, t))
         .collect();
     let (offset, limit) = (params.offset(), params.limit());
-    if params.flag("download") || spec.format == Format::Csv {
+    let download = params.flag("download") && spec.format != Format::Html;
+    if download || spec.format == Format::Csv {
         let filename = download_name(spec.layer, query, index, &[], spec.format);
         let body = if spec.format == Format::Csv {
             places_csv(&places)
@@ -100,9 +96,9 @@ fn places_items(
                 features.join(",")
             )
         };
-        let name = params.flag("download").then_some(filename);
-        let download = Download::new(Source::Whole(body.into()), spec.format, name);
-        return with_crs(download.respond(headers)?, shape);
+        let name = download.then_some(filename);
+        let file = Download::new(Source::Whole(body.into()), spec.format, name);
+        return with_crs(file.respond(headers)?, shape);
     }
     // Only the page's places are serialised.
     let page: Vec<String> = places
@@ -132,7 +128,8 @@ fn event_items(
     let params = spec.params;
     let (offset, limit) = (params.offset(), params.limit());
     let sortby = params.get("sortby").map(SortBy::events).transpose()?;
-    let download = params.flag("download");
+    // An HTML page is a page to read, whatever `download` says.
+    let download = params.flag("download") && spec.format != Format::Html;
     if download || spec.format == Format::Csv {
         let mut matches = index.query(query);
         if let Some(sortby) = &sortby {

@@ -199,6 +199,45 @@ fn param_refs(sets: &[Set]) -> Vec<Value> {
         .collect()
 }
 
+/// The parameters whose values depend on the layer, written out for `layer` in place of their
+/// `$ref`: `properties` (the layer's property names) and `sortby` (its sortable properties).
+fn for_layer(mut parameters: Vec<Value>, layer: Layer) -> Vec<Value> {
+    for p in &mut parameters {
+        let name = p["$ref"]
+            .as_str()
+            .and_then(|r| r.rsplit('/').next())
+            .unwrap_or("")
+            .to_string();
+        let schema = match name.as_str() {
+            "properties" => {
+                let names: Vec<String> = super::schema::fields(layer)
+                    .into_iter()
+                    .map(|f| f.name)
+                    .collect();
+                json!({ "type": "array", "items": { "type": "string", "enum": names } })
+            }
+            "sortby" => {
+                let keys = super::sort::sortables(layer == Layer::Places).join("|");
+                let key = format!("[+-]?(?:{keys})");
+                json!({ "type": "string", "pattern": format!("^(?:{key}(?:,{key})*)?$") })
+            }
+            _ => continue,
+        };
+        let description = ALL
+            .iter()
+            .flat_map(|set| set.iter())
+            .find(|q| q.id == name)
+            .map_or("", |q| q.description);
+        let explode = name == "properties";
+        *p = json!({ "name": name, "in": "query", "required": false, "description": description, "schema": schema });
+        if explode {
+            p["style"] = json!("form");
+            p["explode"] = json!(false);
+        }
+    }
+    parameters
+}
+
 fn exception(what: &str) -> Value {
     json!({ "description": what, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/exception" } } } })
 }
@@ -307,6 +346,7 @@ fn layer_paths(paths: &mut serde_json::Map<String, Value>, layer: Layer) {
         &[FILTERS, PAGE, SHAPE],
         json!({ "description": "The features", "content": { GEOJSON: { "schema": features }, "application/json": { "schema": features }, "text/csv": { "schema": { "type": "string" } }, "text/html": { "schema": { "type": "string" } } } }),
     );
+    items["get"]["parameters"] = json!(for_layer(param_refs(&[FILTERS, PAGE, SHAPE]), layer));
     items["get"]["responses"]["206"] = json!({ "description": "The byte range a Range header asked of a download (f=csv or download=true)" });
     items["get"]["responses"]["416"] =
         exception("The Range asked for starts past the end of the download");
@@ -316,7 +356,7 @@ fn layer_paths(paths: &mut serde_json::Map<String, Value>, layer: Layer) {
     paths.insert(format!("/collections/{id}/items"), items);
     let feature_id = json!({ "name": "featureId", "in": "path", "required": true, "schema": { "type": "string", "pattern": "^[A-Za-z0-9._-]{1,128}$" } });
     let mut parameters = vec![feature_id.clone()];
-    parameters.extend(param_refs(&[FEATURE, ITEM_SHAPE]));
+    parameters.extend(for_layer(param_refs(&[FEATURE, ITEM_SHAPE]), layer));
     let mut item = json!({ "get": {
         "operationId": format!("getFeature_{op}"),
         "summary": "One feature",

@@ -184,7 +184,7 @@ pub static DOWNLOAD: Param = Param {
     id: "download",
     name: "download",
     kind: Kind::Boolean,
-    description: "Return every matching feature as an attachment",
+    description: "Return every matching feature as an attachment (GeoJSON, JSON or CSV; an HTML page stays a page)",
 };
 pub static DATETIME: Param = Param {
     id: "datetime",

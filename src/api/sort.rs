@@ -57,6 +57,15 @@ const PLACE_SORTABLES: &[(&str, PlaceKey)] = &[
     ("last_date", PlaceKey::LastDate),
 ];
 
+/// The names `sortby` takes, for the places layer or the events layers.
+pub fn sortables(places: bool) -> Vec<&'static str> {
+    if places {
+        PLACE_SORTABLES.iter().map(|(n, _)| *n).collect()
+    } else {
+        EVENT_SORTABLES.iter().map(|(n, _)| *n).collect()
+    }
+}
+
 /// A parsed `sortby`: keys with their direction (`true` descending).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SortBy<K> {
