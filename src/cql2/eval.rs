@@ -179,6 +179,8 @@ struct Shape {
     bounds: Option<geo::Rect<f64>>,
     /// The one position of a shape all of whose positions are the same: what a point contains.
     single: Option<[f64; 2]>,
+    /// A BBOX not across the antimeridian: its bounds alone place a point, the common case.
+    is_box: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -628,24 +630,36 @@ fn shape(g: &Geometry) -> Result<Shape> {
         let first = coords.next().map(|c| [c.x, c.y]);
         first.filter(|f| coords.all(|c| c.x == f[0] && c.y == f[1]))
     };
+    let is_box = matches!(g, Geometry::BBox([w, _, e, _]) if w <= e);
     Ok(Shape {
         geom,
         bounds,
         single,
+        is_box,
     })
 }
 
 /// The relation of point `p` to a shape, as DE-9IM defines it for a point.
 fn point_relation(op: SpatialOp, p: [f64; 2], shape: &Shape) -> bool {
     let c = geo::Coord { x: p[0], y: p[1] };
-    let in_bounds = shape.bounds.is_some_and(|b| {
-        c.x >= b.min().x && c.x <= b.max().x && c.y >= b.min().y && c.y <= b.max().y
-    });
-    let pos = if in_bounds {
-        shape.geom.coordinate_position(&c)
-    } else {
-        CoordPos::Outside
+    let Some(b) = shape.bounds else {
+        return point_position_relation(op, CoordPos::Outside, p, shape);
     };
+    let (min, max) = (b.min(), b.max());
+    let pos = if c.x < min.x || c.x > max.x || c.y < min.y || c.y > max.y {
+        CoordPos::Outside
+    } else if !shape.is_box {
+        shape.geom.coordinate_position(&c)
+    } else if c.x > min.x && c.x < max.x && c.y > min.y && c.y < max.y {
+        CoordPos::Inside
+    } else {
+        CoordPos::OnBoundary
+    };
+    point_position_relation(op, pos, p, shape)
+}
+
+/// The relation, given where the point is relative to the shape.
+fn point_position_relation(op: SpatialOp, pos: CoordPos, p: [f64; 2], shape: &Shape) -> bool {
     match op {
         SpatialOp::Intersects => pos != CoordPos::Outside,
         SpatialOp::Disjoint => pos == CoordPos::Outside,

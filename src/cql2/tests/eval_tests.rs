@@ -264,6 +264,7 @@ fn in_and_between() {
     assert!(matches("actor IN ('ISIS', 'Taliban')", &e));
     assert!(!matches("actor IN ('ISIS')", &e));
     assert!(matches("actor NOT IN ('ISIS')", &e));
+    assert!(!matches("actor NOT IN ('ISIS', 'Taliban')", &e));
     assert!(matches("fatalities IN (1, 3.0, 5)", &e));
     assert!(matches(
         "event_date IN ('2022-01-09', DATE('2022-01-10'))",
@@ -472,7 +473,14 @@ const ACROSS_180: &str = "BBOX(170, -10, -170, 10)";
 
 /// Spatial cases: function, first argument, second argument (`geom` is the event's point),
 /// the point, expected, why.
-type SpatialCase = (&'static str, &'static str, &'static str, [f64; 2], bool, &'static str);
+type SpatialCase = (
+    &'static str,
+    &'static str,
+    &'static str,
+    [f64; 2],
+    bool,
+    &'static str,
+);
 
 #[rustfmt::skip]
 const SPATIAL_CASES: &[SpatialCase] = &[
@@ -486,6 +494,8 @@ const SPATIAL_CASES: &[SpatialCase] = &[
     ("S_WITHIN", "geom", BOX, [20.0, 20.0], true, "inside"),
     ("S_CONTAINS", BOX, "geom", [20.0, 20.0], true, "the literal first: the converse"),
     ("S_CONTAINS", "geom", BOX, [20.0, 20.0], false, "a point contains no box"),
+    ("S_WITHIN", BOX, "geom", [20.0, 20.0], false, "the literal first: a box is not within a point"),
+    ("S_WITHIN", "POINT(20 20)", "geom", [20.0, 20.0], true, "the literal first: a point in itself"),
     ("S_INTERSECTS", "geom", HOLED, [2.0, 2.0], true, "inside"),
     ("S_WITHIN", "geom", HOLED, [2.0, 2.0], true, "inside"),
     ("S_INTERSECTS", "geom", HOLED, [20.0, 2.0], false, "outside"),
@@ -498,6 +508,8 @@ const SPATIAL_CASES: &[SpatialCase] = &[
     ("S_DISJOINT", "geom", HOLED, [5.0, 5.0], true, "in the hole"),
     ("S_INTERSECTS", "geom", HOLED, [4.0, 5.0], true, "on the hole's edge"),
     ("S_TOUCHES", "geom", HOLED, [4.0, 5.0], true, "on the hole's edge"),
+    ("S_TOUCHES", "geom", HOLED, [2.0, 2.0], false, "inside is not on the boundary"),
+    ("S_TOUCHES", "geom", HOLED, [20.0, 2.0], false, "outside is not on the boundary"),
     ("S_CROSSES", "geom", HOLED, [2.0, 2.0], false, "a point crosses nothing"),
     ("S_OVERLAPS", "geom", HOLED, [2.0, 2.0], false, "a point overlaps nothing"),
     ("S_EQUALS", "geom", HOLED, [2.0, 2.0], false, "a point is no polygon"),
