@@ -4,6 +4,7 @@
 //! [`model::Event`]s, [`index`] holds them for queries, [`api`] serves them and the [`web`] assets.
 
 pub mod api;
+pub mod cql2;
 pub mod eval;
 pub mod extract;
 pub mod gazetteer;
