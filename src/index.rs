@@ -16,8 +16,10 @@ use rstar::{AABB, RTree};
 
 use crate::model::{Event, EventType};
 
+mod filter;
 mod place_totals;
 
+pub use filter::RowFilter;
 pub use place_totals::PlaceTotals;
 
 /// Inclusive range of whole days; `None` is an open end.
@@ -87,6 +89,8 @@ pub struct EventQuery {
     pub place: Option<PlaceFilter>,
     pub country_code: Option<String>,
     pub min_fatalities: Option<u32>,
+    /// A CQL2 filter, tested on the rows the other fields select.
+    pub filter: Option<RowFilter>,
 }
 
 /// A place events were coded at, shared by all its events.
@@ -367,6 +371,7 @@ fn residual_matches(r: &Row, q: &EventQuery, tables: &Tables, places: Option<&[u
                 .eq_ignore_ascii_case(c)
         })
         && places.is_none_or(|keys| keys.contains(&r.place))
+        && q.filter.as_ref().is_none_or(|f| f.matches(r, tables))
 }
 
 /// Positions of the base segment that a later write removed or replaced, sorted, also by type
@@ -741,7 +746,8 @@ impl EventIndex {
             || q.sub_event_type.is_some()
             || q.place.is_some()
             || q.country_code.is_some()
-            || q.min_fatalities.is_some();
+            || q.min_fatalities.is_some()
+            || q.filter.is_some();
         if needs_scan {
             let all = self.query(q);
             let page = all.iter().skip(offset).take(limit).copied().collect();

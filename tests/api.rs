@@ -236,6 +236,29 @@ async fn conformance_and_openapi() {
         .collect();
     assert!(classes.contains(&"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"));
     assert!(classes.contains(&"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson"));
+    for part in [
+        "features-2/1.0/conf/crs",
+        "features-3/1.0/conf/filter",
+        "features-3/1.0/conf/features-filter",
+        "features-5/1.0/conf/schemas",
+    ] {
+        assert!(
+            classes.contains(&format!("http://www.opengis.net/spec/ogcapi-{part}").as_str()),
+            "{part}"
+        );
+    }
+    for cql2 in [
+        "cql2-text",
+        "cql2-json",
+        "basic-cql2",
+        "basic-spatial-functions",
+        "temporal-functions",
+    ] {
+        assert!(
+            classes.contains(&format!("http://www.opengis.net/spec/cql2/1.0/conf/{cql2}").as_str()),
+            "{cql2}"
+        );
+    }
     let r = get(&app, "/api").await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(
@@ -260,6 +283,20 @@ async fn conformance_and_openapi() {
             .to_string()
             .contains("#/components/parameters/datetime")
     );
+    for p in [
+        "filter",
+        "filter-lang",
+        "filter-crs",
+        "sortby",
+        "skipGeometry",
+        "crs",
+    ] {
+        assert!(
+            items.to_string().contains(&format!("/{p}\""))
+                || items.to_string().contains(&format!("\"name\":\"{p}\"")),
+            "{p}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -1384,4 +1421,210 @@ async fn html_views_for_browsers() {
     )
     .await;
     assert_eq!(json.header(header::CONTENT_TYPE), "application/geo+json");
+}
+
+/// CQL2 filters (text and JSON, EPSG:4326 geometries too) select exactly the events a direct
+/// test of each event selects, on every layer, the places' totals and the timeline included.
+#[tokio::test]
+async fn cql2_filters_select_what_a_scan_selects() {
+    let app = app();
+    let all = events();
+    let day = |d: i8| date(2022, 1, d);
+    let in_box =
+        |e: &Event, [w, s, x, n]: [f64; 4]| e.lon >= w && e.lon <= x && e.lat >= s && e.lat <= n;
+    type Pick = Box<dyn Fn(&Event) -> bool>;
+    let cases: Vec<(&str, &str, Pick)> = vec![
+        (
+            "cql2-text",
+            "fatalities >= 5 AND country_code = 'KZ'",
+            Box::new(|e| e.fatalities.is_some_and(|f| f >= 5) && e.country_code == "KZ"),
+        ),
+        (
+            "cql2-text",
+            "S_INTERSECTS(geometry, BBOX(60, 40, 80, 50)) AND event_date >= DATE('2022-01-10')",
+            Box::new(move |e| in_box(e, [60.0, 40.0, 80.0, 50.0]) && e.event_date >= day(10)),
+        ),
+        (
+            "cql2-text",
+            "T_AFTER(event_date, DATE('2022-01-15')) OR fatalities IS NULL",
+            Box::new(move |e| e.event_date > day(15) || e.fatalities.is_none()),
+        ),
+        (
+            "cql2-text",
+            "place LIKE 'A%' AND NOT (event_type IN ('Riots', 'Protests'))",
+            Box::new(|e| {
+                e.place.starts_with('A')
+                    && !matches!(e.event_type, EventType::Riots | EventType::Protests)
+            }),
+        ),
+        (
+            "cql2-text",
+            "event_date BETWEEN '2022-01-03' AND '2022-01-05' AND arrests > 100",
+            Box::new(move |e| {
+                (day(3)..=day(5)).contains(&e.event_date) && e.arrests.is_some_and(|a| a > 100)
+            }),
+        ),
+        (
+            "cql2-text",
+            "notes LIKE '%about Suva%' AND time_precision = 'week'",
+            Box::new(|e| e.place == "Suva" && e.time_precision == TimePrecision::Week),
+        ),
+        (
+            "cql2-text",
+            "NOT (fatalities > 10)",
+            Box::new(|e| e.fatalities.is_some_and(|f| f <= 10)),
+        ),
+        (
+            "cql2-json",
+            r#"{"op":"and","args":[{"op":">=","args":[{"property":"fatalities"},5]},{"op":"=","args":[{"property":"country_code"},"KZ"]}]}"#,
+            Box::new(|e| e.fatalities.is_some_and(|f| f >= 5) && e.country_code == "KZ"),
+        ),
+        (
+            "cql2-json",
+            r#"{"op":"t_intersects","args":[{"property":"event_date"},{"interval":["2022-01-02","2022-01-04"]}]}"#,
+            Box::new(move |e| (day(2)..=day(4)).contains(&e.event_date)),
+        ),
+    ];
+    for (lang, filter, pick) in &cases {
+        let want: Vec<&Event> = {
+            let mut w: Vec<&Event> = all.iter().filter(|e| pick(e)).collect();
+            w.sort_by(|a, b| (a.event_date, &a.id).cmp(&(b.event_date, &b.id)));
+            w
+        };
+        assert!(
+            !want.is_empty() && want.len() < all.len(),
+            "{filter} should select some: {}",
+            want.len()
+        );
+        let q = |extra: &str| format!("filter={}&filter-lang={lang}{extra}", urlencode(filter));
+        let r = get(
+            &app,
+            &format!("/collections/events/items?limit=10000&{}", q("")),
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            StatusCode::OK,
+            "{filter}: {}",
+            String::from_utf8_lossy(&r.body)
+        );
+        let fc = r.json();
+        assert_eq!(
+            ids(&fc),
+            want.iter().map(|e| e.id.clone()).collect::<Vec<_>>(),
+            "{filter}"
+        );
+        assert_eq!(fc["numberMatched"], want.len(), "{filter}");
+        // A page at a time, as GIS clients read it: the next link keeps the filter.
+        let page = get(
+            &app,
+            &format!("/collections/events/items?limit=7&{}", q("")),
+        )
+        .await
+        .json();
+        let next = page["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["rel"] == "next")
+            .map(|l| l["href"].as_str().unwrap().replace(BASE, ""));
+        if want.len() > 7 {
+            let second = get(&app, &next.unwrap()).await.json();
+            assert_eq!(
+                ids(&second),
+                want[7..want.len().min(14)]
+                    .iter()
+                    .map(|e| e.id.clone())
+                    .collect::<Vec<_>>()
+            );
+        }
+        let riots = get(
+            &app,
+            &format!("/collections/riots/items?limit=10000&{}", q("")),
+        )
+        .await
+        .json();
+        let want_riots: Vec<String> = want
+            .iter()
+            .filter(|e| e.event_type == EventType::Riots)
+            .map(|e| e.id.clone())
+            .collect();
+        assert_eq!(ids(&riots), want_riots, "{filter} on riots");
+        let places = get(
+            &app,
+            &format!("/collections/places/items?limit=1000&{}", q("")),
+        )
+        .await
+        .json();
+        let counted: u64 = places["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["properties"]["events"].as_u64().unwrap())
+            .sum();
+        assert_eq!(counted as usize, want.len(), "{filter} on places");
+        let timeline = get(&app, &format!("/timeline?{}", q(""))).await.json();
+        let per_day: u64 = timeline["days"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["total"].as_u64().unwrap())
+            .sum();
+        assert_eq!(per_day as usize, want.len(), "{filter} on the timeline");
+    }
+    // Geometries in EPSG:4326 are latitude first.
+    let lat_lon = "S_INTERSECTS(geometry, BBOX(40, 60, 50, 80))";
+    let r = get(&app, &format!("/collections/events/items?limit=10000&filter={}&filter-crs=http://www.opengis.net/def/crs/EPSG/0/4326", urlencode(lat_lon))).await.json();
+    let want: Vec<String> = {
+        let mut w: Vec<&Event> = all
+            .iter()
+            .filter(|e| in_box(e, [60.0, 40.0, 80.0, 50.0]))
+            .collect();
+        w.sort_by(|a, b| (a.event_date, &a.id).cmp(&(b.event_date, &b.id)));
+        w.iter().map(|e| e.id.clone()).collect()
+    };
+    assert!(!want.is_empty());
+    assert_eq!(ids(&r), want);
+}
+
+/// A filter that cannot be read says where; one naming what is not a queryable, or comparing
+/// it with a value of another type, says which.
+#[tokio::test]
+async fn bad_filters_are_a_400_that_says_where_and_why() {
+    let app = app();
+    for (filter, lang, says) in [
+        ("fatalities >= ", "cql2-text", "character 14"),
+        ("(fatalities > 1", "cql2-text", "character"),
+        ("fatalites > 1", "cql2-text", "fatalites"),
+        ("fatalities = 'many'", "cql2-text", "fatalities"),
+        ("S_INTERSECTS(place, BBOX(0,0,1,1))", "cql2-text", "place"),
+        ("CASEI(place) = 'almaty'", "cql2-text", "CASEI"),
+        (
+            r#"{"op":">=","args":[{"property":"fatalities"}]}"#,
+            "cql2-json",
+            "/args",
+        ),
+        ("fatalities >= 1", "cql2-json", "JSON"),
+    ] {
+        let r = get(
+            &app,
+            &format!(
+                "/collections/events/items?filter={}&filter-lang={lang}",
+                urlencode(filter)
+            ),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{filter}");
+        let body = r.json();
+        assert_eq!(body["code"], "InvalidParameterValue");
+        let description = body["description"].as_str().unwrap();
+        assert!(
+            description.starts_with("filter: ") && description.contains(says),
+            "{filter}: {description}"
+        );
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)]).unwrap()[1..].to_string()
 }

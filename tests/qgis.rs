@@ -60,10 +60,15 @@ fn qgis_exports_every_event_to_gpkg_shapefile_geojson_and_csv() {
     let input = format!("OAPIF://url='http://127.0.0.1:{port}' typename='events'");
     let want = {
         let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        std::io::Write::write_all(&mut s, b"GET /collections/events/items?limit=1 HTTP/1.0\r\n\r\n").unwrap();
+        std::io::Write::write_all(
+            &mut s,
+            b"GET /collections/events/items?limit=1 HTTP/1.0\r\n\r\n",
+        )
+        .unwrap();
         let mut text = String::new();
         std::io::Read::read_to_string(&mut s, &mut text).unwrap();
-        let body: serde_json::Value = serde_json::from_str(text.split_once("\r\n\r\n").unwrap().1).unwrap();
+        let body: serde_json::Value =
+            serde_json::from_str(text.split_once("\r\n\r\n").unwrap().1).unwrap();
         body["numberMatched"].as_u64().unwrap() as usize
     };
     assert!(want > 20, "the seed's events");
@@ -77,8 +82,14 @@ fn qgis_exports_every_event_to_gpkg_shapefile_geojson_and_csv() {
             .env("XDG_RUNTIME_DIR", out.path())
             .env("HOME", out.path())
             .output()
-            .unwrap_or_else(|e| panic!("qgis_process.bin is missing ({e}); run .ci/run, which installs qgis"));
-        let log = format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+            .unwrap_or_else(|e| {
+                panic!("qgis_process.bin is missing ({e}); run .ci/run, which installs qgis")
+            });
+        let log = format!(
+            "{}{}",
+            String::from_utf8_lossy(&run.stdout),
+            String::from_utf8_lossy(&run.stderr)
+        );
         assert!(run.status.success(), "{file}: {log}");
         assert_eq!(feature_count(&path), want, "{file}: {log}");
     }

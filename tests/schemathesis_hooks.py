@@ -9,6 +9,11 @@ import schemathesis
 
 PLACE_IN_GAZETTEER = 1526384  # Almaty
 PLAUSIBLE_DATE = "2022-01-05"
+# A filter is CQL2 in its language (filter-lang): JSON Schema cannot say so.
+FILTERS = {
+    "cql2-text": "fatalities >= 1 AND S_INTERSECTS(geometry, BBOX(40, 30, 90, 56))",
+    "cql2-json": '{"op":">=","args":[{"property":"fatalities"},1]}',
+}
 
 
 def _days(ymd):
@@ -84,6 +89,8 @@ def map_case(context, case):
             case.query["datetime"] = _ordered_interval(case.query["datetime"])
         if "published" in case.query:
             case.query["published"] = _plausible(case.query["published"])
+        if case.query.get("filter"):
+            case.query["filter"] = FILTERS[case.query.get("filter-lang", "cql2-text")]
     if isinstance(case.body, dict):
         for field in ("published", "event_date"):
             if field in case.body:

@@ -282,6 +282,28 @@ pub static MIN_FATALITIES: Param = Param {
     },
     description: "Keep events with at least this many fatalities",
 };
+pub static FILTER: Param = Param {
+    id: "filter",
+    name: "filter",
+    kind: Kind::Text {
+        pattern: None,
+        // Well within the 64 KiB a request target may take, however its characters encode.
+        max_chars: Some(4000),
+    },
+    description: "A CQL2 filter of at most 4000 characters on the queryables (see /collections/{id}/queryables), in the language filter-lang names: comparisons, AND/OR/NOT, LIKE, IN, BETWEEN, IS NULL, S_INTERSECTS and the other spatial functions on geometry, T_INTERSECTS, T_BEFORE, T_AFTER and the other temporal functions on event_date. A filter that cannot be read, or names what is not a queryable, is refused (400) with the position of the error",
+};
+pub static FILTER_LANG: Param = Param {
+    id: "filter-lang",
+    name: "filter-lang",
+    kind: Kind::OneOf(|| vec!["cql2-text", "cql2-json"]),
+    description: "The language of filter: cql2-text (the default) or cql2-json",
+};
+pub static FILTER_CRS: Param = Param {
+    id: "filter-crs",
+    name: "filter-crs",
+    kind: Kind::OneOf(|| vec![CRS84, EPSG_4326]),
+    description: "The CRS of the geometries in filter: CRS84 (lon lat, the default) or EPSG:4326 (lat lon)",
+};
 pub static TITLE: Param = Param {
     id: "title",
     name: "title",
@@ -326,6 +348,9 @@ pub static FILTERS: Set = &[
     &SUB_EVENT_TYPE,
     &COUNTRY_CODE,
     &MIN_FATALITIES,
+    &FILTER,
+    &FILTER_LANG,
+    &FILTER_CRS,
 ];
 /// What the features of an items endpoint look like, and their order.
 pub static SHAPE: Set = &[&PROPERTIES, &SKIP_GEOMETRY, &CRS, &SORTBY];
@@ -552,7 +577,7 @@ impl Params {
                     .collect::<Result<Vec<_>, _>>()?,
             ),
         };
-        Ok(EventQuery {
+        let query = EventQuery {
             dates: self
                 .get("datetime")
                 .map(parse_datetime)
@@ -574,7 +599,27 @@ impl Params {
                 .get("min_fatalities")
                 .and_then(integer)
                 .map(|n| n.min(u64::from(u32::MAX)) as u32),
-        })
+            filter: None,
+        };
+        match self.get("filter") {
+            None => Ok(query),
+            Some(text) => query
+                .with_filter(&self.cql2(text)?)
+                .map_err(|e| ApiError::invalid(format!("filter: {e}"))),
+        }
+    }
+
+    /// `filter` read in its language and CRS.
+    fn cql2(&self, text: &str) -> Result<crate::cql2::Expr, ApiError> {
+        let mut expr = match self.get("filter-lang") {
+            Some("cql2-json") => crate::cql2::parse_json(text),
+            _ => crate::cql2::parse_text(text),
+        }
+        .map_err(|e| ApiError::invalid(format!("filter: {e}")))?;
+        if self.get("filter-crs") == Some(EPSG_4326) {
+            expr.swap_axes();
+        }
+        Ok(expr)
     }
 }
 
