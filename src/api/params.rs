@@ -862,7 +862,8 @@ mod tests {
         for (query, sets) in [
             ("f=", &[JSON_ONLY][..]),
             ("f=JSON", &[JSON_ONLY]),
-            ("f=html", &[PAGE]),
+            ("f=kml", &[PAGE]),
+            ("f=html", &[JSON_ONLY]),
             ("limit=", &[PAGE]),
             ("limit=0", &[PAGE]),
             ("limit=+5", &[PAGE]),
@@ -880,6 +881,9 @@ mod tests {
             ("lang=", &[ARTICLE]),
             ("source_url=ftp://x", &[ARTICLE]),
             ("title=a%0Ab", &[ARTICLE]),
+            ("filter-lang=cql-text", &[FILTERS]),
+            ("sortby=-fatalities;drop", &[SHAPE]),
+            ("properties=a.b", &[SHAPE]),
         ] {
             let e = parse(query, sets).expect_err(query);
             assert_eq!(e.status, axum::http::StatusCode::BAD_REQUEST, "{query}");
