@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet --bin eventmap
-bin=target/release/eventmap
+# BIN=path/to/other/eventmap measures another build (the one before, side by side).
+bin=${BIN:-target/release/eventmap}
 work=$(mktemp -d)
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 port=18123
@@ -36,6 +37,12 @@ for n in "${@:-10000 1000000}"; do
     run "items?datetime&bbox&limit=1000" "/collections/events/items?datetime=2021-03-01/2021-03-31&bbox=40,35,90,55&limit=1000"
     run "one item by id" "/collections/events/items/$id"
     run "places?limit=100" "/collections/places/items?limit=100"
+    # CQL2: the date+box query above written as a filter (the index answers its dates and box),
+    # a count comparison the rows answer, and a text match that reads every stored feature.
+    run "filter: dates, box, fatalities (cql2-text)" "/collections/events/items?limit=1000&filter=event_date%20%3E%3D%20DATE('2021-03-01')%20AND%20event_date%20%3C%3D%20DATE('2021-03-31')%20AND%20S_INTERSECTS(geometry,BBOX(40,35,90,55))%20AND%20fatalities%20%3E%3D%201"
+    run "filter: fatalities >= 20 (every row)" "/collections/events/items?limit=100&filter=fatalities%20%3E%3D%2020"
+    run "filter: notes LIKE (every feature read)" "/collections/events/items?limit=100&filter=notes%20LIKE%20'%25Almaty%25'"
+    run "sortby=-fatalities&limit=100" "/collections/events/items?limit=100&sortby=-fatalities"
     # A new filter each request: the aggregation itself, not the per-revision memo.
     first=$(date +%s%N)
     for d in $(seq 1 28); do
