@@ -116,6 +116,9 @@ pub struct Row {
     pub arrests: Option<u32>,
     pub lon: f64,
     pub lat: f64,
+    /// The point in the Web Mercator world square (`tiles::grid::unit`), worked out once so a
+    /// tile places a million events without projecting each.
+    pub unit: [f64; 2],
     pub id: Box<str>,
     /// The event as a GeoJSON Feature, serialised once at build time; shared (not copied) by the
     /// indexes a write builds from this one.
@@ -322,6 +325,40 @@ impl Segment {
         out
     }
 
+    /// Calls `f` with the position of every row matching `q`, in no particular order.
+    fn visit(
+        &self,
+        q: &EventQuery,
+        tables: &Tables,
+        places: Option<&[u32]>,
+        f: &mut dyn FnMut(u32),
+    ) {
+        let keep = |pos: u32| residual_matches(&self.rows[pos as usize], q, tables, places);
+        if let Some(bbox) = q.bbox {
+            let rects: Vec<_> = bbox.rects().collect();
+            for (i, env) in bbox.envelopes(q.dates).enumerate() {
+                for pos in self.tree.locate_in_envelope(env).map(|p| p.data) {
+                    let row = &self.rows[pos as usize];
+                    // A point on the antimeridian is in both halves of a box across it: once.
+                    let seen = rects[..i]
+                        .iter()
+                        .any(|r| r.intersects(&coord! { x: row.lon, y: row.lat }));
+                    if !seen && type_matches(row, q) && keep(pos) {
+                        f(pos);
+                    }
+                }
+            }
+            return;
+        }
+        for (_, slice) in self.date_candidates(q) {
+            for pos in slice.iter() {
+                if keep(pos) {
+                    f(pos);
+                }
+            }
+        }
+    }
+
     /// The posting slices (one per requested type, or the whole table) cut to the date range by
     /// binary search: positions follow date order, so a range of days is a contiguous run.
     fn date_candidates(&self, q: &EventQuery) -> Vec<(Option<EventType>, PositionSlice<'_>)> {
@@ -496,6 +533,7 @@ impl IndexBuilder {
             arrests: e.arrests,
             lon: e.lon,
             lat: e.lat,
+            unit: crate::tiles::grid::unit(e.lon, e.lat),
             id: e.id.into_boxed_str(),
             feature,
         };
@@ -735,6 +773,23 @@ impl EventIndex {
             }
         }
         out
+    }
+
+    /// Calls `f` with every row matching `q`, in no particular order: for what counts or
+    /// draws the matches (tiles) and needs neither their order nor their list.
+    pub fn visit<'a>(&'a self, q: &EventQuery, mut f: impl FnMut(&'a Row)) {
+        let places = q.place.as_ref().map(|p| self.tables.place_keys(p));
+        let has_removed = self.removed.len() > 0;
+        self.base
+            .visit(q, &self.tables, places.as_deref(), &mut |pos| {
+                if !has_removed || !self.removed.contains(pos) {
+                    f(&self.base.rows[pos as usize]);
+                }
+            });
+        self.delta
+            .visit(q, &self.tables, places.as_deref(), &mut |pos| {
+                f(&self.delta.rows[pos as usize])
+            });
     }
 
     /// The `offset..offset + limit` page of the matches of `q`, and how many match in all.

@@ -1,7 +1,8 @@
 //! eventmap: news text → dated, geocoded events → indexed store → OGC API – Features → MapLibre page.
 //!
 //! Data flows one way through the modules: [`extract`] reads text with the [`gazetteer`] into
-//! [`model::Event`]s, [`index`] holds them for queries, [`api`] serves them and the [`web`] assets.
+//! [`model::Event`]s, [`index`] holds them for queries (with [`cql2`] filters), [`tiles`] draws
+//! them as vector tiles, [`api`] serves them and the [`web`] assets.
 
 pub mod api;
 pub mod cql2;
@@ -12,4 +13,5 @@ pub mod index;
 pub mod model;
 pub mod store;
 pub mod synth;
+pub mod tiles;
 pub mod web;

@@ -18,10 +18,10 @@ use super::shape::Shape;
 use super::sort::SortBy;
 use super::{ApiError, AppState, Layer};
 use crate::index::{EventIndex, EventQuery, PlaceEntry, PlaceTotals};
-use crate::model::EventType;
+use crate::model::{EventType, events_column};
 
 /// The query a layer answers: the request's filters narrowed to the layer's type.
-fn layer_query(layer: Layer, params: &Params) -> Result<EventQuery, ApiError> {
+pub(super) fn layer_query(layer: Layer, params: &Params) -> Result<EventQuery, ApiError> {
     let mut q = params.event_query()?;
     if let Layer::Events(Some(t)) = layer {
         q.types = Some(match q.types {
@@ -490,11 +490,6 @@ struct PlaceProperties<'a> {
 /// A place's events per type, one integer column each (`events_battles`…), every type
 /// present, so the layer's columns are the same in every feature.
 struct EventsByType(BTreeMap<EventType, u32>);
-
-/// The column of a type's count in the places layer.
-pub fn events_column(t: EventType) -> String {
-    format!("events_{}", t.slug().replace('-', "_"))
-}
 
 impl serde::Serialize for EventsByType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

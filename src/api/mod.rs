@@ -13,6 +13,7 @@ mod revisions;
 mod schema;
 mod shape;
 mod sort;
+mod tiles;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -71,6 +72,8 @@ struct Shared {
     /// the writer lock).
     compactions: AtomicU64,
     compacting: AtomicBool,
+    /// Vector tiles already made, for every revision and filter asked, bounded in bytes.
+    tiles: tiles::TileCache,
 }
 
 /// What the writer lock guards besides the order of writes.
@@ -143,6 +146,7 @@ impl AppState {
                 writer: Mutex::new(Writer::default()),
                 compactions: AtomicU64::new(0),
                 compacting: AtomicBool::new(false),
+                tiles: tiles::TileCache::default(),
             }),
             request_timeout: REQUEST_TIMEOUT,
             base_url: Arc::from("http://localhost"),
@@ -271,6 +275,10 @@ impl AppState {
 
     pub fn read_only(&self) -> bool {
         self.shared.store.is_none() || self.shared.token_hash.is_none()
+    }
+
+    fn tile_cache(&self) -> &tiles::TileCache {
+        &self.shared.tiles
     }
 
     pub fn gazetteer(&self) -> &'static Gazetteer {
@@ -482,6 +490,17 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/articles/{id}",
             get(articles::show).delete(articles::delete),
+        )
+        .route("/tileMatrixSets", get(tiles::matrix_sets))
+        .route("/tileMatrixSets/{matrix_set}", get(tiles::matrix_set))
+        .route("/collections/{collection}/tiles", get(tiles::tilesets))
+        .route(
+            "/collections/{collection}/tiles/{matrix_set}",
+            get(tiles::tileset),
+        )
+        .route(
+            "/collections/{collection}/tiles/{matrix_set}/{z}/{y}/{x}",
+            get(tiles::tile),
         )
         .route("/timeline", get(features::timeline))
         .route("/status", get(ogc::status))

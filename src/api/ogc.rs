@@ -55,6 +55,7 @@ pub async fn landing(
             link(format!("{base}/api"), "service-desc", OPENAPI, "The API definition"),
             link(format!("{base}/conformance"), "conformance", "application/json", "Conformance classes"),
             link(format!("{base}/collections"), "data", "application/json", "The layers"),
+            link(format!("{base}/tileMatrixSets"), "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes", "application/json", "Tile matrix sets"),
         ],
     });
     Ok(json_response(&body, "application/json"))
@@ -83,6 +84,11 @@ const CONFORMANCE: &[&str] = &[
     "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
     "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
     "http://www.opengis.net/spec/cql2/1.0/conf/temporal-functions",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
 ];
 
 pub async fn conformance(RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
@@ -129,6 +135,72 @@ fn collection_json(index: &EventIndex, layer: Layer, base: &str) -> Value {
         Layer::Events(Some(t)) => format!("Events of ACLED type \"{}\".", t.label()),
         Layer::Places => "One feature per place with its event, fatality, injury and arrest totals for the same filters.".to_string(),
     };
+    let mut links = vec![
+        link(
+            format!("{base}/collections/{id}"),
+            "self",
+            "application/json",
+            "This collection",
+        ),
+        link(
+            format!("{base}/collections/{id}?f=html"),
+            "alternate",
+            "text/html",
+            "This collection as HTML",
+        ),
+        link(
+            format!("{base}/collections/{id}/items"),
+            "items",
+            GEOJSON,
+            "Features",
+        ),
+        link(
+            format!("{base}/collections/{id}/items?f=html"),
+            "items",
+            "text/html",
+            "Features as an HTML table",
+        ),
+        link(
+            format!("{base}/collections/{id}/items?f=csv"),
+            "items",
+            "text/csv",
+            "Features as CSV",
+        ),
+        link(
+            format!("{base}/collections/{id}/queryables"),
+            "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+            SCHEMA_JSON,
+            "Queryables",
+        ),
+        link(
+            format!("{base}/collections/{id}/schema"),
+            "http://www.opengis.net/def/rel/ogc/1.0/schema",
+            SCHEMA_JSON,
+            "Schema of the features' properties",
+        ),
+        link(
+            format!("{base}/collections/{id}/schema/feature"),
+            "describedby",
+            SCHEMA_JSON,
+            "Schema of a whole feature",
+        ),
+        // GDAL 3.6 matches the relation case-sensitively in this spelling (RFC 8288 makes
+        // relations case-insensitive; both are given so every client finds its own).
+        link(
+            format!("{base}/collections/{id}/schema/feature"),
+            "describedBy",
+            SCHEMA_JSON,
+            "Schema of a whole feature",
+        ),
+    ];
+    if layer != Layer::Places {
+        links.push(link(
+            format!("{base}/collections/{id}/tiles"),
+            "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector",
+            "application/json",
+            "Vector tiles",
+        ));
+    }
     json!({
         "id": id,
         "title": title(layer),
@@ -140,19 +212,7 @@ fn collection_json(index: &EventIndex, layer: Layer, base: &str) -> Value {
             "spatial": { "bbox": bbox, "crs": CRS84 },
             "temporal": { "interval": interval, "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian" },
         },
-        "links": [
-            link(format!("{base}/collections/{id}"), "self", "application/json", "This collection"),
-            link(format!("{base}/collections/{id}?f=html"), "alternate", "text/html", "This collection as HTML"),
-            link(format!("{base}/collections/{id}/items?f=html"), "items", "text/html", "Features as an HTML table"),
-            link(format!("{base}/collections/{id}/items"), "items", GEOJSON, "Features"),
-            link(format!("{base}/collections/{id}/items?f=csv"), "items", "text/csv", "Features as CSV"),
-            link(format!("{base}/collections/{id}/queryables"), "http://www.opengis.net/def/rel/ogc/1.0/queryables", SCHEMA_JSON, "Queryables"),
-            link(format!("{base}/collections/{id}/schema"), "http://www.opengis.net/def/rel/ogc/1.0/schema", SCHEMA_JSON, "Schema of the features' properties"),
-            link(format!("{base}/collections/{id}/schema/feature"), "describedby", SCHEMA_JSON, "Schema of a whole feature"),
-            // GDAL 3.6 matches the relation case-sensitively in this spelling (RFC 8288 makes
-            // relations case-insensitive; both are given so every client finds its own).
-            link(format!("{base}/collections/{id}/schema/feature"), "describedBy", SCHEMA_JSON, "Schema of a whole feature"),
-        ],
+        "links": links,
     })
 }
 
@@ -332,6 +392,64 @@ fn article_paths(paths: &mut serde_json::Map<String, Value>) {
     paths.insert("/articles/{articleId}".into(), article);
 }
 
+fn matrix_set_param() -> Value {
+    json!({ "name": "tileMatrixSetId", "in": "path", "required": true, "schema": { "type": "string", "enum": [crate::tiles::grid::ID] } })
+}
+
+/// The OGC API – Tiles paths of an events layer.
+fn tile_paths(paths: &mut serde_json::Map<String, Value>, layer: Layer) {
+    let id = layer.id();
+    let op = id.replace('-', "_");
+    paths.insert(
+        format!("/collections/{id}/tiles"),
+        json_get(
+            &format!("tilesets_{op}"),
+            "The layer's tilesets",
+            &[JSON_ONLY],
+            json_ok("Tilesets"),
+        ),
+    );
+    let mut tileset = json_get(
+        &format!("tileset_{op}"),
+        "The tileset (OGC JSON or TileJSON)",
+        &[super::params::TILESET, FILTERS],
+        json_ok("The tileset"),
+    );
+    if let Some(p) = tileset["get"]["parameters"].as_array_mut() {
+        p.insert(0, matrix_set_param());
+    }
+    tileset["get"]["responses"]["404"] = exception("No such tile matrix set");
+    paths.insert(
+        format!("/collections/{id}/tiles/{{tileMatrixSetId}}"),
+        tileset,
+    );
+    let whole = |name: &str, max: u64| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "integer", "minimum": 0, "maximum": max } });
+    let side = (1u64 << crate::tiles::grid::MAX_ZOOM) - 1;
+    let mut parameters = vec![
+        matrix_set_param(),
+        whole("tileMatrix", u64::from(crate::tiles::grid::MAX_ZOOM)),
+        whole("tileRow", side),
+        whole("tileCol", side),
+    ];
+    parameters.extend(param_refs(&[FILTERS]));
+    let tile = json!({ "get": {
+        "operationId": format!("tile_{op}"),
+        "summary": "A vector tile of the matching events (events, or clusters where they crowd)",
+        "parameters": parameters,
+        "responses": {
+            "200": { "description": "The tile (empty where no event falls)", "content": { super::tiles::MVT: { "schema": { "type": "string", "format": "binary" } } } },
+            "400": exception("Bad request"),
+            "404": exception("No such tile: a row or column past the zoom's last"),
+        },
+    } });
+    paths.insert(
+        format!(
+            "/collections/{id}/tiles/{{tileMatrixSetId}}/{{tileMatrix}}/{{tileRow}}/{{tileCol}}"
+        ),
+        tile,
+    );
+}
+
 fn layer_paths(paths: &mut serde_json::Map<String, Value>, layer: Layer) {
     let id = layer.id();
     let op = id.replace('-', "_");
@@ -478,7 +596,30 @@ pub async fn openapi(
     article_paths(&mut paths);
     for layer in listed_layers(&index) {
         layer_paths(&mut paths, layer);
+        if layer != Layer::Places {
+            tile_paths(&mut paths, layer);
+        }
     }
+    paths.insert(
+        "/tileMatrixSets".into(),
+        json_get(
+            "getTileMatrixSets",
+            "Tile matrix sets",
+            &[JSON_ONLY],
+            json_ok("The tile matrix sets"),
+        ),
+    );
+    let mut set = json_get(
+        "getTileMatrixSet",
+        "A tile matrix set's definition",
+        &[JSON_ONLY],
+        json_ok("The definition"),
+    );
+    if let Some(p) = set["get"]["parameters"].as_array_mut() {
+        p.insert(0, matrix_set_param());
+    }
+    set["get"]["responses"]["404"] = exception("No such tile matrix set");
+    paths.insert("/tileMatrixSets/{tileMatrixSetId}".into(), set);
     let parameters: serde_json::Map<String, Value> = ALL
         .iter()
         .flat_map(|set| set.iter())

@@ -153,6 +153,12 @@ pub static F_ITEMS: Param = Param {
     kind: Kind::OneOf(|| vec!["geojson", "json", "csv", "html"]),
     description: "The format of the features: GeoJSON, JSON, CSV (ACLED's columns), or an HTML table",
 };
+pub static F_TILESET: Param = Param {
+    id: "fTileset",
+    name: "f",
+    kind: Kind::OneOf(|| vec!["json", "tilejson"]),
+    description: "The tileset as OGC JSON, or as TileJSON 3.0 (for MapLibre), whose tile URL keeps the request's filters",
+};
 pub static LIMIT: Param = Param {
     id: "limit",
     name: "limit",
@@ -360,6 +366,8 @@ pub static ITEM_SHAPE: Set = &[&PROPERTIES, &SKIP_GEOMETRY, &CRS];
 pub static PAGE: Set = &[&F_ITEMS, &LIMIT, &OFFSET, &DOWNLOAD, &REVISION];
 pub static JSON_ONLY: Set = &[&F_JSON];
 pub static LANDING: Set = &[&F_LANDING];
+/// A tileset's formats.
+pub static TILESET: Set = &[&F_TILESET];
 /// A metadata resource with an HTML view.
 pub static META: Set = &[&F_META];
 pub static FEATURE: Set = &[&F_FEATURE];
@@ -367,7 +375,7 @@ pub static FEATURE: Set = &[&F_FEATURE];
 pub static ARTICLE: Set = &[&TITLE, &SOURCE_URL, &PUBLISHED, &LANG];
 /// Every parameter, once each: the document's `components/parameters`.
 pub static ALL: &[Set] = &[
-    JSON_ONLY, LANDING, META, FEATURE, PAGE, FILTERS, SHAPE, ARTICLE,
+    JSON_ONLY, LANDING, META, FEATURE, PAGE, FILTERS, SHAPE, TILESET, ARTICLE,
 ];
 
 /// A whole number of ASCII digits; one too large for `u64` is `u64::MAX`.

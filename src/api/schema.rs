@@ -7,11 +7,10 @@ use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
-use super::features::events_column;
 use super::ogc::json_response;
 use super::params::Params;
 use super::{ApiError, AppState, Layer};
-use crate::model::{EventType, PROPERTIES, PropertyType};
+use crate::model::{EventType, PROPERTIES, PropertyType, events_column};
 
 pub const SCHEMA_JSON: &str = "application/schema+json";
 const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";

@@ -152,6 +152,12 @@ impl<'de> Deserialize<'de> for EventType {
     }
 }
 
+/// The column of a type's count where counts are given per type (places, clusters):
+/// `events_battles`, `events_violence_against_civilians`…
+pub fn events_column(t: EventType) -> String {
+    format!("events_{}", t.slug().replace('-', "_"))
+}
+
 /// How precisely an event's date is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
