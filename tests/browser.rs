@@ -127,3 +127,67 @@ fn map_page_in_chromium() {
         log_path.display()
     );
 }
+
+/// The page at ACLED's scale: 200 000 synthetic events, drawn from vector tiles
+/// (`tests/e2e/tiles.test.mjs`): the header's true count, clusters that count every event at the
+/// world view, events one by one and their popups in a city, the slider refiltering the tiles.
+#[test]
+fn map_at_scale_draws_tiles_in_chromium() {
+    let root = root();
+    let e2e = root.join("tests/e2e");
+    assert!(
+        e2e.join("node_modules/playwright-core/package.json")
+            .is_file()
+            && chromium().is_file(),
+        "Chromium or tests/e2e/node_modules is missing: run `.ci/run`"
+    );
+    let out = root.join("target/e2e");
+    fs::create_dir_all(&out).expect("cannot create target/e2e");
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let events = dir.path().join("events.geojson");
+    let synth = Command::new(env!("CARGO_BIN_EXE_eventmap"))
+        .args(["synth", "--events", "200000", "--seed", "1", "--out"])
+        .arg(&events)
+        .output()
+        .expect("cannot run eventmap synth");
+    assert!(
+        synth.status.success(),
+        "{}",
+        String::from_utf8_lossy(&synth.stderr)
+    );
+    let log_path = out.join("server-tiles.log");
+    let log = File::create(&log_path).expect("cannot create the server log");
+    let port = free_port();
+    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+    let mut server = Server(
+        Command::new(env!("CARGO_BIN_EXE_eventmap"))
+            .args(["serve", "--addr", &addr.to_string(), "--events"])
+            .arg(&events)
+            .env("RUST_LOG", "warn")
+            .current_dir(&root)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log file"))
+            .stderr(log)
+            .spawn()
+            .expect("cannot start eventmap serve"),
+    );
+    wait_for_port(addr, &mut server, &log_path);
+    let result = Command::new("node")
+        .arg(e2e.join("tiles.test.mjs"))
+        .arg(format!("http://{addr}"))
+        .current_dir(&root)
+        .env("CHROMIUM", chromium())
+        .output()
+        .expect("cannot run node tests/e2e/tiles.test.mjs");
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    println!("{stdout}");
+    eprintln!("{stderr}");
+    drop(server);
+    assert!(
+        result.status.success(),
+        "the tiles browser test failed ({}):\n{stdout}\n{stderr}\nserver log: {}",
+        result.status,
+        log_path.display()
+    );
+}

@@ -16,6 +16,10 @@ const LAYERS = [
 ];
 const LAYER_BY_SLUG = Object.fromEntries(LAYERS.map(l => [l.slug, l]));
 const EVENT_LAYERS = ['events-circles'];
+// Above this many events the page draws vector tiles (clusters where events crowd) instead of
+// loading the events themselves; the list and the popups then read the items of the view.
+const TILE_THRESHOLD = 20000;
+const TILE_LAYERS = ['tile-clusters', 'tile-cluster-counts', 'tile-events'];
 const POLL_MS = 5000;
 const PLAY_MS = 1400;
 
@@ -286,12 +290,26 @@ async function loadTimeline() {
     renderTimeline();
 }
 
-/** The events for the current dates and layers; null when a newer query superseded this one. */
+/** How many events the dates and layers select, from the timeline's counts per day and layer. */
+function selectedCount() {
+    const [a, b] = [state.days[state.from], state.days[state.to]];
+    let n = 0;
+    for (const d of state.timeline?.days ?? []) {
+        if (d.date < a || d.date > b) continue;
+        for (const [slug, k] of Object.entries(d.layers ?? {})) if (state.layers.has(slug)) n += k;
+    }
+    return n;
+}
+
+/** The events for the current dates and layers; null when a newer query superseded this one.
+ *  Too many to draw one by one: no events, only their number, and the map draws tiles. */
 async function fetchEvents() {
     eventsAbort?.abort();
     eventsAbort = new AbortController();
     const signal = eventsAbort.signal;
     if (!state.days.length || !state.layers.size) return {...emptyFC(), numberMatched: 0, numberReturned: 0};
+    const expected = selectedCount();
+    if (expected > TILE_THRESHOLD) return {...emptyFC(), numberMatched: expected, numberReturned: 0, tiled: true};
     const q = itemsQuery();
     q.set('limit', '10000');
     const fc = await getJSON(`/collections/events/items?${q}`, signal);
@@ -301,12 +319,14 @@ async function fetchEvents() {
 function showEvents(fc) {
     popup?.remove();
     map.getSource('events').setData(fc);
+    showTiles(fc.tiled === true);
     // The counts need glyphs (a symbol layer): the first frame is drawn without them, see below.
     if (window.eventmap.ready) showEventPlaces(fc);
     window.eventmap.data = fc;
-    renderEventList();
+    window.eventmap.tiled = fc.tiled === true;
+    if (fc.tiled) loadViewItems(); else renderEventList();
     const n = fc.numberMatched ?? fc.features.length;
-    const shown = fc.features.length;
+    const shown = fc.tiled ? n : fc.features.length;
     const range = state.from === state.to ? fmtDate(state.days[state.from])
         : `${fmtDate(state.days[state.from])} – ${fmtDate(state.days[state.to])}`;
     showStatus(`${shown}${shown < n ? ` of ${n}` : ''} event${n === 1 ? '' : 's'}, ${range}`);
@@ -314,6 +334,87 @@ function showEvents(fc) {
         state.fitted = true;
         if (!initial.view) fitTo(fc);
     }
+}
+
+// ---- tiles (many events) --------------------------------------------------------------------
+
+/** The tile URL for the current filters. */
+function tileUrl() {
+    const q = itemsQuery().toString().replaceAll('%2C', ',').replaceAll('%2F', '/');
+    return `${location.origin}/collections/events/tiles/WebMercatorQuad/{z}/{y}/{x}?${q}`;
+}
+
+function tileLayers() {
+    const color = key => ['match', ['get', key], ...LAYERS.flatMap(l => [l.slug, l.color]), '#777777'];
+    const radius = ['interpolate', ['linear'], ['sqrt', casualties()], 0, 6, 3, 9, 10, 16, 30, 24];
+    return [
+        {
+            id: 'tile-clusters', type: 'circle', source: 'event-tiles', 'source-layer': 'clusters',
+            paint: {
+                // The colour of the type most of its events have; the size grows with the count.
+                'circle-color': color('top_layer'),
+                'circle-radius': ['interpolate', ['linear'], ['sqrt', ['get', 'count']], 1, 7, 10, 16, 100, 34],
+                'circle-opacity': 0.75,
+                'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.2,
+            },
+        },
+        {
+            id: 'tile-cluster-counts', type: 'symbol', source: 'event-tiles', 'source-layer': 'clusters',
+            layout: {
+                'text-field': ['case', ['>=', ['get', 'count'], 10000], ['concat', ['to-string', ['round', ['/', ['get', 'count'], 1000]]], 'k'], ['to-string', ['get', 'count']]],
+                'text-font': [FONT_BOLD], 'text-size': 11, 'text-allow-overlap': true, 'text-ignore-placement': true,
+            },
+            paint: {'text-color': '#111111', 'text-halo-color': '#ffffff', 'text-halo-width': 1.6},
+        },
+        {
+            id: 'tile-events', type: 'circle', source: 'event-tiles', 'source-layer': 'events',
+            paint: {
+                'circle-color': color('layer'),
+                'circle-radius': ['interpolate', ['linear'], ['zoom'], 3, ['*', 0.8, radius], 8, ['*', 1.25, radius]],
+                'circle-opacity': 0.82, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.2,
+            },
+        },
+    ];
+}
+
+/** Draws the events from tiles (`on`) or from the loaded GeoJSON; a new filter is a new URL. */
+function showTiles(on) {
+    if (!on) {
+        for (const id of TILE_LAYERS) if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', 'none');
+        return;
+    }
+    const url = tileUrl();
+    const source = map.getSource('event-tiles');
+    if (!source) {
+        map.addSource('event-tiles', {type: 'vector', tiles: [url], minzoom: 0, maxzoom: 14,
+            attribution: 'Events: eventmap extraction of the cited articles'});
+        const before = map.getLayer('events-circles') ? 'events-circles' : undefined;
+        for (const layer of tileLayers()) map.addLayer(layer, before);
+    } else if (source.tiles?.[0] !== url) {
+        source.setTiles([url]);
+    }
+    for (const id of TILE_LAYERS) map.setLayoutProperty(id, 'visibility', 'visible');
+}
+
+let viewItemsAbort = null;
+/** With tiles, the list of events in view reads the items of the view (the first of them). */
+async function loadViewItems() {
+    viewItemsAbort?.abort();
+    viewItemsAbort = new AbortController();
+    const q = itemsQuery({bbox: true});
+    q.set('limit', String(LIST_MAX));
+    try {
+        const fc = await getJSON(`/collections/events/items?${q}`, viewItemsAbort.signal);
+        window.eventmap.view = fc;
+        renderEventList();
+    } catch (e) {
+        if (e.name !== 'AbortError') showError(e);
+    }
+}
+
+/** The full features of the tile events with these ids (a tile carries only what it draws). */
+async function itemsById(ids) {
+    return Promise.all(ids.map(id => getJSON(`/collections/events/items/${encodeURIComponent(id)}`)));
 }
 
 async function loadEvents() {
@@ -605,9 +706,23 @@ function eventCard(p) {
 
 const truthy = v => v === true || v === 'true';
 
-/** Opens the popup for the events drawn within `r` pixels of `point`; false if there are none. */
+/** The event layers drawn now: the GeoJSON's, or the tiles'. */
+function drawnEventLayers() {
+    return window.eventmap.tiled ? ['tile-events'] : EVENT_LAYERS;
+}
+
+/** Opens the popup for the events drawn within `r` pixels of `point`; false if there are none.
+ *  A cluster zooms in on itself. */
 function openPopupAt(point, lngLat, r = 8) {
-    const feats = map.queryRenderedFeatures([[point.x - r, point.y - r], [point.x + r, point.y + r]], {layers: EVENT_LAYERS});
+    const box = [[point.x - r, point.y - r], [point.x + r, point.y + r]];
+    if (window.eventmap.tiled) {
+        const cluster = map.queryRenderedFeatures(box, {layers: ['tile-clusters']})[0];
+        if (cluster) {
+            map.easeTo({center: cluster.geometry.coordinates, zoom: Math.min(map.getZoom() + 2, 14)});
+            return true;
+        }
+    }
+    const feats = map.queryRenderedFeatures(box, {layers: drawnEventLayers()});
     const seen = new Set();
     const uniq = feats.filter(f => {
         const id = f.properties.id ?? f.id;
@@ -616,7 +731,12 @@ function openPopupAt(point, lngLat, r = 8) {
         return true;
     }).sort((a, b) => String(a.properties.event_date).localeCompare(String(b.properties.event_date)));
     if (!uniq.length) return false;
-    showPopup(uniq, uniq.length === 1 ? uniq[0].geometry.coordinates : lngLat);
+    const at = uniq.length === 1 ? uniq[0].geometry.coordinates : lngLat;
+    if (window.eventmap.tiled) {
+        itemsById(uniq.map(f => String(f.properties.id))).then(full => showPopup(full, at)).catch(showError);
+    } else {
+        showPopup(uniq, at);
+    }
     return true;
 }
 
@@ -647,7 +767,7 @@ const LIST_MAX = 100;
 // The list is one stop for Tab; the arrow keys, Home and End move within it (a roving
 // tabindex), so a keyboard user does not tab through a hundred events to reach the downloads.
 function renderEventList() {
-    const fc = window.eventmap.data;
+    const fc = window.eventmap.tiled ? window.eventmap.view : window.eventmap.data;
     const list = $('event-list');
     if (!fc) return;
     const focusedId = list.contains(document.activeElement) ? document.activeElement.dataset.id : null;
@@ -675,7 +795,7 @@ function renderEventList() {
     const current = buttons.find(b => b.dataset.id === focusedId) ?? buttons[0];
     if (current) current.tabIndex = 0;
     if (focusedId !== null) current?.focus();
-    const n = inView.length;
+    const n = window.eventmap.tiled ? (fc.numberMatched ?? inView.length) : inView.length;
     $('event-list-count').textContent = String(n);
     $('event-list-note').textContent = n === 0 ? 'No event in this view.'
         : n > LIST_MAX ? `The first ${LIST_MAX} of ${n}, by date: zoom in or pick fewer days for the rest.` : '';
@@ -697,10 +817,23 @@ function onEventListKey(e) {
 // ---- wiring -----------------------------------------------------------------------------------
 
 window.eventmap = {
-    map, state, LAYERS, data: null, firstRenderMs: null, firstRenderSinceNavigationMs: null, ready: false,
+    map, state, LAYERS, data: null, view: null, tiled: false, firstRenderMs: null, firstRenderSinceNavigationMs: null, ready: false,
+    /** The events the clusters and tile events drawn now count (each tile once). */
+    tiledCount() {
+        const seen = new Set();
+        let n = 0;
+        for (const f of map.queryRenderedFeatures({layers: ['tile-clusters', 'tile-events']})) {
+            // Each event is in one tile: a feature is its layer, id and point.
+            const key = `${f.layer.id}/${f.id ?? f.properties.id}/${f.geometry.coordinates}`;
+            if (seen.has(key)) continue;
+            seen.add(key);
+            n += f.layer.id === 'tile-clusters' ? Number(f.properties.count) : 1;
+        }
+        return n;
+    },
     /** Ids of the event features currently rendered (deduplicated across tiles). */
     renderedEventIds() {
-        return [...new Set(map.queryRenderedFeatures({layers: EVENT_LAYERS}).map(f => f.properties.id))].sort();
+        return [...new Set(map.queryRenderedFeatures({layers: drawnEventLayers()}).map(f => f.properties.id))].sort();
     },
     /** Screen position of an event, for tests and keyboard users. */
     project(id) {
@@ -732,10 +865,17 @@ map.on('click', e => {
     if (!openPopupAt(e.point, e.lngLat)) popup?.remove();
 });
 map.on('mousemove', e => {
-    const hit = map.queryRenderedFeatures([[e.point.x - 4, e.point.y - 4], [e.point.x + 4, e.point.y + 4]], {layers: EVENT_LAYERS});
+    const layers = window.eventmap.tiled ? ['tile-events', 'tile-clusters'] : EVENT_LAYERS;
+    const hit = map.queryRenderedFeatures([[e.point.x - 4, e.point.y - 4], [e.point.x + 4, e.point.y + 4]], {layers});
     map.getCanvas().style.cursor = hit.length ? 'pointer' : '';
 });
-map.on('moveend', () => { updateLinks(); renderEventList(); });
+let viewTimer = null;
+map.on('moveend', () => {
+    updateLinks();
+    if (!window.eventmap.tiled) return renderEventList();
+    clearTimeout(viewTimer);
+    viewTimer = setTimeout(loadViewItems, 150);
+});
 // Enter on the focused map opens the events at its centre: the keyboard path to popups.
 map.getCanvas().addEventListener('keydown', e => {
     if (e.key === 'Enter') {
