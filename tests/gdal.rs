@@ -144,7 +144,7 @@ fn gdal_reads_the_layers_and_gets_the_api_features() {
 
 /// On the seed, whose first features have no figures, GDAL still types the counts as integers
 /// (from the schema the collection links), so a numeric filter works and counts what the API
-/// counts; the downloads open by URL (`/vsicurl/`, which reads them by ranges).
+/// counts; the downloads and the vector tiles open by URL (`/vsicurl/`, which reads by ranges).
 #[test]
 fn gdal_types_the_fields_from_the_schema_and_opens_downloads_by_url() {
     let data = tempfile::tempdir().unwrap();
@@ -190,4 +190,9 @@ fn gdal_types_the_fields_from_the_schema_and_opens_downloads_by_url() {
     );
     let info = gdal("ogrinfo", &["-ro", "-so", "-al", &csv]);
     assert!(info.contains(&format!("Feature Count: {total}")), "{info}");
+
+    // The vector tiles: GDAL's MVT driver reads the world tile by URL, every event in it.
+    let tile = format!("/vsicurl/http://127.0.0.1:{port}/collections/events/tiles/WebMercatorQuad/0/0/0.pbf");
+    let info = gdal("ogrinfo", &["-ro", "-so", "-al", &tile]);
+    assert!(info.contains("Layer name: events") && info.contains(&format!("Feature Count: {total}")), "{info}");
 }

@@ -206,10 +206,13 @@ pub async fn tile(
             ApiError::invalid(format!("the tile {what} must be a whole number; got {v:?}"))
         })
     };
+    // `…/{x}.mvt` or `.pbf` too: tools that read one tile by URL (GDAL's MVT driver) tell a
+    // tile from a directory of tiles by that extension.
+    let x = x.strip_suffix(".mvt").or_else(|| x.strip_suffix(".pbf")).unwrap_or(&x);
     let (z, y, x) = (
         number("matrix (zoom)", &z)?,
         number("row", &y)?,
-        number("column", &x)?,
+        number("column", x)?,
     );
     let z = u8::try_from(z).unwrap_or(u8::MAX);
     let tile = TileId::new(z, x, y).map_err(ApiError::not_found)?;
