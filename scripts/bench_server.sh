@@ -43,6 +43,26 @@ for n in "${@:-10000 1000000}"; do
     run "filter: fatalities >= 20 (every row)" "/collections/events/items?limit=100&filter=fatalities%20%3E%3D%2020"
     run "filter: notes LIKE (every feature read)" "/collections/events/items?limit=100&filter=notes%20LIKE%20'%25Almaty%25'"
     run "sortby=-fatalities&limit=100" "/collections/events/items?limit=100&sortby=-fatalities"
+    # Vector tiles: cached (the same URL again, gzipped as MapLibre asks), then uncached (a new
+    # date filter each request, so neither the tile cache nor a memo answers).
+    lon_lat=$(curl -s "http://127.0.0.1:$port/collections/events/items?limit=1&offset=$((n / 3))" | python3 -c 'import json,sys; c=json.load(sys.stdin)["features"][0]["geometry"]["coordinates"]; print(c[0], c[1])')
+    z10=$(python3 -c "import math,sys; lon,lat=map(float,'$lon_lat'.split()); n=2**10; x=int((lon+180)/360*n); y=int((1-math.log(math.tan(math.radians(lat))+1/math.cos(math.radians(lat)))/math.pi)/2*n); print(f'10/{y}/{x}')")
+    tiles="/collections/events/tiles/WebMercatorQuad"
+    runh() { # runh <label> <path>: as run, with the Accept-Encoding MapLibre sends
+      local out
+      out=$(wrk -t2 -c32 -d10s --latency -H "Accept-Encoding: gzip" "http://127.0.0.1:$port$2")
+      echo "| $1 | $(awk '/Requests\/sec/ {print $2}' <<<"$out") | $(awk '$1=="50%" {print $2}' <<<"$out") | $(awk '$1=="99%" {print $2}' <<<"$out") |"
+    }
+    runh "tile z0 (cached)" "$tiles/0/0/0"
+    runh "tile z10 (cached)" "$tiles/$z10"
+    for t in "0/0/0" "2/1/2" "$z10"; do
+      first=$(date +%s%N)
+      for d in $(seq 1 20); do
+        curl -s -o /dev/null -H "Accept-Encoding: gzip" "http://127.0.0.1:$port$tiles/$t?datetime=2021-01-$(printf %02d "$d")/2022-12-31"
+      done
+      echo
+      echo "- tile $t uncached (20 distinct date filters): $(( ($(date +%s%N) - first) / 20000 )) µs each, curl included"
+    done
     # A new filter each request: the aggregation itself, not the per-revision memo.
     first=$(date +%s%N)
     for d in $(seq 1 28); do
