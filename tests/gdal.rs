@@ -192,7 +192,12 @@ fn gdal_types_the_fields_from_the_schema_and_opens_downloads_by_url() {
     assert!(info.contains(&format!("Feature Count: {total}")), "{info}");
 
     // The vector tiles: GDAL's MVT driver reads the world tile by URL, every event in it.
-    let tile = format!("/vsicurl/http://127.0.0.1:{port}/collections/events/tiles/WebMercatorQuad/0/0/0.pbf");
+    let tile = format!(
+        "/vsicurl/http://127.0.0.1:{port}/collections/events/tiles/WebMercatorQuad/0/0/0.pbf"
+    );
     let info = gdal("ogrinfo", &["-ro", "-so", "-al", &tile]);
-    assert!(info.contains("Layer name: events") && info.contains(&format!("Feature Count: {total}")), "{info}");
+    assert!(
+        info.contains("Layer name: events") && info.contains(&format!("Feature Count: {total}")),
+        "{info}"
+    );
 }

@@ -132,7 +132,11 @@ async fn tiles_are_gzipped_for_who_takes_it_and_refuse_what_is_not_a_tile() {
     assert_eq!(unzipped, plain.body);
     // With the extension single-tile readers look for.
     for ext in ["mvt", "pbf"] {
-        let r = get(&app, &format!("/collections/riots/tiles/WebMercatorQuad/0/0/0.{ext}")).await;
+        let r = get(
+            &app,
+            &format!("/collections/riots/tiles/WebMercatorQuad/0/0/0.{ext}"),
+        )
+        .await;
         assert_eq!(r.body, plain.body, "{ext}");
     }
     for (uri, status) in [

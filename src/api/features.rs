@@ -133,7 +133,11 @@ fn event_items(
     if download || spec.format == Format::Csv {
         let mut matches = index.query(query);
         if let Some(sortby) = &sortby {
-            sortby.sort(&index, &mut matches);
+            let wanted = match (params.get("offset"), params.get("limit")) {
+                (None, None) => usize::MAX,
+                _ => offset.saturating_add(limit),
+            };
+            sortby.sort(&index, &mut matches, wanted);
         }
         // A download is the whole result unless the client asked for a page explicitly.
         let (start, take) = match (params.get("offset"), params.get("limit")) {
@@ -156,7 +160,7 @@ fn event_items(
         None => index.query_page(query, offset, limit),
         Some(sortby) => {
             let mut all = index.query(query);
-            sortby.sort(&index, &mut all);
+            sortby.sort(&index, &mut all, offset.saturating_add(limit));
             let page = all.iter().skip(offset).take(limit).copied().collect();
             (all.len(), page)
         }

@@ -112,9 +112,14 @@ impl SortBy<EventKey> {
         parse(value, EVENT_SORTABLES)
     }
 
-    /// Orders `positions` (in index order) by the keys; ties keep index order.
-    pub fn sort(&self, index: &EventIndex, positions: &mut [u32]) {
+    /// Orders `positions` (in index order) by the keys; ties keep index order. Only the first
+    /// `wanted` need their place (a page and those before it): with keys the rows hold as
+    /// numbers they are picked in O(n) and only they are sorted.
+    pub fn sort(&self, index: &EventIndex, positions: &mut [u32], wanted: usize) {
         if self.keys.is_empty() {
+            return;
+        }
+        if self.sort_by_numbers(index, positions, wanted) {
             return;
         }
         positions.sort_by(|&a, &b| {
@@ -126,6 +131,69 @@ impl SortBy<EventKey> {
                 .unwrap_or(Ordering::Equal)
         });
     }
+}
+
+/// Keys sorted as numbers, at most this many.
+const NUMBER_KEYS: usize = 3;
+
+impl SortBy<EventKey> {
+    /// The keys as numbers, when each of them is one (date, counts, type): ascending in the
+    /// order asked, nulls last.
+    fn numbers(&self, row: &Row) -> Option<[i64; NUMBER_KEYS]> {
+        if self.keys.len() > NUMBER_KEYS {
+            return None;
+        }
+        let mut out = [0i64; NUMBER_KEYS];
+        for (slot, &(key, desc)) in out.iter_mut().zip(&self.keys) {
+            let directed = |v: i64| if desc { -v } else { v };
+            // A null is after every count in both directions, as the other sorts put it.
+            let count = |n: Option<u32>| n.map_or(i64::MAX, |n| directed(i64::from(n)));
+            *slot = match key {
+                EventKey::Date => {
+                    let d = row.date;
+                    directed(
+                        i64::from(d.year()) * 512 + i64::from(d.month()) * 32 + i64::from(d.day()),
+                    )
+                }
+                EventKey::EventType => directed(type_rank(row.event_type)),
+                EventKey::Fatalities => count(row.fatalities),
+                EventKey::Injuries => count(row.injuries),
+                EventKey::Arrests => count(row.arrests),
+                _ => return None,
+            };
+        }
+        Some(out)
+    }
+
+    /// [`SortBy::sort`] through number keys; `false` when a key is not a number.
+    fn sort_by_numbers(&self, index: &EventIndex, positions: &mut [u32], wanted: usize) -> bool {
+        let mut keyed = Vec::with_capacity(positions.len());
+        for (i, &pos) in positions.iter().enumerate() {
+            let Some(k) = self.numbers(index.row(pos)) else {
+                return false;
+            };
+            // The place in index order breaks ties, as a stable sort would.
+            keyed.push((k, i as u32, pos));
+        }
+        if wanted < keyed.len() && wanted > 0 {
+            keyed.select_nth_unstable(wanted - 1);
+            keyed[..wanted].sort_unstable();
+        } else {
+            keyed.sort_unstable();
+        }
+        for (slot, (_, _, pos)) in positions.iter_mut().zip(keyed) {
+            *slot = pos;
+        }
+        true
+    }
+}
+
+/// ACLED's types in the order of their labels, as a string sort would put them.
+fn type_rank(t: crate::model::EventType) -> i64 {
+    crate::model::EventType::ALL
+        .iter()
+        .filter(|o| o.label() < t.label())
+        .count() as i64
 }
 
 fn compare_events(index: &EventIndex, x: &Row, y: &Row, key: EventKey, desc: bool) -> Ordering {

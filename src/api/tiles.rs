@@ -208,7 +208,10 @@ pub async fn tile(
     };
     // `…/{x}.mvt` or `.pbf` too: tools that read one tile by URL (GDAL's MVT driver) tell a
     // tile from a directory of tiles by that extension.
-    let x = x.strip_suffix(".mvt").or_else(|| x.strip_suffix(".pbf")).unwrap_or(&x);
+    let x = x
+        .strip_suffix(".mvt")
+        .or_else(|| x.strip_suffix(".pbf"))
+        .unwrap_or(&x);
     let (z, y, x) = (
         number("matrix (zoom)", &z)?,
         number("row", &y)?,
