@@ -23,8 +23,7 @@ fn tiles(c: &mut Criterion) {
             ..Default::default()
         };
         // The city tile holds the event in the middle of the index.
-        let row = index.row((index.len() / 2) as u32);
-        let [ux, uy] = row.unit;
+        let [ux, uy] = index.tile_point((index.len() / 2) as u32).unit;
         let city = TileId::new(10, (ux * 1024.0) as u32, (uy * 1024.0) as u32).unwrap();
         for (name, tile) in [
             ("z0", TileId::new(0, 0, 0).unwrap()),

@@ -116,13 +116,36 @@ pub struct Row {
     pub arrests: Option<u32>,
     pub lon: f64,
     pub lat: f64,
-    /// The point in the Web Mercator world square (`tiles::grid::unit`), worked out once so a
-    /// tile places a million events without projecting each.
-    pub unit: [f64; 2],
     pub id: Box<str>,
     /// The event as a GeoJSON Feature, serialised once at build time; shared (not copied) by the
     /// indexes a write builds from this one.
     pub feature: Arc<str>,
+}
+
+/// What a vector tile reads of an event, kept apart from the rows in the same order: a tile
+/// over much of the world reads these 32 bytes of each event, not its whole row.
+#[derive(Debug, Clone, Copy)]
+pub struct TilePoint {
+    /// The point in the Web Mercator world square (`tiles::grid::unit`), worked out once so a
+    /// tile places a million events without projecting each.
+    pub unit: [f64; 2],
+    /// The counts, none as 0: what clusters add up.
+    pub fatalities: u32,
+    pub injuries: u32,
+    pub arrests: u32,
+    pub event_type: EventType,
+}
+
+impl TilePoint {
+    fn of(row: &Row) -> TilePoint {
+        TilePoint {
+            unit: crate::tiles::grid::unit(row.lon, row.lat),
+            fatalities: row.fatalities.unwrap_or(0),
+            injuries: row.injuries.unwrap_or(0),
+            arrests: row.arrests.unwrap_or(0),
+            event_type: row.event_type,
+        }
+    }
 }
 
 /// An event in the R-tree: longitude, latitude and day, so one envelope query answers a bbox and
@@ -165,6 +188,8 @@ impl Tables {
 #[derive(Debug, Default)]
 struct Segment {
     rows: Vec<Row>,
+    /// What tiles read of each row, at the row's position.
+    points: Vec<TilePoint>,
     /// (hash of id, position), sorted: a tenth of the memory of a map from id strings.
     by_id: Vec<(u64, u32)>,
     by_type: HashMap<EventType, Vec<u32>>,
@@ -275,6 +300,7 @@ impl Segment {
         }
         by_id.sort_unstable();
         Segment {
+            points: rows.iter().map(TilePoint::of).collect(),
             rows,
             by_id,
             by_type,
@@ -533,7 +559,6 @@ impl IndexBuilder {
             arrests: e.arrests,
             lon: e.lon,
             lat: e.lat,
-            unit: crate::tiles::grid::unit(e.lon, e.lat),
             id: e.id.into_boxed_str(),
             feature,
         };
@@ -775,21 +800,31 @@ impl EventIndex {
         out
     }
 
-    /// Calls `f` with every row matching `q`, in no particular order: for what counts or
-    /// draws the matches (tiles) and needs neither their order nor their list.
-    pub fn visit<'a>(&'a self, q: &EventQuery, mut f: impl FnMut(&'a Row)) {
+    /// Calls `f` with the position of every event matching `q`, in no particular order: for
+    /// what counts or draws the matches (tiles) and needs neither their order nor their list.
+    pub fn visit(&self, q: &EventQuery, mut f: impl FnMut(u32)) {
         let places = q.place.as_ref().map(|p| self.tables.place_keys(p));
         let has_removed = self.removed.len() > 0;
         self.base
             .visit(q, &self.tables, places.as_deref(), &mut |pos| {
                 if !has_removed || !self.removed.contains(pos) {
-                    f(&self.base.rows[pos as usize]);
+                    f(pos);
                 }
             });
+        let offset = self.base.len() as u32;
         self.delta
             .visit(q, &self.tables, places.as_deref(), &mut |pos| {
-                f(&self.delta.rows[pos as usize])
+                f(offset + pos)
             });
+    }
+
+    /// What tiles read of the event at `pos`.
+    pub fn tile_point(&self, pos: u32) -> &TilePoint {
+        let base = self.base.len();
+        match (pos as usize).checked_sub(base) {
+            None => &self.base.points[pos as usize],
+            Some(d) => &self.delta.points[d],
+        }
     }
 
     /// The `offset..offset + limit` page of the matches of `q`, and how many match in all.

@@ -636,6 +636,13 @@ mod tests {
     }
 
     #[test]
+    fn event_types_are_numbered_in_the_order_of_all() {
+        for (i, t) in EventType::ALL.into_iter().enumerate() {
+            assert_eq!(t as usize, i);
+        }
+    }
+
+    #[test]
     fn event_type_parses_label_and_slug() {
         for t in EventType::ALL {
             assert_eq!(t.label().parse::<EventType>().unwrap(), t);

@@ -9,7 +9,7 @@ pub mod grid;
 
 use mvt::{GeomEncoder, GeomType, Tile};
 
-use crate::index::{EventIndex, EventQuery, Row};
+use crate::index::{EventIndex, EventQuery, TilePoint};
 use crate::model::EventType;
 
 /// Tile units a side, as MapLibre and GDAL expect by default.
@@ -62,8 +62,9 @@ impl TileId {
 }
 
 /// What a tile is made of: events while they are few, clusters once they would crowd.
-enum Contents<'a> {
-    Events(Vec<(&'a Row, u32, u32)>),
+enum Contents {
+    /// Positions of the events, and where they are in the tile.
+    Events(Vec<(u32, u32, u32)>),
     Clusters(Box<[Cell]>),
 }
 
@@ -81,34 +82,31 @@ struct Cell {
 }
 
 impl Cell {
-    fn add(&mut self, row: &Row, x: u32, y: u32) {
+    fn add(&mut self, p: &TilePoint, x: u32, y: u32) {
         self.count += 1;
         self.sum_x += u64::from(x);
         self.sum_y += u64::from(y);
-        self.fatalities += u64::from(row.fatalities.unwrap_or(0));
-        self.injuries += u64::from(row.injuries.unwrap_or(0));
-        self.arrests += u64::from(row.arrests.unwrap_or(0));
-        let t = EventType::ALL
-            .iter()
-            .position(|&t| t == row.event_type)
-            .unwrap_or(0);
-        self.by_type[t] += 1;
+        self.fatalities += u64::from(p.fatalities);
+        self.injuries += u64::from(p.injuries);
+        self.arrests += u64::from(p.arrests);
+        // The enum's order is ALL's (a test of the model checks it).
+        self.by_type[p.event_type as usize] += 1;
     }
 }
 
-impl<'a> Contents<'a> {
-    fn add(&mut self, row: &'a Row, x: u32, y: u32) {
+impl Contents {
+    fn add(&mut self, index: &EventIndex, pos: u32, x: u32, y: u32) {
         match self {
-            Contents::Events(events) if events.len() < MAX_POINTS => events.push((row, x, y)),
+            Contents::Events(events) if events.len() < MAX_POINTS => events.push((pos, x, y)),
             Contents::Events(events) => {
                 let mut cells = vec![Cell::default(); (CELLS * CELLS) as usize].into_boxed_slice();
-                for &(r, ex, ey) in events.iter() {
-                    cells[cell_of(ex, ey)].add(r, ex, ey);
+                for &(p, ex, ey) in events.iter() {
+                    cells[cell_of(ex, ey)].add(index.tile_point(p), ex, ey);
                 }
-                cells[cell_of(x, y)].add(row, x, y);
+                cells[cell_of(x, y)].add(index.tile_point(pos), x, y);
                 *self = Contents::Clusters(cells);
             }
-            Contents::Clusters(cells) => cells[cell_of(x, y)].add(row, x, y),
+            Contents::Clusters(cells) => cells[cell_of(x, y)].add(index.tile_point(pos), x, y),
         }
     }
 }
@@ -136,9 +134,9 @@ pub fn render(index: &EventIndex, q: &EventQuery, tile: TileId) -> Result<Vec<u8
         });
     }
     let mut contents = Contents::Events(Vec::new());
-    index.visit(&q, |row| {
-        if let Some((x, y)) = tile.place(row.unit) {
-            contents.add(row, x, y);
+    index.visit(&q, |pos| {
+        if let Some((x, y)) = tile.place(index.tile_point(pos).unit) {
+            contents.add(index, pos, x, y);
         }
     });
     let mut out = Tile::new(EXTENT);
@@ -146,7 +144,10 @@ pub fn render(index: &EventIndex, q: &EventQuery, tile: TileId) -> Result<Vec<u8
         Contents::Events(events) if events.is_empty() => return Ok(Vec::new()),
         Contents::Events(mut events) => {
             // Tiles come out the same for the same events, whatever order the index read them in.
-            events.sort_by(|a, b| (a.0.date, &a.0.id).cmp(&(b.0.date, &b.0.id)));
+            events.sort_by(|a, b| {
+                let (x, y) = (index.row(a.0), index.row(b.0));
+                (x.date, &x.id).cmp(&(y.date, &y.id))
+            });
             out.add_layer(events_layer(&out, index, &events)?)?
         }
         Contents::Clusters(cells) => out.add_layer(clusters_layer(&out, &cells)?)?,
@@ -159,10 +160,11 @@ pub fn render(index: &EventIndex, q: &EventQuery, tile: TileId) -> Result<Vec<u8
 fn events_layer(
     tile: &Tile,
     index: &EventIndex,
-    events: &[(&Row, u32, u32)],
+    events: &[(u32, u32, u32)],
 ) -> Result<mvt::Layer, mvt::Error> {
     let mut layer = tile.create_layer(EVENTS_LAYER);
-    for &(row, x, y) in events {
+    for &(pos, x, y) in events {
+        let row = index.row(pos);
         let geometry = GeomEncoder::new(GeomType::Point)
             .point(x as i32, y as i32)?
             .encode()?;
@@ -186,6 +188,17 @@ fn events_layer(
     Ok(layer)
 }
 
+/// The count columns per type, made once.
+fn type_columns() -> &'static [String] {
+    static COLUMNS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+        EventType::ALL
+            .iter()
+            .map(|&t| crate::model::events_column(t))
+            .collect()
+    });
+    &COLUMNS
+}
+
 /// One point per occupied cell, at its events' centroid.
 fn clusters_layer(tile: &Tile, cells: &[Cell]) -> Result<mvt::Layer, mvt::Error> {
     let mut layer = tile.create_layer(CLUSTERS_LAYER);
@@ -204,8 +217,11 @@ fn clusters_layer(tile: &Tile, cells: &[Cell]) -> Result<mvt::Layer, mvt::Error>
             .max_by_key(|&t| (c.by_type[t], std::cmp::Reverse(t)))
             .unwrap_or(0);
         f.add_tag_string("top_layer", EventType::ALL[top].slug());
-        for (t, &count) in EventType::ALL.iter().zip(&c.by_type) {
-            f.add_tag_uint(&crate::model::events_column(*t), u64::from(count));
+        // A type with no event here is left out: a missing count is none (MVT has no nulls).
+        for (column, &count) in type_columns().iter().zip(&c.by_type) {
+            if count > 0 {
+                f.add_tag_uint(column, u64::from(count));
+            }
         }
         layer = f.into_layer();
     }
