@@ -2,21 +2,13 @@
 //! `.ci/run` installs), reads the layers and gets the same features as the API.
 
 use std::collections::BTreeSet;
-use std::io::Read;
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use serde_json::Value;
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+#[path = "support/server.rs"]
+mod support;
+use support::Server;
 
 fn gdal(program: &str, args: &[&str]) -> String {
     let out = Command::new(program)
@@ -47,44 +39,6 @@ fn ids(collection: &Value) -> BTreeSet<String> {
         .collect()
 }
 
-fn fetch(port: u16, path: &str) -> Value {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    std::io::Write::write_all(
-        &mut s,
-        format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").as_bytes(),
-    )
-    .unwrap();
-    let mut text = String::new();
-    s.read_to_string(&mut text).unwrap();
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
-    serde_json::from_str(body).expect("JSON body")
-}
-
-/// Starts `eventmap serve` with `args` on a free loopback port; stopped when dropped.
-fn serve(args: &[&std::ffi::OsStr]) -> (Server, u16) {
-    let bin = env!("CARGO_BIN_EXE_eventmap");
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let server = Server(
-        Command::new(bin)
-            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-            .args(args)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    (server, port)
-}
-
 #[test]
 fn gdal_reads_the_layers_and_gets_the_api_features() {
     let dir = tempfile::tempdir().unwrap();
@@ -96,7 +50,8 @@ fn gdal_reads_the_layers_and_gets_the_api_features() {
         .status()
         .unwrap();
     assert!(status.success());
-    let (_server, port) = serve(&["--events".as_ref(), events.as_os_str()]);
+    let server = Server::start(&["--events".as_ref(), events.as_os_str()]);
+    let port = server.port;
     let url = format!("OAPIF:http://127.0.0.1:{port}");
 
     let listing = gdal("ogrinfo", &["-ro", "-q", &url]);
@@ -129,8 +84,7 @@ fn gdal_reads_the_layers_and_gets_the_api_features() {
         ],
     );
     let from_gdal: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    let from_api = fetch(
-        port,
+    let from_api = server.get_json(
         "/collections/events/items?bbox=20,30,100,60&datetime=2021-03-01/2021-09-30&download=true",
     );
     let (gdal_ids, api_ids) = (ids(&from_gdal), ids(&from_api));
@@ -148,7 +102,8 @@ fn gdal_reads_the_layers_and_gets_the_api_features() {
 #[test]
 fn gdal_types_the_fields_from_the_schema_and_opens_downloads_by_url() {
     let data = tempfile::tempdir().unwrap();
-    let (_server, port) = serve(&["--data".as_ref(), data.path().as_os_str()]);
+    let server = Server::start(&["--data".as_ref(), data.path().as_os_str()]);
+    let port = server.port;
     let url = format!("OAPIF:http://127.0.0.1:{port}");
     let summary = gdal("ogrinfo", &["-ro", "-so", &url, "events"]);
     for field in [
@@ -163,10 +118,7 @@ fn gdal_types_the_fields_from_the_schema_and_opens_downloads_by_url() {
     ] {
         assert!(summary.contains(field), "{field} not in:\n{summary}");
     }
-    let api = fetch(
-        port,
-        "/collections/events/items?min_fatalities=1&download=true",
-    );
+    let api = server.get_json("/collections/events/items?min_fatalities=1&download=true");
     let want = api["features"].as_array().unwrap().len();
     assert!(want >= 2, "the seed has events with deaths");
     let filtered = gdal(
@@ -179,7 +131,7 @@ fn gdal_types_the_fields_from_the_schema_and_opens_downloads_by_url() {
         "{filtered}"
     );
 
-    let all = fetch(port, "/collections/events/items?download=true");
+    let all = server.get_json("/collections/events/items?download=true");
     let total = all["features"].as_array().unwrap().len();
     let geojson =
         format!("/vsicurl/http://127.0.0.1:{port}/collections/events/items?download=true");

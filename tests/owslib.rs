@@ -3,30 +3,14 @@
 //! (text and JSON) and `sortby` what the API's own parameters give.
 
 use std::collections::BTreeSet;
-use std::io::Read;
-use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use serde_json::Value;
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn fetch(port: u16, path: &str) -> Value {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    std::io::Write::write_all(&mut s, format!("GET {path} HTTP/1.0\r\n\r\n").as_bytes()).unwrap();
-    let mut text = String::new();
-    s.read_to_string(&mut text).unwrap();
-    serde_json::from_str(text.split_once("\r\n\r\n").unwrap().1).expect("JSON body")
-}
+#[path = "support/server.rs"]
+mod support;
+use support::Server;
 
 fn strings(v: &Value) -> Vec<String> {
     v.as_array()
@@ -39,25 +23,8 @@ fn strings(v: &Value) -> Vec<String> {
 #[test]
 fn owslib_filters_sorts_and_reads_the_schemas() {
     let data = tempfile::tempdir().unwrap();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let _server = Server(
-        Command::new(env!("CARGO_BIN_EXE_eventmap"))
-            .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--data"])
-            .arg(data.path())
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let server = Server::start(&["--data".as_ref(), data.path().as_os_str()]);
+    let port = server.port;
     let python = std::env::var("OWSLIB_PYTHON").unwrap_or_else(|_| "python3".into());
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/owslib_check.py");
     let out = Command::new(&python)
@@ -93,18 +60,14 @@ fn owslib_filters_sorts_and_reads_the_schemas() {
             .map(|f| f["id"].as_str().unwrap().to_string())
             .collect()
     };
-    let by_params = ids(&fetch(
-        port,
-        "/collections/events/items?min_fatalities=1&country_code=KZ&limit=1000",
-    ));
+    let by_params =
+        ids(&server
+            .get_json("/collections/events/items?min_fatalities=1&country_code=KZ&limit=1000"));
     assert!(!by_params.is_empty());
     assert_eq!(strings(&seen["filtered"]), by_params);
     assert_eq!(
         strings(&seen["filtered_json"]),
-        ids(&fetch(
-            port,
-            "/collections/events/items?min_fatalities=1&limit=1000"
-        ))
+        ids(&server.get_json("/collections/events/items?min_fatalities=1&limit=1000"))
     );
     let dates = strings(&seen["sorted"]);
     assert!(

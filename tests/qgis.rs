@@ -2,41 +2,11 @@
 //! exports it to the file formats analysts use, every event included: the flat, typed
 //! properties are what makes GeoPackage, Shapefile and CSV accept the layer.
 
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve(data: &std::path::Path) -> (Server, u16) {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let server = Server(
-        Command::new(env!("CARGO_BIN_EXE_eventmap"))
-            .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--data"])
-            .arg(data)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    (server, port)
-}
+#[path = "support/server.rs"]
+mod support;
+use support::Server;
 
 /// Features in a file, as `ogrinfo -so -al` counts them.
 fn feature_count(path: &std::path::Path) -> usize {
@@ -55,22 +25,13 @@ fn feature_count(path: &std::path::Path) -> usize {
 #[test]
 fn qgis_exports_every_event_to_gpkg_shapefile_geojson_and_csv() {
     let data = tempfile::tempdir().unwrap();
-    let (_server, port) = serve(data.path());
+    let server = Server::start(&["--data".as_ref(), data.path().as_os_str()]);
+    let port = server.port;
     let out = tempfile::tempdir().unwrap();
     let input = format!("OAPIF://url='http://127.0.0.1:{port}' typename='events'");
-    let want = {
-        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        std::io::Write::write_all(
-            &mut s,
-            b"GET /collections/events/items?limit=1 HTTP/1.0\r\n\r\n",
-        )
-        .unwrap();
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut s, &mut text).unwrap();
-        let body: serde_json::Value =
-            serde_json::from_str(text.split_once("\r\n\r\n").unwrap().1).unwrap();
-        body["numberMatched"].as_u64().unwrap() as usize
-    };
+    let want = server.get_json("/collections/events/items?limit=1")["numberMatched"]
+        .as_u64()
+        .unwrap() as usize;
     assert!(want > 20, "the seed's events");
     for file in ["events.gpkg", "events.shp", "events.geojson", "events.csv"] {
         let path = out.path().join(file);
