@@ -2307,3 +2307,77 @@ fn the_town_is_the_last_town_named() {
         ]
     );
 }
+
+/// A sentence that names no place happened where the story last put an event, as a reader
+/// takes it, even across a paragraph break: not somewhere in the country. A city named only in
+/// passing (a distance, a comparison) sets no scene.
+#[test]
+fn a_placeless_sentence_is_where_the_story_last_was() {
+    for (text, lang) in [
+        (
+            "Protesters set fire to the town hall in Osh on Monday, 1,000 km from Moscow.\n\n\
+             Police fired tear gas and detained 40 people.\n",
+            Lang::En,
+        ),
+        (
+            "Lundi, des manifestants ont incendié la mairie à Och, à 1 000 km de Moscou.\n\n\
+             La police a tiré des gaz lacrymogènes et interpellé 40 personnes.\n",
+            Lang::Fr,
+        ),
+    ] {
+        let x = read(text, Some(date(2022, 10, 5)), Some(lang));
+        let places: Vec<String> = sorted(&x.events, |e| e.place.clone());
+        assert!(
+            !places.is_empty() && places.iter().all(|p| p == "Osh"),
+            "{text}: {:?}",
+            summary(&x.events)
+        );
+    }
+}
+
+/// "The capital of Kurdistan province", "la capitale de la province": a province's capital,
+/// in apposition to the city named before it, is not the national capital.
+#[test]
+fn a_provinces_capital_is_not_the_national_capital() {
+    for (text, lang) in [
+        (
+            "Protesters rallied in Sanandaj, the capital of Kurdistan province, on Saturday.",
+            Lang::En,
+        ),
+        (
+            "Des manifestants se sont rassemblés samedi à Sanandaj, la capitale de la province \
+             du Kurdistan.",
+            Lang::Fr,
+        ),
+    ] {
+        let x = read(text, Some(date(2022, 9, 19)), Some(lang));
+        assert_eq!(
+            summary(&x.events),
+            vec![row("2022-09-17", "Sanandaj", Protests, "Peaceful protest")],
+            "{text}"
+        );
+    }
+}
+
+/// "Osh, 300 km south-west of Bishkek", "Och, à 300 km de Bichkek": a town that far from its
+/// reference is where it is; the distance tells it, it does not locate it by the other city.
+#[test]
+fn a_town_far_from_its_reference_stays_itself() {
+    for (text, lang) in [
+        (
+            "Protesters rallied in Osh, 300 km south-west of Bishkek, on Monday.",
+            Lang::En,
+        ),
+        (
+            "Des manifestants se sont rassemblés lundi à Och, à 300 km au sud-ouest de Bichkek.",
+            Lang::Fr,
+        ),
+    ] {
+        let x = read(text, Some(date(2022, 10, 5)), Some(lang));
+        assert_eq!(
+            summary(&x.events),
+            vec![row("2022-10-03", "Osh", Protests, "Peaceful protest")],
+            "{text}"
+        );
+    }
+}

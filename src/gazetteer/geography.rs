@@ -961,6 +961,11 @@ fn situates(gap: &str, text: &str, this: &Mention) -> bool {
         return false;
     }
     if words.iter().any(|w| listed(RELATION_WORDS, w)) {
+        // "Baïmak, à quelque 1 400 km de Moscou": a place that far from the other is told by
+        // the distance, not located by it (nor replaced by it when the two disagree).
+        if stated_km(words).is_some_and(|km| km > LOCATOR_KM) {
+            return false;
+        }
         return words
             .last()
             .is_some_and(|w| listed(&["of", "de", "d", "du", "near", "in"], w));
@@ -982,6 +987,32 @@ fn situates(gap: &str, text: &str, this: &Mention) -> bool {
         .find(|w| !w.is_empty())
         .unwrap_or("");
     this.place.kind == PlaceKind::Country || listed(UNIT_WORDS, next_word)
+}
+
+/// How far a distance may be and still locate one place by another.
+const LOCATOR_KM: f64 = 150.0;
+
+/// The distance a gap states in kilometres ("60 km south of", "à 1 400 km de", "20 miles
+/// from"): the figure's digits (thousands may be split by a space or a comma) before the unit.
+fn stated_km(words: &[&str]) -> Option<f64> {
+    let unit = words
+        .iter()
+        .position(|w| listed(&["km", "kilometres", "kilometers", "miles"], w))?;
+    let factor = if listed(&["miles"], words[unit]) {
+        1.609
+    } else {
+        1.0
+    };
+    let digits: String = words[..unit]
+        .iter()
+        .rev()
+        .take_while(|w| w.bytes().all(|b| b.is_ascii_digit() || b == b','))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .flat_map(|w| w.chars().filter(char::is_ascii_digit))
+        .collect();
+    digits.parse::<f64>().ok().map(|n| n * factor)
 }
 
 /// How much the preposition before a name says the text is there: "staged a protest in

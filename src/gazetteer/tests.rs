@@ -899,3 +899,14 @@ fn a_locator_across_a_border_stands_in() {
         [row("Paikpara", "Sirajganj", "BD")]
     );
 }
+
+/// A particle joins the words of a name and never ends one: "Osh on Monday" names Osh, not
+/// a town whose romanised name reads "Och'on".
+#[test]
+fn a_name_never_ends_on_a_particle() {
+    let names: Vec<String> = found("Protesters gathered in Osh on Monday.", None)
+        .into_iter()
+        .map(|(written, _, _)| written)
+        .collect();
+    assert_eq!(names, vec!["Osh".to_owned()]);
+}
