@@ -1772,8 +1772,9 @@ fn a_toll_across_an_apposition() {
 }
 
 /// What crowds do in the street, as reports say it: a rampage, stones thrown (or a victim hit
-/// by one), tyres and bonfires burnt are a violent demonstration; barricades across a road are a
-/// road blocked (a protest); a siege laid to a town is an attack. English and French. (Structures
+/// by one), tyres and bonfires burnt, barricades put across a road (ACLED's codebook: "road-blocking
+/// using barricades") are a violent demonstration; a road blocked by people standing on it is a
+/// protest; a siege laid to a town is an attack. English and French. (Structures
 /// from Kenyan regional press and French wire reports of unrest; sentences our own.)
 #[test]
 fn street_violence_is_named_in_many_ways() {
@@ -1821,7 +1822,7 @@ fn street_violence_is_named_in_many_ways() {
         (
             "On 7 May 2023, traders barricaded the road in Kisumu.",
             Lang::En,
-            blocked(),
+            riot(),
         ),
         (
             "Le 7 mai 2023, des jeunes ont caillassé les policiers à Kisumu.",
@@ -1836,7 +1837,7 @@ fn street_violence_is_named_in_many_ways() {
         (
             "Le 7 mai 2023, des habitants ont dressé des barricades à Kisumu.",
             Lang::Fr,
-            blocked(),
+            riot(),
         ),
         (
             "Le 7 mai 2023, des commerçants ont bloqué la route à Kisumu.",
@@ -2080,12 +2081,12 @@ fn reports_in_the_present_and_roads_blocked() {
         Protests,
         "Peaceful protest",
     );
-    // A party's supporters are a crowd: roads they barricade are a protest.
+    // A party's supporters are a crowd: roads they barricade are a violent demonstration.
     one(
         "Supporters of the governor barricaded roads in Nyeri.",
         "Nyeri",
-        Protests,
-        "Peaceful protest",
+        Riots,
+        "Violent demonstration",
     );
     // A bill blocked is no road blocked.
     assert!(en("Activists said the senate blocked the bill in Nairobi.").is_empty());

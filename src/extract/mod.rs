@@ -327,7 +327,8 @@ impl<'a, 'g> Reader<'a, 'g> {
             }
             for draft in &drafts {
                 let day = draft.date.or(date).map(|d| d.date);
-                self.scene.add(draft.place.at, day, &self.mentions, self.home);
+                self.scene
+                    .add(draft.place.at, day, &self.mentions, self.home);
             }
             protesters |= names_protesters;
             if let Some(last) = places::most_precise_last(&self.mentions[sentence_mentions.clone()])

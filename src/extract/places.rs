@@ -177,7 +177,8 @@ fn names_the_country(rest: &str) -> bool {
     const THE_COUNTRY: &[&str] = &["the country", "this country", "the nation", "pays"];
     let rest = rest.trim_start();
     THE_COUNTRY.iter().any(|w| {
-        rest.get(..w.len()).is_some_and(|head| head.eq_ignore_ascii_case(w))
+        rest.get(..w.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(w))
             && !rest[w.len()..].starts_with(char::is_alphanumeric)
     })
 }
