@@ -15,6 +15,13 @@ pub enum Group {
     /// People acting together with no organisation of arms: party supporters and members,
     /// locals, villagers, assailants. What they do to people or property is mob violence.
     Partisans,
+    /// People named by their trade or kin ("labourers", "relatives", "shopkeepers"): when they
+    /// act they are a mob ([`Group::Partisans`]), when they suffer ("two labourers were
+    /// killed") civilians. The sentence's reader decides which.
+    Folk,
+    /// People named by their number alone ("15 people", "des personnes"): a mob when they act,
+    /// else nobody in particular (a toll of people says nothing of who they were).
+    People,
 }
 
 /// The actor labels of a sentence's hits, in order of first mention, without repeats.

@@ -117,6 +117,10 @@ pub fn find(
                 Forward::None => loose_before(folded, q, &counted),
             }
         });
+        // An article read as "one" after its counted word counts only before a person
+        // ("tué un policier"); elsewhere it is the article of something else.
+        let governor =
+            governor.filter(|hit| hit.start >= q.end || !is_article_far_from(folded, q, hit));
         if let Some(hit) = governor
             && is_disjunction(folded, hit, &counted, lexicon.disjunctions)
         {
@@ -509,8 +513,16 @@ fn quantities(
 fn is_article_far_from(folded: &str, q: &Quantity, hit: &Hit) -> bool {
     const ARTICLE_WORDS: usize = 4;
     let article = matches!(&folded[q.start..q.end], "un" | "une" | "one");
-    if !article || hit.start < q.end {
+    if !article {
         return false;
+    }
+    // After the counted word it counts a victim only before a person ("tué un policier"),
+    // not a thing ("tués dans une fusillade").
+    if hit.start < q.end {
+        return q.start >= hit.end
+            && !words(&folded[q.end..])
+                .take(ARTICLE_WORDS)
+                .any(|w| PERSON_NOUNS.contains(&w));
     }
     let gap = &folded[q.end..hit.start];
     // An age says who, it does not push the count away ("un manifestant de 25 ans a été tué").
@@ -667,9 +679,7 @@ fn is_disjunction(folded: &str, hit: &Hit, counted: &[&Hit], disjunctions: &[&st
 /// des dizaines de morts").
 fn counted_group(folded: &str, hits: &[Hit], kind: CountKind) -> Option<Group> {
     hits.iter().enumerate().find_map(|(i, h)| {
-        let Term::Group(group) = h.term else {
-            return None;
-        };
+        let group = victims_of(h.term)?;
         let next = hits[i + 1..]
             .iter()
             .find(|n| matches!(n.term, Term::Count(_)))?;
@@ -684,10 +694,18 @@ fn counted_group(folded: &str, hits: &[Hit], kind: CountKind) -> Option<Group> {
 fn group_in(hits: &[Hit], span: std::ops::Range<usize>) -> Option<Group> {
     hits.iter()
         .filter(|h| span.contains(&h.start))
-        .find_map(|h| match h.term {
-            Term::Group(g) => Some(g),
-            _ => None,
-        })
+        .find_map(|h| victims_of(h.term))
+}
+
+/// The group a counted word's people are: people named by their trade or kin, counted as
+/// killed or hurt, are civilians; people named by their number alone are nobody in particular.
+fn victims_of(term: Term) -> Option<Group> {
+    match term {
+        Term::Group(Group::Folk) => Some(Group::Civilians),
+        Term::Group(Group::People) => None,
+        Term::Group(g) => Some(g),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -167,6 +167,9 @@ pub fn classify(
         // troops, is a civilian attacked; gunfire heard with no victim is a clash.
         Happening::Shooting if facts.has_count && !forces => ATTACK,
         Happening::Shooting => ARMED_CLASH,
+        // Crude bombs thrown by party men or a mob, with no armed group behind them, are the
+        // mob's weapon: ACLED codes the event as a riot, not as remote violence.
+        Happening::Explosion | Happening::Grenade if mob => unrest,
         Happening::Explosion => (ExplosionsRemoteViolence, "Remote explosive/landmine/IED"),
         Happening::Shelling => (
             ExplosionsRemoteViolence,

@@ -545,6 +545,17 @@ impl<'a, 'g> Reader<'a, 'g> {
         let groups: Vec<(usize, actors::Group)> = hits
             .iter()
             .filter_map(|h| match h.term {
+                // People named before any happening and followed by an active verb did it.
+                Term::Group(actors::Group::Folk | actors::Group::People)
+                    if self.lexicon.acting(&folded.text, h)
+                        && !hits
+                            .iter()
+                            .any(|c| c.start < h.start && matches!(c.term, Term::Cue(..))) =>
+                {
+                    Some((h.start, actors::Group::Partisans))
+                }
+                Term::Group(actors::Group::Folk) => Some((h.start, actors::Group::Civilians)),
+                Term::Group(actors::Group::People) => None,
                 Term::Group(g) => Some((h.start, g)),
                 _ => None,
             })
@@ -940,11 +951,11 @@ fn draft_for_count<'g>(
         (Some(Group::Security | Group::Military | Group::Rioters), None) => {
             kinds::VIOLENT_DEMONSTRATION
         }
-        (Some(Group::Civilians), None) => kinds::ATTACK,
+        (Some(Group::Civilians | Group::Folk), None) => kinds::ATTACK,
         (Some(Group::Partisans), None) => kinds::MOB_VIOLENCE,
         (Some(Group::Armed), None) => kinds::ARMED_CLASH,
-        (None, None) if armed => kinds::ATTACK,
-        (None, None) => context.earlier_violence.unwrap_or(kinds::ATTACK),
+        (None | Some(Group::People), None) if armed => kinds::ATTACK,
+        (None | Some(Group::People), None) => context.earlier_violence.unwrap_or(kinds::ATTACK),
     };
     find_or_add(drafts, place, kind)
 }

@@ -24,6 +24,7 @@ pub const WORDS: Words = Words {
         "sont",
     ],
     // "arrêté(e)" is also "halted" and "a decree"; "détenu" also "held" (a record, a stake).
+    states: &["restent", "reste", "demeurent"],
     ambiguous_arrests: &[
         "arrete", "arretee", "arretes", "arretees", "detenu", "detenue", "detenus",
     ],
@@ -318,6 +319,10 @@ pub const ENTRIES: &[Entry] = &[
     ("explosion", Term::Cue(H::Explosion, L::Weak), S),
     ("a explose", Term::Cue(H::Explosion, L::Strong), W),
     ("ont explose", Term::Cue(H::Explosion, L::Strong), W),
+    // « Ils ont fait exploser des bombes artisanales » : l'engin fait exploser, au passé composé.
+    ("fait exploser", Term::Cue(H::Explosion, L::Strong), W),
+    ("bombe artisanale", Term::Cue(H::Explosion, L::Weak), W),
+    ("bombes artisanales", Term::Cue(H::Explosion, L::Weak), W),
     ("attentat", Term::Cue(H::Explosion, L::Weak), S),
     ("bombardement", Term::Cue(H::Shelling, L::Weak), S),
     ("frappe aerienne", Term::Cue(H::Airstrike, L::Weak), S),
@@ -580,12 +585,20 @@ pub const ENTRIES: &[Entry] = &[
     ("individus", Term::Group(Group::Partisans), W),
     ("habitants", Term::Group(Group::Civilians), W),
     ("passants", Term::Group(Group::Civilians), W),
-    // Les métiers qui sortent en corps (commerçants qui bloquent une route, ouvriers en grève).
-    ("commercants", Term::Group(Group::Civilians), W),
-    ("vendeurs", Term::Group(Group::Civilians), W),
-    ("agriculteurs", Term::Group(Group::Civilians), W),
-    ("ouvriers", Term::Group(Group::Civilians), W),
-    ("travailleurs", Term::Group(Group::Civilians), W),
+    // Les métiers, les proches, les gens qui sortent en corps (commerçants qui bloquent une
+    // route, ouvriers en grève, complices qui frappent) : une foule quand ils agissent, sinon
+    // des civils.
+    ("commercants", Term::Group(Group::Folk), W),
+    ("vendeurs", Term::Group(Group::Folk), W),
+    ("agriculteurs", Term::Group(Group::Folk), W),
+    ("ouvriers", Term::Group(Group::Folk), W),
+    ("travailleurs", Term::Group(Group::Folk), W),
+    ("chauffeurs", Term::Group(Group::Folk), W),
+    ("proches", Term::Group(Group::Folk), W),
+    ("voisins", Term::Group(Group::Folk), W),
+    ("complices", Term::Group(Group::Folk), W),
+    ("rivaux", Term::Group(Group::Folk), W),
+    ("personnes", Term::Group(Group::People), W),
     ("riverains", Term::Group(Group::Civilians), W),
     ("russe", Term::Nationality("Russia"), S),
     ("de russie", Term::Nationality("Russia"), W),

@@ -96,6 +96,9 @@ pub struct Lexicon {
     /// Passive auxiliaries that, right before an arrest word, assert the arrest on their own
     /// ("Karim Massimov a été interpellé", "was arrested").
     pub passives: &'static [&'static str],
+    /// Verbs of state after a subject ("are feared dead", "remain missing"): what follows
+    /// tells what the people suffer, not what they do.
+    pub states: &'static [&'static str],
     /// Arrest words with another common sense ("la production a été arrêtée": halted): they
     /// need a figure or people in the sentence.
     pub ambiguous_arrests: &'static [&'static str],
@@ -157,6 +160,7 @@ impl Lexicon {
             disjunctions: words.disjunctions,
             year_intros: words.year_intros,
             passives: words.passives,
+            states: words.states,
             ambiguous_arrests: words.ambiguous_arrests,
             breakdowns: words.breakdowns,
             relativizers: words.relativizers,
@@ -255,6 +259,21 @@ impl Lexicon {
             before = before[..before.len() - adverb.len()].trim_end();
         }
         self.passives.iter().any(|aux| ends_with_words(before, aux))
+    }
+
+    /// Whether the people named by `hit` are the subject of an active verb: no passive
+    /// auxiliary nor verb of state among the words that follow them in the sentence
+    /// ("labourers assaulted a guard", not "two labourers were killed" nor "fifteen people are
+    /// feared dead").
+    pub fn acting(&self, folded: &str, hit: &Hit) -> bool {
+        let rest = folded[hit.end..].split(['.', ';']).next().unwrap_or("");
+        let words: Vec<&str> = rest.split_whitespace().take(12).collect();
+        !(0..words.len()).any(|k| {
+            self.passives.iter().chain(self.states).any(|aux| {
+                let aux: Vec<&str> = aux.split_whitespace().collect();
+                words[k..].starts_with(&aux)
+            })
+        })
     }
 
     /// Appends the entries found in `folded`, in order, each starting and ending on a word
@@ -361,6 +380,7 @@ pub struct Words {
     pub disjunctions: &'static [&'static str],
     pub year_intros: &'static [&'static str],
     pub passives: &'static [&'static str],
+    pub states: &'static [&'static str],
     pub ambiguous_arrests: &'static [&'static str],
     pub breakdowns: &'static [&'static str],
     pub relativizers: &'static [&'static str],
