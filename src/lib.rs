@@ -14,6 +14,6 @@ pub mod index;
 pub mod model;
 pub mod store;
 pub mod synth;
-pub mod watch;
 pub mod tiles;
+pub mod watch;
 pub mod web;

@@ -657,7 +657,11 @@ fn run_watch(
             let outcome = watcher.poll(feed).await;
             println!("{}: {outcome}", feed.url);
             match &outcome {
-                PollOutcome::Read { added, failed: items, .. } => {
+                PollOutcome::Read {
+                    added,
+                    failed: items,
+                    ..
+                } => {
                     for (url, id, events) in added {
                         println!("  {url}: article {id} added, {events} events");
                     }

@@ -265,7 +265,9 @@ pub async fn ingest_url(
     ingest: &impl Ingest,
     url: &str,
 ) -> Result<Ingested, (String, bool)> {
-    let url = parse_url(url).map_err(|e| (e.to_string(), false))?.to_string();
+    let url = parse_url(url)
+        .map_err(|e| (e.to_string(), false))?
+        .to_string();
     let asked = url.clone();
     if let Some(known) = blocking(store, move |s| s.article_by_url(&asked))
         .await

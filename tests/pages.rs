@@ -61,7 +61,11 @@ fn a_french_article_with_meta_dates() {
         "huit policiers et militaires ont été tués",
         "l'alliance militaire conduite par Moscou.",
     ] {
-        assert!(page.text.contains(said), "{said:?} missing from:\n{}", page.text);
+        assert!(
+            page.text.contains(said),
+            "{said:?} missing from:\n{}",
+            page.text
+        );
     }
 }
 
@@ -76,8 +80,14 @@ fn an_english_article_dated_by_json_ld() {
     assert_eq!(page.published, Some(date(2022, 1, 7)));
     assert_eq!(page.lang, Some(Lang::En));
     assert_clean(&page.text);
-    assert!(page.text.contains("At least 18 members of the security forces were killed"));
-    assert!(page.text.contains("began arriving in the country on Thursday."));
+    assert!(
+        page.text
+            .contains("At least 18 members of the security forces were killed")
+    );
+    assert!(
+        page.text
+            .contains("began arriving in the country on Thursday.")
+    );
 }
 
 #[test]
@@ -87,7 +97,10 @@ fn an_article_dated_by_its_time_element() {
     assert_eq!(page.published, Some(date(2022, 1, 3)));
     assert_eq!(page.lang, Some(Lang::Fr));
     assert_clean(&page.text);
-    assert!(page.text.contains("Des milliers d'habitants se sont rassemblés dimanche 2 janvier"));
+    assert!(
+        page.text
+            .contains("Des milliers d'habitants se sont rassemblés dimanche 2 janvier")
+    );
 }
 
 #[test]
@@ -114,7 +127,10 @@ fn a_page_with_no_article_is_refused() {
     let html = std::fs::read_to_string("tests/fixtures/site/about.html").unwrap();
     let err = page::read(&html, "http://127.0.0.1/about.html").unwrap_err();
     assert!(matches!(err, FetchError::NoArticle { .. }), "{err}");
-    assert_eq!(err.to_string(), "http://127.0.0.1/about.html has no article text");
+    assert_eq!(
+        err.to_string(),
+        "http://127.0.0.1/about.html has no article text"
+    );
 }
 
 /// What the extractor makes of each page: the storming of the Almaty city hall on 5 January

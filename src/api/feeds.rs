@@ -39,7 +39,10 @@ pub async fn list(
     let feeds = tokio::task::spawn_blocking(move || store.feeds())
         .await
         .map_err(ApiError::internal)??;
-    Ok(json_response(&json!({ "feeds": feeds }), "application/json"))
+    Ok(json_response(
+        &json!({ "feeds": feeds }),
+        "application/json",
+    ))
 }
 
 pub async fn show(
@@ -68,7 +71,10 @@ pub async fn create(
     let store = state.authorize(&headers)?;
     require_json(&headers, "the feed")?;
     let bytes = deadline
-        .bound("the body was not received; nothing was stored", read_body(body))
+        .bound(
+            "the body was not received; nothing was stored",
+            read_body(body),
+        )
         .await?;
     let body: FeedBody = serde_json::from_slice(&bytes).map_err(|e| {
         ApiError::invalid(format!(

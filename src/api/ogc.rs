@@ -412,7 +412,12 @@ fn article_paths(paths: &mut serde_json::Map<String, Value>) {
 fn feed_paths(paths: &mut serde_json::Map<String, Value>, bearer: &Value) {
     let feed_id = json!({ "name": "feedId", "in": "path", "required": true, "schema": { "type": "integer", "format": "int64", "minimum": 1, "maximum": i64::MAX } });
     let url = json!({ "type": "string", "format": "uri", "maxLength": crate::store::MAX_URL_CHARS, "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#]+[^\\s]*$" });
-    let mut feeds = json_get("getFeeds", "The watched feeds and how their polls went", &[JSON_ONLY], json_ok("The feeds"));
+    let mut feeds = json_get(
+        "getFeeds",
+        "The watched feeds and how their polls went",
+        &[JSON_ONLY],
+        json_ok("The feeds"),
+    );
     feeds["get"]["responses"]["404"] = exception("No article store");
     feeds["post"] = json!({
         "operationId": "postFeed", "summary": "Watch an RSS, Atom or JSON feed", "security": bearer,
@@ -426,7 +431,12 @@ fn feed_paths(paths: &mut serde_json::Map<String, Value>, bearer: &Value) {
         })),
     });
     paths.insert("/feeds".into(), feeds);
-    let mut feed = json_get("getFeed", "One watched feed", &[JSON_ONLY], json_ok("The feed"));
+    let mut feed = json_get(
+        "getFeed",
+        "One watched feed",
+        &[JSON_ONLY],
+        json_ok("The feed"),
+    );
     let mut parameters = vec![feed_id.clone()];
     parameters.extend(param_refs(&[JSON_ONLY]));
     feed["get"]["parameters"] = json!(parameters);

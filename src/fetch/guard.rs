@@ -93,13 +93,12 @@ impl Resolve for GuardedResolver {
                 .await
                 .map_err(|_| format!("resolving {host} took over {} s", timeout.as_secs()))??
                 .collect();
-            if !allow_private {
-                if let Some(bad) = addrs.iter().find(|a| !is_public(a.ip())) {
-                    return Err(Box::new(Refused {
-                        host,
-                        addr: bad.ip(),
-                    }) as _);
-                }
+            let refused = addrs.iter().find(|a| !allow_private && !is_public(a.ip()));
+            if let Some(bad) = refused {
+                return Err(Box::new(Refused {
+                    host,
+                    addr: bad.ip(),
+                }) as _);
             }
             Ok(Box::new(addrs.into_iter()) as Addrs)
         })
@@ -143,7 +142,12 @@ mod tests {
         ] {
             assert!(!is_public(private.parse().unwrap()), "{private}");
         }
-        for public in ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "64:ff9b::808:808"] {
+        for public in [
+            "93.184.216.34",
+            "8.8.8.8",
+            "2606:4700::1111",
+            "64:ff9b::808:808",
+        ] {
             assert!(is_public(public.parse().unwrap()), "{public}");
         }
     }

@@ -137,8 +137,7 @@ pub struct Fetcher {
 pub fn parse_url(url: &str) -> Result<Url, FetchError> {
     let parsed = Url::parse(url.trim())
         .map_err(|e| FetchError::BadUrl(format!("{url:?} is not a URL: {e}")))?;
-    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none_or(str::is_empty)
-    {
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none_or(str::is_empty) {
         return Err(FetchError::BadUrl(format!(
             "{url:?} is not an http(s) URL: only http:// and https:// pages are fetched"
         )));
@@ -396,8 +395,16 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_http() {
-        for url in ["ftp://example.org/a", "file:///etc/passwd", "example.org", "http://"] {
-            assert!(matches!(parse_url(url), Err(FetchError::BadUrl(_))), "{url}");
+        for url in [
+            "ftp://example.org/a",
+            "file:///etc/passwd",
+            "example.org",
+            "http://",
+        ] {
+            assert!(
+                matches!(parse_url(url), Err(FetchError::BadUrl(_))),
+                "{url}"
+            );
         }
         assert!(parse_url("https://example.org/a?b=c").is_ok());
     }

@@ -46,10 +46,13 @@ const MAX_LINK_SHARE: f64 = 0.5;
 /// Reads `html`, fetched from `url`.
 pub fn read(html: &str, url: &str) -> Result<Page, FetchError> {
     let doc = Document::from(html);
-    let lang = doc
-        .select("html")
-        .attr("lang")
-        .and_then(|l| l.split(['-', '_']).next()?.to_ascii_lowercase().parse().ok());
+    let lang = doc.select("html").attr("lang").and_then(|l| {
+        l.split(['-', '_'])
+            .next()?
+            .to_ascii_lowercase()
+            .parse()
+            .ok()
+    });
     let mut entries = json_ld_entries(&doc);
     if entries.is_empty() {
         entries = dom_entries(&doc);
@@ -75,7 +78,13 @@ pub fn read(html: &str, url: &str) -> Result<Page, FetchError> {
     // The headline, when the page's title is it with the site's name added.
     let h1 = clean_line(&h1);
     let title = Some(clean_line(&article.title))
-        .map(|t| if !h1.is_empty() && t.starts_with(&h1) { h1 } else { t })
+        .map(|t| {
+            if !h1.is_empty() && t.starts_with(&h1) {
+                h1
+            } else {
+                t
+            }
+        })
         .filter(|t| !t.is_empty());
     let mut published = article
         .published_time
@@ -404,7 +413,8 @@ mod tests {
         assert_eq!(page.published, Some(jiff::civil::date(2022, 1, 6)));
         assert_eq!(page.lang, Some(Lang::En));
         assert!(
-            page.text.contains("January 6, 2022\nCurfew\nA curfew was imposed"),
+            page.text
+                .contains("January 6, 2022\nCurfew\nA curfew was imposed"),
             "{}",
             page.text
         );

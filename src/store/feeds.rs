@@ -110,7 +110,10 @@ impl Store {
 
     /// Stops watching a feed (its articles stay); false when there was no such feed.
     pub fn delete_feed(&self, id: i64) -> Result<bool, StoreError> {
-        Ok(self.conn().execute("DELETE FROM feeds WHERE id = ?1", [id])? > 0)
+        Ok(self
+            .conn()
+            .execute("DELETE FROM feeds WHERE id = ?1", [id])?
+            > 0)
     }
 
     /// Keeps what a poll found, for `/status` and the next poll.
