@@ -73,6 +73,9 @@ enum Command {
         feed_every: std::time::Duration,
         #[command(flatten)]
         fetch: FetchArgs,
+        /// Fetch nothing: no page posted by URL (texts only), no feed polled.
+        #[arg(long)]
+        no_fetch: bool,
     },
     /// Add articles to the store and print the events found in each.
     Ingest {
@@ -180,26 +183,19 @@ struct FetchArgs {
     /// Largest page or feed read, in bytes.
     #[arg(long, default_value_t = DEFAULT_MAX_BYTES)]
     max_page_bytes: u64,
-    /// Fetch nothing: no page posted by URL, no feed polled.
-    #[arg(long)]
-    no_fetch: bool,
 }
 
 impl FetchArgs {
-    /// The fetch bounds, or `None` with `--no-fetch`.
-    fn options(&self) -> Option<FetchOptions> {
-        (!self.no_fetch).then(|| FetchOptions {
+    fn options(&self) -> FetchOptions {
+        FetchOptions {
             allow_private: self.allow_private_urls,
             max_bytes: self.max_page_bytes,
             ..FetchOptions::default()
-        })
+        }
     }
 
     fn fetcher(&self) -> Result<Fetcher> {
-        let options = self
-            .options()
-            .context("--no-fetch: nothing can be fetched")?;
-        Ok(Fetcher::new(options)?)
+        Ok(Fetcher::new(self.options())?)
     }
 }
 
@@ -231,6 +227,7 @@ fn main() -> ExitCode {
             max_connections,
             feed_every,
             fetch,
+            no_fetch,
         } => run_serve(
             addr,
             events.as_deref(),
@@ -242,7 +239,7 @@ fn main() -> ExitCode {
                 max_connections,
                 shutdown_grace: SHUTDOWN_GRACE,
             },
-            (fetch.options(), feed_every),
+            ((!no_fetch).then(|| fetch.options()), feed_every),
         ),
         Command::Ingest {
             files,
