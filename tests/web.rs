@@ -231,6 +231,21 @@ fn bad_pages_and_feeds_are_refused() {
         articles(dir.path())[0].source_url.as_deref(),
         Some(moved.as_str())
     );
+    // A plain text page is read as it is.
+    let wire = site.url("/news/aktau-wire-en.txt");
+    let out = eventmap(&["ingest", &wire, allow], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let store = Store::open(dir.path(), Gazetteer::embedded()).unwrap();
+    let read = store.article_by_url(&wire).unwrap().unwrap();
+    assert_eq!(
+        (read.article.lang.as_str(), read.article.title.as_deref()),
+        ("en", None)
+    );
+    assert!(
+        read.events.iter().any(|e| e.place == "Aktau"),
+        "{:?}",
+        read.events
+    );
 }
 
 const TOKEN: &str = "web-token";
@@ -491,4 +506,88 @@ async fn feeds_are_watched_through_the_api() {
     assert_eq!(status, 404);
     // Its articles stay.
     assert_eq!(api.store.articles().unwrap().len(), 4);
+}
+
+/// A running `serve` kills its process when dropped, however the test ends.
+struct Serving(std::process::Child);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `serve` polls its feeds in the background: a feed posted is read within seconds, its pages
+/// are on the map, and `/status` says how the poll went and when the next is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_polls_its_feeds_in_the_background() {
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let _server = Serving(
+        Command::new(env!("CARGO_BIN_EXE_eventmap"))
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+            .args(["--allow-private-urls", "--feed-every", "1h", "--data"])
+            .arg(dir.path())
+            .env("EVENTMAP_TOKEN", TOKEN)
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    // reqwest takes rustls's process-wide provider, as eventmap's fetcher does.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let started = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(started.elapsed().as_secs() < 30, "the server did not start");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let posted = client
+        .post(format!("{base}/feeds"))
+        .bearer_auth(TOKEN)
+        .header(header::CONTENT_TYPE.as_str(), "application/json")
+        .body(json!({ "url": site.url("/feed.xml") }).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status().as_u16(), 201);
+    let get = |path: &str| {
+        let request = client.get(format!("{base}{path}"));
+        async move {
+            let body = request.send().await.unwrap().bytes().await.unwrap();
+            serde_json::from_slice::<Value>(&body).unwrap()
+        }
+    };
+    let status = loop {
+        let status = get("/status").await;
+        if !status["feeds"][0]["last_result"].is_null() {
+            break status;
+        }
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "the feed was never polled: {status}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    let feed = &status["feeds"][0];
+    assert_eq!(
+        feed["last_result"],
+        json!("ok: 3 new, 0 already stored, 1 failed")
+    );
+    assert_eq!(feed["failures"], json!(0));
+    assert!(feed["next_poll_at"].as_str().unwrap() > feed["last_fetch_at"].as_str().unwrap());
+    assert_eq!(
+        get("/articles").await["articles"].as_array().unwrap().len(),
+        4
+    );
+    let tolls = get("/collections/events/items?min_fatalities=18&place=Almaty").await;
+    assert!(tolls["numberMatched"].as_u64().unwrap() >= 1, "{tolls}");
 }
