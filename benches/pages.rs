@@ -57,6 +57,12 @@ fn bench(c: &mut Criterion) {
     let weighed: Vec<String> = light.iter().map(|p| heavy(p)).collect();
     for (name, pages) in [("fixtures", &light), ("heavy", &weighed)] {
         let bytes: usize = pages.iter().map(String::len).sum();
+        // Every page is read (a refused one would make the numbers a refusal's speed).
+        let read = pages
+            .iter()
+            .filter(|p| page::read(p, "https://example.org/page").is_ok())
+            .count();
+        assert_eq!(read, pages.len(), "{name}: a page was not read");
         for (unit, throughput) in [
             ("pages", Throughput::Elements(pages.len() as u64)),
             ("bytes", Throughput::Bytes(bytes as u64)),

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::FetchError;
 use crate::extract::Lang;
-use crate::store::NewArticle;
+use crate::store::{MAX_TITLE_CHARS, NewArticle};
 
 /// What a page holds, ready to be stored as an article.
 #[derive(Debug, Clone, PartialEq)]
@@ -145,7 +145,11 @@ impl Page {
     pub fn article(&self) -> NewArticle {
         NewArticle {
             text: self.text.clone(),
-            title: self.title.clone(),
+            // A title longer than the store keeps is cut, not a reason to refuse the page.
+            title: self
+                .title
+                .as_ref()
+                .map(|t| t.chars().take(MAX_TITLE_CHARS).collect()),
             source_url: Some(self.url.clone()),
             published: self.published,
             lang: self.lang,
@@ -207,9 +211,12 @@ fn first_time(doc: &Document) -> Option<Date> {
         })
 }
 
-/// One line, its whitespace runs made single spaces.
+/// One line, its whitespace runs made single spaces, without control characters.
 fn clean_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    s.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Formatted text with each paragraph on one line and no empty runs.
