@@ -1772,8 +1772,9 @@ fn a_toll_across_an_apposition() {
 }
 
 /// What crowds do in the street, as reports say it: a rampage, stones thrown (or a victim hit
-/// by one), tyres and bonfires burnt are a violent demonstration; barricades across a road are a
-/// road blocked (a protest); a siege laid to a town is an attack. English and French. (Structures
+/// by one), tyres and bonfires burnt, barricades put across a road (ACLED's codebook: "road-blocking
+/// using barricades") are a violent demonstration; a road blocked by people standing on it is a
+/// protest; a siege laid to a town is an attack. English and French. (Structures
 /// from Kenyan regional press and French wire reports of unrest; sentences our own.)
 #[test]
 fn street_violence_is_named_in_many_ways() {
@@ -1821,7 +1822,7 @@ fn street_violence_is_named_in_many_ways() {
         (
             "On 7 May 2023, traders barricaded the road in Kisumu.",
             Lang::En,
-            blocked(),
+            riot(),
         ),
         (
             "Le 7 mai 2023, des jeunes ont caillassé les policiers à Kisumu.",
@@ -1836,7 +1837,7 @@ fn street_violence_is_named_in_many_ways() {
         (
             "Le 7 mai 2023, des habitants ont dressé des barricades à Kisumu.",
             Lang::Fr,
-            blocked(),
+            riot(),
         ),
         (
             "Le 7 mai 2023, des commerçants ont bloqué la route à Kisumu.",
@@ -2080,12 +2081,12 @@ fn reports_in_the_present_and_roads_blocked() {
         Protests,
         "Peaceful protest",
     );
-    // A party's supporters are a crowd: roads they barricade are a protest.
+    // A party's supporters are a crowd: roads they barricade are a violent demonstration.
     one(
         "Supporters of the governor barricaded roads in Nyeri.",
         "Nyeri",
-        Protests,
-        "Peaceful protest",
+        Riots,
+        "Violent demonstration",
     );
     // A bill blocked is no road blocked.
     assert!(en("Activists said the senate blocked the bill in Nairobi.").is_empty());
@@ -2306,4 +2307,78 @@ fn the_town_is_the_last_town_named() {
             row("2024-03-12", "Naryn", StrategicDevelopments, "Arrests"),
         ]
     );
+}
+
+/// A sentence that names no place happened where the story last put an event, as a reader
+/// takes it, even across a paragraph break: not somewhere in the country. A city named only in
+/// passing (a distance, a comparison) sets no scene.
+#[test]
+fn a_placeless_sentence_is_where_the_story_last_was() {
+    for (text, lang) in [
+        (
+            "Protesters set fire to the town hall in Osh on Monday, 1,000 km from Moscow.\n\n\
+             Police fired tear gas and detained 40 people.\n",
+            Lang::En,
+        ),
+        (
+            "Lundi, des manifestants ont incendié la mairie à Och, à 1 000 km de Moscou.\n\n\
+             La police a tiré des gaz lacrymogènes et interpellé 40 personnes.\n",
+            Lang::Fr,
+        ),
+    ] {
+        let x = read(text, Some(date(2022, 10, 5)), Some(lang));
+        let places: Vec<String> = sorted(&x.events, |e| e.place.clone());
+        assert!(
+            !places.is_empty() && places.iter().all(|p| p == "Osh"),
+            "{text}: {:?}",
+            summary(&x.events)
+        );
+    }
+}
+
+/// "The capital of Kurdistan province", "la capitale de la province": a province's capital,
+/// in apposition to the city named before it, is not the national capital.
+#[test]
+fn a_provinces_capital_is_not_the_national_capital() {
+    for (text, lang) in [
+        (
+            "Protesters rallied in Sanandaj, the capital of Kurdistan province, on Saturday.",
+            Lang::En,
+        ),
+        (
+            "Des manifestants se sont rassemblés samedi à Sanandaj, la capitale de la province \
+             du Kurdistan.",
+            Lang::Fr,
+        ),
+    ] {
+        let x = read(text, Some(date(2022, 9, 19)), Some(lang));
+        assert_eq!(
+            summary(&x.events),
+            vec![row("2022-09-17", "Sanandaj", Protests, "Peaceful protest")],
+            "{text}"
+        );
+    }
+}
+
+/// "Osh, 300 km south-west of Bishkek", "Och, à 300 km de Bichkek": a town that far from its
+/// reference is where it is; the distance tells it, it does not locate it by the other city.
+#[test]
+fn a_town_far_from_its_reference_stays_itself() {
+    for (text, lang) in [
+        (
+            "Protesters rallied in Osh, 300 km south-west of Bishkek, on Monday.",
+            Lang::En,
+        ),
+        (
+            "Des manifestants se sont rassemblés lundi à Och, à 300 km au sud-ouest de Bichkek.",
+            Lang::Fr,
+        ),
+    ] {
+        let x = read(text, Some(date(2022, 10, 5)), Some(lang));
+        assert_eq!(
+            summary(&x.events),
+            vec![row("2022-10-03", "Osh", Protests, "Peaceful protest")],
+            "{text}"
+        );
+    }
 }

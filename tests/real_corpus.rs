@@ -46,6 +46,6 @@ fn the_corpus_scores_at_least_as_well_as_before() {
     let total = texts::CorpusScore::of(&scores);
     println!("{}", texts::report(&scores));
     assert!(total.recall >= 0.63, "recall {:.3}", total.recall);
-    assert!(total.precision >= 0.52, "precision {:.3}", total.precision);
-    assert!(total.event_type >= 0.71, "type {:.3}", total.event_type);
+    assert!(total.precision >= 0.59, "precision {:.3}", total.precision);
+    assert!(total.event_type >= 0.73, "type {:.3}", total.event_type);
 }

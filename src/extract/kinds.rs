@@ -119,6 +119,8 @@ pub const MOB_VIOLENCE: (EventType, &str) = (EventType::Riots, "Mob violence");
 pub const ARMED_CLASH: (EventType, &str) = (EventType::Battles, "Armed clash");
 pub const ATTACK: (EventType, &str) = (EventType::ViolenceAgainstCivilians, "Attack");
 pub const ARRESTS: (EventType, &str) = (EventType::StrategicDevelopments, "Arrests");
+/// What a shutdown or an emergency rule is coded as.
+pub const NATIONAL_MEASURE: (EventType, &str) = (EventType::StrategicDevelopments, "Other");
 
 /// The ACLED type and sub-event type of a happening named at folded offset `at`.
 pub fn classify(
@@ -182,7 +184,7 @@ pub fn classify(
         Happening::Looting => (StrategicDevelopments, "Looting/property destruction"),
         Happening::Arrest => ARRESTS,
         Happening::Deployment => (StrategicDevelopments, "Change to group/activity"),
-        Happening::Shutdown | Happening::Emergency => (StrategicDevelopments, "Other"),
+        Happening::Shutdown | Happening::Emergency => NATIONAL_MEASURE,
     }
 }
 

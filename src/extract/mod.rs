@@ -132,6 +132,11 @@ struct Reader<'a, 'g> {
     report_day: Option<Dated>,
     /// The events of the last header, kept only if the section under it tells none.
     headline: Option<Range<usize>>,
+    /// Where the story is told from: its one city or region is where a sentence that names no
+    /// place happened, as a reader takes it, rather than somewhere in the country.
+    scene: places::Scene,
+    /// A body paragraph has been read: a header from here on opens a new section.
+    read_body: bool,
     events: Vec<Event>,
     warnings: Vec<String>,
 }
@@ -168,6 +173,8 @@ struct Pending<'g> {
 struct ParagraphContext {
     /// Index of the city or region the paragraph named last.
     inherited: Option<usize>,
+    /// `inherited` is the story's scene, not a place of the paragraph.
+    from_scene: bool,
     /// The paragraph has named protesters.
     protesters: bool,
     /// The type of the paragraph's last violent event before this sentence.
@@ -213,6 +220,8 @@ impl<'a, 'g> Reader<'a, 'g> {
             violence: None,
             report_day: None,
             headline: None,
+            scene: places::Scene::default(),
+            read_body: false,
             events: Vec::new(),
             warnings: Vec::new(),
         }
@@ -220,6 +229,9 @@ impl<'a, 'g> Reader<'a, 'g> {
 
     fn paragraph(&mut self, paragraph: &sentences::Paragraph) {
         if paragraph.header {
+            if self.read_body {
+                self.scene.close();
+            }
             // A header dates what follows, and its happenings are usually told again in the
             // body. It is read like a body paragraph, but its events stand only if the section
             // under it tells nothing: a headline alone, or over text that names no event.
@@ -230,6 +242,7 @@ impl<'a, 'g> Reader<'a, 'g> {
             self.violence = None;
             return;
         }
+        self.read_body = true;
         self.body(paragraph);
     }
 
@@ -286,12 +299,23 @@ impl<'a, 'g> Reader<'a, 'g> {
                     .rposition(|m| m.place.kind == PlaceKind::City)
                     .or(inherited);
             }
+            let date = dates
+                .own
+                .map(|(d, _)| d)
+                .or(self.context)
+                .or_else(|| self.published());
             let (drafts, actors, names_protesters) = if background {
                 (Vec::new(), Vec::new(), false)
             } else {
                 let names_a_place = !self.mentions[sentence_mentions.clone()].is_empty();
+                let own = inherited.or(ahead.filter(|_| !names_a_place));
+                let scene = self
+                    .scene
+                    .on(dates.own.map(|(d, _)| d.date))
+                    .filter(|_| own.is_none() && !names_a_place);
                 let context = ParagraphContext {
-                    inherited: inherited.or(ahead.filter(|_| !names_a_place)),
+                    inherited: own.or(scene),
+                    from_scene: scene.is_some(),
                     protesters,
                     violence,
                     earlier_violence,
@@ -301,16 +325,16 @@ impl<'a, 'g> Reader<'a, 'g> {
             if let Some(d) = drafts.iter().rev().find(|d| kinds::is_violent(d.kind)) {
                 violence = Some(d.kind);
             }
+            for draft in &drafts {
+                let day = draft.date.or(date).map(|d| d.date);
+                self.scene
+                    .add(draft.place.at, day, &self.mentions, self.home);
+            }
             protesters |= names_protesters;
             if let Some(last) = places::most_precise_last(&self.mentions[sentence_mentions.clone()])
             {
                 inherited = Some(sentence_mentions.start + last);
             }
-            let date = dates
-                .own
-                .map(|(d, _)| d)
-                .or(self.context)
-                .or_else(|| self.published());
             pending.push(Pending {
                 range,
                 drafts,
@@ -675,6 +699,9 @@ impl<'a, 'g> Reader<'a, 'g> {
             let index = draft_for_count(&mut drafts, place, count, &context, armed);
             drafts[index].add(count);
         }
+        if context.from_scene {
+            national_measures(&mut drafts, &setting);
+        }
         if drafts.is_empty() {
             return (drafts, Vec::new(), names_protesters);
         }
@@ -920,6 +947,18 @@ fn draft_for_count<'g>(
         (None, None) => context.earlier_violence.unwrap_or(kinds::ATTACK),
     };
     find_or_add(drafts, place, kind)
+}
+
+/// "The airports are closed", "Internet remains cut": a measure of the state that names no
+/// place is the country's, not the story's scene.
+fn national_measures<'g>(drafts: &mut [Draft<'g>], setting: &places::Setting<'_, 'g>) {
+    for draft in drafts {
+        if draft.kind == kinds::NATIONAL_MEASURE
+            && let Some(country) = setting.country()
+        {
+            draft.place = country;
+        }
+    }
 }
 
 /// No clause break between folded offsets.

@@ -2,6 +2,8 @@
 //! region there, else the city its paragraph last named, else the country. "The capital" with
 //! no name is named too: the gazetteer knows each country's capital.
 
+use jiff::civil::Date;
+
 use crate::gazetteer::{Gazetteer, Mention, Place, PlaceKind, PlaceReason};
 use crate::model::GeoPrecision;
 
@@ -109,14 +111,21 @@ pub fn capital_mentions<'g>(
         let after = rest.trim_start();
         let mut tail = end + (rest.len() - after.len());
         let mut country = home.map(str::to_owned);
+        // "Sanandaj, the capital of Kurdistan province", "la capitale de la région": the
+        // capital of something other than a country is not the national capital.
+        let mut of_other = false;
         for of in OF {
             let Some(name_at) = after
                 .get(..of.len())
                 .filter(|w| w.eq_ignore_ascii_case(of))
+                .filter(|_| {
+                    of.ends_with('\'') || after[of.len()..].starts_with(char::is_whitespace)
+                })
                 .map(|_| tail + of.len())
             else {
                 continue;
             };
+            of_other = !names_the_country(&text[name_at..]);
             let named = mentions.iter().find(|n| {
                 n.place.kind == PlaceKind::Country
                     && n.start >= name_at
@@ -125,8 +134,12 @@ pub fn capital_mentions<'g>(
             if let Some(named) = named {
                 country = Some(named.place.country_code.clone());
                 tail = named.end;
+                of_other = false;
                 break;
             }
+        }
+        if of_other {
+            continue;
         }
         // "The capital, Tbilisi": the name that follows is the mention.
         let apposed = mentions.iter().any(|n| {
@@ -158,6 +171,18 @@ pub fn capital_mentions<'g>(
     found
 }
 
+/// Whether the words after "the capital of" name the country itself without its name ("the
+/// capital of the country", "la capitale du pays").
+fn names_the_country(rest: &str) -> bool {
+    const THE_COUNTRY: &[&str] = &["the country", "this country", "the nation", "pays"];
+    let rest = rest.trim_start();
+    THE_COUNTRY.iter().any(|w| {
+        rest.get(..w.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(w))
+            && !rest[w.len()..].starts_with(char::is_alphanumeric)
+    })
+}
+
 /// The index of the place a sentence leaves to the sentences after it: the last city or region
 /// it names, but a region that only locates a city named before it ("in Ust-Ilimsk, in the
 /// Irkutsk region") leaves that city.
@@ -175,6 +200,69 @@ pub fn most_precise_last(mentions: &[Mention]) -> Option<usize> {
             && m.place.admin1 == region.admin1
     });
     Some(inside.unwrap_or(last))
+}
+
+/// Where a story is told from: while every event it has placed is in one city or region
+/// ("Protesters stormed parliament in Tbilisi on Tuesday"), that place is where the sentences
+/// after it that name no place happened ("Police detained 77 people"). Once it has told of
+/// several places or of the whole country, a sentence that names none is left to the country,
+/// as a reader cannot tell which; so is one that names another day of its own (a toll
+/// announced days later), and so are the sections of a text that has several.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum Scene {
+    #[default]
+    Unset,
+    /// The index of the mention that last named the story's one place, and the day of the
+    /// events there.
+    One(usize, Option<Date>),
+    Wide,
+}
+
+impl Scene {
+    /// Adds the place of an event of `day`: the text offset of the mention that named it,
+    /// `None` for an event put in the country.
+    pub fn add(
+        &mut self,
+        at: Option<usize>,
+        day: Option<Date>,
+        mentions: &[Mention],
+        home: Option<&Place>,
+    ) {
+        let named = at.and_then(|at| {
+            let index = mentions.partition_point(|m| m.start < at);
+            mentions
+                .get(index)
+                .filter(|m| m.start == at && m.place.kind != PlaceKind::Country)
+                .map(|_| index)
+        });
+        // A place abroad ("despite a truce agreed at a summit in Samarkand") is not where the
+        // story of the text's country is told from.
+        let abroad =
+            |i: usize| home.is_some_and(|h| h.country_code != mentions[i].place.country_code);
+        *self = match (*self, named) {
+            (_, Some(i)) if abroad(i) => *self,
+            (Scene::Unset, Some(i)) => Scene::One(i, day),
+            (Scene::One(j, _), Some(i)) if std::ptr::eq(mentions[i].place, mentions[j].place) => {
+                Scene::One(i, day)
+            }
+            _ => Scene::Wide,
+        };
+    }
+
+    /// A header after body text opens a new section (a live blog's entries, a page of several
+    /// reports): each is its own report, and what the first told sets no scene for them.
+    pub fn close(&mut self) {
+        *self = Scene::Wide;
+    }
+
+    /// The mention of the story's one place, for a sentence that names `own_day` (`None` for
+    /// one that names no day of its own).
+    pub fn on(self, own_day: Option<Date>) -> Option<usize> {
+        match self {
+            Scene::One(i, day) if own_day.is_none() || own_day == day => Some(i),
+            _ => None,
+        }
+    }
 }
 
 /// What a sentence offers to place its events.

@@ -693,6 +693,15 @@ pub(crate) const UNIT_WORDS: &[&str] = &[
     "sadar",
     "pourashava",
     "area",
+    "areas",
+    "locality",
+    "localities",
+    "neighbourhood",
+    "neighborhood",
+    "quarter",
+    "suburb",
+    "unions",
+    "upazilas",
     "ville",
     "village",
     "commune",
@@ -1062,7 +1071,10 @@ pub(crate) fn names_something_else(
     if ends_a_road_name(text, start, end) {
         return true;
     }
-    if let Some((before, before_end)) = token_before(text, start) {
+    // "at the university, Gopalganj city", "National Press Club, Dhaka": a comma, a colon or a
+    // bracket ends the title's or the body's name; what follows is named on its own.
+    let separated = |token: &str| token.ends_with([',', ';', ':', ')', ']']);
+    if let Some((before, before_end)) = token_before(text, start).filter(|(t, _)| !separated(t)) {
         let word = before.trim_end_matches('.');
         if is_title_or_organisation(word) || NAME_ARTICLES.contains(&word) {
             return true;

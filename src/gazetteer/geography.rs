@@ -91,6 +91,9 @@ struct Known<'k> {
     countries: &'k [String],
     named: &'k [&'k str],
     evidence: &'k QuickMap<&'k str, f64>,
+    /// The countries of the towns and regions the first pass picked: a country that only its
+    /// own name supports is what the text is about, not where it happened.
+    placed: &'k [&'k str],
 }
 
 /// What the whole text tells every name's choice.
@@ -268,6 +271,13 @@ impl Gazetteer {
                 });
             first.push(best.min_by(ranking).map(|s| s.place));
         }
+        let placed: Vec<&str> = first
+            .iter()
+            .flatten()
+            .map(|&p| &self.places[p])
+            .filter(|p| p.kind != PlaceKind::Country)
+            .map(|p| p.country_code.as_str())
+            .collect();
         let mut resolved = Vec::with_capacity(names.len());
         let mut ranked = Vec::new();
         for i in 0..names.len() {
@@ -293,6 +303,7 @@ impl Gazetteer {
                 countries: &countries,
                 named: &named_countries,
                 evidence: &evidence,
+                placed: &placed,
             };
             if names[i].locates.is_some() {
                 continue;
@@ -366,9 +377,24 @@ impl Gazetteer {
             || (self.is_prominent(best)
                 && name.mention.reason == PlaceReason::Exact
                 && name.candidates.iter().all(|c| outside(&self.places[c])));
+        // "A rally in Teknaf, demanding justice for the genocide in Myanmar": when no town or
+        // region supports the leading country, a town written as itself after "in" or "at",
+        // whose namesakes are all in one country, is where the text happened.
+        let topic_only = known
+            .countries
+            .first()
+            .is_some_and(|c| !known.placed.contains(&c.as_str()));
+        let placed_here = topic_only
+            && name.mention.reason == PlaceReason::Exact
+            && !name.word
+            && role_weight(text, name.mention.start) > 1.0
+            && name
+                .candidates
+                .iter()
+                .all(|c| self.places[c].country_code == place.country_code);
         let second_country = known.countries.first() != Some(&place.country_code)
             && !known.named.contains(&place.country_code.as_str());
-        let foreign = (outside(place) || second_country) && !well_known;
+        let foreign = (outside(place) || second_country) && !well_known && !placed_here;
         let home = known.countries.first().map(String::as_str);
         let abroad = home != Some(place.country_code.as_str());
         // An ordinary word is a place only where the rest of the text is: its own name alone
@@ -906,13 +932,20 @@ fn opens_bracket(gap: &str) -> bool {
                     .get(k + 1)
                     .is_some_and(|next| listed(UNIT_WORDS, next)))
     });
-    let inside_words: Vec<&str> = inside.split_whitespace().collect();
-    before_ok
-        && !inside.contains(')')
-        && inside_words.len() <= 3
-        && inside_words
-            .iter()
-            .all(|w| w.chars().next().is_some_and(char::is_lowercase))
+    // "(coded as ", "(Bagmara upazila, ": lower-case words, or an unknown name with its unit
+    // word before the comma that goes on to the next name.
+    let inside_words: Vec<&str> = inside
+        .split_whitespace()
+        .map(|w| w.trim_end_matches(','))
+        .collect();
+    let inside_ok = inside_words.iter().enumerate().all(|(k, w)| {
+        w.chars().next().is_some_and(char::is_lowercase)
+            || (w.chars().next().is_some_and(char::is_uppercase)
+                && inside_words
+                    .get(k + 1)
+                    .is_some_and(|next| listed(UNIT_WORDS, next)))
+    });
+    before_ok && !inside.contains(')') && inside_words.len() <= 3 && inside_ok
 }
 
 /// Inside an open bracket: ", " or " and " between its names, perhaps after a unit word.
@@ -961,6 +994,11 @@ fn situates(gap: &str, text: &str, this: &Mention) -> bool {
         return false;
     }
     if words.iter().any(|w| listed(RELATION_WORDS, w)) {
+        // "Baïmak, à quelque 1 400 km de Moscou": a place that far from the other is told by
+        // the distance, not located by it (nor replaced by it when the two disagree).
+        if stated_km(words).is_some_and(|km| km > LOCATOR_KM) {
+            return false;
+        }
         return words
             .last()
             .is_some_and(|w| listed(&["of", "de", "d", "du", "near", "in"], w));
@@ -984,13 +1022,39 @@ fn situates(gap: &str, text: &str, this: &Mention) -> bool {
     this.place.kind == PlaceKind::Country || listed(UNIT_WORDS, next_word)
 }
 
+/// How far a distance may be and still locate one place by another.
+const LOCATOR_KM: f64 = 150.0;
+
+/// The distance a gap states in kilometres ("60 km south of", "à 1 400 km de", "20 miles
+/// from"): the figure's digits (thousands may be split by a space or a comma) before the unit.
+fn stated_km(words: &[&str]) -> Option<f64> {
+    let unit = words
+        .iter()
+        .position(|w| listed(&["km", "kilometres", "kilometers", "miles"], w))?;
+    let factor = if listed(&["miles"], words[unit]) {
+        1.609
+    } else {
+        1.0
+    };
+    let digits: String = words[..unit]
+        .iter()
+        .rev()
+        .take_while(|w| w.bytes().all(|b| b.is_ascii_digit() || b == b','))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .flat_map(|w| w.chars().filter(char::is_ascii_digit))
+        .collect();
+    digits.parse::<f64>().ok().map(|n| n * factor)
+}
+
 /// How much the preposition before a name says the text is there: "staged a protest in
 /// Sylhet" places the text, "condemning the aggression on Gaza, in solidarity with Palestine"
 /// names what it is about.
 fn role_weight(text: &str, start: usize) -> f64 {
     let word = word_before(text, start);
     let is = |list: &[&str]| list.iter().any(|w| w.eq_ignore_ascii_case(word));
-    if is(&["in", "at", "near", "dans", "à", "a", "au"]) {
+    if is(&["in", "at", "near", "dans", "à", "a", "au"]) || locates_units_before(text, start) {
         2.0
     } else if is(&[
         "on", "against", "with", "over", "for", "toward", "towards", "contre", "avec", "pour",
@@ -1000,6 +1064,21 @@ fn role_weight(text: &str, start: usize) -> f64 {
     } else {
         1.0
     }
+}
+
+/// "Gabtali areas (Dhaka city)", "Demra areas, Dhaka city", "Chatkhil upazila (Noakhali": a
+/// name after a unit word and a bracket or a comma says where the places before it are.
+fn locates_units_before(text: &str, start: usize) -> bool {
+    let head = text[..start].trim_end();
+    let Some(head) = head.strip_suffix(['(', ',']) else {
+        return false;
+    };
+    let unit = head
+        .trim_end()
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or("");
+    listed(UNIT_WORDS, unit)
 }
 
 /// "in Moscow", "à Paris": a preposition makes the name a place, whatever follows.

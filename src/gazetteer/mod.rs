@@ -534,8 +534,8 @@ fn reason_trust(reason: PlaceReason) -> f32 {
 }
 
 /// Whether the text's spelling can be a name: capitalised, each of its words too but the
-/// particles ("Rio de Janeiro"; "la Maison blanche" is a building, not Maison Blanche), not a
-/// stopword, and for short keys written exactly as the data spells it.
+/// particles ("Rio de Janeiro"; "la Maison blanche" is a building, not Maison Blanche) and the
+/// last word, not a stopword, and for short keys written exactly as the data spells it.
 fn accepts_form(matcher: &Matcher, pattern: Pattern, written: &str) -> bool {
     const PARTICLES: &[&str] = &[
         "de", "del", "della", "des", "di", "du", "da", "das", "do", "dos", "la", "le", "les", "el",
@@ -548,7 +548,16 @@ fn accepts_form(matcher: &Matcher, pattern: Pattern, written: &str) -> bool {
         .skip(1)
         .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
         .any(|w| !capitalised(w) && !PARTICLES.contains(&w));
-    if !capitalised(written) || lower_word || context::is_stopword(written) {
+    // A particle joins two words of a name and never ends one: "Osh on Monday" is Osh, not
+    // a name "Osh On".
+    let ends_on_particle = written
+        .split_whitespace()
+        .nth(1)
+        .is_some()
+        .then(|| written.split_whitespace().next_back())
+        .flatten()
+        .is_some_and(|last| !capitalised(last));
+    if !capitalised(written) || lower_word || ends_on_particle || context::is_stopword(written) {
         return false;
     }
     matcher

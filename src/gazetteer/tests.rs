@@ -899,3 +899,81 @@ fn a_locator_across_a_border_stands_in() {
         [row("Paikpara", "Sirajganj", "BD")]
     );
 }
+
+/// A particle joins the words of a name and never ends one: "Osh on Monday" names Osh, not
+/// a town whose romanised name reads "Och'on".
+#[test]
+fn a_name_never_ends_on_a_particle() {
+    let names: Vec<String> = found("Protesters gathered in Osh on Monday.", None)
+        .into_iter()
+        .map(|(written, _, _)| written)
+        .collect();
+    assert_eq!(names, vec!["Osh".to_owned()]);
+}
+
+/// A comma ends an institution's or a title's name: the town after it is named on its own
+/// ("at the university, Sylhet city", "devant le club de la presse, Dacca").
+#[test]
+fn a_comma_ends_the_name_of_a_body() {
+    assert_eq!(
+        kept("Students rallied at the university, Sylhet city, on Monday."),
+        [row("Sylhet", "Sylhet", "BD")]
+    );
+    assert_eq!(
+        kept("Teachers protested in front of the Press Club, Dhaka, on Sunday."),
+        [row("Dhaka", "Dhaka", "BD")]
+    );
+    assert_eq!(
+        kept("Des enseignants ont manifesté devant l'université, à Sylhet, lundi."),
+        [row("Sylhet", "Sylhet", "BD")]
+    );
+}
+
+/// A country named only as the subject of a demand does not outweigh the town where the
+/// rally was: a town written as itself after "in", all of whose namesakes are in one country.
+#[test]
+fn a_country_that_is_only_the_topic_leaves_the_town_where_it_happened() {
+    assert_eq!(
+        kept("Refugees staged a rally in Teknaf on Friday, demanding their return to Myanmar."),
+        [
+            row("Teknaf", "Teknāf", "BD"),
+            row("Myanmar", "Myanmar", "MM")
+        ]
+    );
+    assert_eq!(
+        kept("Des réfugiés ont manifesté vendredi à Teknaf pour exiger leur retour au Myanmar."),
+        [
+            row("Teknaf", "Teknāf", "BD"),
+            row("Myanmar", "Myanmar", "MM")
+        ]
+    );
+}
+
+/// "Rampura and Demra areas, Dhaka city": the capital named after the quarters' unit word
+/// says where they are, and outweighs a village abroad that one of them is named like.
+#[test]
+fn a_city_after_the_quarters_unit_word_locates_them() {
+    assert_eq!(
+        kept("Rickshaw drivers marched in Rampura and Demra areas, Dhaka city, on Monday."),
+        [row("Dhaka", "Dhaka", "BD")]
+    );
+    assert_eq!(
+        kept("Des chauffeurs ont défilé lundi à Rampura, Dhaka city."),
+        [row("Rampura", "Dhaka", "BD")]
+    );
+}
+
+/// "Hasanpur locality (Bagmara upazila, Rajshahi)": an unknown name with its unit word opens
+/// the bracket, which still locates the name before it; its namesake abroad gives way.
+#[test]
+fn a_bracket_may_open_on_an_unknown_unit() {
+    assert_eq!(
+        placed("Party members rallied in Hasanpur locality (Bagmara upazila, Rajshahi)."),
+        [(
+            "Hasanpur".to_owned(),
+            "Rajshahi".to_owned(),
+            "BD".to_owned(),
+            PlaceReason::Near
+        )]
+    );
+}

@@ -110,12 +110,13 @@ pub const ENTRIES: &[Entry] = &[
     ("demos", Term::Cue(H::Protest, L::Weak), W),
     // Roads blocked by protesters or residents, in any tense ("blocked", "block", "blocking").
     ("block", Term::Blockade, S),
-    // Barricades put up across a road are a road blocked.
-    ("barricaded", Term::Cue(H::Protest, L::Civil), W),
-    ("barricading", Term::Cue(H::Protest, L::Civil), W),
-    ("erected barricades", Term::Cue(H::Protest, L::Civil), W),
-    ("put up barricades", Term::Cue(H::Protest, L::Civil), W),
-    ("mounted barricades", Term::Cue(H::Protest, L::Civil), W),
+    // Barricades put up across a road: ACLED's codebook counts "road-blocking using barricades"
+    // as a violent demonstration, unlike a road blocked by people standing on it.
+    ("barricaded", Term::Cue(H::Riot, L::Civil), W),
+    ("barricading", Term::Cue(H::Riot, L::Civil), W),
+    ("erected barricades", Term::Cue(H::Riot, L::Civil), W),
+    ("put up barricades", Term::Cue(H::Riot, L::Civil), W),
+    ("mounted barricades", Term::Cue(H::Riot, L::Civil), W),
     // Warning shots over a crowd are an intervention, not shooting at people.
     (
         "fired into the air",

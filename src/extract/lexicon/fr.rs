@@ -239,9 +239,10 @@ pub const ENTRIES: &[Entry] = &[
     ("brule des pneus", Term::Cue(H::Riot, L::Strong), W),
     ("pneus en feu", Term::Cue(H::Riot, L::Strong), W),
     ("barricades enflammees", Term::Cue(H::Riot, L::Strong), W),
-    // Des barricades dressées en travers d'une route : une route bloquée.
-    ("barricades", Term::Cue(H::Protest, L::Civil), W),
-    ("barricade", Term::Cue(H::Protest, L::Civil), W),
+    // Des barricades dressées en travers d'une route : une manifestation violente pour le
+    // codebook d'ACLED (« road-blocking using barricades »), non une simple route bloquée.
+    ("barricades", Term::Cue(H::Riot, L::Civil), W),
+    ("barricade", Term::Cue(H::Riot, L::Civil), W),
     // Le siège mis devant une ville ou un camp est une attaque ; « assiéger » seul se dit
     // aussi d'une foule devant un bâtiment.
     ("ont mis le siege", Term::Cue(H::Attack, L::Strong), W),
