@@ -134,33 +134,44 @@ fn a_page_with_no_article_is_refused() {
 }
 
 /// What the extractor makes of each page: the storming of the Almaty city hall on 5 January
-/// in both reports (8 dead in the first, 18 in the second), the live blog's entries each on
-/// their own day.
+/// in both reports (8 dead in the first, 18 in the second), the Zhanaozen rally of 2 January,
+/// the live blog's entries each on their own day.
 #[test]
 fn the_events_of_the_pages() {
-    for path in [
-        "news/almaty-akimat-fr.html",
-        "news/almaty-city-hall-en.html",
-        "news/zhanaozen-fr.html",
-        "live/kazakhstan-live-en.html",
-    ] {
+    let events = |path: &str| {
         let page = read(path);
-        let extraction = extract::extract(
-            Gazetteer::embedded(),
-            &ArticleText {
-                text: &page.text,
-                source: path,
-                published: page.published,
-                lang: page.lang,
-            },
-        )
-        .unwrap();
-        println!("== {path}");
-        for e in &extraction.events {
-            println!(
-                "{} {} {:?} {:?} {:?} | {}",
-                e.event_date, e.place, e.event_type, e.sub_event_type, e.fatalities, e.notes
-            );
-        }
-    }
+        let article = ArticleText {
+            text: &page.text,
+            source: path,
+            published: page.published,
+            lang: page.lang,
+        };
+        extract::extract(Gazetteer::embedded(), &article)
+            .unwrap()
+            .events
+    };
+    let toll = |path: &str| {
+        events(path)
+            .iter()
+            .filter(|e| e.place == "Almaty" && e.event_date == date(2022, 1, 5))
+            .filter_map(|e| e.fatalities)
+            .max()
+    };
+    assert_eq!(toll("news/almaty-akimat-fr.html"), Some(8));
+    assert_eq!(toll("news/almaty-city-hall-en.html"), Some(18));
+    let rally = events("news/zhanaozen-fr.html");
+    assert!(
+        rally
+            .iter()
+            .any(|e| e.place == "Zhanaozen" && e.event_date == date(2022, 1, 2)),
+        "{rally:?}"
+    );
+    let mut days: Vec<_> = events("live/kazakhstan-live-en.html")
+        .iter()
+        .filter(|e| e.place == "Almaty")
+        .map(|e| e.event_date)
+        .collect();
+    days.sort();
+    days.dedup();
+    assert_eq!(days, [date(2022, 1, 5), date(2022, 1, 6), date(2022, 1, 7)]);
 }
