@@ -13,11 +13,13 @@ use jiff::civil::Date;
 
 use eventmap::api::{AppState, Limits, check_base_url, router, serve};
 use eventmap::extract::{self, ArticleText, Lang};
+use eventmap::fetch::{DEFAULT_MAX_BYTES, FetchOptions, Fetcher};
 use eventmap::gazetteer::Gazetteer;
 use eventmap::index::IndexBuilder;
 use eventmap::model::Event;
 use eventmap::store::{NewArticle, Store};
 use eventmap::synth::Synth;
+use eventmap::watch::{self, PollOutcome, StoreIngest, Watcher};
 
 #[derive(Parser)]
 #[command(
@@ -66,10 +68,19 @@ enum Command {
         /// Connections served at once; more wait until one closes.
         #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..=65_536))]
         max_connections: u32,
+        /// How often each watched feed is polled (30s, 5m, 1h).
+        #[arg(long, default_value = "5m", value_parser = watch::parse_interval)]
+        feed_every: std::time::Duration,
+        #[command(flatten)]
+        fetch: FetchArgs,
+        /// Fetch nothing: no page posted by URL (texts only), no feed polled.
+        #[arg(long)]
+        no_fetch: bool,
     },
     /// Add articles to the store and print the events found in each.
     Ingest {
-        /// Text files (UTF-8), or `-` for standard input.
+        /// Text files (UTF-8), `-` for standard input, or the http(s) URLs of pages to fetch
+        /// (their title, date and language come from the page).
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Publication date (YYYY-MM-DD) of the articles.
@@ -84,6 +95,23 @@ enum Command {
         lang: String,
         #[command(flatten)]
         data: DataDir,
+        #[command(flatten)]
+        fetch: FetchArgs,
+    },
+    /// Watch RSS, Atom or JSON feeds: fetch each new item's page once and add it to the store.
+    Watch {
+        /// Feed URLs, added to the store's watched feeds; none: the feeds it watches already.
+        feeds: Vec<String>,
+        /// How often each feed is polled (30s, 5m, 1h); failing feeds wait longer.
+        #[arg(long, default_value = "5m", value_parser = watch::parse_interval)]
+        every: std::time::Duration,
+        /// Poll each feed once, print what it gave, and exit (non-zero if a feed failed).
+        #[arg(long)]
+        once: bool,
+        #[command(flatten)]
+        data: DataDir,
+        #[command(flatten)]
+        fetch: FetchArgs,
     },
     /// Re-extract every stored article with this version's extractor, keeping corrections.
     Reindex {
@@ -145,6 +173,32 @@ struct DataDir {
     dir: PathBuf,
 }
 
+/// How pages and feeds are fetched.
+#[derive(clap::Args)]
+struct FetchArgs {
+    /// Fetch from private, loopback and link-local addresses too (a test site, an intranet);
+    /// by default they are refused, every address a host resolves to checked.
+    #[arg(long)]
+    allow_private_urls: bool,
+    /// Largest page or feed read, in bytes.
+    #[arg(long, default_value_t = DEFAULT_MAX_BYTES)]
+    max_page_bytes: u64,
+}
+
+impl FetchArgs {
+    fn options(&self) -> FetchOptions {
+        FetchOptions {
+            allow_private: self.allow_private_urls,
+            max_bytes: self.max_page_bytes,
+            ..FetchOptions::default()
+        }
+    }
+
+    fn fetcher(&self) -> Result<Fetcher> {
+        Ok(Fetcher::new(self.options())?)
+    }
+}
+
 impl DataDir {
     fn open(&self) -> Result<Store> {
         Store::open(&self.dir, Gazetteer::embedded())
@@ -171,6 +225,9 @@ fn main() -> ExitCode {
             public_url,
             header_timeout,
             max_connections,
+            feed_every,
+            fetch,
+            no_fetch,
         } => run_serve(
             addr,
             events.as_deref(),
@@ -182,6 +239,7 @@ fn main() -> ExitCode {
                 max_connections,
                 shutdown_grace: SHUTDOWN_GRACE,
             },
+            ((!no_fetch).then(|| fetch.options()), feed_every),
         ),
         Command::Ingest {
             files,
@@ -190,7 +248,15 @@ fn main() -> ExitCode {
             title,
             lang,
             data,
-        } => run_ingest(&files, published, source_url, title, &lang, &data),
+            fetch,
+        } => run_ingest(&files, published, source_url, title, &lang, &data, &fetch),
+        Command::Watch {
+            feeds,
+            every,
+            once,
+            data,
+            fetch,
+        } => run_watch(&feeds, every, once, &data, &fetch),
         Command::Reindex { data } => run_reindex(&data),
         Command::Places { file } => run_places(&file),
         Command::Eval { corpus } => run_eval(corpus),
@@ -368,6 +434,7 @@ fn run_serve(
     token_file: Option<&Path>,
     public_url: Option<&str>,
     limits: Limits,
+    (fetch, feed_every): (Option<FetchOptions>, std::time::Duration),
 ) -> Result<()> {
     // Checked before anything is opened: a typo is a one-line error, not a server with bad links.
     if let Some(url) = public_url {
@@ -412,9 +479,15 @@ fn run_serve(
         }
         let state = state
             .with_base_url(&base)
-            .map_err(|e| anyhow::anyhow!("--public-url {e}"))?;
+            .map_err(|e| anyhow::anyhow!("--public-url {e}"))?
+            .with_fetch_options(fetch)?;
         if let Some(store) = store {
-            tokio::spawn(follow_other_writers(state.clone(), store));
+            tokio::spawn(follow_other_writers(state.clone(), Arc::clone(&store)));
+            // Pages read from feeds take the API's write path, so the index is swapped in.
+            if let Some(fetcher) = state.fetcher().cloned() {
+                let watcher = Watcher::new(store, fetcher, state.clone(), feed_every);
+                tokio::spawn(async move { watcher.run().await });
+            }
         }
         tracing::info!(
             startup_ms = started.elapsed().as_millis() as u64,
@@ -464,24 +537,48 @@ fn run_ingest(
     title: Option<String>,
     lang: &str,
     data: &DataDir,
+    fetch: &FetchArgs,
 ) -> Result<()> {
     let lang = parse_lang(lang)?;
-    let store = data.open()?;
+    let store = Arc::new(data.open()?);
+    let is_url = |f: &PathBuf| {
+        let f = f.to_string_lossy();
+        f.starts_with("http://") || f.starts_with("https://")
+    };
+    // A runtime and a fetcher only when there are pages to fetch.
+    let web = match files.iter().any(is_url) {
+        true => Some((
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?,
+            fetch.fetcher()?,
+        )),
+        false => None,
+    };
     let bar = progress_bar(files.len() as u64);
     // Printed above the bar (a hidden bar's own println would drop the line).
     let report = |line: String| bar.suspend(|| println!("{line}"));
     let mut failed = 0;
     for file in files {
-        let outcome = read_text(file).and_then(|(text, name)| {
-            let article = NewArticle {
-                text,
-                title: title.clone().or_else(|| Some(name.clone())),
-                source_url: source_url.clone().or(Some(name)),
-                published,
-                lang,
-            };
-            Ok(store.add(&article, Gazetteer::embedded())?)
-        });
+        let outcome = match &web {
+            Some((runtime, fetcher)) if is_url(file) => {
+                let url = file.to_string_lossy();
+                let ingest = StoreIngest(Arc::clone(&store));
+                runtime
+                    .block_on(watch::ingest_url(&store, fetcher, &ingest, &url))
+                    .map_err(|(why, _)| anyhow::anyhow!(why))
+            }
+            _ => read_text(file).and_then(|(text, name)| {
+                let article = NewArticle {
+                    text,
+                    title: title.clone().or_else(|| Some(name.clone())),
+                    source_url: source_url.clone().or(Some(name)),
+                    published,
+                    lang,
+                };
+                Ok(store.add(&article, Gazetteer::embedded())?)
+            }),
+        };
         match outcome {
             Ok(ingested) => report(format!(
                 "{}: article {} {}, {} events{}",
@@ -511,6 +608,73 @@ fn run_ingest(
         bail!("{failed} of {} files were not added", files.len());
     }
     Ok(())
+}
+
+/// `watch`: adds the feeds given, then polls them (or every stored feed) once, or for ever.
+fn run_watch(
+    feeds: &[String],
+    every: std::time::Duration,
+    once: bool,
+    data: &DataDir,
+    fetch: &FetchArgs,
+) -> Result<()> {
+    let store = Arc::new(data.open()?);
+    let watcher = Watcher::new(
+        Arc::clone(&store),
+        fetch.fetcher()?,
+        StoreIngest(Arc::clone(&store)),
+        every,
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let mut watched = Vec::new();
+        for url in feeds {
+            watched.push(watcher.add(url).await.map_err(|e| anyhow::anyhow!(e))?);
+        }
+        if watched.is_empty() {
+            watched = store.feeds()?;
+        }
+        if watched.is_empty() {
+            bail!("no feed to watch: give a feed URL");
+        }
+        if !once {
+            init_logging();
+            let shutdown = shutdown_signal()?;
+            tokio::select! {
+                _ = watcher.run() => {},
+                _ = shutdown => {},
+            }
+            return Ok(());
+        }
+        let mut failed = 0;
+        for feed in &watched {
+            let outcome = watcher.poll(feed).await;
+            println!("{}: {outcome}", feed.url);
+            match &outcome {
+                PollOutcome::Read {
+                    added,
+                    failed: items,
+                    ..
+                } => {
+                    for (url, id, events) in added {
+                        println!("  {url}: article {id} added, {events} events");
+                    }
+                    for (url, why) in items {
+                        println!("  {url}: not added: {why}");
+                    }
+                }
+                PollOutcome::Failed(_) => failed += 1,
+                PollOutcome::NotModified => {}
+            }
+        }
+        if failed > 0 {
+            bail!("{failed} of {} feeds failed", watched.len());
+        }
+        Ok(())
+    })
 }
 
 fn run_reindex(data: &DataDir) -> Result<()> {

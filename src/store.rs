@@ -16,11 +16,15 @@ use crate::extract::{self, ArticleText, ExtractError, Lang};
 use crate::gazetteer::{Gazetteer, PlaceKind};
 use crate::model::{Event, EventType, GeoPrecision};
 
+mod feeds;
+pub use feeds::{Feed, Polled};
+
 const DB_FILE: &str = "eventmap.sqlite";
 /// 2: article ids are `AUTOINCREMENT`, never given again after a delete (1 reused the highest).
 /// 3: event features have flat properties (qualifier and actor columns, not an object and an
 /// array), so tools reading the table directly see the API's shape.
-const SCHEMA_VERSION: i64 = 3;
+/// 4: the feeds watched and their items read ([`feeds`]), articles found by URL.
+const SCHEMA_VERSION: i64 = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -304,6 +308,14 @@ fn stored_event_id(article_id: i64, extracted_id: &str) -> String {
     format!("a{article_id}-{}", extracted_id.trim_start_matches("ev-"))
 }
 
+/// Now, to the second, as the store writes times.
+fn now() -> String {
+    jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .to_string()
+}
+
 fn content_hash(text: &str) -> String {
     Sha256::digest(text.as_bytes())
         .iter()
@@ -349,6 +361,7 @@ impl Store {
                 store.migrate_to_2()?;
             }
             store.migrate_to_3()?;
+            store.migrate_to_4()?;
         } else if version != SCHEMA_VERSION {
             return Err(StoreError::Corrupt(format!(
                 "schema version {version}, this eventmap reads {SCHEMA_VERSION}"
@@ -368,7 +381,7 @@ impl Store {
     }
 
     fn create_schema(&self) -> Result<(), StoreError> {
-        self.conn().execute_batch(
+        self.conn().execute_batch(&format!(
             "BEGIN;
              CREATE TABLE IF NOT EXISTS articles (
                  id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -384,9 +397,26 @@ impl Store {
                  event_id TEXT PRIMARY KEY,
                  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
                  correction TEXT NOT NULL, corrected_at TEXT NOT NULL);
-             PRAGMA user_version = 3;
+             {}
+             PRAGMA user_version = 4;
              COMMIT;",
-        )?;
+            feeds::FEEDS_SCHEMA
+        ))?;
+        Ok(())
+    }
+
+    /// Schema 3 to 4: adds the feed tables and the index of articles by URL.
+    fn migrate_to_4(&self) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Another process may have migrated between our reading the version and the lock.
+        let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version != 3 {
+            return Ok(());
+        }
+        tx.execute_batch(feeds::FEEDS_SCHEMA)?;
+        tx.pragma_update(None, "user_version", 4)?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -680,10 +710,7 @@ impl Store {
             .transpose()?
             .unwrap_or_default();
         kept.merge(correction);
-        let now = jiff::Timestamp::now()
-            .round(jiff::Unit::Second)
-            .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-            .to_string();
+        let now = now();
         let kept_json =
             serde_json::to_string(&kept).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         tx.execute(
@@ -804,10 +831,7 @@ fn insert_article(
     lang: extract::Lang,
     events: Vec<Event>,
 ) -> Result<Vec<Event>, StoreError> {
-    let now = jiff::Timestamp::now()
-        .round(jiff::Unit::Second)
-        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-        .to_string();
+    let now = now();
     tx.execute(
         "INSERT INTO articles (id, content_hash, title, source_url, published, lang, text, ingested_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

@@ -547,15 +547,17 @@ fn an_old_store_is_migrated_and_stops_reusing_ids() {
     assert_eq!(again.article.id, 3);
     drop(migrated);
     let check = rusqlite::Connection::open(old_dir.path().join("eventmap.sqlite")).unwrap();
-    let (version, orphans): (i64, i64) = check
+    // Migrated to the current schema, 4: with the (empty) tables of the watched feeds.
+    let (version, orphans, feeds): (i64, i64, i64) = check
         .query_row(
             "SELECT (SELECT user_version FROM pragma_user_version),
-                    (SELECT COUNT(*) FROM corrections WHERE article_id = 2)",
+                    (SELECT COUNT(*) FROM corrections WHERE article_id = 2),
+                    (SELECT COUNT(*) FROM feeds) + (SELECT COUNT(*) FROM feed_items)",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .unwrap();
-    assert_eq!((version, orphans), (3, 0));
+    assert_eq!((version, orphans, feeds), (4, 0, 0));
     let nested: i64 = check
         .query_row(
             "SELECT COUNT(*) FROM events WHERE feature LIKE '%count_qualifiers%' OR feature LIKE '%\"actors\"%'",

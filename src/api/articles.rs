@@ -21,11 +21,12 @@ use crate::index::IndexChanges;
 use crate::model::Event;
 use crate::store::{Commit, Correction, Ingested, NewArticle, Read, Store};
 
-/// The JSON form of `POST /articles`.
+/// The JSON form of `POST /articles`: a `text`, or the `url` of a page to fetch.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ArticleBody {
-    text: String,
+    text: Option<String>,
+    url: Option<String>,
     title: Option<String>,
     source_url: Option<String>,
     /// Read as text so a bad date is reported by name, not as a JSON position.
@@ -69,7 +70,7 @@ fn parse_lang(lang: Option<&str>) -> Result<Option<Lang>, ApiError> {
 }
 
 /// Reads the whole body, refusing more than [`BODY_LIMIT`] bytes with a 413.
-async fn read_body(body: Body) -> Result<axum::body::Bytes, ApiError> {
+pub(super) async fn read_body(body: Body) -> Result<axum::body::Bytes, ApiError> {
     to_bytes(body, BODY_LIMIT).await.map_err(|_| {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -92,8 +93,9 @@ fn media_type(headers: &HeaderMap) -> String {
         .to_ascii_lowercase()
 }
 
-/// `POST /articles`: JSON `{text, title, source_url, published, lang}`, or `text/plain` with
-/// those (but text) as query parameters.
+/// `POST /articles`: JSON `{text, title, source_url, published, lang}` or `{url, title,
+/// published, lang}` (a page fetched and read), or `text/plain` with the metadata (but text) as
+/// query parameters.
 pub async fn create(
     State(state): State<AppState>,
     Extension(deadline): Extension<Deadline>,
@@ -102,7 +104,20 @@ pub async fn create(
     body: Body,
 ) -> Result<Response, ApiError> {
     let store = state.authorize(&headers)?;
-    let ingested = store_article(&state, store, deadline, &headers, raw, body).await?;
+    let posted = deadline
+        .bound("the body was not received; nothing was stored", async {
+            new_article(&headers, raw, body).await
+        })
+        .await?;
+    let ingested = match posted {
+        Posted::Text(new) => ingest(&state, store, deadline, Arc::new(new)).await?,
+        Posted::Url(url, overrides) => {
+            match fetch_article(&state, &store, deadline, &url, overrides).await? {
+                Fetched::Known(known) => known,
+                Fetched::Page(new) => ingest(&state, store, deadline, Arc::new(new)).await?,
+            }
+        }
+    };
     tracing::info!(
         article = ingested.article.id,
         events = ingested.events.len(),
@@ -129,23 +144,77 @@ pub async fn create(
         .into_response())
 }
 
+/// What a `POST /articles` gives: the article, or a page's URL and the metadata to put
+/// before the page's own.
+enum Posted {
+    Text(NewArticle),
+    Url(String, NewArticle),
+}
+
+/// A posted URL's article: the one stored from it already, or the page read.
+enum Fetched {
+    Known(Ingested),
+    Page(NewArticle),
+}
+
+/// Fetches and reads the page at `url` before `deadline`, unless an article was stored from
+/// that URL already (the same page is one article, however often it is posted).
+async fn fetch_article(
+    state: &AppState,
+    store: &Arc<Store>,
+    deadline: Deadline,
+    url: &str,
+    overrides: NewArticle,
+) -> Result<Fetched, ApiError> {
+    let fetcher = state.fetcher().cloned().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "FetchDisabled",
+            "this server fetches no pages (it was started with --no-fetch): post the text",
+        )
+    })?;
+    let url = crate::fetch::parse_url(url)?.to_string();
+    let (finder, asked) = (Arc::clone(store), url.clone());
+    let known = tokio::task::spawn_blocking(move || finder.article_by_url(&asked))
+        .await
+        .map_err(ApiError::internal)??;
+    if let Some(known) = known {
+        return Ok(Fetched::Known(known));
+    }
+    let page = deadline
+        .bound("the page was not fetched; nothing was stored", async {
+            fetcher.page(&url).await.map_err(ApiError::from)
+        })
+        .await?;
+    let read = page.article();
+    Ok(Fetched::Page(NewArticle {
+        title: overrides.title.or(read.title),
+        published: overrides.published.or(read.published),
+        lang: overrides.lang.or(read.lang),
+        ..read
+    }))
+}
+
+/// Where the server's feed watcher puts the pages it reads: the same path as a posted
+/// article, so the index is swapped in. It has the time a fetch has, not a request's.
+impl crate::watch::Ingest for AppState {
+    async fn ingest(&self, new: NewArticle) -> Result<Ingested, String> {
+        let store = self.store().map_err(|e| e.description.clone())?;
+        let deadline = Deadline::after(std::time::Duration::from_secs(600));
+        ingest(self, store, deadline, Arc::new(new))
+            .await
+            .map_err(|e| e.description)
+    }
+}
+
 /// Reads the article and its events before `deadline` (a 408 then, nothing stored), then
 /// commits it, however long the commit waits for other writers: answered is stored.
-async fn store_article(
+async fn ingest(
     state: &AppState,
     store: Arc<Store>,
     deadline: Deadline,
-    headers: &HeaderMap,
-    raw: Option<String>,
-    body: Body,
+    new: Arc<NewArticle>,
 ) -> Result<Ingested, ApiError> {
-    let new = Arc::new(
-        deadline
-            .bound("the body was not received; nothing was stored", async {
-                new_article(headers, raw, body).await
-            })
-            .await?,
-    );
     let gazetteer = state.gazetteer();
     let mut guess = None;
     loop {
@@ -186,32 +255,17 @@ async fn new_article(
     headers: &HeaderMap,
     raw: Option<String>,
     body: Body,
-) -> Result<NewArticle, ApiError> {
+) -> Result<Posted, ApiError> {
     let kind = media_type(headers);
     // The metadata may come as query parameters whatever the body; a JSON body's own fields
     // come first (the document cannot tie parameters to a media type, so both are accepted).
     let params = Params::parse(raw.as_deref(), &[ARTICLE])?;
-    let query = |name: &str| params.get(name).map(str::to_string);
     let bytes = read_body(body).await?;
     let new = match kind.as_str() {
-        "application/json" => {
-            let b: ArticleBody = serde_json::from_slice(&bytes).map_err(|e| {
-                ApiError::invalid(format!(
-                    "malformed JSON body at line {}, column {}: {e}",
-                    e.line(),
-                    e.column()
-                ))
-            })?;
-            let published = checked(&PUBLISHED, b.published)?.or_else(|| query("published"));
-            let lang = checked(&LANG, b.lang)?.or_else(|| query("lang"));
-            NewArticle {
-                published: parse_published(published.as_deref())?,
-                lang: parse_lang(lang.as_deref())?,
-                text: b.text,
-                title: given(b.title).or_else(|| query("title")),
-                source_url: given(b.source_url).or_else(|| query("source_url")),
-            }
-        }
+        "application/json" => match json_article(&bytes, &params)? {
+            Posted::Text(new) => new,
+            url => return Ok(url),
+        },
         "text/plain" => {
             let text = String::from_utf8(bytes.to_vec()).map_err(|e| {
                 ApiError::new(
@@ -223,6 +277,7 @@ async fn new_article(
                     ),
                 )
             })?;
+            let query = |name: &str| params.get(name).map(str::to_string);
             NewArticle {
                 text,
                 title: given(query("title")),
@@ -253,7 +308,57 @@ async fn new_article(
             "the text contains NUL bytes: it looks binary",
         ));
     }
-    Ok(new)
+    Ok(Posted::Text(new))
+}
+
+/// A JSON body: a text, or a page's URL (exactly one of them), with the metadata.
+fn json_article(bytes: &[u8], params: &Params) -> Result<Posted, ApiError> {
+    let query = |name: &str| params.get(name).map(str::to_string);
+    let b: ArticleBody = serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::invalid(format!(
+            "malformed JSON body at line {}, column {}: {e}",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    let published = checked(&PUBLISHED, b.published)?.or_else(|| query("published"));
+    let lang = checked(&LANG, b.lang)?.or_else(|| query("lang"));
+    let mut new = NewArticle {
+        published: parse_published(published.as_deref())?,
+        lang: parse_lang(lang.as_deref())?,
+        text: String::new(),
+        title: given(b.title).or_else(|| query("title")),
+        source_url: given(b.source_url).or_else(|| query("source_url")),
+    };
+    match (b.text, b.url) {
+        (Some(text), None) => {
+            new.text = text;
+            Ok(Posted::Text(new))
+        }
+        (None, Some(url)) if new.source_url.is_none() => Ok(Posted::Url(url, new)),
+        (None, Some(_)) => Err(ApiError::invalid(
+            "a page posted by url has that url as its source: leave source_url out",
+        )),
+        (Some(_), Some(_)) => Err(ApiError::invalid(
+            "give either text (the article) or url (a page to fetch), not both",
+        )),
+        (None, None) => Err(ApiError::invalid(
+            "the body needs text (the article) or url (a page to fetch)",
+        )),
+    }
+}
+
+/// Refuses a body that is not `application/json` with a 415 naming `what` it should be.
+pub(super) fn require_json(headers: &HeaderMap, what: &str) -> Result<(), ApiError> {
+    let kind = media_type(headers);
+    if kind == "application/json" {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "UnsupportedMediaType",
+        format!("send {what} as application/json, not {kind:?}"),
+    ))
 }
 
 fn article_id(raw: &str) -> Result<i64, ApiError> {
@@ -330,14 +435,7 @@ pub async fn correct(
     Layer::from_id(&collection)?;
     let store = state.authorize(&headers)?;
     super::features::check_feature_id(&feature)?;
-    let kind = media_type(&headers);
-    if kind != "application/json" {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "UnsupportedMediaType",
-            format!("send the correction as application/json, not {kind:?}"),
-        ));
-    }
+    require_json(&headers, "the correction")?;
     let bytes = deadline
         .bound(
             "the body was not received; nothing was changed",

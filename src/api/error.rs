@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::extract::ExtractError;
+use crate::fetch::FetchError;
 use crate::store::StoreError;
 
 /// A request the API refuses, with what a client needs to fix it.
@@ -66,6 +67,30 @@ impl From<StoreError> for ApiError {
             ),
             other => ApiError::internal(other),
         }
+    }
+}
+
+impl From<FetchError> for ApiError {
+    /// The request's fault is a 400; a page or feed that was had but cannot be used (or that
+    /// its site says is not there) a 422; a site that failed a 502, or a 504 when it was slow.
+    fn from(e: FetchError) -> ApiError {
+        let (status, code) = match &e {
+            FetchError::BadUrl(_) => (StatusCode::BAD_REQUEST, "InvalidParameterValue"),
+            FetchError::Private { .. } => (StatusCode::BAD_REQUEST, "PrivateAddress"),
+            FetchError::Status { status, .. } if status.is_client_error() => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "PageNotFound")
+            }
+            FetchError::TooLarge { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "PageTooLarge"),
+            FetchError::NotPage { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "NotAPage"),
+            FetchError::NoArticle { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "NoArticle"),
+            FetchError::NotFeed { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "NotAFeed"),
+            FetchError::Timeout { .. } => (StatusCode::GATEWAY_TIMEOUT, "UpstreamTimeout"),
+            FetchError::Status { .. }
+            | FetchError::RedirectLoop { .. }
+            | FetchError::TooManyRedirects { .. }
+            | FetchError::Network { .. } => (StatusCode::BAD_GATEWAY, "UpstreamError"),
+        };
+        ApiError::new(status, code, e.to_string())
     }
 }
 

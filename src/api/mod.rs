@@ -5,6 +5,7 @@ mod articles;
 mod download;
 mod error;
 mod features;
+mod feeds;
 mod html;
 mod listener;
 mod ogc;
@@ -39,6 +40,7 @@ pub use params::{parse_bbox, parse_datetime};
 
 use revisions::{Revision, RevisionError, Revisions};
 
+use crate::fetch::{FetchError, FetchOptions, Fetcher};
 use crate::gazetteer::Gazetteer;
 use crate::index::{EventIndex, IndexBuilder, IndexChanges};
 use crate::model::{Event, EventType};
@@ -58,6 +60,9 @@ pub struct AppState {
     /// What links start with: the public URL or the listening address, never the request's
     /// Host header (a client could make links point anywhere).
     base_url: Arc<str>,
+    /// Fetches the pages posted by URL and the watched feeds; `None` when this server fetches
+    /// nothing.
+    fetcher: Option<Fetcher>,
 }
 
 struct Shared {
@@ -150,7 +155,24 @@ impl AppState {
             }),
             request_timeout: REQUEST_TIMEOUT,
             base_url: Arc::from("http://localhost"),
+            fetcher: Fetcher::new(FetchOptions::default())
+                .inspect_err(|e| tracing::error!(error = %e, "pages will not be fetched"))
+                .ok(),
         }
+    }
+
+    /// Fetches pages and feeds within `options` (by default [`FetchOptions::default`]), or,
+    /// with `None`, never: URLs posted are refused and no feed is polled.
+    pub fn with_fetch_options(self, options: Option<FetchOptions>) -> Result<AppState, FetchError> {
+        Ok(AppState {
+            fetcher: options.map(Fetcher::new).transpose()?,
+            ..self
+        })
+    }
+
+    /// The fetcher, if this server fetches.
+    pub fn fetcher(&self) -> Option<&Fetcher> {
+        self.fetcher.as_ref()
     }
 
     /// Links start with `url` (see [`check_base_url`]): the server's public URL, or the address
@@ -404,6 +426,14 @@ pub(crate) struct Deadline {
 }
 
 impl Deadline {
+    /// A deadline `timeout` from now, for work no request waits on (the feed watcher's).
+    pub(crate) fn after(timeout: Duration) -> Deadline {
+        Deadline {
+            at: tokio::time::Instant::now() + timeout,
+            timeout,
+        }
+    }
+
     /// `work` if it ends before the deadline; else a 408 saying that `what` did not happen.
     /// Writes bound only their reading with it, never their commit: a write answered 408 was
     /// not made, and one that began to commit is answered when it ends.
@@ -491,6 +521,8 @@ pub fn router(state: AppState) -> Router {
             "/articles/{id}",
             get(articles::show).delete(articles::delete),
         )
+        .route("/feeds", get(feeds::list).post(feeds::create))
+        .route("/feeds/{id}", get(feeds::show).delete(feeds::delete))
         .route("/tileMatrixSets", get(tiles::matrix_sets))
         .route("/tileMatrixSets/{matrix_set}", get(tiles::matrix_set))
         .route("/collections/{collection}/tiles", get(tiles::tilesets))

@@ -97,16 +97,24 @@ pub async fn conformance(RawQuery(raw): RawQuery) -> Result<Response, ApiError> 
     Ok(json_response(&body, "application/json"))
 }
 
-pub async fn status(State(state): State<AppState>) -> Response {
+pub async fn status(State(state): State<AppState>) -> Result<Response, ApiError> {
     let (compactions, compacting) = state.compactions();
-    let body = json!({
+    let mut body = json!({
         "revision": state.revision(),
         "events": state.snapshot().len(),
         "read_only": state.read_only(),
         "compactions": compactions,
         "compacting": compacting,
     });
-    json_response(&body, "application/json")
+    // Each watched feed: when it was fetched, what that gave, when it is polled next.
+    if let Ok(store) = state.store() {
+        let feeds = tokio::task::spawn_blocking(move || store.feeds())
+            .await
+            .map_err(ApiError::internal)??;
+        body["feeds"] = json!(feeds);
+        body["fetching"] = json!(state.fetcher().is_some());
+    }
+    Ok(json_response(&body, "application/json"))
 }
 
 pub(super) fn title(layer: Layer) -> String {
@@ -355,8 +363,12 @@ fn article_paths(paths: &mut serde_json::Map<String, Value>) {
         .iter()
         .map(|p| (p.name.to_string(), p.schema()))
         .collect();
-    let mut body = json!({ "type": "object", "required": ["text"], "additionalProperties": false, "properties": metadata });
+    // A text, or the URL of a page to fetch: exactly one (and a page's URL is its source).
+    let mut body = json!({ "type": "object", "additionalProperties": false, "properties": metadata,
+        "oneOf": [{ "required": ["text"] }, { "required": ["url"], "not": { "required": ["source_url"] } }] });
     body["properties"]["text"] = text.clone();
+    body["properties"]["url"] = json!({ "type": "string", "format": "uri", "maxLength": crate::store::MAX_URL_CHARS, "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#]+[^\\s]*$",
+        "description": "An http(s) page to fetch and read (its article, or a live blog's entries); a private, loopback or link-local address is refused unless the server allows it" });
     let mut articles = json_get(
         "getArticles",
         "Stored articles",
@@ -366,17 +378,21 @@ fn article_paths(paths: &mut serde_json::Map<String, Value>) {
     articles["get"]["responses"]["404"] = exception("No article store");
     articles["post"] = json!({
         "operationId": "postArticle", "summary": "Add an article and extract its events", "security": bearer,
-        "description": "The metadata comes from the JSON body, or from the query parameters for what the body does not give (all of it with a text/plain body).",
+        "description": "The metadata comes from the JSON body, or from the query parameters for what the body does not give (all of it with a text/plain body). A JSON body with `url` instead of `text` has the page fetched and read (title, date and language from the page unless given); a URL already stored gives its article (200).",
         "parameters": param_refs(&[ARTICLE]),
         "requestBody": { "required": true, "content": { "application/json": { "schema": body }, "text/plain": { "schema": text } } },
         "responses": write_errors(json!({
             "200": json_ok("The same text was already stored: its article and events"),
             "201": json_ok("The article and its events"),
             "400": exception("Bad request"), "404": exception("No article store"), "413": exception("Body over the size limit"),
-            "415": exception("Not JSON or UTF-8 text, or a text with NUL"), "422": exception("Blank text"),
+            "415": exception("Not JSON or UTF-8 text, or a text with NUL"),
+            "422": exception("Blank text, or a page that is not HTML or text, over the size limit, missing, or with no article"),
+            "502": exception("The page's site failed (an error, a redirect loop, no answer)"),
+            "504": exception("The page's site did not answer in time"),
         })),
     });
     paths.insert("/articles".into(), articles);
+    feed_paths(paths, &bearer);
     let mut article = json_get(
         "getArticle",
         "One article with its text and events",
@@ -390,6 +406,44 @@ fn article_paths(paths: &mut serde_json::Map<String, Value>) {
     article["delete"] = json!({ "operationId": "deleteArticle", "summary": "Delete an article and its events", "security": bearer, "parameters": [article_id],
         "responses": write_errors(json!({ "204": { "description": "Deleted" }, "400": exception("Bad request"), "404": exception("Not found") })) });
     paths.insert("/articles/{articleId}".into(), article);
+}
+
+/// `/feeds` and `/feeds/{feedId}`: the watched feeds.
+fn feed_paths(paths: &mut serde_json::Map<String, Value>, bearer: &Value) {
+    let feed_id = json!({ "name": "feedId", "in": "path", "required": true, "schema": { "type": "integer", "format": "int64", "minimum": 1, "maximum": i64::MAX } });
+    let url = json!({ "type": "string", "format": "uri", "maxLength": crate::store::MAX_URL_CHARS, "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#]+[^\\s]*$" });
+    let mut feeds = json_get(
+        "getFeeds",
+        "The watched feeds and how their polls went",
+        &[JSON_ONLY],
+        json_ok("The feeds"),
+    );
+    feeds["get"]["responses"]["404"] = exception("No article store");
+    feeds["post"] = json!({
+        "operationId": "postFeed", "summary": "Watch an RSS, Atom or JSON feed", "security": bearer,
+        "description": "The feed is polled in the background (conditional requests; failures back off); each new item's page is fetched once and stored as an article.",
+        "requestBody": { "required": true, "content": { "application/json": { "schema": {
+            "type": "object", "required": ["url"], "additionalProperties": false, "properties": { "url": url } } } } },
+        "responses": write_errors(json!({
+            "200": json_ok("The feed was watched already"), "201": json_ok("The feed, now watched"),
+            "400": exception("Bad request"), "404": exception("No article store"), "413": exception("Body over the size limit"),
+            "415": exception("Not JSON"),
+        })),
+    });
+    paths.insert("/feeds".into(), feeds);
+    let mut feed = json_get(
+        "getFeed",
+        "One watched feed",
+        &[JSON_ONLY],
+        json_ok("The feed"),
+    );
+    let mut parameters = vec![feed_id.clone()];
+    parameters.extend(param_refs(&[JSON_ONLY]));
+    feed["get"]["parameters"] = json!(parameters);
+    feed["get"]["responses"]["404"] = exception("Not found");
+    feed["delete"] = json!({ "operationId": "deleteFeed", "summary": "Stop watching a feed (its articles stay)", "security": bearer, "parameters": [feed_id],
+        "responses": write_errors(json!({ "204": { "description": "Deleted" }, "400": exception("Bad request"), "404": exception("Not found") })) });
+    paths.insert("/feeds/{feedId}".into(), feed);
 }
 
 fn matrix_set_param() -> Value {
