@@ -177,10 +177,15 @@ pub fn classify(
         ),
         Happening::Airstrike => (ExplosionsRemoteViolence, "Air/drone strike"),
         Happening::Grenade => (ExplosionsRemoteViolence, "Grenade"),
-        // Wrecking and burning by a mob, by residents or in a protest is a riot (ACLED's
-        // codebook).
+        // Wrecking and burning by a mob, by residents or by the protesters of the sentence is
+        // a riot (ACLED's codebook: vandalism in a demonstration makes it violent).
         Happening::Looting
-            if !forces && !armed && (mob || facts.riot_context || facts.has(Group::Civilians)) =>
+            if !forces
+                && !armed
+                && (mob
+                    || facts.riot_context
+                    || facts.has(Group::Civilians)
+                    || facts.has(Group::Protesters)) =>
         {
             unrest
         }
