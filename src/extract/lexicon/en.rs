@@ -554,6 +554,18 @@ pub const ENTRIES: &[Entry] = &[
     ("clans", Term::Group(Group::Armed), W),
     ("clansmen", Term::Group(Group::Armed), W),
     ("clan militia", Term::Group(Group::Armed), S),
+    // So are communities and ethnic groups that fight each other ("clashes between the Borana
+    // and Gabra communities", "ethnic clashes"): ACLED's identity militias.
+    ("communities", Term::Group(Group::Armed), W),
+    ("ethnic groups", Term::Group(Group::Armed), W),
+    ("tribes", Term::Group(Group::Armed), W),
+    ("intercommunal", Term::Group(Group::Armed), W),
+    ("inter-communal", Term::Group(Group::Armed), W),
+    ("inter-clan", Term::Group(Group::Armed), W),
+    // A clash named as ethnic, communal or tribal is one between such militias.
+    ("ethnic clash", Term::Cue(H::GunBattle, L::Weak), S),
+    ("communal clash", Term::Cue(H::GunBattle, L::Weak), S),
+    ("tribal clash", Term::Cue(H::GunBattle, L::Weak), S),
     // People acting together with no organisation of arms: party supporters, locals.
     ("supporters", Term::Group(Group::Partisans), W),
     ("members", Term::Group(Group::Partisans), W),

@@ -571,6 +571,17 @@ pub const ENTRIES: &[Entry] = &[
     ("miliciens", Term::Group(Group::Armed), W),
     // Des clans qui se battent sont des milices communautaires (ACLED : des batailles).
     ("clans", Term::Group(Group::Armed), W),
+    // Des communautés, des ethnies qui s'affrontent : les milices identitaires d'ACLED.
+    ("communautes", Term::Group(Group::Armed), W),
+    ("ethnies", Term::Group(Group::Armed), W),
+    ("tribus", Term::Group(Group::Armed), W),
+    ("intercommunautaire", Term::Group(Group::Armed), S),
+    (
+        "affrontements ethniques",
+        Term::Cue(H::GunBattle, L::Weak),
+        W,
+    ),
+    ("affrontements tribaux", Term::Cue(H::GunBattle, L::Weak), W),
     ("jihadistes", Term::Group(Group::Armed), W),
     ("djihadistes", Term::Group(Group::Armed), W),
     ("rebelles", Term::Group(Group::Armed), W),
