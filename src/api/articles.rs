@@ -19,7 +19,9 @@ use super::{ApiError, AppState, BODY_LIMIT, Deadline, Layer};
 use crate::extract::Lang;
 use crate::index::IndexChanges;
 use crate::model::Event;
-use crate::store::{Commit, Correction, Ingested, NewArticle, Read, Store};
+use crate::store::{
+    Commit, Correction, GroupKey, Ingested, NewArticle, Read, Store, StoreError, group_key,
+};
 
 /// The JSON form of `POST /articles`: a `text`, or the `url` of a page to fetch.
 #[derive(Debug, Deserialize)]
@@ -235,12 +237,15 @@ async fn ingest(
         let commit = state
             .write(move |_| {
                 let commit = committer.commit(&article, reading)?;
-                // A text already stored, or a guess outdated, adds nothing to the index.
-                let added = match &commit {
-                    Commit::Done(ingested) => ingested.events.clone(),
-                    Commit::ReadAgain(_) => Vec::new(),
+                // A text already stored, or a guess outdated, adds nothing to the index; new
+                // events regroup the merged events of their days and types.
+                let changes = match &commit {
+                    Commit::Done(ingested) => {
+                        regroup(&committer, ingested.events.iter().map(group_key), vec![])?
+                    }
+                    Commit::ReadAgain(_) => IndexChanges::default(),
                 };
-                Ok((commit, IndexChanges::added(added)))
+                Ok((commit, changes))
             })
             .await?;
         match commit {
@@ -410,9 +415,12 @@ pub async fn delete(
     let id = article_id(&id)?;
     let deleted = state
         .write(move |_| {
-            let removed = store.delete(id)?;
-            let deleted = removed.is_some();
-            Ok((deleted, IndexChanges::removed(removed.unwrap_or_default())))
+            let Some(removed) = store.delete_article(id)? else {
+                return Ok((false, IndexChanges::default()));
+            };
+            let keys: Vec<GroupKey> = removed.iter().map(group_key).collect();
+            let gone = removed.into_iter().map(|e| e.id).collect();
+            Ok((true, regroup(&store, keys, gone)?))
         })
         .await?;
     if deleted {
@@ -454,10 +462,49 @@ pub async fn correct(
     }
     let event = state
         .write(move |s| {
+            let before = store.event(&feature)?;
             let event = store.correct(&feature, &correction, s.gazetteer())?;
-            Ok((event.clone(), IndexChanges::added(vec![event])))
+            let keys = before.iter().chain([&event]).map(group_key);
+            let changes = regroup(&store, keys, vec![])?;
+            // The answer is the event as served: the merged event holding the corrected one.
+            let served = changes
+                .added
+                .iter()
+                .find(|e| e.id == event.id || same_group(e, &event))
+                .cloned()
+                .unwrap_or(event);
+            Ok((served, changes))
         })
         .await?;
     tracing::info!(event = %event.id, "event corrected");
     Ok(json_response(&event.to_feature(), "application/geo+json"))
+}
+
+/// What a write changed in the served (merged) events: the groups of the days and types it
+/// touched, merged again from the store. A merged event's id is one of its members' ids, so
+/// removing every member id of those days and types (and those of the events `gone`) takes out
+/// whatever was served for them before.
+fn regroup(
+    store: &Store,
+    keys: impl IntoIterator<Item = GroupKey>,
+    gone: Vec<String>,
+) -> Result<IndexChanges, StoreError> {
+    let keys: Vec<GroupKey> = keys.into_iter().collect();
+    let members = store.members_of(&keys)?;
+    let mut removed = gone;
+    removed.extend(members.iter().map(|m| m.event.id.clone()));
+    Ok(IndexChanges {
+        removed,
+        added: crate::merge::merge(members),
+    })
+}
+
+/// Whether a merged event lists this member's report among its sources.
+fn same_group(merged: &Event, member: &Event) -> bool {
+    merged.event_date == member.event_date
+        && merged.event_type == member.event_type
+        && merged
+            .sources
+            .iter()
+            .any(|s| s.article_id == member.article_id && s.sentence == member.notes)
 }
