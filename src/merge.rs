@@ -8,6 +8,8 @@
 //!
 //! - only events of **different articles** merge (an article's own repeats are the extractor's
 //!   business), and only stored events (with an `article_id`);
+//! - an event placed at a **city or a region**: one placed only at its country (no place was
+//!   named, or only the country) is never merged, since a country tells no two happenings apart;
 //! - the **same day** and the **same ACLED event type** (a group prefers a member of the same
 //!   sub-event type when several could take an event);
 //! - the **same place**: the same GeoNames id, or one is a region (`geo_precision: region`) and
@@ -45,7 +47,7 @@ pub fn merge(mut members: Vec<Member>) -> Vec<Event> {
     let mut groups: Vec<Vec<Member>> = Vec::new();
     let mut buckets: HashMap<Bucket, Vec<usize>> = HashMap::new();
     for m in members {
-        if m.event.article_id.is_none() {
+        if m.event.article_id.is_none() || m.event.geo_precision == GeoPrecision::Country {
             groups.push(vec![m]);
             continue;
         }
@@ -272,6 +274,19 @@ mod tests {
         ]);
         assert_eq!(merged.len(), 5);
         assert!(merged.iter().all(|e| e.sources.len() == 1));
+    }
+
+    #[test]
+    fn events_placed_only_at_their_country_stay_apart() {
+        let country = |article, id: &str| {
+            let mut e = event(article, id, 5, None);
+            e.geonameid = Some(1522867);
+            e.geo_precision = GeoPrecision::Country;
+            e.admin1 = None;
+            e
+        };
+        let merged = merge(vec![member(country(1, "a1-k"), 6), member(country(2, "a2-k"), 7)]);
+        assert_eq!(merged.len(), 2);
     }
 
     #[test]
