@@ -41,9 +41,8 @@ type Bucket = (Date, EventType, String);
 /// Merges stored events into events that list their sources (see the module's rule). Every
 /// event comes out with `sources` and `fatalities_reported` filled, a group of one included.
 pub fn merge(mut members: Vec<Member>) -> Vec<Event> {
-    members.sort_by(|a, b| {
-        (a.event.article_id, &a.event.id).cmp(&(b.event.article_id, &b.event.id))
-    });
+    members
+        .sort_by(|a, b| (a.event.article_id, &a.event.id).cmp(&(b.event.article_id, &b.event.id)));
     let mut groups: Vec<Vec<Member>> = Vec::new();
     let mut buckets: HashMap<Bucket, Vec<usize>> = HashMap::new();
     for m in members {
@@ -129,7 +128,11 @@ fn combine(group: Vec<Member>) -> Event {
     let mut event = base.event.clone();
     event.id = id;
     if corrected.is_none() {
-        for kind in [CountKind::Fatalities, CountKind::Injuries, CountKind::Arrests] {
+        for kind in [
+            CountKind::Fatalities,
+            CountKind::Injuries,
+            CountKind::Arrests,
+        ] {
             let latest = reports.iter().rev().find_map(|m| {
                 let (value, qualifier) = m.event.count(kind);
                 value.map(|v| (v, qualifier))
@@ -142,10 +145,10 @@ fn combine(group: Vec<Member>) -> Event {
     }
     event.fatalities_reported = Vec::new();
     for m in &reports {
-        if let Some(f) = m.event.fatalities {
-            if !event.fatalities_reported.contains(&f) {
-                event.fatalities_reported.push(f);
-            }
+        if let Some(f) = m.event.fatalities
+            && !event.fatalities_reported.contains(&f)
+        {
+            event.fatalities_reported.push(f);
         }
     }
     event.sources = reports
@@ -180,7 +183,7 @@ fn set_count(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{TimePrecision, CountQualifier};
+    use crate::model::{CountQualifier, TimePrecision};
     use std::collections::BTreeMap;
 
     fn event(article: i64, id: &str, day: i8, fatalities: Option<u32>) -> Event {
@@ -245,13 +248,18 @@ mod tests {
         // Article 2 was ingested later but published earlier: article 1 is the latest report.
         let mut first = event(1, "a1-x", 5, None);
         first.injuries = Some(40);
-        first.count_qualifiers.insert(CountKind::Injuries, CountQualifier::AtLeast);
+        first
+            .count_qualifiers
+            .insert(CountKind::Injuries, CountQualifier::AtLeast);
         let merged = merge(vec![
             member(first, 8),
             member(event(2, "a2-x", 5, Some(8)), 6),
         ]);
         assert_eq!(merged.len(), 1);
-        assert_eq!((merged[0].fatalities, merged[0].injuries), (Some(8), Some(40)));
+        assert_eq!(
+            (merged[0].fatalities, merged[0].injuries),
+            (Some(8), Some(40))
+        );
         assert_eq!(
             merged[0].count_qualifiers.get(&CountKind::Injuries),
             Some(&CountQualifier::AtLeast)
@@ -285,7 +293,10 @@ mod tests {
             e.admin1 = None;
             e
         };
-        let merged = merge(vec![member(country(1, "a1-k"), 6), member(country(2, "a2-k"), 7)]);
+        let merged = merge(vec![
+            member(country(1, "a1-k"), 6),
+            member(country(2, "a2-k"), 7),
+        ]);
         assert_eq!(merged.len(), 2);
     }
 
@@ -295,9 +306,15 @@ mod tests {
         region.geonameid = Some(1537162);
         region.geo_precision = GeoPrecision::Region;
         region.place = "Almaty Oblysy".into();
-        let merged = merge(vec![member(region, 6), member(event(2, "a2-c", 5, None), 7)]);
+        let merged = merge(vec![
+            member(region, 6),
+            member(event(2, "a2-c", 5, None), 7),
+        ]);
         assert_eq!(merged.len(), 1);
-        assert_eq!((merged[0].id.as_str(), merged[0].place.as_str()), ("a1-r", "Almaty"));
+        assert_eq!(
+            (merged[0].id.as_str(), merged[0].place.as_str()),
+            ("a1-r", "Almaty")
+        );
         assert_eq!(merged[0].fatalities, Some(3));
     }
 
@@ -305,7 +322,10 @@ mod tests {
     fn a_corrected_member_wins() {
         let mut corrected = event(1, "a1-x", 5, Some(20));
         corrected.corrected = true;
-        let merged = merge(vec![member(corrected, 6), member(event(2, "a2-x", 5, Some(18)), 7)]);
+        let merged = merge(vec![
+            member(corrected, 6),
+            member(event(2, "a2-x", 5, Some(18)), 7),
+        ]);
         assert_eq!(merged.len(), 1);
         assert_eq!(merged[0].fatalities, Some(20));
         assert!(merged[0].corrected);

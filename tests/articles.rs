@@ -949,7 +949,11 @@ async fn a_background_compaction_loses_no_write() {
             .expect("the seed extracts")
             .events
             .len();
-    assert_eq!(sources, posted + seed, "every report is a source of one event");
+    assert_eq!(
+        sources,
+        posted + seed,
+        "every report is a source of one event"
+    );
 }
 
 /// A long article is read before the store is locked: a listing and a short article sent

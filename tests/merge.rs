@@ -96,7 +96,10 @@ async fn riots_on_the_5th(app: &axum::Router) -> Vec<Value> {
 fn source_articles(feature: &Value) -> Vec<i64> {
     let text = feature["properties"]["sources"].as_str().unwrap_or("[]");
     let sources: Vec<Value> = serde_json::from_str(text).unwrap();
-    sources.iter().map(|s| s["article_id"].as_i64().unwrap()).collect()
+    sources
+        .iter()
+        .map(|s| s["article_id"].as_i64().unwrap())
+        .collect()
 }
 
 async fn almaty_fatalities(app: &axum::Router) -> i64 {
@@ -109,8 +112,22 @@ async fn almaty_fatalities(app: &axum::Router) -> i64 {
 #[tokio::test]
 async fn two_reports_of_one_storming_are_one_event_with_both_sources() {
     let s = setup().await;
-    let fr = post(&s.app, ALMATY_FR, "https://fr.example/almaty", "2022-01-06", "fr").await;
-    let en = post(&s.app, ALMATY_EN, "https://en.example/almaty", "2022-01-07", "en").await;
+    let fr = post(
+        &s.app,
+        ALMATY_FR,
+        "https://fr.example/almaty",
+        "2022-01-06",
+        "fr",
+    )
+    .await;
+    let en = post(
+        &s.app,
+        ALMATY_EN,
+        "https://en.example/almaty",
+        "2022-01-07",
+        "en",
+    )
+    .await;
     let riots = riots_on_the_5th(&s.app).await;
     assert_eq!(riots.len(), 1, "{riots:#?}");
     let p = &riots[0]["properties"];
@@ -129,34 +146,71 @@ async fn two_reports_of_one_storming_are_one_event_with_both_sources() {
     assert_eq!(on_the_5th, 1, "{csv}");
     assert_eq!(almaty_fatalities(&s.app).await, 18);
     // The same text again changes nothing.
-    post(&s.app, ALMATY_EN, "https://en.example/almaty", "2022-01-07", "en").await;
+    post(
+        &s.app,
+        ALMATY_EN,
+        "https://en.example/almaty",
+        "2022-01-07",
+        "en",
+    )
+    .await;
     assert_eq!(riots_on_the_5th(&s.app).await, riots);
 }
 
 #[tokio::test]
 async fn deleting_a_source_leaves_the_others_and_corrections_win() {
     let s = setup().await;
-    let fr = post(&s.app, ALMATY_FR, "https://fr.example/almaty", "2022-01-06", "fr").await;
-    let en = post(&s.app, ALMATY_EN, "https://en.example/almaty", "2022-01-07", "en").await;
+    let fr = post(
+        &s.app,
+        ALMATY_FR,
+        "https://fr.example/almaty",
+        "2022-01-06",
+        "fr",
+    )
+    .await;
+    let en = post(
+        &s.app,
+        ALMATY_EN,
+        "https://en.example/almaty",
+        "2022-01-07",
+        "en",
+    )
+    .await;
     let id = riots_on_the_5th(&s.app).await[0]["id"].clone();
     delete(&s.app, en).await;
     let riots = riots_on_the_5th(&s.app).await;
     assert_eq!(riots.len(), 1);
     assert_eq!(riots[0]["id"], id);
     assert_eq!(riots[0]["properties"]["sources_count"], 1);
-    assert_eq!(riots[0]["properties"]["fatalities"], 8, "the article left says 8");
+    assert_eq!(
+        riots[0]["properties"]["fatalities"], 8,
+        "the article left says 8"
+    );
     assert_eq!(almaty_fatalities(&s.app).await, 8);
 
     // Told again, then corrected: the analyst's figure beats the later report's.
-    let en = post(&s.app, ALMATY_EN, "https://en.example/almaty", "2022-01-07", "en").await;
+    let en = post(
+        &s.app,
+        ALMATY_EN,
+        "https://en.example/almaty",
+        "2022-01-07",
+        "en",
+    )
+    .await;
     let uri = format!("/collections/events/items/{}", id.as_str().unwrap());
-    let (status, corrected) =
-        json_of(&s.app, authorized("PATCH", &uri, json!({ "fatalities": 25 }))).await;
+    let (status, corrected) = json_of(
+        &s.app,
+        authorized("PATCH", &uri, json!({ "fatalities": 25 })),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{corrected}");
     assert_eq!(corrected["properties"]["fatalities"], 25);
     assert_eq!(corrected["properties"]["sources_count"], 2);
     let riots = riots_on_the_5th(&s.app).await;
-    assert_eq!((riots.len(), &riots[0]["properties"]["fatalities"]), (1, &json!(25)));
+    assert_eq!(
+        (riots.len(), &riots[0]["properties"]["fatalities"]),
+        (1, &json!(25))
+    );
     delete(&s.app, en).await;
     let riots = riots_on_the_5th(&s.app).await;
     assert_eq!(riots.len(), 1);
@@ -169,11 +223,34 @@ async fn deleting_a_source_leaves_the_others_and_corrections_win() {
 #[tokio::test]
 async fn other_days_and_other_places_stay_apart() {
     let s = setup().await;
-    post(&s.app, ALMATY_FR, "https://fr.example/almaty", "2022-01-06", "fr").await;
-    let next_day = ALMATY_EN.replace("January 5", "January 6").replace("Wednesday", "Thursday");
-    post(&s.app, &next_day, "https://en.example/a", "2022-01-07", "en").await;
+    post(
+        &s.app,
+        ALMATY_FR,
+        "https://fr.example/almaty",
+        "2022-01-06",
+        "fr",
+    )
+    .await;
+    let next_day = ALMATY_EN
+        .replace("January 5", "January 6")
+        .replace("Wednesday", "Thursday");
+    post(
+        &s.app,
+        &next_day,
+        "https://en.example/a",
+        "2022-01-07",
+        "en",
+    )
+    .await;
     let elsewhere = ALMATY_EN.replace("Almaty", "Shymkent");
-    post(&s.app, &elsewhere, "https://en.example/s", "2022-01-07", "en").await;
+    post(
+        &s.app,
+        &elsewhere,
+        "https://en.example/s",
+        "2022-01-07",
+        "en",
+    )
+    .await;
     let riots = riots_on_the_5th(&s.app).await;
     assert_eq!(riots.len(), 1);
     assert_eq!(riots[0]["properties"]["sources_count"], 1);
@@ -181,5 +258,10 @@ async fn other_days_and_other_places_stay_apart() {
     let (_, page) = json_of(&s.app, get("/collections/events/items?event_type=Riots")).await;
     let merged = page["features"].as_array().unwrap().iter();
     assert!(merged.clone().count() >= 3, "{page}");
-    assert!(merged.clone().all(|f| f["properties"]["sources_count"] == 1), "{page}");
+    assert!(
+        merged
+            .clone()
+            .all(|f| f["properties"]["sources_count"] == 1),
+        "{page}"
+    );
 }

@@ -595,8 +595,8 @@ async fn serve_polls_its_feeds_in_the_background() {
     // lists both (with the seed's riot there that day), its toll the later report's 18. The
     // French page tells the day in three events (the storming, its 8 dead, the anger at the gas
     // price) and the seed in two: six reports, three riots served.
-    let riots = get("/collections/events/items?datetime=2022-01-05&event_type=Riots&place=Almaty")
-        .await;
+    let riots =
+        get("/collections/events/items?datetime=2022-01-05&event_type=Riots&place=Almaty").await;
     let pages: Vec<Value> = get("/articles").await["articles"]
         .as_array()
         .unwrap()

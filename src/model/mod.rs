@@ -17,7 +17,6 @@ mod feature;
 use feature::Feature;
 pub use feature::{PROPERTIES, Property, PropertyType, property_named};
 
-
 /// ACLED's event types. The slug is the OGC collection id of the type's layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum EventType {

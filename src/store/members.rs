@@ -72,11 +72,12 @@ impl Store {
 impl Store {
     /// The stored event with this id (a member's, as extracted and corrected).
     pub fn event(&self, id: &str) -> Result<Option<Event>, StoreError> {
-        let feature: Option<String> = rusqlite::OptionalExtension::optional(self.conn().query_row(
-            "SELECT feature FROM events WHERE id = ?1",
-            [id],
-            |r| r.get(0),
-        ))?;
+        let feature: Option<String> = rusqlite::OptionalExtension::optional(
+            self.conn()
+                .query_row("SELECT feature FROM events WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                }),
+        )?;
         feature
             .map(|f| Event::from_feature_json(&f).map_err(StoreError::Corrupt))
             .transpose()
