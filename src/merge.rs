@@ -113,53 +113,60 @@ fn precision_rank(p: GeoPrecision) -> u8 {
 /// correction, each figure (fatalities, injuries, arrests, with its qualifier) is the latest
 /// report's that gives one — by the article's publication date, then ingestion order — as ACLED
 /// updates an event with later reports; a figure beats none.
-fn combine(group: Vec<Member>) -> Event {
-    let id = group[0].event.id.clone();
-    let mut reports: Vec<&Member> = group.iter().collect();
+fn combine(mut group: Vec<Member>) -> Event {
     // Unknown publication dates count as the oldest; the sort is stable (ingestion order).
-    reports.sort_by_key(|m| m.published);
-    let corrected = group.iter().find(|m| m.event.corrected);
-    let base = corrected.unwrap_or_else(|| {
-        group
-            .iter()
-            .min_by_key(|m| precision_rank(m.event.geo_precision))
-            .unwrap_or(&group[0])
-    });
-    let mut event = base.event.clone();
-    event.id = id;
-    if corrected.is_none() {
+    let mut reports: Vec<usize> = (0..group.len()).collect();
+    reports.sort_by_key(|&i| group[i].published);
+    let base = group
+        .iter()
+        .position(|m| m.event.corrected)
+        .unwrap_or_else(|| {
+            (0..group.len())
+                .min_by_key(|&i| precision_rank(group[i].event.geo_precision))
+                .unwrap_or(0)
+        });
+    let mut figures = Vec::new();
+    if !group[base].event.corrected {
         for kind in [
             CountKind::Fatalities,
             CountKind::Injuries,
             CountKind::Arrests,
         ] {
-            let latest = reports.iter().rev().find_map(|m| {
-                let (value, qualifier) = m.event.count(kind);
-                value.map(|v| (v, qualifier))
+            let latest = reports.iter().rev().find_map(|&i| {
+                let (value, qualifier) = group[i].event.count(kind);
+                value.map(|v| (kind, v, qualifier))
             });
-            let Some((value, qualifier)) = latest else {
-                continue;
-            };
-            set_count(&mut event, kind, value, qualifier);
+            figures.extend(latest);
         }
     }
-    event.fatalities_reported = Vec::new();
-    for m in &reports {
-        if let Some(f) = m.event.fatalities
-            && !event.fatalities_reported.contains(&f)
+    let mut fatalities_reported = Vec::new();
+    for &i in &reports {
+        if let Some(f) = group[i].event.fatalities
+            && !fatalities_reported.contains(&f)
         {
-            event.fatalities_reported.push(f);
+            fatalities_reported.push(f);
         }
     }
-    event.sources = reports
+    let sources = reports
         .iter()
-        .map(|m| EventSource {
-            article_id: m.event.article_id,
-            source_url: m.source_url.clone(),
-            title: m.title.clone(),
-            sentence: m.event.notes.clone(),
+        .map(|&i| EventSource {
+            article_id: group[i].event.article_id,
+            source_url: group[i].source_url.clone(),
+            title: group[i].title.clone(),
+            sentence: group[i].event.notes.clone(),
         })
         .collect();
+    // The earliest report's id; the base is moved out, not copied.
+    let id = (base != 0).then(|| group[0].event.id.clone());
+    let mut event = group.swap_remove(base).event;
+    if let Some(id) = id {
+        event.id = id;
+    }
+    for (kind, value, qualifier) in figures {
+        set_count(&mut event, kind, value, qualifier);
+    }
+    event.fatalities_reported = fatalities_reported;
+    event.sources = sources;
     event
 }
 
