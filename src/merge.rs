@@ -40,7 +40,13 @@ type Bucket = (Date, EventType, String);
 
 /// Merges stored events into events that list their sources (see the module's rule). Every
 /// event comes out with `sources` and `fatalities_reported` filled, a group of one included.
-pub fn merge(mut members: Vec<Member>) -> Vec<Event> {
+pub fn merge(members: Vec<Member>) -> Vec<Event> {
+    groups(members).into_iter().map(combine).collect()
+}
+
+/// The groups [`merge`] makes of `members`, each in ingestion order (its first member's id is
+/// the merged event's).
+pub fn groups(mut members: Vec<Member>) -> Vec<Vec<Member>> {
     members
         .sort_by(|a, b| (a.event.article_id, &a.event.id).cmp(&(b.event.article_id, &b.event.id)));
     let mut groups: Vec<Vec<Member>> = Vec::new();
@@ -64,7 +70,7 @@ pub fn merge(mut members: Vec<Member>) -> Vec<Event> {
             }
         }
     }
-    groups.into_iter().map(combine).collect()
+    groups
 }
 
 /// The group of `bucket` that `event` joins: one whose first member is at its place and that

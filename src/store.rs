@@ -214,7 +214,7 @@ impl Correction {
     }
 
     /// Merges a later correction into this one (later fields win).
-    fn merge(&mut self, later: &Correction) {
+    pub(crate) fn merge(&mut self, later: &Correction) {
         macro_rules! take {
             ($($f:ident),*) => { $( if later.$f.is_some() { self.$f = later.$f.clone(); } )* };
         }
@@ -638,6 +638,7 @@ impl Store {
             .iter()
             .map(|f| Event::from_feature_json(f).map_err(StoreError::Corrupt))
             .collect::<Result<Vec<Event>, _>>()?;
+        members::hand_over_corrections(&tx, id, &events)?;
         let deleted = tx.execute("DELETE FROM articles WHERE id = ?1", [id])? > 0;
         tx.commit()?;
         Ok(deleted.then_some(events))

@@ -265,3 +265,40 @@ async fn other_days_and_other_places_stay_apart() {
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn a_correction_outlives_the_report_it_was_made_on() {
+    let s = setup().await;
+    let fr = post(
+        &s.app,
+        ALMATY_FR,
+        "https://fr.example/almaty",
+        "2022-01-06",
+        "fr",
+    )
+    .await;
+    let en = post(
+        &s.app,
+        ALMATY_EN,
+        "https://en.example/almaty",
+        "2022-01-07",
+        "en",
+    )
+    .await;
+    let id = riots_on_the_5th(&s.app).await[0]["id"].clone();
+    let uri = format!("/collections/events/items/{}", id.as_str().unwrap());
+    let (status, _) = json_of(
+        &s.app,
+        authorized("PATCH", &uri, json!({ "fatalities": 25 })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    // The corrected report's article goes: the English report takes the event and the correction.
+    delete(&s.app, fr).await;
+    let riots = riots_on_the_5th(&s.app).await;
+    assert_eq!(riots.len(), 1);
+    assert_ne!(riots[0]["id"], id);
+    assert_eq!(source_articles(&riots[0]), vec![en]);
+    assert_eq!(riots[0]["properties"]["fatalities"], 25);
+    assert_eq!(riots[0]["properties"]["corrected"], true);
+}

@@ -4,7 +4,10 @@
 
 use jiff::civil::Date;
 
-use super::{Store, StoreError};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{Correction, Store, StoreError};
+use crate::gazetteer::Gazetteer;
 use crate::merge::{self, Member};
 use crate::model::{Event, EventType};
 
@@ -47,26 +50,34 @@ impl Store {
     }
 
     fn members<P: rusqlite::Params>(&self, sql: &str, p: P) -> Result<Vec<Member>, StoreError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(sql)?;
-        let mut rows = stmt.query(p)?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next()? {
-            let text = row
-                .get_ref(0)?
-                .as_str()
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            let event = Event::from_feature_json(text).map_err(StoreError::Corrupt)?;
-            let published: Option<String> = row.get(1)?;
-            out.push(Member {
-                event,
-                published: published.and_then(|p| p.parse().ok()),
-                source_url: row.get(2)?,
-                title: row.get(3)?,
-            });
-        }
-        Ok(out)
+        members_in(&self.conn(), sql, p)
     }
+}
+
+/// The members `sql` selects (its columns: feature, published, source_url, title).
+fn members_in<P: rusqlite::Params>(
+    conn: &Connection,
+    sql: &str,
+    p: P,
+) -> Result<Vec<Member>, StoreError> {
+    let mut stmt = conn.prepare(sql)?;
+    let mut rows = stmt.query(p)?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let text = row
+            .get_ref(0)?
+            .as_str()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let event = Event::from_feature_json(text).map_err(StoreError::Corrupt)?;
+        let published: Option<String> = row.get(1)?;
+        out.push(Member {
+            event,
+            published: published.and_then(|p| p.parse().ok()),
+            source_url: row.get(2)?,
+            title: row.get(3)?,
+        });
+    }
+    Ok(out)
 }
 
 impl Store {
@@ -82,4 +93,69 @@ impl Store {
             .map(|f| Event::from_feature_json(&f).map_err(StoreError::Corrupt))
             .transpose()
     }
+}
+
+/// Before article `article` and its events `gone` are deleted: each correction of one of them
+/// that stands for a merged event other articles still tell moves to the report that takes the
+/// event over (the earliest of another article), merged under that report's own correction, so
+/// an analyst's word outlives the report it was made on.
+pub(super) fn hand_over_corrections(
+    conn: &Connection,
+    article: i64,
+    gone: &[Event],
+) -> Result<(), StoreError> {
+    let corrections: Vec<(String, String)> = conn
+        .prepare("SELECT event_id, correction FROM corrections WHERE article_id = ?1")?
+        .query_map([article], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let sql = format!(
+        "{MEMBERS} WHERE json_extract(e.feature, '$.properties.event_date') = ?1
+            AND json_extract(e.feature, '$.properties.event_type') = ?2"
+    );
+    for (event_id, correction) in corrections {
+        let Some(event) = gone.iter().find(|e| e.id == event_id) else {
+            continue;
+        };
+        let (day, kind) = group_key(event);
+        let members = members_in(conn, &sql, [day.to_string(), kind.label().to_string()])?;
+        let group = merge::groups(members)
+            .into_iter()
+            .find(|g| g.iter().any(|m| m.event.id == event_id));
+        let heir = group.and_then(|g| g.into_iter().find(|m| m.event.article_id != Some(article)));
+        if let Some(heir) = heir {
+            let handed: Correction = serde_json::from_str(&correction)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            take_over(conn, heir.event, handed)?;
+        }
+    }
+    Ok(())
+}
+
+/// Gives `heir` the correction `handed`, under its own (its own fields win).
+fn take_over(conn: &Connection, mut heir: Event, mut handed: Correction) -> Result<(), StoreError> {
+    let own: Option<String> = conn
+        .query_row(
+            "SELECT correction FROM corrections WHERE event_id = ?1",
+            [&heir.id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(own) = own {
+        let own: Correction =
+            serde_json::from_str(&own).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        handed.merge(&own);
+    }
+    handed.apply(&mut heir, Gazetteer::embedded())?;
+    let text = serde_json::to_string(&handed).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    conn.execute(
+        "INSERT INTO corrections (event_id, article_id, correction, corrected_at)
+         VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(event_id) DO UPDATE SET correction = excluded.correction",
+        params![heir.id, heir.article_id, text, super::now()],
+    )?;
+    conn.execute(
+        "UPDATE events SET feature = ?2 WHERE id = ?1",
+        params![heir.id, heir.to_feature().to_string()],
+    )?;
+    Ok(())
 }
