@@ -1070,6 +1070,8 @@ mod tests {
             date_corrected: false,
             article_id: None,
             corrected: false,
+            sources: Vec::new(),
+            fatalities_reported: Vec::new(),
         }
     }
 

@@ -11,6 +11,7 @@ pub mod extract;
 pub mod fetch;
 pub mod gazetteer;
 pub mod index;
+pub mod merge;
 pub mod model;
 pub mod store;
 pub mod synth;

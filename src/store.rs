@@ -17,7 +17,9 @@ use crate::gazetteer::{Gazetteer, PlaceKind};
 use crate::model::{Event, EventType, GeoPrecision};
 
 mod feeds;
+mod members;
 pub use feeds::{Feed, Polled};
+pub use members::{GroupKey, group_key};
 
 const DB_FILE: &str = "eventmap.sqlite";
 /// 2: article ids are `AUTOINCREMENT`, never given again after a delete (1 reused the highest).
@@ -212,7 +214,7 @@ impl Correction {
     }
 
     /// Merges a later correction into this one (later fields win).
-    fn merge(&mut self, later: &Correction) {
+    pub(crate) fn merge(&mut self, later: &Correction) {
         macro_rules! take {
             ($($f:ident),*) => { $( if later.$f.is_some() { self.$f = later.$f.clone(); } )* };
         }
@@ -367,6 +369,7 @@ impl Store {
                 "schema version {version}, this eventmap reads {SCHEMA_VERSION}"
             )));
         }
+        store.conn().execute_batch(members::MEMBERS_INDEX)?;
         Ok(store)
     }
 
@@ -618,12 +621,24 @@ impl Store {
     /// Deletes an article with its events and corrections, and says which events went; `None`
     /// when there was no such article.
     pub fn delete(&self, id: i64) -> Result<Option<Vec<String>>, StoreError> {
+        let events = self.delete_article(id)?;
+        Ok(events.map(|events| events.into_iter().map(|e| e.id).collect()))
+    }
+
+    /// [`Store::delete`], saying which events went (their days and types are the groups of
+    /// merged events the deletion changes).
+    pub fn delete_article(&self, id: i64) -> Result<Option<Vec<Event>>, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let events = tx
-            .prepare("SELECT id FROM events WHERE article_id = ?1")?
+        let features = tx
+            .prepare("SELECT feature FROM events WHERE article_id = ?1")?
             .query_map([id], |r| r.get(0))?
             .collect::<Result<Vec<String>, _>>()?;
+        let events = features
+            .iter()
+            .map(|f| Event::from_feature_json(f).map_err(StoreError::Corrupt))
+            .collect::<Result<Vec<Event>, _>>()?;
+        members::hand_over_corrections(&tx, id, &events)?;
         let deleted = tx.execute("DELETE FROM articles WHERE id = ?1", [id])? > 0;
         tx.commit()?;
         Ok(deleted.then_some(events))

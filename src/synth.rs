@@ -103,6 +103,8 @@ impl<'g> Synth<'g> {
             date_corrected: false,
             article_id: None,
             corrected: false,
+            sources: Vec::new(),
+            fatalities_reported: Vec::new(),
         }
     }
 

@@ -59,6 +59,8 @@ fn event(i: usize, rng: &mut StdRng) -> Event {
         date_corrected: false,
         article_id: None,
         corrected: false,
+        sources: Vec::new(),
+        fatalities_reported: Vec::new(),
     }
 }
 

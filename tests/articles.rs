@@ -860,8 +860,16 @@ async fn concurrent_ingests_lose_and_duplicate_nothing() {
     }
     let articles = s.store.articles().unwrap();
     assert_eq!(articles.len(), 1 + texts.len());
-    let stored: usize = articles.iter().map(|a| a.events).sum();
-    assert_eq!(event_count(&s.app).await as usize, stored);
+    // The twelve reports tell one happening: one event per kind that lists all of them, as a
+    // rebuild from the store gives it.
+    let merged = s.store.merged_events().unwrap();
+    assert_eq!(event_count(&s.app).await as usize, merged.len());
+    let shymkent: Vec<_> = merged.iter().filter(|e| e.place == "Shymkent").collect();
+    assert!(!shymkent.is_empty());
+    assert!(
+        shymkent.iter().all(|e| e.sources.len() == texts.len()),
+        "{shymkent:#?}"
+    );
 }
 
 /// Enough writes to outgrow the index's delta start a compaction in the background; writes go
@@ -932,12 +940,20 @@ async fn a_background_compaction_loses_no_write() {
         let (a, b) = (call(&s.app, get(uri)).await, call(&fresh, get(uri)).await);
         assert_eq!(comparable(a.1), comparable(b.1), "{uri}");
     }
+    // Rounds of the same day tell the same protests: each is one event of several sources.
+    let merged = s.store.merged_events().unwrap();
+    assert_eq!(event_count(&s.app).await as usize, merged.len());
+    let sources: usize = merged.iter().map(|e| e.sources.len()).sum();
     let seed =
         eventmap::extract::extract(Gazetteer::embedded(), &eventmap::extract::seed_article())
             .expect("the seed extracts")
             .events
             .len();
-    assert_eq!(event_count(&s.app).await as usize, posted + seed);
+    assert_eq!(
+        sources,
+        posted + seed,
+        "every report is a source of one event"
+    );
 }
 
 /// A long article is read before the store is locked: a listing and a short article sent

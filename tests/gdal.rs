@@ -115,6 +115,9 @@ fn gdal_types_the_fields_from_the_schema_and_opens_downloads_by_url() {
         "geo_confidence: Real",
         "corrected: Integer(Boolean)",
         "date_corrected: Integer(Boolean)",
+        "sources_count: Integer",
+        "fatalities_reported: String",
+        "sources: String",
     ] {
         assert!(summary.contains(field), "{field} not in:\n{summary}");
     }

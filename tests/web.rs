@@ -315,7 +315,8 @@ async fn post_articles_by_url() {
     assert_eq!(article["published"], json!("2022-01-07"));
     assert_eq!(article["lang"], json!("en"));
     let id = article["id"].clone();
-    // The storming of the city hall, with its 18 dead, is on the map.
+    // The storming of the city hall, with its 18 dead, is on the map: a source of the seed's
+    // riot in Almaty that day, now told by both.
     let (_, items) = call(
         &served.app,
         "GET",
@@ -328,7 +329,7 @@ async fn post_articles_by_url() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|f| f["properties"]["article_id"] == id),
+            .any(|f| source_articles(f).contains(&id)),
         "{items}"
     );
     // The same URL again: the same article, the page not fetched again.
@@ -590,4 +591,39 @@ async fn serve_polls_its_feeds_in_the_background() {
     );
     let tolls = get("/collections/events/items?min_fatalities=18&place=Almaty").await;
     assert!(tolls["numberMatched"].as_u64().unwrap() >= 1, "{tolls}");
+    // The French and the English reports of the storming on 5 January are one event that
+    // lists both (with the seed's riot there that day), its toll the later report's 18. The
+    // French page tells the day in three events (the storming, its 8 dead, the anger at the gas
+    // price) and the seed in two: six reports, three riots served.
+    let riots =
+        get("/collections/events/items?datetime=2022-01-05&event_type=Riots&place=Almaty").await;
+    let pages: Vec<Value> = get("/articles").await["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| {
+            a["source_url"]
+                .as_str()
+                .is_some_and(|u| u.contains("/news/almaty-"))
+        })
+        .map(|a| a["id"].clone())
+        .collect();
+    assert_eq!(pages.len(), 2);
+    let features = riots["features"].as_array().unwrap();
+    let told_by_both: Vec<&Value> = features
+        .iter()
+        .filter(|f| pages.iter().all(|p| source_articles(f).contains(p)))
+        .collect();
+    assert_eq!(told_by_both.len(), 1, "{riots}");
+    assert_eq!(told_by_both[0]["properties"]["fatalities"], json!(18));
+    assert_eq!(riots["numberMatched"], json!(3), "{riots}");
+    let sources: usize = features.iter().map(|f| source_articles(f).len()).sum();
+    assert_eq!(sources, 6, "{riots}");
+}
+
+/// The article ids a served event's `sources` column lists.
+fn source_articles(feature: &Value) -> Vec<Value> {
+    let text = feature["properties"]["sources"].as_str().unwrap_or("[]");
+    let sources: Vec<Value> = serde_json::from_str(text).unwrap();
+    sources.iter().map(|s| s["article_id"].clone()).collect()
 }

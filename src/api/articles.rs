@@ -17,9 +17,13 @@ use super::ogc::json_response;
 use super::params::{ARTICLE, LANG, PUBLISHED, Param, Params};
 use super::{ApiError, AppState, BODY_LIMIT, Deadline, Layer};
 use crate::extract::Lang;
-use crate::index::IndexChanges;
+use std::collections::HashSet;
+
+use crate::index::{EventIndex, IndexChanges};
 use crate::model::Event;
-use crate::store::{Commit, Correction, Ingested, NewArticle, Read, Store};
+use crate::store::{
+    Commit, Correction, GroupKey, Ingested, NewArticle, Read, Store, StoreError, group_key,
+};
 
 /// The JSON form of `POST /articles`: a `text`, or the `url` of a page to fetch.
 #[derive(Debug, Deserialize)]
@@ -233,14 +237,20 @@ async fn ingest(
         };
         let (committer, article) = (Arc::clone(&store), Arc::clone(&new));
         let commit = state
-            .write(move |_| {
+            .write(move |s| {
                 let commit = committer.commit(&article, reading)?;
-                // A text already stored, or a guess outdated, adds nothing to the index.
-                let added = match &commit {
-                    Commit::Done(ingested) => ingested.events.clone(),
-                    Commit::ReadAgain(_) => Vec::new(),
+                // A text already stored, or a guess outdated, adds nothing to the index; new
+                // events regroup the merged events of their days and types.
+                let changes = match &commit {
+                    Commit::Done(ingested) => regroup(
+                        &committer,
+                        &s.snapshot(),
+                        ingested.events.iter().map(group_key),
+                        vec![],
+                    )?,
+                    Commit::ReadAgain(_) => IndexChanges::default(),
                 };
-                Ok((commit, IndexChanges::added(added)))
+                Ok((commit, changes))
             })
             .await?;
         match commit {
@@ -409,10 +419,13 @@ pub async fn delete(
     let store = state.authorize(&headers)?;
     let id = article_id(&id)?;
     let deleted = state
-        .write(move |_| {
-            let removed = store.delete(id)?;
-            let deleted = removed.is_some();
-            Ok((deleted, IndexChanges::removed(removed.unwrap_or_default())))
+        .write(move |s| {
+            let Some(removed) = store.delete_article(id)? else {
+                return Ok((false, IndexChanges::default()));
+            };
+            let keys: Vec<GroupKey> = removed.iter().map(group_key).collect();
+            let gone = removed.into_iter().map(|e| e.id).collect();
+            Ok((true, regroup(&store, &s.snapshot(), keys, gone)?))
         })
         .await?;
     if deleted {
@@ -454,10 +467,58 @@ pub async fn correct(
     }
     let event = state
         .write(move |s| {
+            let before = store.event(&feature)?;
             let event = store.correct(&feature, &correction, s.gazetteer())?;
-            Ok((event.clone(), IndexChanges::added(vec![event])))
+            let keys = before.iter().chain([&event]).map(group_key);
+            let changes = regroup(&store, &s.snapshot(), keys, vec![])?;
+            // The answer is the event as served: the merged event holding the corrected one.
+            let served = changes
+                .added
+                .iter()
+                .find(|e| e.id == event.id || same_group(e, &event))
+                .cloned()
+                .unwrap_or(event);
+            Ok((served, changes))
         })
         .await?;
     tracing::info!(event = %event.id, "event corrected");
     Ok(json_response(&event.to_feature(), "application/geo+json"))
+}
+
+/// What a write changed in the served (merged) events: the groups of the days and types it
+/// touched, merged again from the store, against what `served` serves now. A merged event's id is
+/// one of its members' ids, so every member id of those days and types (and those of the events
+/// `gone`) that no merged event keeps is removed; only the merged events that changed are added,
+/// so the index's delta grows by what the write changed, not by whole days.
+fn regroup(
+    store: &Store,
+    served: &EventIndex,
+    keys: impl IntoIterator<Item = GroupKey>,
+    gone: Vec<String>,
+) -> Result<IndexChanges, StoreError> {
+    let keys: Vec<GroupKey> = keys.into_iter().collect();
+    let members = store.members_of(&keys)?;
+    let mut ids: Vec<String> = gone;
+    ids.extend(members.iter().map(|m| m.event.id.clone()));
+    let merged = crate::merge::merge(members);
+    let kept: HashSet<&str> = merged.iter().map(|e| e.id.as_str()).collect();
+    let removed = ids
+        .into_iter()
+        .filter(|id| !kept.contains(id.as_str()) && served.position(id).is_some())
+        .collect();
+    let added = merged
+        .into_iter()
+        .filter(|e| served.event(&e.id).as_ref() != Some(e))
+        .collect();
+    Ok(IndexChanges { removed, added })
+}
+
+/// Whether a merged event lists this member's report among its sources.
+fn same_group(merged: &Event, member: &Event) -> bool {
+    merged.event_date == member.event_date
+        && merged.event_type == member.event_type
+        && merged
+            .sources
+            .iter()
+            .any(|s| s.article_id == member.article_id && s.sentence == member.notes)
 }

@@ -322,6 +322,8 @@ const CSV_COLUMNS: &[&str] = &[
     "geonameid",
     "location_as_written",
     "lang",
+    "sources_count",
+    "fatalities_reported",
 ];
 
 fn csv_header() -> String {
@@ -391,6 +393,7 @@ fn csv_row(feature: &str) -> String {
         CountKind::Arrests,
     ]
     .map(|kind| Cell::text(e.count(kind).1.map(CountQualifier::name).unwrap_or("")));
+    let reported: Vec<String> = e.fatalities_reported.iter().map(u32::to_string).collect();
     let [actor1, actor2] = [0, 1].map(|i| Cell::text(e.actors.get(i).cloned().unwrap_or_default()));
     let associated = e
         .actors
@@ -436,6 +439,8 @@ fn csv_row(feature: &str) -> String {
         Cell::number(e.geonameid),
         Cell::text(e.place_as_written),
         Cell::text(e.lang),
+        Cell::number(Some(e.sources.len())),
+        Cell::text(reported.join(", ")),
     ])
 }
 

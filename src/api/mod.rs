@@ -110,10 +110,12 @@ pub fn check_base_url(url: &str) -> Result<&str, String> {
     Ok(url.trim_end_matches('/'))
 }
 
-/// The index of every stored event, built as the events are read.
+/// The index of every stored event, merged (one event per happening, see [`crate::merge`]).
 fn index_of(store: &Store) -> Result<EventIndex, StoreError> {
     let mut builder = IndexBuilder::default();
-    store.each_event(|e| builder.push(e))?;
+    for e in store.merged_events()? {
+        builder.push(e);
+    }
     Ok(builder.finish())
 }
 

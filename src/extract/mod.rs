@@ -847,6 +847,8 @@ impl<'a, 'g> Reader<'a, 'g> {
                 date_corrected: date.corrected,
                 article_id: None,
                 corrected: false,
+                sources: Vec::new(),
+                fatalities_reported: Vec::new(),
             });
         }
     }

@@ -47,11 +47,14 @@ enum Slot {
     DateCorrected,
     ArticleId,
     Corrected,
+    SourcesCount,
+    FatalitiesReported,
+    Sources,
     Geometry,
 }
 
 /// The slots of the feature properties, in the order of [`PROPERTIES`], then the geometry.
-const SLOTS: [Slot; 30] = [
+const SLOTS: [Slot; 33] = [
     Slot::Id,
     Slot::EventDate,
     Slot::TimePrecision,
@@ -81,6 +84,9 @@ const SLOTS: [Slot; 30] = [
     Slot::DateCorrected,
     Slot::ArticleId,
     Slot::Corrected,
+    Slot::SourcesCount,
+    Slot::FatalitiesReported,
+    Slot::Sources,
     Slot::Geometry,
 ];
 
@@ -158,6 +164,8 @@ impl RowFilter {
             tables,
             event: OnceCell::new(),
             associated: OnceCell::new(),
+            reported: OnceCell::new(),
+            sources: OnceCell::new(),
         };
         self.filter.matches(&record)
     }
@@ -370,6 +378,9 @@ struct RowRecord<'a> {
     event: OnceCell<Option<Event>>,
     /// The actors after the first two, joined as the feature writes them.
     associated: OnceCell<Option<String>>,
+    /// The `fatalities_reported` and `sources` columns, written the first time a filter names them.
+    reported: OnceCell<Option<String>>,
+    sources: OnceCell<Option<String>>,
 }
 
 impl RowRecord<'_> {
@@ -434,6 +445,22 @@ impl RowRecord<'_> {
             Slot::DateCorrected => Value::Bool(e.date_corrected),
             Slot::ArticleId => e.article_id.map_or(Value::Null, Value::Integer),
             Slot::Corrected => Value::Bool(e.corrected),
+            Slot::SourcesCount => Value::Integer(e.sources.len() as i64),
+            Slot::FatalitiesReported => {
+                let text = self.reported.get_or_init(|| {
+                    let figures: Vec<String> =
+                        e.fatalities_reported.iter().map(u32::to_string).collect();
+                    (!figures.is_empty()).then(|| figures.join(", "))
+                });
+                Self::text(text.as_deref())
+            }
+            Slot::Sources => {
+                let text = self.sources.get_or_init(|| {
+                    (!e.sources.is_empty())
+                        .then(|| serde_json::to_string(&e.sources).unwrap_or_default())
+                });
+                Self::text(text.as_deref())
+            }
             _ => Value::Null,
         }
     }

@@ -161,6 +161,21 @@ pub static PROPERTIES: &[Property] = &[
         Boolean,
         "Whether an analyst corrected the event",
     ),
+    property(
+        "sources_count",
+        Integer,
+        "How many reports (articles) tell the event; 0 when it was read from one text alone",
+    ),
+    nullable(
+        "fatalities_reported",
+        Text,
+        "Every distinct fatality figure the reports gave, in report order, separated by ', '",
+    ),
+    nullable(
+        "sources",
+        Text,
+        "The reports as a JSON array of {article_id, source_url, title, sentence}",
+    ),
 ];
 
 fn sub_event_type_names() -> Vec<&'static str> {
@@ -236,6 +251,14 @@ pub(super) struct Properties<'a> {
     article_id: Option<i64>,
     #[serde(default)]
     corrected: bool,
+    /// Written from `sources`; read back from it.
+    #[serde(default, skip_deserializing)]
+    sources_count: usize,
+    #[serde(default)]
+    fatalities_reported: Option<Cow<'a, str>>,
+    /// JSON text: GIS clients need a flat, typed column, and a string is one.
+    #[serde(default)]
+    sources: Option<Cow<'a, str>>,
     /// The shape before flat properties: read, never written.
     #[serde(default, skip_serializing)]
     count_qualifiers: Option<BTreeMap<CountKind, CountQualifier>>,
@@ -293,6 +316,11 @@ impl<'a> Feature<'a> {
                 date_corrected: e.date_corrected,
                 article_id: e.article_id,
                 corrected: e.corrected,
+                sources_count: e.sources.len(),
+                fatalities_reported: (!e.fatalities_reported.is_empty())
+                    .then(|| Cow::Owned(figures_text(&e.fatalities_reported))),
+                sources: (!e.sources.is_empty())
+                    .then(|| Cow::Owned(serde_json::to_string(&e.sources).unwrap_or_default())),
                 count_qualifiers: None,
                 actors: None,
             }),
@@ -312,6 +340,12 @@ impl<'a> Feature<'a> {
             .ok_or("a feature needs the event's properties")?;
         let count_qualifiers = p.qualifiers();
         let actors = p.actor_list();
+        let sources = match p.sources.as_deref() {
+            None | Some("") => Vec::new(),
+            Some(text) => serde_json::from_str(text)
+                .map_err(|e| format!("sources is not a JSON array of sources: {e}"))?,
+        };
+        let fatalities_reported = read_figures(p.fatalities_reported.as_deref())?;
         Ok(Event {
             id: p.id.into_owned(),
             event_date: p.event_date,
@@ -339,8 +373,30 @@ impl<'a> Feature<'a> {
             date_corrected: p.date_corrected,
             article_id: p.article_id,
             corrected: p.corrected,
+            sources,
+            fatalities_reported,
         })
     }
+}
+
+/// Figures as one text column: "8, 18".
+fn figures_text(figures: &[u32]) -> String {
+    let texts: Vec<String> = figures.iter().map(u32::to_string).collect();
+    texts.join(", ")
+}
+
+/// Reads [`figures_text`] back.
+fn read_figures(text: Option<&str>) -> Result<Vec<u32>, String> {
+    let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
+        return Ok(Vec::new());
+    };
+    text.split(',')
+        .map(|n| {
+            n.trim()
+                .parse::<u32>()
+                .map_err(|e| format!("fatalities_reported: {n:?} is not a figure: {e}"))
+        })
+        .collect()
 }
 
 /// The `[lon, lat]` of a Point geometry, checked to lie on the globe.

@@ -279,6 +279,20 @@ pub struct Event {
     pub article_id: Option<i64>,
     /// Set when an analyst corrected the event.
     pub corrected: bool,
+    /// The reports that tell this event, in report order, when reports were merged into it
+    /// (see `crate::merge`); empty for an event read from one text and not merged.
+    pub sources: Vec<EventSource>,
+    /// Every distinct fatality figure the sources gave, in report order (empty: not merged).
+    pub fatalities_reported: Vec<u32>,
+}
+
+/// One report of a merged event: which article told it, and in which sentence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventSource {
+    pub article_id: Option<i64>,
+    pub source_url: Option<String>,
+    pub title: Option<String>,
+    pub sentence: String,
 }
 
 impl Event {
@@ -538,6 +552,8 @@ mod tests {
             date_corrected: false,
             article_id: None,
             corrected: false,
+            sources: vec![],
+            fatalities_reported: vec![],
         }
     }
 
