@@ -550,7 +550,8 @@ impl<'a, 'g> Reader<'a, 'g> {
                     if self.lexicon.acting(&folded.text, h)
                         && !hits
                             .iter()
-                            .any(|c| c.start < h.start && matches!(c.term, Term::Cue(..))) =>
+                            .take_while(|c| c.start < h.start)
+                            .any(|c| matches!(c.term, Term::Cue(..))) =>
                 {
                     Some((h.start, actors::Group::Partisans))
                 }

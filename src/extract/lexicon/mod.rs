@@ -266,14 +266,21 @@ impl Lexicon {
     /// ("labourers assaulted a guard", not "two labourers were killed" nor "fifteen people are
     /// feared dead").
     pub fn acting(&self, folded: &str, hit: &Hit) -> bool {
-        let rest = folded[hit.end..].split(['.', ';']).next().unwrap_or("");
-        let words: Vec<&str> = rest.split_whitespace().take(12).collect();
-        !(0..words.len()).any(|k| {
-            self.passives.iter().chain(self.states).any(|aux| {
-                let aux: Vec<&str> = aux.split_whitespace().collect();
-                words[k..].starts_with(&aux)
-            })
-        })
+        // The next twelve words at most, up to the sentence's end: read for every person noun
+        // of every text, so searched in place.
+        let rest = &folded[hit.end..];
+        let window_end = rest
+            .char_indices()
+            .filter(|&(_, c)| c == ' ')
+            .nth(12)
+            .map_or(rest.len(), |(i, _)| i);
+        let window = &rest[..window_end];
+        let window = &window[..window.find(['.', ';']).unwrap_or(window.len())];
+        !self
+            .passives
+            .iter()
+            .chain(self.states)
+            .any(|aux| contains_words(window, aux))
     }
 
     /// Appends the entries found in `folded`, in order, each starting and ending on a word
@@ -403,6 +410,15 @@ pub fn starts_with_words(text: &str, phrase: &str) -> bool {
 }
 
 /// Whether folded `text` ends with the words `phrase`, starting on a word boundary.
+/// Whether `phrase` stands in `text` as whole words.
+fn contains_words(text: &str, phrase: &str) -> bool {
+    text.match_indices(phrase).any(|(at, _)| {
+        let before = text[..at].bytes().last();
+        let after = text[at + phrase.len()..].bytes().next();
+        !before.is_some_and(is_word_byte) && !after.is_some_and(is_word_byte)
+    })
+}
+
 pub fn ends_with_words(text: &str, phrase: &str) -> bool {
     text.strip_suffix(phrase)
         .is_some_and(|rest| !rest.bytes().last().is_some_and(is_word_byte))
