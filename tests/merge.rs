@@ -79,6 +79,17 @@ async fn post(app: &axum::Router, text: &str, url: &str, published: &str, lang: 
     answer["article"]["id"].as_i64().unwrap()
 }
 
+/// Posts the French report (8 dead, published on the 6th), then the English one (18 dead, on
+/// the 7th): their article ids.
+async fn post_both(app: &axum::Router) -> (i64, i64) {
+    let fr = post(app, ALMATY_FR, FR_URL, "2022-01-06", "fr").await;
+    let en = post(app, ALMATY_EN, EN_URL, "2022-01-07", "en").await;
+    (fr, en)
+}
+
+const FR_URL: &str = "https://fr.example/almaty";
+const EN_URL: &str = "https://en.example/almaty";
+
 async fn delete(app: &axum::Router, id: i64) {
     let uri = format!("/articles/{id}");
     let (status, _) = call(app, authorized("DELETE", &uri, Value::Null)).await;
@@ -112,22 +123,7 @@ async fn almaty_fatalities(app: &axum::Router) -> i64 {
 #[tokio::test]
 async fn two_reports_of_one_storming_are_one_event_with_both_sources() {
     let s = setup().await;
-    let fr = post(
-        &s.app,
-        ALMATY_FR,
-        "https://fr.example/almaty",
-        "2022-01-06",
-        "fr",
-    )
-    .await;
-    let en = post(
-        &s.app,
-        ALMATY_EN,
-        "https://en.example/almaty",
-        "2022-01-07",
-        "en",
-    )
-    .await;
+    let (fr, en) = post_both(&s.app).await;
     let riots = riots_on_the_5th(&s.app).await;
     assert_eq!(riots.len(), 1, "{riots:#?}");
     let p = &riots[0]["properties"];
@@ -160,22 +156,7 @@ async fn two_reports_of_one_storming_are_one_event_with_both_sources() {
 #[tokio::test]
 async fn deleting_a_source_leaves_the_others_and_corrections_win() {
     let s = setup().await;
-    let fr = post(
-        &s.app,
-        ALMATY_FR,
-        "https://fr.example/almaty",
-        "2022-01-06",
-        "fr",
-    )
-    .await;
-    let en = post(
-        &s.app,
-        ALMATY_EN,
-        "https://en.example/almaty",
-        "2022-01-07",
-        "en",
-    )
-    .await;
+    let (fr, en) = post_both(&s.app).await;
     let id = riots_on_the_5th(&s.app).await[0]["id"].clone();
     delete(&s.app, en).await;
     let riots = riots_on_the_5th(&s.app).await;
@@ -269,22 +250,7 @@ async fn other_days_and_other_places_stay_apart() {
 #[tokio::test]
 async fn a_correction_outlives_the_report_it_was_made_on() {
     let s = setup().await;
-    let fr = post(
-        &s.app,
-        ALMATY_FR,
-        "https://fr.example/almaty",
-        "2022-01-06",
-        "fr",
-    )
-    .await;
-    let en = post(
-        &s.app,
-        ALMATY_EN,
-        "https://en.example/almaty",
-        "2022-01-07",
-        "en",
-    )
-    .await;
+    let (fr, en) = post_both(&s.app).await;
     let id = riots_on_the_5th(&s.app).await[0]["id"].clone();
     let uri = format!("/collections/events/items/{}", id.as_str().unwrap());
     let (status, _) = json_of(

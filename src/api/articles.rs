@@ -372,9 +372,7 @@ pub(super) fn require_json(headers: &HeaderMap, what: &str) -> Result<(), ApiErr
 }
 
 fn article_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse::<i64>().ok().filter(|&id| id > 0).ok_or_else(|| {
-        ApiError::invalid(format!("an article id is a positive integer, got {raw:?}"))
-    })
+    super::params::positive_id(raw, "an article")
 }
 
 pub async fn list(
@@ -382,10 +380,7 @@ pub async fn list(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     Params::json_only(raw.as_deref())?;
-    let store = state.store()?;
-    let articles = tokio::task::spawn_blocking(move || store.articles())
-        .await
-        .map_err(ApiError::internal)??;
+    let articles = state.read_store(|store| store.articles()).await?;
     Ok(json_response(
         &json!({ "articles": articles }),
         "application/json",

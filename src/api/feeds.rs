@@ -24,10 +24,7 @@ struct FeedBody {
 }
 
 fn feed_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|&id| id > 0)
-        .ok_or_else(|| ApiError::invalid(format!("a feed id is a positive integer, got {raw:?}")))
+    super::params::positive_id(raw, "a feed")
 }
 
 pub async fn list(
@@ -35,10 +32,7 @@ pub async fn list(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     Params::json_only(raw.as_deref())?;
-    let store = state.store()?;
-    let feeds = tokio::task::spawn_blocking(move || store.feeds())
-        .await
-        .map_err(ApiError::internal)??;
+    let feeds = state.read_store(|store| store.feeds()).await?;
     Ok(json_response(
         &json!({ "feeds": feeds }),
         "application/json",
@@ -52,10 +46,9 @@ pub async fn show(
 ) -> Result<Response, ApiError> {
     Params::json_only(raw.as_deref())?;
     let id = feed_id(&id)?;
-    let store = state.store()?;
-    let feed = tokio::task::spawn_blocking(move || store.feed(id))
-        .await
-        .map_err(ApiError::internal)??
+    let feed = state
+        .read_store(move |store| store.feed(id))
+        .await?
         .ok_or_else(|| ApiError::not_found(format!("no feed {id}")))?;
     Ok(json_response(&json!(feed), "application/json"))
 }

@@ -309,6 +309,17 @@ impl AppState {
         Gazetteer::embedded()
     }
 
+    /// Runs `read` on the store off the async threads (SQLite blocks).
+    async fn read_store<T: Send + 'static>(
+        &self,
+        read: impl FnOnce(&Store) -> Result<T, crate::store::StoreError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let store = self.store()?;
+        Ok(tokio::task::spawn_blocking(move || read(&store))
+            .await
+            .map_err(ApiError::internal)??)
+    }
+
     fn store(&self) -> Result<Arc<Store>, ApiError> {
         self.shared.store.clone().ok_or_else(|| {
             ApiError::not_found("this server has no article store (it serves a fixed events file)")

@@ -961,3 +961,11 @@ mod tests {
         }
     }
 }
+
+/// A stored row's id in a path (`/articles/{id}`, `/feeds/{id}`): a positive integer.
+pub(super) fn positive_id(raw: &str, what: &str) -> Result<i64, ApiError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|&id| id > 0)
+        .ok_or_else(|| ApiError::invalid(format!("{what} id is a positive integer, got {raw:?}")))
+}
