@@ -805,6 +805,14 @@ impl Format {
     }
 }
 
+/// A stored row's id in a path (`/articles/{id}`, `/feeds/{id}`): a positive integer.
+pub(super) fn positive_id(raw: &str, what: &str) -> Result<i64, ApiError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|&id| id > 0)
+        .ok_or_else(|| ApiError::invalid(format!("{what} id is a positive integer, got {raw:?}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -960,12 +968,4 @@ mod tests {
             assert!(parse_bbox(bad).is_err(), "{bad}");
         }
     }
-}
-
-/// A stored row's id in a path (`/articles/{id}`, `/feeds/{id}`): a positive integer.
-pub(super) fn positive_id(raw: &str, what: &str) -> Result<i64, ApiError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|&id| id > 0)
-        .ok_or_else(|| ApiError::invalid(format!("{what} id is a positive integer, got {raw:?}")))
 }
