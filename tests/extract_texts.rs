@@ -2514,3 +2514,23 @@ fn communities_that_fight_each_other_are_in_a_battle() {
         assert_eq!(kinds, vec![(Battles, "Armed clash".to_owned())], "{text}");
     }
 }
+
+/// "Killed the driver", "tué le chauffeur": after the verb, a definite article before one
+/// person counts one victim, as "a driver" does.
+#[test]
+fn the_one_person_killed_counts_one() {
+    for (text, lang) in [
+        (
+            "On 12 March 2023, a mob torched a truck and killed the driver in Savar.",
+            Lang::En,
+        ),
+        (
+            "Le 12 mars 2023, une foule a incendié un camion et tué le chauffeur à Savar.",
+            Lang::Fr,
+        ),
+    ] {
+        let x = read(text, Some(date(2023, 3, 19)), Some(lang));
+        let killed: u32 = x.events.iter().filter_map(|e| e.fatalities).sum();
+        assert_eq!(killed, 1, "{text}: {:?}", summary(&x.events));
+    }
+}

@@ -392,7 +392,10 @@ fn single_person<'w>(mut words: impl Iterator<Item = &'w str>) -> bool {
             None => return false,
         }
     }
-    SINGULAR.contains(&first) && words.take(VICTIM_WORDS).any(|w| PERSON_NOUNS.contains(&w))
+    // "killed the driver", "a tué le chauffeur": after the verb, a definite article before one
+    // person counts one too.
+    let article = SINGULAR.contains(&first) || matches!(first, "the" | "le" | "la");
+    article && words.take(VICTIM_WORDS).any(|w| PERSON_NOUNS.contains(&w))
 }
 
 /// Whether the words, all of a sentence before its verb, are a headline's subject: a person
