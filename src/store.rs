@@ -554,16 +554,20 @@ impl Store {
 
     /// The article with this text, if stored, as adding it again reports it.
     fn known(&self, hash: &str) -> Result<Option<Ingested>, StoreError> {
-        let Some(article) = self.article_by_hash(hash)? else {
-            return Ok(None);
-        };
+        self.article_by_hash(hash)?
+            .map(|article| self.again(article))
+            .transpose()
+    }
+
+    /// A stored article and its events, as adding it again reports it (nothing created).
+    fn again(&self, article: Article) -> Result<Ingested, StoreError> {
         let events = self.article_events(article.id)?;
-        Ok(Some(Ingested {
+        Ok(Ingested {
             article,
             events,
             created: false,
             warnings: vec![],
-        }))
+        })
     }
 
     /// The id AUTOINCREMENT would give the next article (the highest ever used, plus one),

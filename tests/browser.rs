@@ -36,6 +36,31 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// Runs a Node browser script against the server at `base`, prints what it said, stops the
+/// server and fails the test with both outputs and the server's log path if the script failed.
+fn run_node(script: &Path, base: &str, env: &[(&str, &str)], server: Server, log_path: &Path) {
+    let result = Command::new("node")
+        .arg(script)
+        .arg(base)
+        .current_dir(root())
+        .env("CHROMIUM", chromium())
+        .envs(env.iter().copied())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run node {}: {e}", script.display()));
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    println!("{stdout}");
+    eprintln!("{stderr}");
+    drop(server);
+    assert!(
+        result.status.success(),
+        "{} failed ({}):\n{stdout}\n{stderr}\nserver log: {}",
+        script.display(),
+        result.status,
+        log_path.display()
+    );
+}
+
 fn wait_for_port(addr: SocketAddr, server: &mut Server, log: &Path) {
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
@@ -107,24 +132,12 @@ fn map_page_in_chromium() {
     wait_for_port(addr, &mut server, &log_path);
 
     let base = format!("http://{addr}");
-    let result = Command::new("node")
-        .arg(e2e.join("map.test.mjs"))
-        .arg(&base)
-        .current_dir(&root)
-        .env("CHROMIUM", chromium())
-        .env("EVENTMAP_TOKEN", token)
-        .output()
-        .expect("cannot run node tests/e2e/map.test.mjs");
-    let stdout = String::from_utf8_lossy(&result.stdout);
-    let stderr = String::from_utf8_lossy(&result.stderr);
-    println!("{stdout}");
-    eprintln!("{stderr}");
-    drop(server);
-    assert!(
-        result.status.success(),
-        "the browser test failed ({}):\n{stdout}\n{stderr}\nserver log: {}",
-        result.status,
-        log_path.display()
+    run_node(
+        &e2e.join("map.test.mjs"),
+        &base,
+        &[("EVENTMAP_TOKEN", token)],
+        server,
+        &log_path,
     );
 }
 
@@ -172,22 +185,11 @@ fn map_at_scale_draws_tiles_in_chromium() {
             .expect("cannot start eventmap serve"),
     );
     wait_for_port(addr, &mut server, &log_path);
-    let result = Command::new("node")
-        .arg(e2e.join("tiles.test.mjs"))
-        .arg(format!("http://{addr}"))
-        .current_dir(&root)
-        .env("CHROMIUM", chromium())
-        .output()
-        .expect("cannot run node tests/e2e/tiles.test.mjs");
-    let stdout = String::from_utf8_lossy(&result.stdout);
-    let stderr = String::from_utf8_lossy(&result.stderr);
-    println!("{stdout}");
-    eprintln!("{stderr}");
-    drop(server);
-    assert!(
-        result.status.success(),
-        "the tiles browser test failed ({}):\n{stdout}\n{stderr}\nserver log: {}",
-        result.status,
-        log_path.display()
+    run_node(
+        &e2e.join("tiles.test.mjs"),
+        &format!("http://{addr}"),
+        &[],
+        server,
+        &log_path,
     );
 }

@@ -179,15 +179,10 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?;
-        let Some(article) = id.map(|id| self.article(id, false)).transpose()?.flatten() else {
-            return Ok(None);
-        };
-        let events = self.article_events(article.id)?;
-        Ok(Some(Ingested {
-            article,
-            events,
-            created: false,
-            warnings: vec![],
-        }))
+        id.map(|id| self.article(id, false))
+            .transpose()?
+            .flatten()
+            .map(|article| self.again(article))
+            .transpose()
     }
 }
