@@ -10,8 +10,12 @@
 //!   business), and only stored events (with an `article_id`);
 //! - an event placed at a **city or a region**: one placed only at its country (no place was
 //!   named, or only the country) is never merged, since a country tells no two happenings apart;
-//! - the **same day** and the **same ACLED event type** (a group prefers a member of the same
-//!   sub-event type when several could take an event);
+//! - the **same day or overlapping days** and the **same ACLED event type**: a report that
+//!   gives only the week ("last week") covers that week's days and merges with a report of one
+//!   of them; one that gives only the month or year merges only with one that gives the same;
+//! - when several groups could take an event, it prefers one that reports a figure it reports
+//!   too (two tolls of one place, day and type are one happening's, the later an update), then
+//!   one of the same sub-event type;
 //! - the **same place**: the same GeoNames id, or one is a region (`geo_precision: region`) and
 //!   the other a city of that region (same country and admin-1 code).
 //!
@@ -24,7 +28,7 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 
-use crate::model::{CountKind, Event, EventSource, EventType, GeoPrecision};
+use crate::model::{CountKind, Event, EventSource, EventType, GeoPrecision, TimePrecision};
 
 /// A stored event with what the merge needs of its article.
 #[derive(Debug, Clone)]
@@ -35,8 +39,43 @@ pub struct Member {
     pub title: Option<String>,
 }
 
-/// Events of one day and type in one country: only these are compared with each other.
-type Bucket = (Date, EventType, String);
+/// Events of one week, date precision and type in one country: only these are compared with
+/// each other (a day's and its week's reports share the week's bucket).
+type Bucket = (Date, bool, EventType, String);
+
+/// The Monday of the week of `date`: every event a group may hold is dated in that week.
+pub fn week_of(date: Date) -> Date {
+    let back = i64::from(date.weekday().to_monday_zero_offset());
+    date.checked_sub(jiff::Span::new().days(back))
+        .unwrap_or(date)
+}
+
+/// The days an event's date covers when it is known to the day or the week; `None` when only its
+/// month or year is known (such reports merge only with one of the same date and precision).
+fn days(e: &Event) -> Option<(Date, Date)> {
+    match e.time_precision {
+        TimePrecision::Day => Some((e.event_date, e.event_date)),
+        TimePrecision::Week => {
+            let monday = week_of(e.event_date);
+            Some((
+                monday,
+                monday
+                    .checked_add(jiff::Span::new().days(6))
+                    .unwrap_or(monday),
+            ))
+        }
+        TimePrecision::Month | TimePrecision::Year => None,
+    }
+}
+
+/// Whether two events' dates can tell one happening: overlapping days, else the same coarse date.
+fn same_days(a: &Event, b: &Event) -> bool {
+    match (days(a), days(b)) {
+        (Some(a), Some(b)) => a.0 <= b.1 && b.0 <= a.1,
+        (None, None) => a.event_date == b.event_date && a.time_precision == b.time_precision,
+        _ => false,
+    }
+}
 
 /// Merges stored events into events that list their sources (see the module's rule). Every
 /// event comes out with `sources` and `fatalities_reported` filled, a group of one included.
@@ -56,8 +95,14 @@ pub fn groups(mut members: Vec<Member>) -> Vec<Vec<Member>> {
             groups.push(vec![m]);
             continue;
         }
+        let coarse = days(&m.event).is_none();
         let key = (
-            m.event.event_date,
+            if coarse {
+                m.event.event_date
+            } else {
+                week_of(m.event.event_date)
+            },
+            coarse,
             m.event.event_type,
             m.event.country_code.clone(),
         );
@@ -73,23 +118,34 @@ pub fn groups(mut members: Vec<Member>) -> Vec<Vec<Member>> {
     groups
 }
 
-/// The group of `bucket` that `event` joins: one whose first member is at its place and that
-/// has no event of its article, preferring one of the same sub-event type.
+/// The group of `bucket` that `event` joins: one whose first member is at its place, whose every
+/// member's date overlaps its own and that has no event of its article; of those, one that
+/// reports a figure `event` reports, then one of the same sub-event type, then the first.
 fn best_group(groups: &[Vec<Member>], bucket: &[usize], event: &Event) -> Option<usize> {
     let open = |g: &&usize| {
         let group = &groups[**g];
         same_place(&group[0].event, event)
-            && group.iter().all(|m| m.event.article_id != event.article_id)
+            && group
+                .iter()
+                .all(|m| m.event.article_id != event.article_id && same_days(&m.event, event))
     };
-    let mut candidates = bucket.iter().filter(open);
-    let first = candidates.next().copied()?;
-    if groups[first][0].event.sub_event_type == event.sub_event_type {
-        return Some(first);
-    }
-    candidates
-        .find(|g| groups[**g][0].event.sub_event_type == event.sub_event_type)
-        .copied()
-        .or(Some(first))
+    bucket.iter().filter(open).copied().min_by_key(|&g| {
+        let group = &groups[g];
+        let tells_a_figure = group.iter().any(|m| shares_a_figure(&m.event, event));
+        let same_sub_type = group[0].event.sub_event_type == event.sub_event_type;
+        (!tells_a_figure, !same_sub_type)
+    })
+}
+
+/// Whether both events give a figure of one kind (fatalities, injuries or arrests).
+fn shares_a_figure(a: &Event, b: &Event) -> bool {
+    [
+        CountKind::Fatalities,
+        CountKind::Injuries,
+        CountKind::Arrests,
+    ]
+    .into_iter()
+    .any(|kind| a.count(kind).0.is_some() && b.count(kind).0.is_some())
 }
 
 /// Whether two events are at the same place, or one's region holds the other's city.
@@ -105,6 +161,15 @@ fn holds(region: &Event, city: &Event) -> bool {
         && region.admin1 == city.admin1
 }
 
+fn date_rank(p: TimePrecision) -> u8 {
+    match p {
+        TimePrecision::Day => 0,
+        TimePrecision::Week => 1,
+        TimePrecision::Month => 2,
+        TimePrecision::Year => 3,
+    }
+}
+
 fn precision_rank(p: GeoPrecision) -> u8 {
     match p {
         GeoPrecision::City => 0,
@@ -118,7 +183,8 @@ fn precision_rank(p: GeoPrecision) -> u8 {
 /// with the most precise place (the earliest of those), under the earliest member's id. Without a
 /// correction, each figure (fatalities, injuries, arrests, with its qualifier) is the latest
 /// report's that gives one — by the article's publication date, then ingestion order — as ACLED
-/// updates an event with later reports; a figure beats none.
+/// updates an event with later reports; a figure beats none; and the date is the most precise
+/// report's (a day within the week another report gives).
 fn combine(mut group: Vec<Member>) -> Event {
     // Unknown publication dates count as the oldest; the sort is stable (ingestion order).
     let mut reports: Vec<usize> = (0..group.len()).collect();
@@ -132,7 +198,12 @@ fn combine(mut group: Vec<Member>) -> Event {
                 .unwrap_or(0)
         });
     let mut figures = Vec::new();
+    let mut dated = None;
     if !group[base].event.corrected {
+        dated = group
+            .iter()
+            .map(|m| (m.event.event_date, m.event.time_precision))
+            .min_by_key(|&(_, precision)| date_rank(precision));
         for kind in [
             CountKind::Fatalities,
             CountKind::Injuries,
@@ -170,6 +241,9 @@ fn combine(mut group: Vec<Member>) -> Event {
     }
     for (kind, value, qualifier) in figures {
         set_count(&mut event, kind, value, qualifier);
+    }
+    if let Some((date, precision)) = dated {
+        (event.event_date, event.time_precision) = (date, precision);
     }
     event.fatalities_reported = fatalities_reported;
     event.sources = sources;
@@ -342,5 +416,79 @@ mod tests {
         assert_eq!(merged.len(), 1);
         assert_eq!(merged[0].fatalities, Some(20));
         assert!(merged[0].corrected);
+    }
+
+    #[test]
+    fn a_report_of_the_week_merges_with_a_report_of_one_of_its_days() {
+        // 3 January 2022 is a Monday: "last week" in a report of the 10th is the week of the 3rd.
+        let mut week = event(1, "a1-w", 3, Some(4));
+        week.time_precision = TimePrecision::Week;
+        let merged = merge(vec![
+            member(week, 10),
+            member(event(2, "a2-d", 5, Some(6)), 11),
+            member(event(3, "a3-d", 7, None), 11),
+            member(event(4, "a4-d", 10, None), 11),
+        ]);
+        let groups: Vec<(&str, Vec<Option<i64>>)> = merged
+            .iter()
+            .map(|e| {
+                let articles = e.sources.iter().map(|s| s.article_id).collect();
+                (e.id.as_str(), articles)
+            })
+            .collect();
+        // The 5th and the 7th are both in the week, but not one day: the 7th stays apart; the
+        // 10th is in the next week.
+        assert_eq!(
+            groups,
+            vec![
+                ("a1-w", vec![Some(1), Some(2)]),
+                ("a3-d", vec![Some(3)]),
+                ("a4-d", vec![Some(4)])
+            ]
+        );
+        let e = &merged[0];
+        assert_eq!(
+            (e.event_date, e.time_precision),
+            (jiff::civil::date(2022, 1, 5), TimePrecision::Day)
+        );
+        assert_eq!(e.fatalities_reported, vec![4, 6]);
+    }
+
+    #[test]
+    fn a_report_of_the_month_merges_only_with_one_of_the_month() {
+        let month = |article, id: &str| {
+            let mut e = event(article, id, 1, None);
+            e.time_precision = TimePrecision::Month;
+            e
+        };
+        let merged = merge(vec![
+            member(month(1, "a1-m"), 10),
+            member(event(2, "a2-d", 1, None), 11),
+            member(month(3, "a3-m"), 11),
+        ]);
+        let sizes: Vec<(&str, usize)> = merged
+            .iter()
+            .map(|e| (e.id.as_str(), e.sources.len()))
+            .collect();
+        assert_eq!(sizes, vec![("a1-m", 2), ("a2-d", 1)]);
+    }
+
+    #[test]
+    fn a_toll_joins_the_group_that_reports_a_toll() {
+        // Article 1 tells the day twice: a storming without figures, then its toll (another
+        // sub-event type). Article 2's toll updates the first's toll, not the storming.
+        let mut toll = event(1, "a1-t", 5, Some(8));
+        toll.sub_event_type = "Mob violence".into();
+        let merged = merge(vec![
+            member(event(1, "a1-s", 5, None), 6),
+            member(toll, 6),
+            member(event(2, "a2-t", 5, Some(18)), 7),
+        ]);
+        let reported: Vec<(&str, Vec<u32>)> = merged
+            .iter()
+            .map(|e| (e.id.as_str(), e.fatalities_reported.clone()))
+            .collect();
+        assert_eq!(reported, vec![("a1-s", vec![]), ("a1-t", vec![8, 18])]);
+        assert_eq!(merged[1].fatalities, Some(18));
     }
 }

@@ -153,6 +153,49 @@ async fn two_reports_of_one_storming_are_one_event_with_both_sources() {
     assert_eq!(riots_on_the_5th(&s.app).await, riots);
 }
 
+/// A third report, a week later, that gives only the week ("last week": the week of Monday
+/// 3 January) and a higher toll.
+const ALMATY_WEEK_EN: &str = "Almaty: the week's toll\n\
+Last week, rioters stormed the city hall in Almaty and set it on fire. \
+At least 20 people were killed in Almaty.\n";
+
+#[tokio::test]
+async fn a_report_of_the_week_joins_the_report_of_its_day() {
+    let s = setup().await;
+    // The week's report first: the day's reports, posted after it, find it in their week.
+    let week = post(
+        &s.app,
+        ALMATY_WEEK_EN,
+        "https://week.example/almaty",
+        "2022-01-12",
+        "en",
+    )
+    .await;
+    let (fr, en) = post_both(&s.app).await;
+    let riots = riots_on_the_5th(&s.app).await;
+    assert_eq!(riots.len(), 1, "{riots:#?}");
+    let p = &riots[0]["properties"];
+    assert_eq!(source_articles(&riots[0]), vec![fr, en, week]);
+    assert_eq!(p["fatalities"], 20, "the latest report's figure");
+    assert_eq!(p["fatalities_reported"], "8, 18, 20");
+    // The day the first reports give, not the week.
+    assert_eq!(
+        (p["event_date"].clone(), p["time_precision"].clone()),
+        (json!("2022-01-05"), json!("day"))
+    );
+    let (_, week_of_the_3rd) = json_of(
+        &s.app,
+        get("/collections/events/items?datetime=2022-01-03/2022-01-09&event_type=Riots"),
+    )
+    .await;
+    assert_eq!(week_of_the_3rd["numberMatched"], 1, "{week_of_the_3rd}");
+    // Its article deleted, the two day reports stand as before.
+    delete(&s.app, week).await;
+    let riots = riots_on_the_5th(&s.app).await;
+    assert_eq!(source_articles(&riots[0]), vec![fr, en]);
+    assert_eq!(riots[0]["properties"]["fatalities_reported"], "8, 18");
+}
+
 #[tokio::test]
 async fn deleting_a_source_leaves_the_others_and_corrections_win() {
     let s = setup().await;

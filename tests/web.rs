@@ -592,9 +592,10 @@ async fn serve_polls_its_feeds_in_the_background() {
     let tolls = get("/collections/events/items?min_fatalities=18&place=Almaty").await;
     assert!(tolls["numberMatched"].as_u64().unwrap() >= 1, "{tolls}");
     // The French and the English reports of the storming on 5 January are one event that
-    // lists both (with the seed's riot there that day), its toll the later report's 18. The
-    // French page tells the day in three events (the storming, its 8 dead, the anger at the gas
-    // price) and the seed in two: six reports, three riots served.
+    // lists both (with the seed's riot there that day): the English toll updates the French
+    // one, so the event says both figures and serves the later report's 18. The French page
+    // tells the day in three events (the anger at the gas price, the storming, its 8 dead) and
+    // the seed in two: six reports, three riots served.
     let riots =
         get("/collections/events/items?datetime=2022-01-05&event_type=Riots&place=Almaty").await;
     let pages: Vec<Value> = get("/articles").await["articles"]
@@ -616,6 +617,11 @@ async fn serve_polls_its_feeds_in_the_background() {
         .collect();
     assert_eq!(told_by_both.len(), 1, "{riots}");
     assert_eq!(told_by_both[0]["properties"]["fatalities"], json!(18));
+    assert_eq!(
+        told_by_both[0]["properties"]["fatalities_reported"],
+        json!("8, 18"),
+        "{riots}"
+    );
     assert_eq!(riots["numberMatched"], json!(3), "{riots}");
     let sources: usize = features.iter().map(|f| source_articles(f).len()).sum();
     assert_eq!(sources, 6, "{riots}");

@@ -240,7 +240,7 @@ async fn ingest(
             .write(move |s| {
                 let commit = committer.commit(&article, reading)?;
                 // A text already stored, or a guess outdated, adds nothing to the index; new
-                // events regroup the merged events of their days and types.
+                // events regroup the merged events of their weeks and types.
                 let changes = match &commit {
                     Commit::Done(ingested) => regroup(
                         &committer,
@@ -480,9 +480,9 @@ pub async fn correct(
     Ok(json_response(&event.to_feature(), "application/geo+json"))
 }
 
-/// What a write changed in the served (merged) events: the groups of the days and types it
+/// What a write changed in the served (merged) events: the groups of the weeks and types it
 /// touched, merged again from the store, against what `served` serves now. A merged event's id is
-/// one of its members' ids, so every member id of those days and types (and those of the events
+/// one of its members' ids, so every member id of those weeks and types (and those of the events
 /// `gone`) that no merged event keeps is removed; only the merged events that changed are added,
 /// so the index's delta grows by what the write changed, not by whole days.
 fn regroup(
@@ -510,8 +510,7 @@ fn regroup(
 
 /// Whether a merged event lists this member's report among its sources.
 fn same_group(merged: &Event, member: &Event) -> bool {
-    merged.event_date == member.event_date
-        && merged.event_type == member.event_type
+    group_key(merged) == group_key(member)
         && merged
             .sources
             .iter()

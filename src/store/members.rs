@@ -1,5 +1,5 @@
 //! The stored events as members of merged events (see [`crate::merge`]): read with what the
-//! merge needs of their articles, all of them for the index, or those of some days and types
+//! merge needs of their articles, all of them for the index, or those of some weeks and types
 //! for a write that changes their groups.
 
 use jiff::civil::Date;
@@ -19,11 +19,28 @@ pub(super) const MEMBERS_INDEX: &str = "CREATE INDEX IF NOT EXISTS events_by_day
 const MEMBERS: &str = "SELECT e.feature, a.published, a.source_url, a.title
     FROM events e JOIN articles a ON a.id = e.article_id";
 
-/// The (day, type) of an event: the groups it may belong to are among that key's events.
+/// The (week, type) of an event: the groups it may belong to are among the events of that type
+/// dated in that week (see [`merge::week_of`]).
 pub type GroupKey = (Date, EventType);
 
 pub fn group_key(e: &Event) -> GroupKey {
-    (e.event_date, e.event_type)
+    (merge::week_of(e.event_date), e.event_type)
+}
+
+/// Selects the members of one [`GroupKey`]: ?1 its Monday, ?2 its Sunday, ?3 its type.
+const IN_WEEK: &str = "json_extract(e.feature, '$.properties.event_date') BETWEEN ?1 AND ?2
+    AND json_extract(e.feature, '$.properties.event_type') = ?3";
+
+/// The parameters of [`IN_WEEK`] for `key`.
+fn week_params((monday, kind): GroupKey) -> [String; 3] {
+    let sunday = monday
+        .checked_add(jiff::Span::new().days(6))
+        .unwrap_or(monday);
+    [
+        monday.to_string(),
+        sunday.to_string(),
+        kind.label().to_string(),
+    ]
 }
 
 impl Store {
@@ -33,18 +50,15 @@ impl Store {
         Ok(merge::merge(self.members(&sql, [])?))
     }
 
-    /// The stored events of these days and types, with their articles' dates and names.
+    /// The stored events of these weeks and types, with their articles' dates and names.
     pub fn members_of(&self, keys: &[GroupKey]) -> Result<Vec<Member>, StoreError> {
-        let sql = format!(
-            "{MEMBERS} WHERE json_extract(e.feature, '$.properties.event_date') = ?1
-                AND json_extract(e.feature, '$.properties.event_type') = ?2"
-        );
+        let sql = format!("{MEMBERS} WHERE {IN_WEEK}");
         let mut keys = keys.to_vec();
         keys.sort();
         keys.dedup();
         let mut all = Vec::new();
-        for (day, kind) in keys {
-            all.extend(self.members(&sql, [day.to_string(), kind.label().to_string()])?);
+        for key in keys {
+            all.extend(self.members(&sql, week_params(key))?);
         }
         Ok(all)
     }
@@ -108,16 +122,12 @@ pub(super) fn hand_over_corrections(
         .prepare("SELECT event_id, correction FROM corrections WHERE article_id = ?1")?
         .query_map([article], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
-    let sql = format!(
-        "{MEMBERS} WHERE json_extract(e.feature, '$.properties.event_date') = ?1
-            AND json_extract(e.feature, '$.properties.event_type') = ?2"
-    );
+    let sql = format!("{MEMBERS} WHERE {IN_WEEK}");
     for (event_id, correction) in corrections {
         let Some(event) = gone.iter().find(|e| e.id == event_id) else {
             continue;
         };
-        let (day, kind) = group_key(event);
-        let members = members_in(conn, &sql, [day.to_string(), kind.label().to_string()])?;
+        let members = members_in(conn, &sql, week_params(group_key(event)))?;
         let group = merge::groups(members)
             .into_iter()
             .find(|g| g.iter().any(|m| m.event.id == event_id));
