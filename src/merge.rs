@@ -39,9 +39,17 @@ pub struct Member {
     pub title: Option<String>,
 }
 
-/// Events of one week, date precision and type in one country: only these are compared with
-/// each other (a day's and its week's reports share the week's bucket).
-type Bucket = (Date, bool, EventType, String);
+/// Events of one week, date precision and type in one admin-1 region of one country: only these
+/// are compared with each other (a day's and its week's reports share the week's bucket; two
+/// events at one place, or at a region and a city of it, share the region). The region is kept
+/// as a hash of its country and admin-1 codes, not copies: two regions that collide only share
+/// a bucket, and [`Group::is_open_to`] still tells their places apart.
+type Bucket = (Date, bool, EventType, u64);
+
+fn region_hash(e: &Event) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one((&e.country_code, &e.admin1))
+}
 
 /// The Monday of the week of `date`: every event a group may hold is dated in that week.
 pub fn week_of(date: Date) -> Date {
@@ -68,15 +76,6 @@ fn days(e: &Event) -> Option<(Date, Date)> {
     }
 }
 
-/// Whether two events' dates can tell one happening: overlapping days, else the same coarse date.
-fn same_days(a: &Event, b: &Event) -> bool {
-    match (days(a), days(b)) {
-        (Some(a), Some(b)) => a.0 <= b.1 && b.0 <= a.1,
-        (None, None) => a.event_date == b.event_date && a.time_precision == b.time_precision,
-        _ => false,
-    }
-}
-
 /// Merges stored events into events that list their sources (see the module's rule). Every
 /// event comes out with `sources` and `fatalities_reported` filled, a group of one included.
 pub fn merge(members: Vec<Member>) -> Vec<Event> {
@@ -88,11 +87,11 @@ pub fn merge(members: Vec<Member>) -> Vec<Event> {
 pub fn groups(mut members: Vec<Member>) -> Vec<Vec<Member>> {
     members
         .sort_by(|a, b| (a.event.article_id, &a.event.id).cmp(&(b.event.article_id, &b.event.id)));
-    let mut groups: Vec<Vec<Member>> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
     let mut buckets: HashMap<Bucket, Vec<usize>> = HashMap::new();
     for m in members {
         if m.event.article_id.is_none() || m.event.geo_precision == GeoPrecision::Country {
-            groups.push(vec![m]);
+            groups.push(Group::of(m));
             continue;
         }
         let coarse = days(&m.event).is_none();
@@ -104,48 +103,93 @@ pub fn groups(mut members: Vec<Member>) -> Vec<Vec<Member>> {
             },
             coarse,
             m.event.event_type,
-            m.event.country_code.clone(),
+            region_hash(&m.event),
         );
         let bucket = buckets.entry(key).or_default();
         match best_group(&groups, bucket, &m.event) {
-            Some(g) => groups[g].push(m),
+            Some(g) => groups[g].add(m),
             None => {
                 bucket.push(groups.len());
-                groups.push(vec![m]);
+                groups.push(Group::of(m));
             }
         }
     }
-    groups
+    groups.into_iter().map(|g| g.members).collect()
 }
 
-/// The group of `bucket` that `event` joins: one whose first member is at its place, whose every
-/// member's date overlaps its own and that has no event of its article; of those, one that
-/// reports a figure `event` reports, then one of the same sub-event type, then the first.
-fn best_group(groups: &[Vec<Member>], bucket: &[usize], event: &Event) -> Option<usize> {
-    let open = |g: &&usize| {
-        let group = &groups[**g];
-        same_place(&group[0].event, event)
-            && group
-                .iter()
-                .all(|m| m.event.article_id != event.article_id && same_days(&m.event, event))
-    };
-    bucket.iter().filter(open).copied().min_by_key(|&g| {
+/// A group being made, with what an event joining it is checked against.
+struct Group {
+    members: Vec<Member>,
+    /// The days every member's date covers (`None` for month or year reports, all of one date).
+    days: Option<(Date, Date)>,
+    /// The kinds of figure some member reports (see [`figure_kinds`]).
+    figures: u8,
+}
+
+impl Group {
+    fn of(m: Member) -> Group {
+        Group {
+            days: days(&m.event),
+            figures: figure_kinds(&m.event),
+            members: vec![m],
+        }
+    }
+
+    fn add(&mut self, m: Member) {
+        if let (Some(group), Some(own)) = (self.days, days(&m.event)) {
+            self.days = Some((group.0.max(own.0), group.1.min(own.1)));
+        }
+        self.figures |= figure_kinds(&m.event);
+        self.members.push(m);
+    }
+
+    /// Whether `event` may join: at the first member's place, on days every member covers, and
+    /// of an article none has (members come in article order: the last has the latest article).
+    fn is_open_to(&self, event: &Event) -> bool {
+        let overlaps = match (self.days, days(event)) {
+            (Some(group), Some(own)) => group.0 <= own.1 && own.0 <= group.1,
+            (None, None) => true,
+            _ => false,
+        };
+        overlaps
+            && same_place(&self.members[0].event, event)
+            && self
+                .members
+                .last()
+                .is_none_or(|m| m.event.article_id != event.article_id)
+    }
+}
+
+/// The group of `bucket` that `event` joins: one open to it; of those, one that reports a figure
+/// `event` reports, then one of the same sub-event type, then the first.
+fn best_group(groups: &[Group], bucket: &[usize], event: &Event) -> Option<usize> {
+    let figures = figure_kinds(event);
+    let rank = |g: usize| {
         let group = &groups[g];
-        let tells_a_figure = group.iter().any(|m| shares_a_figure(&m.event, event));
-        let same_sub_type = group[0].event.sub_event_type == event.sub_event_type;
+        let tells_a_figure = group.figures & figures != 0;
+        let same_sub_type = group.members[0].event.sub_event_type == event.sub_event_type;
         (!tells_a_figure, !same_sub_type)
-    })
+    };
+    let mut best: Option<(usize, (bool, bool))> = None;
+    for &g in bucket.iter().filter(|&&g| groups[g].is_open_to(event)) {
+        let r = rank(g);
+        if best.is_none_or(|(_, b)| r < b) {
+            best = Some((g, r));
+            if r == (false, false) {
+                break;
+            }
+        }
+    }
+    best.map(|(g, _)| g)
 }
 
-/// Whether both events give a figure of one kind (fatalities, injuries or arrests).
-fn shares_a_figure(a: &Event, b: &Event) -> bool {
-    [
-        CountKind::Fatalities,
-        CountKind::Injuries,
-        CountKind::Arrests,
-    ]
-    .into_iter()
-    .any(|kind| a.count(kind).0.is_some() && b.count(kind).0.is_some())
+/// The kinds of figure an event gives, one bit each (fatalities, injuries, arrests).
+fn figure_kinds(e: &Event) -> u8 {
+    [e.fatalities, e.injuries, e.arrests]
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.is_some())
+        .fold(0, |bits, (i, _)| bits | 1 << i)
 }
 
 /// Whether two events are at the same place, or one's region holds the other's city.
