@@ -353,7 +353,7 @@ pub fn misses(scored: &[Scored], limit: usize) -> String {
         out.push_str(&format!("   text: {}\n", row.text));
         for e in &s.events {
             out.push_str(&format!(
-                "   → {} {} [{}] {} ({:.4}, {:.4}) {:?} {}: {} deaths {:?}\n",
+                "   → {} {} [{}] {} ({:.4}, {:.4}) {:?} {} {:.2} {}: {} deaths {:?}\n",
                 e.event_date,
                 e.place,
                 e.place_as_written,
@@ -361,6 +361,8 @@ pub fn misses(scored: &[Scored], limit: usize) -> String {
                 e.lat,
                 e.lon,
                 e.geo_precision,
+                e.geo_reason.as_deref().unwrap_or("-"),
+                e.geo_confidence.unwrap_or(0.0),
                 e.event_type.label(),
                 e.sub_event_type,
                 e.fatalities

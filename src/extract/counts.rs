@@ -55,6 +55,9 @@ const AGE_WORDS: &[&str] = &[
     "year old",
     "years old",
 ];
+/// Words before a quantity that make it the agent of a passive verb, not its victims ("gunned
+/// down by two men", "abattu par deux hommes").
+const AGENT_WORDS: &[&str] = &["by", "par"];
 /// Words that point back at the group counted just before ("18 autres").
 const OTHERS: &[&str] = &["autres", "others", "other"];
 
@@ -618,7 +621,8 @@ fn loose_before<'h>(folded: &str, q: &Quantity, counted: &[&'h Hit]) -> Option<&
     let hit = counted.iter().rev().find(|h| h.end <= q.start)?;
     let gap = &folded[hit.end..q.start];
     let close = !breaks_clause(gap, true) && words(gap).count() <= BACKWARD_WORDS;
-    close.then_some(*hit)
+    let agents = words(gap).last().is_some_and(|w| AGENT_WORDS.contains(&w));
+    (close && !agents).then_some(*hit)
 }
 
 enum Forward<'h> {
@@ -824,6 +828,22 @@ mod tests {
                 (Arrests, Some(40), Some(MoreThan), Some(Group::Protesters)),
                 (Fatalities, Some(2), None, None),
             ]
+        );
+    }
+
+    /// A number after "by" counts who did it: the one victim is the sentence's subject.
+    #[test]
+    fn the_agents_of_a_passive_are_not_its_victims() {
+        assert_eq!(
+            counts(Lang::En, "a shopkeeper was gunned down by two masked men."),
+            [(Fatalities, Some(1), None, None)]
+        );
+        assert_eq!(
+            counts(
+                Lang::Fr,
+                "un commercant a ete abattu par deux hommes armes."
+            ),
+            [(Fatalities, Some(1), None, None)]
         );
     }
 }
