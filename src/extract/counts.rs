@@ -846,4 +846,24 @@ mod tests {
             [(Fatalities, Some(1), None, None)]
         );
     }
+
+    /// The nouns of a toll count like its verbs: "one death", "4 fatalities" (French: "un
+    /// mort", "deux décès").
+    #[test]
+    fn toll_nouns_count() {
+        assert_eq!(
+            counts(Lang::En, "one death was reported. in all, 4 fatalities."),
+            [
+                (Fatalities, Some(1), None, None),
+                (Fatalities, Some(4), None, None)
+            ]
+        );
+        assert_eq!(
+            counts(Lang::Fr, "un mort a ete signale. au total, deux deces."),
+            [
+                (Fatalities, Some(1), None, None),
+                (Fatalities, Some(2), None, None)
+            ]
+        );
+    }
 }
