@@ -1,12 +1,13 @@
 //! The stored events as members of merged events (see [`crate::merge`]): read with what the
 //! merge needs of their articles, all of them for the index, or those of some days and types
-//! for a write that changes their groups.
+//! for a write that changes their groups: the grouping key, and the SQLite engine's queries.
 
 use jiff::civil::Date;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Correction, Store, StoreError};
+use super::sqlite::Sqlite;
+use super::{Correction, StoreError};
 use crate::gazetteer::Gazetteer;
 use crate::merge::{self, Member};
 use crate::model::{Event, EventType};
@@ -26,7 +27,7 @@ pub fn group_key(e: &Event) -> GroupKey {
     (e.event_date, e.event_type)
 }
 
-impl Store {
+impl Sqlite {
     /// Every stored event, merged: what the server serves.
     pub fn merged_events(&self) -> Result<Vec<Event>, StoreError> {
         let sql = format!("{MEMBERS} ORDER BY e.article_id, e.id");
@@ -39,11 +40,8 @@ impl Store {
             "{MEMBERS} WHERE json_extract(e.feature, '$.properties.event_date') = ?1
                 AND json_extract(e.feature, '$.properties.event_type') = ?2"
         );
-        let mut keys = keys.to_vec();
-        keys.sort();
-        keys.dedup();
         let mut all = Vec::new();
-        for (day, kind) in keys {
+        for &(day, kind) in keys {
             all.extend(self.members(&sql, [day.to_string(), kind.label().to_string()])?);
         }
         Ok(all)
@@ -80,7 +78,7 @@ fn members_in<P: rusqlite::Params>(
     Ok(out)
 }
 
-impl Store {
+impl Sqlite {
     /// The stored event with this id (a member's, as extracted and corrected).
     pub fn event(&self, id: &str) -> Result<Option<Event>, StoreError> {
         let feature: Option<String> = rusqlite::OptionalExtension::optional(
