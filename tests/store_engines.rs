@@ -250,3 +250,106 @@ fn both_engines_serve_the_same_events() {
     let [a, b] = stores.map(|s| s.merged_events().unwrap());
     assert_eq!(a, b);
 }
+
+fn postgres_parts(engine: &Engine) -> (&Cluster, &str) {
+    match engine {
+        Engine::Postgres(cluster, url) => (cluster, url.rsplit('/').next().unwrap_or("")),
+        Engine::Sqlite(_) => unreachable!("a PostgreSQL engine was asked for"),
+    }
+}
+
+/// A database made by schema 1 (before feeds) is migrated in place: its article stays, with
+/// its id, and the store goes on from there.
+#[test]
+fn a_schema_1_database_is_migrated() {
+    let engine = Engine::postgres();
+    let (cluster, db) = postgres_parts(&engine);
+    cluster.sql(db, include_str!("fixtures/postgres-schema-1.sql"));
+    let store = engine.open();
+    let articles = store.articles().unwrap();
+    assert_eq!(articles.len(), 1, "no seed article in a store that was not new");
+    assert_eq!(
+        (articles[0].id, articles[0].title.as_deref()),
+        (5, Some("Shymkent"))
+    );
+    assert_eq!(articles[0].ingested_at, "2022-01-10T12:00:00Z");
+    assert!(store.add_feed("https://news.example.org/feed").unwrap().1);
+    let (n, events, _) = store.reindex(Gazetteer::embedded(), |_, _| {}).unwrap();
+    assert_eq!(n, 1);
+    assert!(events > 0);
+    let next = store.add(&article(ALMATY_EN), Gazetteer::embedded()).unwrap();
+    assert_eq!(next.article.id, 6);
+    let mut client = postgres::Client::connect(&cluster.url(db), postgres::NoTls).unwrap();
+    let version: i32 = client
+        .query_one("SELECT version FROM eventmap_schema", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(version, 2);
+}
+
+/// A schema newer than this build knows is refused, and left as it was.
+#[test]
+fn a_newer_schema_is_refused() {
+    let engine = Engine::postgres();
+    let (cluster, db) = postgres_parts(&engine);
+    drop(engine.open());
+    cluster.sql(db, "UPDATE eventmap_schema SET version = 99");
+    let refused = Store::open_at(&engine.location(), Gazetteer::embedded());
+    let message = refused.err().map(|e| e.to_string());
+    assert_eq!(
+        message.as_deref(),
+        Some("stored data is damaged: schema version 99, this eventmap reads 2")
+    );
+    let mut client = postgres::Client::connect(&cluster.url(db), postgres::NoTls).unwrap();
+    let version: i32 = client
+        .query_one("SELECT version FROM eventmap_schema", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(version, 99);
+}
+
+/// Other tools read the events table directly: a PostGIS point in WGS 84 and a date.
+#[test]
+fn events_have_a_postgis_point_and_a_date() {
+    let engine = Engine::postgres();
+    let (cluster, db) = postgres_parts(&engine);
+    let store = engine.open();
+    let added = store.add(&article(SHYMKENT_EN), Gazetteer::embedded()).unwrap();
+    let event = &added.events[0];
+    let mut client = postgres::Client::connect(&cluster.url(db), postgres::NoTls).unwrap();
+    let row = client
+        .query_one(
+            "SELECT ST_X(geom), ST_Y(geom), ST_SRID(geom), event_date::text, event_type, place,
+                    feature->'properties'->>'place'
+             FROM events WHERE id = $1",
+            &[&event.id],
+        )
+        .unwrap();
+    assert_eq!(row.get::<_, f64>(0), event.lon);
+    assert_eq!(row.get::<_, f64>(1), event.lat);
+    assert_eq!(row.get::<_, i32>(2), 4326);
+    assert_eq!(row.get::<_, String>(3), event.event_date.to_string());
+    assert_eq!(row.get::<_, String>(4), event.event_type.label());
+    assert_eq!(row.get::<_, String>(5), event.place);
+    assert_eq!(row.get::<_, String>(6), event.place);
+    // The indexes QGIS and date filters use.
+    let indexes: Vec<String> = client
+        .query(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'events' ORDER BY indexname",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        indexes,
+        [
+            "events_by_article",
+            "events_by_date",
+            "events_by_day_type",
+            "events_geom",
+            "events_pkey"
+        ]
+    );
+}
