@@ -11,6 +11,11 @@ use eventmap::store::{Correction, Location, NewArticle, Polled, Store, StoreErro
 mod postgres_cluster;
 use postgres_cluster::Cluster;
 
+#[path = "support/server.rs"]
+mod server;
+#[path = "store_engines/servers.rs"]
+mod servers;
+
 const SHYMKENT_EN: &str = "Protests in southern Kazakhstan\n\
 Monday 10 January 2022: thousands of protesters gathered in Shymkent.\n\
 Police detained more than 40 protesters in Shymkent on Monday.\n";
@@ -104,11 +109,15 @@ fn a_new_store_starts_with_the_seed_article(engine: &Engine) {
 
 fn the_same_text_twice_is_one_article(engine: &Engine) {
     let store = engine.open();
-    let first = store.add(&article(SHYMKENT_EN), Gazetteer::embedded()).unwrap();
+    let first = store
+        .add(&article(SHYMKENT_EN), Gazetteer::embedded())
+        .unwrap();
     assert!(first.created);
     assert_eq!(first.article.id, 2);
     assert!(!first.events.is_empty());
-    let again = store.add(&article(SHYMKENT_EN), Gazetteer::embedded()).unwrap();
+    let again = store
+        .add(&article(SHYMKENT_EN), Gazetteer::embedded())
+        .unwrap();
     assert!(!again.created);
     assert_eq!(again.article, first.article);
     assert_eq!(again.events, first.events);
@@ -123,7 +132,9 @@ fn the_same_text_twice_is_one_article(engine: &Engine) {
 
 fn a_deleted_articles_id_is_never_given_again(engine: &Engine) {
     let store = engine.open();
-    let shymkent = store.add(&article(SHYMKENT_EN), Gazetteer::embedded()).unwrap();
+    let shymkent = store
+        .add(&article(SHYMKENT_EN), Gazetteer::embedded())
+        .unwrap();
     let gone = store.delete(shymkent.article.id).unwrap().unwrap();
     let ids: Vec<String> = shymkent.events.iter().map(|e| e.id.clone()).collect();
     assert_eq!(gone, ids);
@@ -131,21 +142,30 @@ fn a_deleted_articles_id_is_never_given_again(engine: &Engine) {
     assert_eq!(store.article(shymkent.article.id, false).unwrap(), None);
     drop(store);
     let store = engine.open();
-    let almaty = store.add(&article(ALMATY_EN), Gazetteer::embedded()).unwrap();
+    let almaty = store
+        .add(&article(ALMATY_EN), Gazetteer::embedded())
+        .unwrap();
     assert_eq!(almaty.article.id, shymkent.article.id + 1);
     assert!(almaty.events.iter().all(|e| e.id.starts_with("a3-")));
 }
 
 fn corrections_survive_reindex_and_reopening(engine: &Engine) {
     let store = engine.open();
-    let added = store.add(&article(SHYMKENT_EN), Gazetteer::embedded()).unwrap();
+    let added = store
+        .add(&article(SHYMKENT_EN), Gazetteer::embedded())
+        .unwrap();
     let id = added.events[0].id.clone();
     let correction: Correction = serde_json::from_str(r#"{"fatalities": 7}"#).unwrap();
-    let corrected = store.correct(&id, &correction, Gazetteer::embedded()).unwrap();
+    let corrected = store
+        .correct(&id, &correction, Gazetteer::embedded())
+        .unwrap();
     assert_eq!(corrected.fatalities, Some(7));
     assert!(corrected.corrected);
     let missing = store.correct("a99-nothing", &correction, Gazetteer::embedded());
-    assert!(matches!(missing, Err(StoreError::NotFound(_))), "{missing:?}");
+    assert!(
+        matches!(missing, Err(StoreError::NotFound(_))),
+        "{missing:?}"
+    );
     let (articles, events, orphans) = store.reindex(Gazetteer::embedded(), |_, _| {}).unwrap();
     assert_eq!(articles, 2);
     assert_eq!(events, store.events().unwrap().len());
@@ -157,13 +177,17 @@ fn corrections_survive_reindex_and_reopening(engine: &Engine) {
     assert!(event.corrected);
     // A second correction keeps the first one's fields.
     let injuries: Correction = serde_json::from_str(r#"{"injuries": 3}"#).unwrap();
-    let both = reopened.correct(&id, &injuries, Gazetteer::embedded()).unwrap();
+    let both = reopened
+        .correct(&id, &injuries, Gazetteer::embedded())
+        .unwrap();
     assert_eq!((both.fatalities, both.injuries), (Some(7), Some(3)));
 }
 
 fn members_of_a_day_and_type(engine: &Engine) {
     let store = engine.open();
-    let added = store.add(&article(SHYMKENT_EN), Gazetteer::embedded()).unwrap();
+    let added = store
+        .add(&article(SHYMKENT_EN), Gazetteer::embedded())
+        .unwrap();
     let key = group_key(&added.events[0]);
     let members = store.members_of(&[key, key]).unwrap();
     let mut expected: Vec<String> = store
@@ -200,7 +224,9 @@ fn feeds_and_their_items_are_kept(engine: &Engine) {
     store.record_poll(feed.id, &polled).unwrap();
     let link = "https://news.example.org/a";
     assert!(!store.feed_item_seen(feed.id, link).unwrap());
-    store.mark_feed_item(feed.id, link, "a", Some(1), "added").unwrap();
+    store
+        .mark_feed_item(feed.id, link, "a", Some(1), "added")
+        .unwrap();
     assert!(store.feed_item_seen(feed.id, link).unwrap());
     let kept = store.feed(feed.id).unwrap().unwrap();
     assert_eq!(kept.title.as_deref(), Some("Example news"));
@@ -226,7 +252,9 @@ fn two_handles_adding_one_text_at_once_make_one_article(engine: &Engine) {
             let (store, barrier) = (Arc::clone(store), Arc::clone(&barrier));
             std::thread::spawn(move || {
                 barrier.wait();
-                store.add(&article(ALMATY_EN), Gazetteer::embedded()).unwrap()
+                store
+                    .add(&article(ALMATY_EN), Gazetteer::embedded())
+                    .unwrap()
             })
         })
         .collect();
@@ -267,7 +295,11 @@ fn a_schema_1_database_is_migrated() {
     cluster.sql(db, include_str!("fixtures/postgres-schema-1.sql"));
     let store = engine.open();
     let articles = store.articles().unwrap();
-    assert_eq!(articles.len(), 1, "no seed article in a store that was not new");
+    assert_eq!(
+        articles.len(),
+        1,
+        "no seed article in a store that was not new"
+    );
     assert_eq!(
         (articles[0].id, articles[0].title.as_deref()),
         (5, Some("Shymkent"))
@@ -277,7 +309,9 @@ fn a_schema_1_database_is_migrated() {
     let (n, events, _) = store.reindex(Gazetteer::embedded(), |_, _| {}).unwrap();
     assert_eq!(n, 1);
     assert!(events > 0);
-    let next = store.add(&article(ALMATY_EN), Gazetteer::embedded()).unwrap();
+    let next = store
+        .add(&article(ALMATY_EN), Gazetteer::embedded())
+        .unwrap();
     assert_eq!(next.article.id, 6);
     let mut client = postgres::Client::connect(&cluster.url(db), postgres::NoTls).unwrap();
     let version: i32 = client
@@ -314,7 +348,9 @@ fn events_have_a_postgis_point_and_a_date() {
     let engine = Engine::postgres();
     let (cluster, db) = postgres_parts(&engine);
     let store = engine.open();
-    let added = store.add(&article(SHYMKENT_EN), Gazetteer::embedded()).unwrap();
+    let added = store
+        .add(&article(SHYMKENT_EN), Gazetteer::embedded())
+        .unwrap();
     let event = &added.events[0];
     let mut client = postgres::Client::connect(&cluster.url(db), postgres::NoTls).unwrap();
     let row = client

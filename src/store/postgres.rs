@@ -169,7 +169,7 @@ impl Postgres {
         if revision < seen.last {
             // The database was replaced or restored: everything may have changed.
             seen.foreign += 1;
-        } else {
+        } else if revision > seen.last {
             let from = seen.last + 1;
             let own = seen.own.range(from..=revision).count() as i64;
             seen.foreign += revision - seen.last - own;
@@ -198,6 +198,23 @@ impl Postgres {
                 std::thread::sleep(Duration::from_millis(500));
             }
         });
+    }
+}
+
+impl Drop for Postgres {
+    /// The client closes its connection on a runtime of its own, which cannot be done on an
+    /// async thread (the last handle on a store may go there): it is closed on a thread then.
+    fn drop(&mut self) {
+        let client = self
+            .client
+            .get_mut()
+            .map(Option::take)
+            .unwrap_or_else(|p| p.into_inner().take());
+        if let Some(client) = client {
+            if tokio::runtime::Handle::try_current().is_ok() {
+                std::thread::spawn(move || drop(client));
+            }
+        }
     }
 }
 

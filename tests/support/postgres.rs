@@ -31,13 +31,18 @@ fn bin_dir() -> PathBuf {
         return PathBuf::from(dir);
     }
     let on_path = std::env::var_os("PATH").and_then(|path| {
-        std::env::split_paths(&path).find(|d| d.join("pg_ctl").is_file() && d.join("initdb").is_file())
+        std::env::split_paths(&path)
+            .find(|d| d.join("pg_ctl").is_file() && d.join("initdb").is_file())
     });
     if let Some(dir) = on_path {
         return dir;
     }
     let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path().join("bin"))).collect())
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+                .collect()
+        })
         .unwrap_or_default();
     versions.retain(|d| d.join("initdb").is_file());
     versions.sort();
@@ -61,14 +66,20 @@ impl Cluster {
     pub fn start() -> Cluster {
         let bin = bin_dir();
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let as_nobody = std::fs::metadata("/proc/self").map(|m| m.uid()).unwrap_or(1) == 0;
+        let as_nobody = std::fs::metadata("/proc/self")
+            .map(|m| m.uid())
+            .unwrap_or(1)
+            == 0;
         if as_nobody {
             let chown = Command::new("chown")
                 .args(["nobody:nogroup"])
                 .arg(dir.path())
                 .status()
                 .expect("chown runs");
-            assert!(chown.success(), "cannot give the cluster directory to nobody");
+            assert!(
+                chown.success(),
+                "cannot give the cluster directory to nobody"
+            );
         }
         let cluster = Cluster {
             dir,
@@ -80,7 +91,15 @@ impl Cluster {
         let data = cluster.data_dir();
         cluster.run(
             "initdb",
-            &["--no-sync", "--auth=trust", "--encoding=UTF8", "--locale=C", "-U", USER, "-D"],
+            &[
+                "--no-sync",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C",
+                "-U",
+                USER,
+                "-D",
+            ],
             Some(&data),
         );
         cluster.start_again();
@@ -140,7 +159,9 @@ impl Cluster {
         let data = data.to_string_lossy();
         self.run(
             "pg_ctl",
-            &["start", "-w", "-t", "30", "-D", &data, "-l", &log, "-o", &options],
+            &[
+                "start", "-w", "-t", "30", "-D", &data, "-l", &log, "-o", &options,
+            ],
             None,
         );
     }
@@ -148,7 +169,11 @@ impl Cluster {
     /// Stops the cluster at once (connections are cut, as when a database server goes away).
     pub fn stop(&self) {
         let data = self.data_dir();
-        self.run("pg_ctl", &["stop", "-m", "fast", "-w", "-D", &data.to_string_lossy()], None);
+        self.run(
+            "pg_ctl",
+            &["stop", "-m", "fast", "-w", "-D", &data.to_string_lossy()],
+            None,
+        );
     }
 
     pub fn url(&self, db: &str) -> String {
@@ -170,7 +195,10 @@ impl Cluster {
     pub fn database(&self) -> String {
         let n = self.databases.fetch_add(1, Ordering::SeqCst);
         let name = format!("eventmap_{n}");
-        self.sql("postgres", &format!("CREATE DATABASE {name} TEMPLATE {TEMPLATE}"));
+        self.sql(
+            "postgres",
+            &format!("CREATE DATABASE {name} TEMPLATE {TEMPLATE}"),
+        );
         self.url(&name)
     }
 }
