@@ -389,7 +389,8 @@ pub struct Store {
 
 enum Engine {
     Sqlite(sqlite::Sqlite),
-    Postgres(postgres::Postgres),
+    // Boxed: its connection state is large, and a store is made once.
+    Postgres(Box<postgres::Postgres>),
 }
 
 /// Runs the same call on whichever engine the store has.
@@ -416,7 +417,7 @@ impl Store {
             Location::Sqlite(dir) => Store::open(dir, gazetteer),
             Location::Postgres(url) => {
                 let (engine, created) = postgres::Postgres::open(url)?;
-                Store::seeded(Engine::Postgres(engine), created, gazetteer)
+                Store::seeded(Engine::Postgres(Box::new(engine)), created, gazetteer)
             }
         }
     }
@@ -437,6 +438,15 @@ impl Store {
             )?;
         }
         Ok(store)
+    }
+
+    /// The SQLite database file; empty for a PostgreSQL store, which has no file of its own
+    /// ([`Store::describe`] says where it is).
+    pub fn path(&self) -> &Path {
+        match &self.engine {
+            Engine::Sqlite(e) => e.path(),
+            Engine::Postgres(_) => Path::new(""),
+        }
     }
 
     /// Where the store is, for logs: the SQLite file, or the database URL without a password.

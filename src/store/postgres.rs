@@ -210,10 +210,10 @@ impl Drop for Postgres {
             .get_mut()
             .map(Option::take)
             .unwrap_or_else(|p| p.into_inner().take());
-        if let Some(client) = client {
-            if tokio::runtime::Handle::try_current().is_ok() {
-                std::thread::spawn(move || drop(client));
-            }
+        if let Some(client) = client
+            && tokio::runtime::Handle::try_current().is_ok()
+        {
+            std::thread::spawn(move || drop(client));
         }
     }
 }
@@ -423,7 +423,7 @@ fn hand_over_corrections(
 impl Postgres {
     /// The id the next article gets: the highest ever given plus one (never one deleted).
     pub fn next_article_id(&self) -> Result<i64, StoreError> {
-        self.with(|c| next_article_id_in(c))
+        self.with(next_article_id_in)
     }
 
     /// Stores what [`super::Store::read`] read, or says to read again (see the SQLite engine).
