@@ -14,7 +14,7 @@
 use std::collections::BTreeSet;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
@@ -34,6 +34,9 @@ mod schema;
 const CHANNEL: &str = "eventmap_revision";
 /// How long a connection attempt may take before the database counts as unreachable.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// A connection idle this long is checked before use: the database may have restarted
+/// meanwhile, and the first request after that should not fail for it.
+const CHECK_IDLE_AFTER: Duration = Duration::from_secs(5);
 
 /// A time column as the store's times read: RFC 3339 in UTC, to the second.
 fn ts(column: &str) -> String {
@@ -47,9 +50,15 @@ struct Seen {
     own: BTreeSet<i64>,
 }
 
+/// The connection and when it last answered.
+struct Connection {
+    client: Client,
+    used: Instant,
+}
+
 pub struct Postgres {
     config: Config,
-    client: Mutex<Option<Client>>,
+    client: Mutex<Option<Connection>>,
     seen: Mutex<Seen>,
     /// Listener threads stop when the store is gone (they hold only a weak reference).
     alive: Arc<()>,
@@ -80,7 +89,10 @@ impl Postgres {
         let revision = current_revision(&mut client)?;
         let store = Postgres {
             config,
-            client: Mutex::new(Some(client)),
+            client: Mutex::new(Some(Connection {
+                client,
+                used: Instant::now(),
+            })),
             seen: Mutex::new(Seen {
                 last: revision,
                 foreign: 0,
@@ -113,21 +125,31 @@ impl Postgres {
         f: impl FnOnce(&mut Client) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let mut slot = lock(&self.client);
-        if slot.as_ref().is_none_or(Client::is_closed) {
+        let usable = slot.as_mut().is_some_and(|c| {
+            !c.client.is_closed()
+                && (c.used.elapsed() < CHECK_IDLE_AFTER
+                    || c.client.is_valid(Duration::from_secs(1)).is_ok())
+        });
+        if !usable {
             *slot = None;
-            *slot = Some(self.config.connect(NoTls).map_err(unavailable)?);
+            let client = self.config.connect(NoTls).map_err(unavailable)?;
+            *slot = Some(Connection {
+                client,
+                used: Instant::now(),
+            });
         }
-        let Some(client) = slot.as_mut() else {
+        let Some(connection) = slot.as_mut() else {
             return Err(StoreError::Unavailable("no connection".into()));
         };
-        let result = f(client);
-        if client.is_closed() {
+        let result = f(&mut connection.client);
+        if connection.client.is_closed() {
             *slot = None;
             return result.map_err(|e| match e {
                 StoreError::Postgres(e) => unavailable(e),
                 other => other,
             });
         }
+        connection.used = Instant::now();
         result
     }
 

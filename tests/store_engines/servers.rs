@@ -180,4 +180,11 @@ async fn a_database_restart_keeps_reads_and_refuses_writes_until_it_is_back() {
         after["numberMatched"].as_u64(),
         served.as_u64().map(|n| n + events)
     );
+
+    // A restart while the server was idle: its first write after finds the database again.
+    cluster.stop();
+    cluster.start_again();
+    tokio::time::sleep(Duration::from_millis(5500)).await;
+    let (status, _, added) = call(&app, post(super::ALMATY_EN)).await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
 }
