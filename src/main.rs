@@ -664,13 +664,16 @@ fn run_watch(
         .worker_threads(1)
         .enable_all()
         .build()?;
+    // Read before the runtime runs: a store call blocks (PostgreSQL's client on a runtime of
+    // its own), which an async thread must not.
+    let already_watched = match feeds.is_empty() {
+        true => store.feeds()?,
+        false => Vec::new(),
+    };
     runtime.block_on(async {
-        let mut watched = Vec::new();
+        let mut watched = already_watched;
         for url in feeds {
             watched.push(watcher.add(url).await.map_err(|e| anyhow::anyhow!(e))?);
-        }
-        if watched.is_empty() {
-            watched = store.feeds()?;
         }
         if watched.is_empty() {
             bail!("no feed to watch: give a feed URL");

@@ -657,14 +657,10 @@ impl Store {
 
     /// Calls `changed` whenever another process may have written, as soon as the database
     /// says so (PostgreSQL's `LISTEN`), from a thread of its own that reconnects after a
-    /// fault; false when the engine cannot tell (SQLite: poll [`Store::data_version`]).
-    pub fn listen(&self, changed: impl Fn() + Send + 'static) -> bool {
-        match &self.engine {
-            Engine::Sqlite(_) => false,
-            Engine::Postgres(e) => {
-                e.listen(Box::new(changed));
-                true
-            }
+    /// fault. SQLite cannot tell: nothing is called, and [`Store::data_version`] is polled.
+    pub fn listen(&self, changed: impl Fn() + Send + 'static) {
+        if let Engine::Postgres(e) = &self.engine {
+            e.listen(Box::new(changed));
         }
     }
 }

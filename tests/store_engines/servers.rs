@@ -188,3 +188,52 @@ async fn a_database_restart_keeps_reads_and_refuses_writes_until_it_is_back() {
     let (status, _, added) = call(&app, post(super::ALMATY_EN)).await;
     assert_eq!(status, StatusCode::CREATED, "{added}");
 }
+
+/// `eventmap ingest --store URL` and `eventmap reindex` with `EVENTMAP_STORE`: workers on the
+/// database, as idempotent as on SQLite.
+#[test]
+fn ingest_and_reindex_work_on_the_database() {
+    let engine = Engine::postgres();
+    let url = match &engine {
+        Engine::Postgres(_, url) => url.clone(),
+        Engine::Sqlite(_) => unreachable!(),
+    };
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), AKTAU_EN).unwrap();
+    let run = |args: &[&std::ffi::OsStr], env: Option<&str>| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_eventmap"));
+        command.args(args).env_remove("EVENTMAP_STORE");
+        if let Some(store) = env {
+            command.env("EVENTMAP_STORE", store);
+        }
+        let out = command.output().unwrap();
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        );
+        assert!(out.status.success(), "{stdout}{stderr}");
+        (stdout, stderr)
+    };
+    let ingest: [&std::ffi::OsStr; 6] = [
+        "ingest".as_ref(),
+        "--store".as_ref(),
+        url.as_ref(),
+        "--published".as_ref(),
+        "2022-01-23".as_ref(),
+        file.path().as_os_str(),
+    ];
+    let name = file.path().display().to_string();
+    assert_eq!(
+        run(&ingest, None).0,
+        format!("{name}: article 2 added, 1 events\n")
+    );
+    assert_eq!(
+        run(&ingest, None).0,
+        format!("{name}: article 2 already stored, 1 events\n")
+    );
+    let (_, reindexed) = run(&["reindex".as_ref()], Some(&url));
+    assert!(
+        reindexed.contains("eventmap: reindexed 2 articles into "),
+        "{reindexed}"
+    );
+}
