@@ -19,7 +19,8 @@ fi
 pgport=18141
 pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   (cd "$work" && "${as_pg[@]}" "$pgbin/pg_ctl" stop -m fast -D "$work/pg" >/dev/null 2>&1) || true
   rm -rf "$work"
 }
@@ -49,15 +50,19 @@ ingest() { # ingest <store>: seconds to ingest every article
   echo "$t1 - $t0" | bc
 }
 
-serve() { # serve <store> <port>: starts a server, waits until it answers, prints its startup_ms
-  RUST_LOG=info "$bin" serve --addr 127.0.0.1:"$2" --store "$1" >"$work/serve-$2.log" 2>&1 &
+serve() { # serve <store> <port>: starts a server and waits until it answers
+  RUST_LOG=info NO_COLOR=1 "$bin" serve --addr 127.0.0.1:"$2" --store "$1" >"$work/serve-$2.log" 2>&1 &
   pids+=($!)
   until curl -s -o /dev/null "http://127.0.0.1:$2/status"; do sleep 0.02; done
-  grep -o 'startup_ms=[0-9]*' "$work/serve-$2.log" | cut -d= -f2
+}
+
+startup() { # startup <port>: the startup_ms the server on <port> logged
+  sed 's/\x1b\[[0-9;]*m//g' "$work/serve-$1.log" | grep -o 'startup_ms=[0-9]*' | cut -d= -f2
 }
 
 stop_servers() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   pids=()
 }
 
@@ -109,15 +114,15 @@ echo "ingest of $n articles: sqlite $(ingest "sqlite:$work/sqlite") s, postgres 
 events=$(psql -tA -h 127.0.0.1 -p $pgport -U eventmap -d bench -c "SELECT count(*) FROM events")
 echo "stored events: $events"
 for round in 1 2 3; do
-  s=$(serve "sqlite:$work/sqlite" 18142); stop_servers
-  p=$(serve "$url" 18143); stop_servers
+  serve "sqlite:$work/sqlite" 18142; s=$(startup 18142); stop_servers
+  serve "$url" 18143; p=$(startup 18143); stop_servers
   echo "startup round $round: sqlite ${s} ms, postgres ${p} ms"
 done
-serve "sqlite:$work/sqlite" 18142 >/dev/null
+serve "sqlite:$work/sqlite" 18142
 echo "POST latency, sqlite (100 posts): $(posts 18142 100 0)"
 stop_servers
-serve "$url" 18143 >/dev/null
-serve "$url" 18144 >/dev/null
+serve "$url" 18143
+serve "$url" 18144
 echo "POST latency, postgres (100 posts, another server following): $(posts 18143 100 0)"
 echo "lag between two servers on one database: $(lag 18143 18144 100)"
 stop_servers
