@@ -551,17 +551,29 @@ async fn follow_other_writers(state: AppState, store: Arc<Store>) {
         }
         if let Ok(Ok(v)) = version(&store).await {
             if seen.is_some_and(|s| s != v) {
-                let state = state.clone();
-                match tokio::task::spawn_blocking(move || state.reload()).await {
-                    Ok(Ok(())) => {
-                        tracing::info!("store changed by another process: events reloaded")
-                    }
-                    Ok(Err(e)) => tracing::error!(error = %e, "cannot reload the store"),
-                    Err(e) => tracing::error!(error = %e, "reload task failed"),
-                }
+                follow_change(&state, &store).await;
             }
             seen = Some(v);
         }
+    }
+}
+
+/// Serves another process's writes: only the groups they touched when the store can tell
+/// (PostgreSQL's change log), else the whole store read again.
+async fn follow_change(state: &AppState, store: &Arc<Store>) {
+    let reader = Arc::clone(store);
+    let changes = tokio::task::spawn_blocking(move || reader.changes_since_followed()).await;
+    if let Ok(Ok(Some(changes))) = changes {
+        match state.follow(changes).await {
+            Ok(()) => return tracing::info!("store changed by another process: events updated"),
+            Err(e) => tracing::error!(error = %e, "cannot follow the change; reloading"),
+        }
+    }
+    let state = state.clone();
+    match tokio::task::spawn_blocking(move || state.reload()).await {
+        Ok(Ok(())) => tracing::info!("store changed by another process: events reloaded"),
+        Ok(Err(e)) => tracing::error!(error = %e, "cannot reload the store"),
+        Err(e) => tracing::error!(error = %e, "reload task failed"),
     }
 }
 

@@ -358,6 +358,14 @@ fn apply_corrections(
     Ok(orphans)
 }
 
+/// What writes changed: the groups of merged events (day, type) they touched, and the stored
+/// events they removed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Changes {
+    pub keys: Vec<GroupKey>,
+    pub gone: Vec<String>,
+}
+
 /// Where a store is: `sqlite:DIR` (or a bare directory) or `postgres://user@host:port/db`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
@@ -653,6 +661,16 @@ impl Store {
     /// leave it alone: the server has applied them already).
     pub fn data_version(&self) -> Result<i64, StoreError> {
         on_engine!(self, e => e.data_version())
+    }
+
+    /// What was written since the last call, for a server to follow other processes' writes
+    /// without reading every event: `None` when the engine cannot tell (SQLite) or no longer
+    /// knows (a server too far behind), and everything must be read again.
+    pub fn changes_since_followed(&self) -> Result<Option<Changes>, StoreError> {
+        match &self.engine {
+            Engine::Sqlite(_) => Ok(None),
+            Engine::Postgres(e) => e.changes_since_followed(),
+        }
     }
 
     /// Calls `changed` whenever another process may have written, as soon as the database

@@ -318,7 +318,7 @@ fn a_schema_1_database_is_migrated() {
         .query_one("SELECT version FROM eventmap_schema", &[])
         .unwrap()
         .get(0);
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
 }
 
 /// A schema newer than this build knows is refused, and left as it was.
@@ -332,7 +332,7 @@ fn a_newer_schema_is_refused() {
     let message = refused.err().map(|e| e.to_string());
     assert_eq!(
         message.as_deref(),
-        Some("stored data is damaged: schema version 99, this eventmap reads 2")
+        Some("stored data is damaged: schema version 99, this eventmap reads 3")
     );
     let mut client = postgres::Client::connect(&cluster.url(db), postgres::NoTls).unwrap();
     let version: i32 = client

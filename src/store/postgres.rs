@@ -21,8 +21,8 @@ use postgres::types::ToSql;
 use postgres::{Client, Config, GenericClient, NoTls, Row, Transaction};
 
 use super::{
-    Article, Commit, Correction, Feed, GroupKey, Ingested, NewArticle, Polled, Reading, StoreError,
-    article_source, group_key, now, stamp,
+    Article, Changes, Commit, Correction, Feed, GroupKey, Ingested, NewArticle, Polled, Reading,
+    StoreError, article_source, group_key, now, stamp,
 };
 use crate::gazetteer::Gazetteer;
 use crate::merge::{self, Member};
@@ -32,6 +32,8 @@ mod schema;
 
 /// The channel every write notifies, its payload the new revision.
 const CHANNEL: &str = "eventmap_revision";
+/// The revisions whose changes are kept: a server further behind reloads everything.
+const KEEP_CHANGES: i64 = 10_000;
 /// How long a connection attempt may take before the database counts as unreachable.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// A connection idle this long is checked before use: the database may have restarted
@@ -60,6 +62,8 @@ pub struct Postgres {
     config: Config,
     client: Mutex<Option<Connection>>,
     seen: Mutex<Seen>,
+    /// The revision up to which [`Postgres::changes_since_followed`] has told the changes.
+    followed: Mutex<i64>,
     /// Listener threads stop when the store is gone (they hold only a weak reference).
     alive: Arc<()>,
 }
@@ -98,6 +102,7 @@ impl Postgres {
                 foreign: 0,
                 own: BTreeSet::new(),
             }),
+            followed: Mutex::new(revision),
             alive: Arc::new(()),
         };
         Ok((store, created))
@@ -171,6 +176,10 @@ impl Postgres {
                 return Ok(None);
             };
             tx.execute(
+                "DELETE FROM eventmap_changes WHERE revision <= $1",
+                &[&(revision - KEEP_CHANGES)],
+            )?;
+            tx.execute(
                 "SELECT pg_notify($1, $2)",
                 &[&CHANNEL, &revision.to_string()],
             )?;
@@ -199,6 +208,39 @@ impl Postgres {
         seen.last = revision;
         seen.own.retain(|&r| r > revision);
         Ok(seen.foreign)
+    }
+
+    /// What was written since the last call (by any process, this one included): the groups
+    /// touched and the events removed; `None` when that is no longer known (too far behind,
+    /// or the database was replaced), and everything must be read again.
+    pub fn changes_since_followed(&self) -> Result<Option<Changes>, StoreError> {
+        let mut followed = lock(&self.followed);
+        let since = *followed;
+        let (current, rows) = self.with(|c| {
+            let current = current_revision(c)?;
+            let rows = c.query(
+                "SELECT event_date::text, event_type, gone FROM eventmap_changes
+                 WHERE revision > $1 AND revision <= $2",
+                &[&since, &current],
+            )?;
+            Ok((current, rows))
+        })?;
+        *followed = current;
+        if current < since || current - since > KEEP_CHANGES {
+            return Ok(None);
+        }
+        let mut changes = Changes::default();
+        for row in rows {
+            let day: String = row.try_get(0)?;
+            let kind: String = row.try_get(1)?;
+            let day = day.parse().map_err(corrupt)?;
+            let kind = kind.parse().map_err(StoreError::Corrupt)?;
+            changes.keys.push((day, kind));
+            changes.gone.extend(row.try_get::<_, Vec<String>>(2)?);
+        }
+        changes.keys.sort();
+        changes.keys.dedup();
+        Ok(Some(changes))
     }
 
     /// Starts a thread that calls `changed` on each notification of a write (and after each
@@ -495,6 +537,7 @@ impl Postgres {
             for e in &events {
                 upsert_event(tx, id, e)?;
             }
+            touched(tx, events.iter().map(group_key), &[])?;
             Ok(Some((id, events)))
         })?;
         let Some((id, events)) = stored else {
@@ -571,6 +614,8 @@ impl Postgres {
             )?;
             hand_over_corrections(tx, id, &events)?;
             let deleted = tx.execute("DELETE FROM articles WHERE id = $1", &[&id])? > 0;
+            let gone: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
+            touched(tx, events.iter().map(group_key), &gone)?;
             // Nothing deleted: nothing changed, no revision to tell the other servers of.
             Ok(deleted.then_some(events))
         })
@@ -642,11 +687,13 @@ impl Postgres {
             let article_id: i64 = row.try_get(0)?;
             let mut event =
                 Event::from_feature_json(row.try_get(1)?).map_err(StoreError::Corrupt)?;
+            let before = group_key(&event);
             correction.apply(&mut event, gazetteer)?;
             let mut kept = correction_of(tx, event_id)?.unwrap_or_default();
             kept.merge(correction);
             keep_correction(tx, &event, &kept, true)?;
             upsert_event(tx, article_id, &event)?;
+            touched(tx, [before, group_key(&event)], &[])?;
             Ok(Some(event))
         })?;
         corrected.ok_or_else(|| StoreError::NotFound(format!("no stored event {event_id:?}")))
@@ -670,14 +717,48 @@ impl Postgres {
                 .map(|r| (r.get(0), r.get(1)))
                 .collect();
             let orphans = super::apply_corrections(&mut events, corrections, gazetteer)?;
+            let mut old = Vec::new();
+            visit_events(
+                tx,
+                "SELECT feature::text FROM events WHERE article_id = $1",
+                &[&article_id],
+                &mut |e| old.push(e),
+            )?;
             tx.execute("DELETE FROM events WHERE article_id = $1", &[&article_id])?;
             for e in &events {
                 upsert_event(tx, article_id, e)?;
             }
+            let gone: Vec<String> = old
+                .iter()
+                .filter(|o| events.iter().all(|e| e.id != o.id))
+                .map(|o| o.id.clone())
+                .collect();
+            touched(tx, old.iter().chain(&events).map(group_key), &gone)?;
             Ok(Some((events.len(), orphans)))
         })?;
         Ok(done.unwrap_or_default())
     }
+}
+
+/// Records what the write under way changed, under its revision: the groups (day, type) it
+/// touched, and the events it removed (with the first group).
+fn touched(
+    tx: &mut Transaction<'_>,
+    keys: impl IntoIterator<Item = GroupKey>,
+    gone: &[String],
+) -> Result<(), StoreError> {
+    let mut keys: Vec<GroupKey> = keys.into_iter().collect();
+    keys.sort();
+    keys.dedup();
+    for (i, (day, kind)) in keys.into_iter().enumerate() {
+        let gone: &[String] = if i == 0 { gone } else { &[] };
+        tx.execute(
+            "INSERT INTO eventmap_changes (revision, event_date, event_type, gone)
+             SELECT revision, $1::text::date, $2, $3 FROM eventmap_revision",
+            &[&day.to_string(), &kind.label(), &gone],
+        )?;
+    }
+    Ok(())
 }
 
 fn next_article_id_in(c: &mut impl GenericClient) -> Result<i64, StoreError> {

@@ -28,13 +28,18 @@ use super::server::Server;
 
 const TOKEN: &str = "pg-token";
 
-/// `POST /articles` with `text` to the server on `port`: the status and the JSON body.
-fn post_article(port: u16, text: &str) -> (u16, Value) {
-    let body = json!({ "text": text }).to_string();
+/// `method path` with a JSON `body` and the token to the server on `port`: the status and
+/// the JSON body (null when empty).
+fn send(port: u16, method: &str, path: &str, body: &Value) -> (u16, Value) {
+    let body = if body.is_null() {
+        String::new()
+    } else {
+        body.to_string()
+    };
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(
         s,
-        "POST /articles HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {TOKEN}\r\n\
+        "{method} {path} HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {TOKEN}\r\n\
          Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     )
@@ -48,6 +53,18 @@ fn post_article(port: u16, text: &str) -> (u16, Value) {
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
     (status, serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
+/// Waits until `reader` serves as many events as `expected`, at most a second.
+fn converges(reader: &Server, expected: u64, since: Instant) -> Duration {
+    while matched(reader) != expected {
+        assert!(
+            since.elapsed() < Duration::from_secs(1),
+            "the other server did not see the write within 1 s"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    since.elapsed()
 }
 
 fn matched(server: &Server) -> u64 {
@@ -81,25 +98,36 @@ fn two_servers_on_one_database_see_each_others_writes() {
     let start = matched(&a);
     assert_eq!(matched(&b), start, "both loaded the one seed article");
     let mut lags = Vec::new();
+    let mut ids = Vec::new();
     for (writer, reader, text) in [(&a, &b, AKTAU_EN), (&b, &a, KARAGANDA_EN)] {
         let before = matched(reader);
-        let (status, body) = post_article(writer.port, text);
+        let (status, body) = send(writer.port, "POST", "/articles", &json!({ "text": text }));
         let posted = Instant::now();
         assert_eq!(status, 201, "{body}");
-        // The writer serves the write at once; its events may merge with others'.
+        ids.push(body["article"]["id"].as_i64().unwrap());
+        // The writer serves the write at once.
         let written = matched(writer);
         assert_ne!(written, before);
-        while matched(reader) != written {
-            assert!(
-                posted.elapsed() < Duration::from_secs(1),
-                "the other server did not see the write within 1 s"
-            );
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        lags.push(posted.elapsed());
+        lags.push(converges(reader, written, posted));
     }
+    // A deletion on A is followed by B too (the events it removed are named in the change).
+    let before = matched(&a);
+    let (status, _) = send(
+        a.port,
+        "DELETE",
+        &format!("/articles/{}", ids[1]),
+        &Value::Null,
+    );
+    let deleted = Instant::now();
+    assert_eq!(status, 204);
+    let left = matched(&a);
+    assert!(left < before);
+    lags.push(converges(&b, left, deleted));
     eprintln!("lag between servers: {lags:?}");
-    assert_eq!(matched(&a), matched(&b));
+    assert_eq!(
+        a.get_json("/collections/events/items?limit=1000")["features"],
+        b.get_json("/collections/events/items?limit=1000")["features"]
+    );
 }
 
 async fn call(app: &axum::Router, req: Request<Body>) -> (StatusCode, Option<String>, Value) {

@@ -61,10 +61,20 @@ const V2: &str = "
         PRIMARY KEY (feed_id, link));
     CREATE INDEX articles_by_url ON articles (source_url);";
 
-const MIGRATIONS: &[(i32, &str)] = &[(1, V1), (2, V2)];
+/// 3: what each revision changed (the days and types of the events it wrote, the ids of the
+/// events it removed), so that other servers follow a write without reading every event.
+const V3: &str = "
+    CREATE TABLE eventmap_changes (
+        revision bigint NOT NULL,
+        event_date date NOT NULL,
+        event_type text NOT NULL,
+        gone text[] NOT NULL DEFAULT '{}');
+    CREATE INDEX eventmap_changes_by_revision ON eventmap_changes (revision);";
+
+const MIGRATIONS: &[(i32, &str)] = &[(1, V1), (2, V2), (3, V3)];
 
 /// The schema version this build reads and writes.
-pub const LATEST: i32 = 2;
+pub const LATEST: i32 = 3;
 
 /// Brings the database to [`LATEST`]; true when it was empty (the store is new).
 pub fn migrate(client: &mut Client) -> Result<bool, StoreError> {
