@@ -542,7 +542,12 @@ async fn follow_other_writers(state: AppState, store: Arc<Store>) {
         let store = Arc::clone(store);
         tokio::task::spawn_blocking(move || store.data_version())
     };
-    let mut seen = version(&store).await.ok().and_then(Result::ok);
+    // A write by another process between the store's opening and now is followed too: the
+    // index was read after the opening.
+    let mut seen = match store.data_version_at_open() {
+        Some(v) => Some(v),
+        None => version(&store).await.ok().and_then(Result::ok),
+    };
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
     loop {
         tokio::select! {

@@ -663,6 +663,16 @@ impl Store {
         on_engine!(self, e => e.data_version())
     }
 
+    /// [`Store::data_version`] as it was when the store was opened, when the engine keeps it
+    /// (PostgreSQL counts other processes' writes from the opening: 0); SQLite does not, and
+    /// its version is read when following starts.
+    pub fn data_version_at_open(&self) -> Option<i64> {
+        match &self.engine {
+            Engine::Sqlite(_) => None,
+            Engine::Postgres(_) => Some(0),
+        }
+    }
+
     /// What was written since the last call, for a server to follow other processes' writes
     /// without reading every event: `None` when the engine cannot tell (SQLite) or no longer
     /// knows (a server too far behind), and everything must be read again.
