@@ -17,7 +17,7 @@ use eventmap::fetch::{DEFAULT_MAX_BYTES, FetchOptions, Fetcher};
 use eventmap::gazetteer::Gazetteer;
 use eventmap::index::IndexBuilder;
 use eventmap::model::Event;
-use eventmap::store::{NewArticle, Store};
+use eventmap::store::{Location, NewArticle, Store};
 use eventmap::synth::Synth;
 use eventmap::watch::{self, PollOutcome, StoreIngest, Watcher};
 
@@ -168,9 +168,14 @@ enum EvalCorpus {
 
 #[derive(clap::Args)]
 struct DataDir {
-    /// Directory of the article store (created, with the seed article, if missing).
-    #[arg(long = "data", default_value = "eventmap-data")]
-    dir: PathBuf,
+    /// Directory of the article store (created, with the seed article, if missing); the same
+    /// as --store sqlite:DIR. Default: EVENTMAP_STORE, else eventmap-data.
+    #[arg(long = "data", conflicts_with = "store")]
+    dir: Option<PathBuf>,
+    /// The store: sqlite:DIR, or postgres://user@host:port/db (PostGIS; the schema is created
+    /// or migrated). Default: EVENTMAP_STORE, else sqlite:eventmap-data.
+    #[arg(long)]
+    store: Option<String>,
 }
 
 /// How pages and feeds are fetched.
@@ -200,9 +205,25 @@ impl FetchArgs {
 }
 
 impl DataDir {
+    /// The store asked for: --store, else --data, else EVENTMAP_STORE, else the default.
+    fn location(&self) -> Result<Location> {
+        if let Some(dir) = &self.dir {
+            return Ok(Location::Sqlite(dir.clone()));
+        }
+        let (given, what) = match (&self.store, std::env::var("EVENTMAP_STORE")) {
+            (Some(s), _) => (s.clone(), "--store"),
+            (None, Ok(s)) if !s.trim().is_empty() => (s.trim().to_string(), "EVENTMAP_STORE"),
+            _ => return Ok(Location::Sqlite(PathBuf::from("eventmap-data"))),
+        };
+        given.parse().with_context(|| what)
+    }
+
     fn open(&self) -> Result<Store> {
-        Store::open(&self.dir, Gazetteer::embedded())
-            .with_context(|| format!("cannot open the store in {}", self.dir.display()))
+        let location = self.location()?;
+        Store::open_at(&location, Gazetteer::embedded()).with_context(|| match &location {
+            Location::Sqlite(dir) => format!("cannot open the store in {}", dir.display()),
+            Location::Postgres(_) => "cannot open the PostgreSQL store".to_string(),
+        })
     }
 }
 
@@ -382,7 +403,7 @@ fn open_state(
         tracing::warn!("no EVENTMAP_TOKEN or --token-file: the server is read-only");
     }
     let store = Arc::new(data.open()?);
-    tracing::info!(store = %store.path().display(), "article store opened");
+    tracing::info!(store = %store.describe(), "article store opened");
     let state = AppState::with_store(Arc::clone(&store), token)?;
     Ok((state, Some(store)))
 }
@@ -442,7 +463,11 @@ fn run_serve(
     }
     // Held until the server returns; an events file is read-only and needs none.
     let _serving = match events {
-        None => Some(lock_for_serving(&data.dir)?),
+        // Servers of one PostgreSQL database are welcome: each follows the others' writes.
+        None => match data.location()? {
+            Location::Sqlite(dir) => Some(lock_for_serving(&dir)?),
+            Location::Postgres(_) => None,
+        },
         Some(_) => None,
     };
     init_logging();
@@ -506,27 +531,54 @@ fn run_serve(
     served
 }
 
-/// Reloads the index when another process (`eventmap ingest`, `reindex`) commits to the store.
+/// Reloads the index when another process (`eventmap ingest`, `reindex`, another server on the
+/// same PostgreSQL database) commits to the store: at once when the database notifies it, and
+/// at the latest on the next periodic check (a missed notification heals there).
 async fn follow_other_writers(state: AppState, store: Arc<Store>) {
-    let mut seen = store.data_version().ok();
+    let notified = Arc::new(tokio::sync::Notify::new());
+    let wake = Arc::clone(&notified);
+    store.listen(move || wake.notify_one());
+    let version = |store: &Arc<Store>| {
+        let store = Arc::clone(store);
+        tokio::task::spawn_blocking(move || store.data_version())
+    };
+    // A write by another process between the store's opening and now is followed too: the
+    // index was read after the opening.
+    let mut seen = match store.data_version_at_open() {
+        Some(v) => Some(v),
+        None => version(&store).await.ok().and_then(Result::ok),
+    };
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
     loop {
-        tick.tick().await;
-        let store = Arc::clone(&store);
-        let version = tokio::task::spawn_blocking(move || store.data_version()).await;
-        if let Ok(Ok(v)) = version {
+        tokio::select! {
+            _ = tick.tick() => {}
+            () = notified.notified() => {}
+        }
+        if let Ok(Ok(v)) = version(&store).await {
             if seen.is_some_and(|s| s != v) {
-                let state = state.clone();
-                match tokio::task::spawn_blocking(move || state.reload()).await {
-                    Ok(Ok(())) => {
-                        tracing::info!("store changed by another process: events reloaded")
-                    }
-                    Ok(Err(e)) => tracing::error!(error = %e, "cannot reload the store"),
-                    Err(e) => tracing::error!(error = %e, "reload task failed"),
-                }
+                follow_change(&state, &store).await;
             }
             seen = Some(v);
         }
+    }
+}
+
+/// Serves another process's writes: only the groups they touched when the store can tell
+/// (PostgreSQL's change log), else the whole store read again.
+async fn follow_change(state: &AppState, store: &Arc<Store>) {
+    let reader = Arc::clone(store);
+    let changes = tokio::task::spawn_blocking(move || reader.changes_since_followed()).await;
+    if let Ok(Ok(Some(changes))) = changes {
+        match state.follow(changes).await {
+            Ok(()) => return tracing::info!("store changed by another process: events updated"),
+            Err(e) => tracing::error!(error = %e, "cannot follow the change; reloading"),
+        }
+    }
+    let state = state.clone();
+    match tokio::task::spawn_blocking(move || state.reload()).await {
+        Ok(Ok(())) => tracing::info!("store changed by another process: events reloaded"),
+        Ok(Err(e)) => tracing::error!(error = %e, "cannot reload the store"),
+        Err(e) => tracing::error!(error = %e, "reload task failed"),
     }
 }
 
@@ -629,13 +681,16 @@ fn run_watch(
         .worker_threads(1)
         .enable_all()
         .build()?;
+    // Read before the runtime runs: a store call blocks (PostgreSQL's client on a runtime of
+    // its own), which an async thread must not.
+    let already_watched = match feeds.is_empty() {
+        true => store.feeds()?,
+        false => Vec::new(),
+    };
     runtime.block_on(async {
-        let mut watched = Vec::new();
+        let mut watched = already_watched;
         for url in feeds {
             watched.push(watcher.add(url).await.map_err(|e| anyhow::anyhow!(e))?);
-        }
-        if watched.is_empty() {
-            watched = store.feeds()?;
         }
         if watched.is_empty() {
             bail!("no feed to watch: give a feed URL");

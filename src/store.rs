@@ -1,32 +1,29 @@
 //! The durable store: articles and the events extracted from them, plus analysts' corrections,
-//! in one SQLite database (WAL, one transaction per write) under the data directory.
+//! the feeds watched and a revision that changes with every write — in one of two engines:
+//! SQLite in the data directory (the default, [`sqlite`]), or a PostgreSQL/PostGIS database
+//! that any number of servers and ingest workers share ([`postgres`]). [`Store`] is the one
+//! interface; what both engines share (reading an article, reindexing) is written here once.
 //!
 //! Events are derived data: [`Store::reindex`] re-extracts every article and re-applies the
 //! corrections, which are kept apart from the events they amend.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use jiff::civil::{Date, date};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Deserializer, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::extract::{self, ArticleText, ExtractError, Lang};
 use crate::gazetteer::{Gazetteer, PlaceKind};
+use crate::merge::Member;
 use crate::model::{Event, EventType, GeoPrecision};
 
 mod feeds;
 mod members;
+mod postgres;
+mod sqlite;
 pub use feeds::{Feed, Polled};
 pub use members::{GroupKey, group_key};
-
-const DB_FILE: &str = "eventmap.sqlite";
-/// 2: article ids are `AUTOINCREMENT`, never given again after a delete (1 reused the highest).
-/// 3: event features have flat properties (qualifier and actor columns, not an object and an
-/// array), so tools reading the table directly see the API's shape.
-/// 4: the feeds watched and their items read ([`feeds`]), articles found by URL.
-const SCHEMA_VERSION: i64 = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -47,6 +44,13 @@ pub enum StoreError {
     InvalidArticle(String),
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
+    #[error("database error: {0}")]
+    Postgres(#[from] ::postgres::Error),
+    /// The database cannot be reached now (down, restarting, network): worth retrying.
+    #[error("the database is unreachable: {0}")]
+    Unavailable(String),
+    #[error("{0}")]
+    BadLocation(String),
 }
 
 /// An article to add.
@@ -298,13 +302,6 @@ impl Correction {
     }
 }
 
-/// The database. One connection behind a mutex: SQLite serialises writers anyway, and the
-/// server's readers use the in-memory index, not this.
-pub struct Store {
-    conn: Mutex<Connection>,
-    path: PathBuf,
-}
-
 /// Id of a stored event: the article it came from and the extractor's stable hash.
 fn stored_event_id(article_id: i64, extracted_id: &str) -> String {
     format!("a{article_id}-{}", extracted_id.trim_start_matches("ev-"))
@@ -325,28 +322,117 @@ fn content_hash(text: &str) -> String {
         .collect()
 }
 
+fn article_source(id: i64, url: Option<&str>, title: Option<&str>) -> String {
+    url.or(title)
+        .map_or_else(|| format!("article {id}"), str::to_string)
+}
+
+/// Gives extracted events their stored ids and article id.
+fn stamp(article_id: i64, events: Vec<Event>) -> Vec<Event> {
+    events
+        .into_iter()
+        .map(|mut e| {
+            e.id = stored_event_id(article_id, &e.id);
+            e.article_id = Some(article_id);
+            e
+        })
+        .collect()
+}
+
+/// Re-applies an article's kept corrections (`(event_id, correction JSON)`) to its events as
+/// just re-extracted; returns how many corrections found their event gone.
+fn apply_corrections(
+    events: &mut [Event],
+    corrections: Vec<(String, String)>,
+    gazetteer: &Gazetteer,
+) -> Result<usize, StoreError> {
+    let mut orphans = 0;
+    for (event_id, correction) in corrections {
+        let correction: Correction =
+            serde_json::from_str(&correction).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        match events.iter_mut().find(|e| e.id == event_id) {
+            Some(e) => correction.apply(e, gazetteer)?,
+            None => orphans += 1,
+        }
+    }
+    Ok(orphans)
+}
+
+/// What writes changed: the groups of merged events (day, type) they touched, and the stored
+/// events they removed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Changes {
+    pub keys: Vec<GroupKey>,
+    pub gone: Vec<String>,
+}
+
+/// Where a store is: `sqlite:DIR` (or a bare directory) or `postgres://user@host:port/db`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl std::str::FromStr for Location {
+    type Err = StoreError;
+
+    fn from_str(s: &str) -> Result<Location, StoreError> {
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            return Ok(Location::Postgres(s.to_string()));
+        }
+        let dir = s.strip_prefix("sqlite:").unwrap_or(s);
+        if dir.is_empty() || dir.contains("://") {
+            return Err(StoreError::BadLocation(format!(
+                "{s:?} is not a store: give sqlite:DIR or postgres://user@host:port/db"
+            )));
+        }
+        Ok(Location::Sqlite(PathBuf::from(dir)))
+    }
+}
+
+/// The store, in whichever engine it lives.
+pub struct Store {
+    engine: Engine,
+}
+
+enum Engine {
+    Sqlite(sqlite::Sqlite),
+    // Boxed: its connection state is large, and a store is made once.
+    Postgres(Box<postgres::Postgres>),
+}
+
+/// Runs the same call on whichever engine the store has.
+macro_rules! on_engine {
+    ($store:expr, $e:ident => $call:expr) => {
+        match &$store.engine {
+            Engine::Sqlite($e) => $call,
+            Engine::Postgres($e) => $call,
+        }
+    };
+}
+
 impl Store {
-    /// Opens (creating if needed) the store in `dir`. A new store starts with the seed article.
+    /// Opens (creating if needed) the SQLite store in `dir`. A new store starts with the seed
+    /// article.
     pub fn open(dir: &Path, gazetteer: &Gazetteer) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
-            path: dir.into(),
-            source,
-        })?;
-        let path = dir.join(DB_FILE);
-        let conn = Connection::open(&path)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        // WAL: readers never block the writer, and a killed process leaves a database that
-        // recovers to its last committed transaction.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        let store = Store {
-            conn: Mutex::new(conn),
-            path,
-        };
-        if version == 0 {
-            store.create_schema()?;
+        let (engine, created) = sqlite::Sqlite::open(dir)?;
+        Store::seeded(Engine::Sqlite(engine), created, gazetteer)
+    }
+
+    /// Opens (creating or migrating if needed) the store at `location`.
+    pub fn open_at(location: &Location, gazetteer: &Gazetteer) -> Result<Store, StoreError> {
+        match location {
+            Location::Sqlite(dir) => Store::open(dir, gazetteer),
+            Location::Postgres(url) => {
+                let (engine, created) = postgres::Postgres::open(url)?;
+                Store::seeded(Engine::Postgres(Box::new(engine)), created, gazetteer)
+            }
+        }
+    }
+
+    fn seeded(engine: Engine, created: bool, gazetteer: &Gazetteer) -> Result<Store, StoreError> {
+        let store = Store { engine };
+        if created {
             let seed = extract::seed_article();
             store.add(
                 &NewArticle {
@@ -358,108 +444,25 @@ impl Store {
                 },
                 gazetteer,
             )?;
-        } else if version < SCHEMA_VERSION {
-            if version == 1 {
-                store.migrate_to_2()?;
-            }
-            store.migrate_to_3()?;
-            store.migrate_to_4()?;
-        } else if version != SCHEMA_VERSION {
-            return Err(StoreError::Corrupt(format!(
-                "schema version {version}, this eventmap reads {SCHEMA_VERSION}"
-            )));
         }
-        store.conn().execute_batch(members::MEMBERS_INDEX)?;
         Ok(store)
     }
 
+    /// The SQLite database file; empty for a PostgreSQL store, which has no file of its own
+    /// ([`Store::describe`] says where it is).
     pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
-        // A panic while holding the lock cannot leave SQLite half-written (transactions roll
-        // back on drop), so the connection is still usable.
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn create_schema(&self) -> Result<(), StoreError> {
-        self.conn().execute_batch(&format!(
-            "BEGIN;
-             CREATE TABLE IF NOT EXISTS articles (
-                 id INTEGER PRIMARY KEY AUTOINCREMENT,
-                 content_hash TEXT NOT NULL UNIQUE,
-                 title TEXT, source_url TEXT, published TEXT, lang TEXT NOT NULL,
-                 text TEXT NOT NULL, ingested_at TEXT NOT NULL);
-             CREATE TABLE IF NOT EXISTS events (
-                 id TEXT PRIMARY KEY,
-                 article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-                 feature TEXT NOT NULL);
-             CREATE INDEX IF NOT EXISTS events_by_article ON events(article_id);
-             CREATE TABLE IF NOT EXISTS corrections (
-                 event_id TEXT PRIMARY KEY,
-                 article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-                 correction TEXT NOT NULL, corrected_at TEXT NOT NULL);
-             {}
-             PRAGMA user_version = 4;
-             COMMIT;",
-            feeds::FEEDS_SCHEMA
-        ))?;
-        Ok(())
-    }
-
-    /// Schema 3 to 4: adds the feed tables and the index of articles by URL.
-    fn migrate_to_4(&self) -> Result<(), StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        // Another process may have migrated between our reading the version and the lock.
-        let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        if version != 3 {
-            return Ok(());
+        match &self.engine {
+            Engine::Sqlite(e) => e.path(),
+            Engine::Postgres(_) => Path::new(""),
         }
-        tx.execute_batch(feeds::FEEDS_SCHEMA)?;
-        tx.pragma_update(None, "user_version", 4)?;
-        tx.commit()?;
-        Ok(())
     }
 
-    /// Schema 1 to 2: rebuilds `articles` with `AUTOINCREMENT`, keeping every row. SQLite then
-    /// remembers the highest id so far; an id deleted before the migration above the highest
-    /// kept one left no trace and can be given once more.
-    fn migrate_to_2(&self) -> Result<(), StoreError> {
-        let mut conn = self.conn();
-        // Dropping the old table with foreign keys on would cascade to every event and
-        // correction; the pragma cannot change inside a transaction.
-        conn.pragma_update(None, "foreign_keys", "OFF")?;
-        let migrated = migrate_articles(&mut conn);
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        migrated
-    }
-
-    /// Schema 2 to 3: rewrites every stored feature in the flat shape, in one transaction.
-    fn migrate_to_3(&self) -> Result<(), StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        // Another process may have migrated between our reading the version and the lock.
-        let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        if version != 2 {
-            return Ok(());
+    /// Where the store is, for logs: the SQLite file, or the database URL without a password.
+    pub fn describe(&self) -> String {
+        match &self.engine {
+            Engine::Sqlite(e) => e.path().display().to_string(),
+            Engine::Postgres(e) => e.describe(),
         }
-        let rows: Vec<(String, String)> = tx
-            .prepare("SELECT id, feature FROM events")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
-        {
-            let mut update = tx.prepare("UPDATE events SET feature = ?2 WHERE id = ?1")?;
-            for (id, feature) in rows {
-                let event = Event::from_feature_json(&feature)
-                    .map_err(|e| StoreError::Corrupt(format!("event {id}: {e}")))?;
-                update.execute(params![id, event.to_feature_json()])?;
-            }
-        }
-        tx.pragma_update(None, "user_version", 3)?;
-        tx.commit()?;
-        Ok(())
     }
 
     /// Adds an article and its events in one transaction. The same text twice is one article.
@@ -494,7 +497,7 @@ impl Store {
         }
         let id = match guess {
             Some(id) => id,
-            None => Self::next_article_id(&self.conn())?,
+            None => on_engine!(self, e => e.next_article_id())?,
         };
         let source = article_source(id, new.source_url.as_deref(), new.title.as_deref());
         let extraction = extract::extract(
@@ -518,43 +521,12 @@ impl Store {
     /// transaction — or says to read again, when another writer took the guessed id (or stored
     /// the same text) meanwhile.
     pub fn commit(&self, new: &NewArticle, reading: Reading) -> Result<Commit, StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let existing: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM articles WHERE content_hash = ?1",
-                [&reading.hash],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let id = Self::next_article_id(&tx)?;
-        let source = article_source(id, new.source_url.as_deref(), new.title.as_deref());
-        if existing.is_some() || (id != reading.id && source != reading.source) {
-            return Ok(Commit::ReadAgain(id));
-        }
-        let Reading {
-            hash, extraction, ..
-        } = reading;
-        let events = insert_article(tx, id, &hash, new, extraction.lang, extraction.events)?;
-        drop(conn);
-        let article = self
-            .article(id, false)?
-            .ok_or_else(|| StoreError::Corrupt(format!("article {id} vanished after insert")))?;
-        let mut warnings = extraction.warnings;
-        if events.is_empty() {
-            warnings.push("no events were found in this text".into());
-        }
-        Ok(Commit::Done(Box::new(Ingested {
-            article,
-            events,
-            created: true,
-            warnings,
-        })))
+        on_engine!(self, e => e.commit(new, reading))
     }
 
     /// The article with this text, if stored, as adding it again reports it.
     fn known(&self, hash: &str) -> Result<Option<Ingested>, StoreError> {
-        self.article_by_hash(hash)?
+        on_engine!(self, e => e.article_by_hash(hash))?
             .map(|article| self.again(article))
             .transpose()
     }
@@ -570,56 +542,22 @@ impl Store {
         })
     }
 
-    /// The id AUTOINCREMENT would give the next article (the highest ever used, plus one),
-    /// taken explicitly because the events' ids and source need it; inserting it advances the
-    /// sequence.
-    fn next_article_id(conn: &Connection) -> Result<i64, StoreError> {
-        Ok(conn.query_row(
-            "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'articles'), 0),
-                        COALESCE(MAX(id), 0)) + 1
-             FROM articles",
-            [],
-            |r| r.get(0),
-        )?)
-    }
-
-    fn article_by_hash(&self, hash: &str) -> Result<Option<Article>, StoreError> {
-        let id: Option<i64> = self
-            .conn()
-            .query_row(
-                "SELECT id FROM articles WHERE content_hash = ?1",
-                [hash],
-                |r| r.get(0),
-            )
-            .optional()?;
-        match id {
-            Some(id) => self.article(id, false),
-            None => Ok(None),
-        }
+    /// The article stored from `url`, as adding it again reports it.
+    pub fn article_by_url(&self, url: &str) -> Result<Option<Ingested>, StoreError> {
+        on_engine!(self, e => e.article_id_by_url(url))?
+            .map(|id| self.article(id, false))
+            .transpose()?
+            .flatten()
+            .map(|article| self.again(article))
+            .transpose()
     }
 
     pub fn article(&self, id: i64, with_text: bool) -> Result<Option<Article>, StoreError> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT a.id, a.title, a.source_url, a.published, a.lang, a.content_hash, a.ingested_at,
-                        (SELECT COUNT(*) FROM events e WHERE e.article_id = a.id), a.text
-                 FROM articles a WHERE a.id = ?1",
-                [id],
-                |r| article_row(r, with_text),
-            )
-            .optional()?)
+        on_engine!(self, e => e.article(id, with_text))
     }
 
     pub fn articles(&self) -> Result<Vec<Article>, StoreError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "SELECT a.id, a.title, a.source_url, a.published, a.lang, a.content_hash, a.ingested_at,
-                    (SELECT COUNT(*) FROM events e WHERE e.article_id = a.id), NULL
-             FROM articles a ORDER BY a.id",
-        )?;
-        let rows = stmt.query_map([], |r| article_row(r, false))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        on_engine!(self, e => e.articles())
     }
 
     /// Deletes an article with its events and corrections, and says which events went; `None`
@@ -632,27 +570,11 @@ impl Store {
     /// [`Store::delete`], saying which events went (their days and types are the groups of
     /// merged events the deletion changes).
     pub fn delete_article(&self, id: i64) -> Result<Option<Vec<Event>>, StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let features = tx
-            .prepare("SELECT feature FROM events WHERE article_id = ?1")?
-            .query_map([id], |r| r.get(0))?
-            .collect::<Result<Vec<String>, _>>()?;
-        let events = features
-            .iter()
-            .map(|f| Event::from_feature_json(f).map_err(StoreError::Corrupt))
-            .collect::<Result<Vec<Event>, _>>()?;
-        members::hand_over_corrections(&tx, id, &events)?;
-        let deleted = tx.execute("DELETE FROM articles WHERE id = ?1", [id])? > 0;
-        tx.commit()?;
-        Ok(deleted.then_some(events))
+        on_engine!(self, e => e.delete_article(id))
     }
 
     pub fn article_events(&self, article_id: i64) -> Result<Vec<Event>, StoreError> {
-        self.read_events(
-            "SELECT feature FROM events WHERE article_id = ?1 ORDER BY id",
-            [article_id],
-        )
+        on_engine!(self, e => e.article_events(article_id))
     }
 
     /// Every stored event (corrections applied).
@@ -665,34 +587,25 @@ impl Store {
     /// Every stored event, handed to `each` one at a time, so a large store is never in memory
     /// twice (as stored events and as what is built from them). Returns how many there were.
     pub fn each_event(&self, mut each: impl FnMut(Event)) -> Result<usize, StoreError> {
-        self.visit_events("SELECT feature FROM events ORDER BY id", [], &mut each)
+        on_engine!(self, e => e.each_event(&mut each))
     }
 
-    fn read_events<P: rusqlite::Params>(&self, sql: &str, p: P) -> Result<Vec<Event>, StoreError> {
-        let mut events = Vec::new();
-        self.visit_events(sql, p, &mut |e| events.push(e))?;
-        Ok(events)
+    /// The stored event with this id (a member's, as extracted and corrected).
+    pub fn event(&self, id: &str) -> Result<Option<Event>, StoreError> {
+        on_engine!(self, e => e.event(id))
     }
 
-    fn visit_events<P: rusqlite::Params>(
-        &self,
-        sql: &str,
-        p: P,
-        each: &mut dyn FnMut(Event),
-    ) -> Result<usize, StoreError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(sql)?;
-        let mut rows = stmt.query(p)?;
-        let mut count = 0;
-        while let Some(row) = rows.next()? {
-            let text = row
-                .get_ref(0)?
-                .as_str()
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            each(Event::from_feature_json(text).map_err(StoreError::Corrupt)?);
-            count += 1;
-        }
-        Ok(count)
+    /// Every stored event, merged: what the server serves.
+    pub fn merged_events(&self) -> Result<Vec<Event>, StoreError> {
+        on_engine!(self, e => e.merged_events())
+    }
+
+    /// The stored events of these days and types, with their articles' dates and names.
+    pub fn members_of(&self, keys: &[GroupKey]) -> Result<Vec<Member>, StoreError> {
+        let mut keys = keys.to_vec();
+        keys.sort();
+        keys.dedup();
+        on_engine!(self, e => e.members_of(&keys))
     }
 
     /// Corrects one event; the correction is kept and survives reindexing.
@@ -702,51 +615,12 @@ impl Store {
         correction: &Correction,
         gazetteer: &Gazetteer,
     ) -> Result<Event, StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let row: Option<(i64, String)> = tx
-            .query_row(
-                "SELECT article_id, feature FROM events WHERE id = ?1",
-                [event_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let Some((article_id, feature)) = row else {
-            return Err(StoreError::NotFound(format!(
-                "no stored event {event_id:?}"
-            )));
-        };
-        let mut event = Event::from_feature_json(&feature).map_err(StoreError::Corrupt)?;
-        correction.apply(&mut event, gazetteer)?;
-        let mut kept: Correction = tx
-            .query_row(
-                "SELECT correction FROM corrections WHERE event_id = ?1",
-                [event_id],
-                |r| r.get::<_, String>(0),
-            )
-            .optional()?
-            .map(|c| serde_json::from_str(&c).map_err(|e| StoreError::Corrupt(e.to_string())))
-            .transpose()?
-            .unwrap_or_default();
-        kept.merge(correction);
-        let now = now();
-        let kept_json =
-            serde_json::to_string(&kept).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        tx.execute(
-            "INSERT INTO corrections (event_id, article_id, correction, corrected_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT(event_id) DO UPDATE SET correction = excluded.correction, corrected_at = excluded.corrected_at",
-            params![event_id, article_id, kept_json, now],
-        )?;
-        tx.execute(
-            "UPDATE events SET feature = ?2 WHERE id = ?1",
-            params![event_id, event.to_feature().to_string()],
-        )?;
-        tx.commit()?;
-        Ok(event)
+        on_engine!(self, e => e.correct(event_id, correction, gazetteer))
     }
 
-    /// Re-extracts every article with the current extractor and re-applies the corrections.
-    /// `progress` sees (done, total). Returns (articles, events, corrections whose event is gone).
+    /// Re-extracts every article with the current extractor and re-applies the corrections,
+    /// one transaction per article. `progress` sees (done, total). Returns (articles, events,
+    /// corrections whose event is gone).
     pub fn reindex(
         &self,
         gazetteer: &Gazetteer,
@@ -773,145 +647,91 @@ impl Store {
                     lang: article.lang.parse().ok(),
                 },
             )?;
-            let mut events = stamp(article.id, extraction.events);
-            let mut conn = self.conn();
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let corrections: Vec<(String, String)> = {
-                let mut stmt = tx.prepare(
-                    "SELECT event_id, correction FROM corrections WHERE article_id = ?1",
-                )?;
-                let rows = stmt.query_map([article.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                rows.collect::<Result<_, _>>()?
-            };
-            for (event_id, correction) in corrections {
-                let correction: Correction = serde_json::from_str(&correction)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                match events.iter_mut().find(|e| e.id == event_id) {
-                    Some(e) => correction.apply(e, gazetteer)?,
-                    None => orphans += 1,
-                }
-            }
-            tx.execute("DELETE FROM events WHERE article_id = ?1", [article.id])?;
-            insert_events(&tx, article.id, &events)?;
-            tx.commit()?;
-            n_events += events.len();
+            let events = stamp(article.id, extraction.events);
+            let (kept, gone) =
+                on_engine!(self, e => e.replace_events(article.id, events, gazetteer))?;
+            n_events += kept;
+            orphans += gone;
             progress(done + 1, articles.len());
         }
         Ok((articles.len(), n_events, orphans))
     }
 
-    /// Changes whenever another connection (another process) commits to the database.
+    /// Changes whenever another process commits to the store (this process's own writes
+    /// leave it alone: the server has applied them already).
     pub fn data_version(&self) -> Result<i64, StoreError> {
-        Ok(self
-            .conn()
-            .pragma_query_value(None, "data_version", |r| r.get(0))?)
+        on_engine!(self, e => e.data_version())
+    }
+
+    /// [`Store::data_version`] as it was when the store was opened, when the engine keeps it
+    /// (PostgreSQL counts other processes' writes from the opening: 0); SQLite does not, and
+    /// its version is read when following starts.
+    pub fn data_version_at_open(&self) -> Option<i64> {
+        match &self.engine {
+            Engine::Sqlite(_) => None,
+            Engine::Postgres(_) => Some(0),
+        }
+    }
+
+    /// What was written since the last call, for a server to follow other processes' writes
+    /// without reading every event: `None` when the engine cannot tell (SQLite) or no longer
+    /// knows (a server too far behind), and everything must be read again.
+    pub fn changes_since_followed(&self) -> Result<Option<Changes>, StoreError> {
+        match &self.engine {
+            Engine::Sqlite(_) => Ok(None),
+            Engine::Postgres(e) => e.changes_since_followed(),
+        }
+    }
+
+    /// Calls `changed` whenever another process may have written, as soon as the database
+    /// says so (PostgreSQL's `LISTEN`), from a thread of its own that reconnects after a
+    /// fault. SQLite cannot tell: nothing is called, and [`Store::data_version`] is polled.
+    pub fn listen(&self, changed: impl Fn() + Send + 'static) {
+        if let Engine::Postgres(e) = &self.engine {
+            e.listen(Box::new(changed));
+        }
     }
 }
 
-/// The body of [`Store::migrate_to_2`], in one transaction (foreign keys off).
-fn migrate_articles(conn: &mut Connection) -> Result<(), StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    // Another process may have migrated between our reading the version and the lock.
-    let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    if version != 1 {
-        return Ok(());
+/// The feeds watched ([`feeds`]), in either engine.
+impl Store {
+    /// Watches `url` (already checked to be an http(s) URL); false when it was watched already.
+    pub fn add_feed(&self, url: &str) -> Result<(Feed, bool), StoreError> {
+        on_engine!(self, e => e.add_feed(url))
     }
-    tx.execute_batch(
-        "CREATE TABLE articles_v2 (
-             id INTEGER PRIMARY KEY AUTOINCREMENT,
-             content_hash TEXT NOT NULL UNIQUE,
-             title TEXT, source_url TEXT, published TEXT, lang TEXT NOT NULL,
-             text TEXT NOT NULL, ingested_at TEXT NOT NULL);
-         INSERT INTO articles_v2 (id, content_hash, title, source_url, published, lang, text, ingested_at)
-             SELECT id, content_hash, title, source_url, published, lang, text, ingested_at FROM articles;
-         DROP TABLE articles;
-         ALTER TABLE articles_v2 RENAME TO articles;
-         PRAGMA user_version = 2;",
-    )?;
-    let dangling: i64 = tx.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
-        r.get(0)
-    })?;
-    if dangling > 0 {
-        return Err(StoreError::Corrupt(format!(
-            "{dangling} rows refer to no article; the store was left as it was"
-        )));
+
+    pub fn feeds(&self) -> Result<Vec<Feed>, StoreError> {
+        on_engine!(self, e => e.feeds())
     }
-    tx.commit()?;
-    Ok(())
-}
 
-/// What events of an article cite as their source: its URL, else its title, else its number.
-/// Stores a new article and its events in `tx`, commits, and gives the events as stored.
-fn insert_article(
-    tx: rusqlite::Transaction<'_>,
-    id: i64,
-    hash: &str,
-    new: &NewArticle,
-    lang: extract::Lang,
-    events: Vec<Event>,
-) -> Result<Vec<Event>, StoreError> {
-    let now = now();
-    tx.execute(
-        "INSERT INTO articles (id, content_hash, title, source_url, published, lang, text, ingested_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            id,
-            hash,
-            new.title,
-            new.source_url,
-            new.published.map(|d| d.to_string()),
-            lang.as_str(),
-            new.text,
-            now
-        ],
-    )?;
-    let events = stamp(id, events);
-    insert_events(&tx, id, &events)?;
-    tx.commit()?;
-    Ok(events)
-}
-
-fn article_source(id: i64, url: Option<&str>, title: Option<&str>) -> String {
-    url.or(title)
-        .map_or_else(|| format!("article {id}"), str::to_string)
-}
-
-/// Gives extracted events their stored ids and article id.
-fn stamp(article_id: i64, events: Vec<Event>) -> Vec<Event> {
-    events
-        .into_iter()
-        .map(|mut e| {
-            e.id = stored_event_id(article_id, &e.id);
-            e.article_id = Some(article_id);
-            e
-        })
-        .collect()
-}
-
-fn insert_events(
-    tx: &rusqlite::Transaction<'_>,
-    article_id: i64,
-    events: &[Event],
-) -> Result<(), StoreError> {
-    let mut stmt =
-        tx.prepare("INSERT OR REPLACE INTO events (id, article_id, feature) VALUES (?1, ?2, ?3)")?;
-    for e in events {
-        stmt.execute(params![e.id, article_id, e.to_feature().to_string()])?;
+    pub fn feed(&self, id: i64) -> Result<Option<Feed>, StoreError> {
+        on_engine!(self, e => e.feed(id))
     }
-    Ok(())
-}
 
-fn article_row(r: &rusqlite::Row<'_>, with_text: bool) -> rusqlite::Result<Article> {
-    let published: Option<String> = r.get(3)?;
-    Ok(Article {
-        id: r.get(0)?,
-        title: r.get(1)?,
-        source_url: r.get(2)?,
-        published: published.and_then(|p| p.parse().ok()),
-        lang: r.get(4)?,
-        content_hash: r.get(5)?,
-        ingested_at: r.get(6)?,
-        events: r.get::<_, i64>(7)? as usize,
-        text: if with_text { r.get(8)? } else { None },
-    })
+    /// Stops watching a feed (its articles stay); false when there was no such feed.
+    pub fn delete_feed(&self, id: i64) -> Result<bool, StoreError> {
+        on_engine!(self, e => e.delete_feed(id))
+    }
+
+    /// Keeps what a poll found, for `/status` and the next poll.
+    pub fn record_poll(&self, id: i64, polled: &Polled) -> Result<(), StoreError> {
+        on_engine!(self, e => e.record_poll(id, polled))
+    }
+
+    /// Whether a feed's item linking to `link` was read already.
+    pub fn feed_item_seen(&self, feed_id: i64, link: &str) -> Result<bool, StoreError> {
+        on_engine!(self, e => e.feed_item_seen(feed_id, link))
+    }
+
+    /// Marks an item read: the article it gave, or why it gave none.
+    pub fn mark_feed_item(
+        &self,
+        feed_id: i64,
+        link: &str,
+        item_id: &str,
+        article_id: Option<i64>,
+        result: &str,
+    ) -> Result<(), StoreError> {
+        on_engine!(self, e => e.mark_feed_item(feed_id, link, item_id, article_id, result))
+    }
 }

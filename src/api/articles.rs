@@ -485,7 +485,7 @@ pub async fn correct(
 /// one of its members' ids, so every member id of those weeks and types (and those of the events
 /// `gone`) that no merged event keeps is removed; only the merged events that changed are added,
 /// so the index's delta grows by what the write changed, not by whole days.
-fn regroup(
+pub(super) fn regroup(
     store: &Store,
     served: &EventIndex,
     keys: impl IntoIterator<Item = GroupKey>,

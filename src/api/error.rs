@@ -1,7 +1,7 @@
 //! The API's one error type, mapped to an HTTP status and an OGC exception body in one place.
 
 use axum::body::to_bytes;
-use axum::http::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
@@ -9,6 +9,9 @@ use serde_json::json;
 use crate::extract::ExtractError;
 use crate::fetch::FetchError;
 use crate::store::StoreError;
+
+/// What a 503 tells a client to wait, in seconds, before trying again.
+const RETRY_AFTER_SECONDS: &str = "5";
 
 /// A request the API refuses, with what a client needs to fix it.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +63,12 @@ impl From<StoreError> for ApiError {
             StoreError::InvalidCorrection(m) | StoreError::InvalidArticle(m) => {
                 ApiError::invalid(m)
             }
+            // Reads go on from the index; a write can be tried again once the database is back.
+            StoreError::Unavailable(m) => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "StoreUnavailable",
+                format!("the store cannot be written now, try again shortly: {m}"),
+            ),
             StoreError::Extract(ExtractError::Empty) => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "EmptyText",
@@ -174,6 +183,12 @@ impl IntoResponse for ApiError {
             self.body(),
         )
             .into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            // The server reconnects by itself within a few seconds.
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
+        }
         response.extensions_mut().insert(Rendered);
         response
     }

@@ -280,6 +280,17 @@ impl AppState {
         )
     }
 
+    /// Serves what another process wrote (`changes`, from [`Store::changes_since_followed`]):
+    /// the groups it touched merged again from the store, as after a write of this server's.
+    pub async fn follow(&self, changes: crate::store::Changes) -> Result<(), ApiError> {
+        let store = self.store()?;
+        self.write(move |s| {
+            let regrouped = articles::regroup(&store, &s.snapshot(), changes.keys, changes.gone)?;
+            Ok(((), regrouped))
+        })
+        .await
+    }
+
     /// Rebuilds the index from the store (after a write, or another process's).
     pub fn reload(&self) -> Result<(), StoreError> {
         if let Some(store) = &self.shared.store {

@@ -15,6 +15,7 @@ use super::schema::SCHEMA_JSON;
 use super::{ApiError, AppState, Layer};
 use crate::index::EventIndex;
 use crate::model::EventType;
+use crate::store::StoreError;
 
 const GEOJSON: &str = "application/geo+json";
 const OPENAPI: &str = "application/vnd.oai.openapi+json;version=3.0";
@@ -110,8 +111,17 @@ pub async fn status(State(state): State<AppState>) -> Result<Response, ApiError>
     if let Ok(store) = state.store() {
         let feeds = tokio::task::spawn_blocking(move || store.feeds())
             .await
-            .map_err(ApiError::internal)??;
-        body["feeds"] = json!(feeds);
+            .map_err(ApiError::internal)?;
+        // An unreachable database is news for /status, not its failure: reads go on.
+        match feeds {
+            Err(StoreError::Unavailable(why)) => {
+                body["store"] = json!({ "reachable": false, "error": why });
+            }
+            feeds => {
+                body["store"] = json!({ "reachable": true });
+                body["feeds"] = json!(feeds?);
+            }
+        }
         body["fetching"] = json!(state.fetcher().is_some());
     }
     Ok(json_response(&body, "application/json"))

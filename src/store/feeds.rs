@@ -1,10 +1,11 @@
 //! The feeds a store watches, what each poll of them said, and the items already read, so
-//! that each item's page is fetched once.
+//! that each item's page is fetched once: the types, and the SQLite engine's tables.
 
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use super::{Ingested, Store, StoreError, now};
+use super::sqlite::Sqlite;
+use super::{StoreError, now};
 
 /// A watched feed and how its polls went.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -74,7 +75,7 @@ fn feed_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Feed> {
     })
 }
 
-impl Store {
+impl Sqlite {
     /// Watches `url` (already checked to be an http(s) URL); false when it was watched already.
     pub fn add_feed(&self, url: &str) -> Result<(Feed, bool), StoreError> {
         let conn = self.conn();
@@ -169,20 +170,15 @@ impl Store {
         Ok(())
     }
 
-    /// The article stored from `url`, as adding it again reports it.
-    pub fn article_by_url(&self, url: &str) -> Result<Option<Ingested>, StoreError> {
-        let id: Option<i64> = self
+    /// The first article stored from `url`.
+    pub fn article_id_by_url(&self, url: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self
             .conn()
             .query_row(
                 "SELECT id FROM articles WHERE source_url = ?1 ORDER BY id LIMIT 1",
                 [url],
                 |r| r.get(0),
             )
-            .optional()?;
-        id.map(|id| self.article(id, false))
-            .transpose()?
-            .flatten()
-            .map(|article| self.again(article))
-            .transpose()
+            .optional()?)
     }
 }

@@ -1,12 +1,13 @@
 //! The stored events as members of merged events (see [`crate::merge`]): read with what the
 //! merge needs of their articles, all of them for the index, or those of some weeks and types
-//! for a write that changes their groups.
+//! for a write that changes their groups: the grouping key, and the SQLite engine's queries.
 
 use jiff::civil::Date;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Correction, Store, StoreError};
+use super::sqlite::Sqlite;
+use super::{Correction, StoreError};
 use crate::gazetteer::Gazetteer;
 use crate::merge::{self, Member};
 use crate::model::{Event, EventType};
@@ -43,7 +44,7 @@ fn week_params((monday, kind): GroupKey) -> [String; 3] {
     ]
 }
 
-impl Store {
+impl Sqlite {
     /// Every stored event, merged: what the server serves.
     pub fn merged_events(&self) -> Result<Vec<Event>, StoreError> {
         let sql = format!("{MEMBERS} ORDER BY e.article_id, e.id");
@@ -94,7 +95,7 @@ fn members_in<P: rusqlite::Params>(
     Ok(out)
 }
 
-impl Store {
+impl Sqlite {
     /// The stored event with this id (a member's, as extracted and corrected).
     pub fn event(&self, id: &str) -> Result<Option<Event>, StoreError> {
         let feature: Option<String> = rusqlite::OptionalExtension::optional(
