@@ -673,6 +673,28 @@ async fn one_feature_by_id() {
     );
 }
 
+/// An answer by id is the feature as a page sends it, its text untouched, with its links added.
+#[tokio::test]
+async fn a_feature_by_id_is_its_stored_text_with_links() {
+    let all = events();
+    let target = &all[17];
+    let index = eventmap::index::EventIndex::new(all.clone());
+    let stored = index
+        .row(index.position(&target.id).expect("indexed"))
+        .feature
+        .to_string();
+    let r = get(&app(), &format!("/collections/events/items/{}", target.id)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let links = format!(
+        r#","links":[{{"href":"{BASE}/collections/events/items/{id}","rel":"self","type":"application/geo+json"}},{{"href":"{BASE}/collections/events","rel":"collection","type":"application/json"}}]}}"#,
+        id = target.id
+    );
+    let expected = format!("{}{links}", stored.strip_suffix('}').expect("an object"));
+    assert_eq!(String::from_utf8_lossy(&r.body), expected);
+    let page = get(&app(), "/collections/events/items?limit=600").await;
+    assert!(String::from_utf8_lossy(&page.body).contains(&stored));
+}
+
 #[tokio::test]
 async fn bad_input_is_a_400_that_says_what_is_wrong() {
     let app = app();

@@ -508,15 +508,56 @@ async fn request_deadline(
     }
 }
 
-/// The whole service: API routes, assets, and the layers every request passes through.
+/// The whole service: API routes, assets, and the layers every request passes through,
+/// outermost first. They are one stack, applied to the routes once: each `Router::layer` boxes
+/// every route again, and a request cloned every box (two dozen allocations an answer by id).
 pub fn router(state: AppState) -> Router {
+    let request_timeout = state.request_timeout;
     // Reads are open to any page; writes carry a token and are not meant for cross-site use.
     let cors = CorsLayer::new().allow_origin(Any).allow_methods([
         Method::GET,
         Method::HEAD,
         Method::OPTIONS,
     ]);
-    let request_timeout = state.request_timeout;
+    let layers = tower::ServiceBuilder::new()
+        // A request's log lines at debug (`RUST_LOG=info,tower_http=debug` shows them): at
+        // info, formatting and writing a line an answer cost more than a small answer itself.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::DEBUG))
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(Level::DEBUG)
+                        .latency_unit(tower_http::LatencyUnit::Micros),
+                ),
+        )
+        // Every answer is of the type it says: a browser never guesses one (a JSON error as HTML).
+        .layer(SetResponseHeaderLayer::if_not_present(
+            axum::http::header::X_CONTENT_TYPE_OPTIONS,
+            axum::http::HeaderValue::from_static("nosniff"),
+        ))
+        // woff2 is already compressed: compressing it again only costs time.
+        .layer(
+            CompressionLayer::new().compress_when(
+                DefaultPredicate::new()
+                    .and(NotForContentType::new("font/woff2"))
+                    // A download's byte ranges and length are those of its plain bytes.
+                    .and(|_, _, headers: &HeaderMap, _: &_| !headers.contains_key(ACCEPT_RANGES)),
+            ),
+        )
+        // Under compression (it reads plain bodies).
+        .layer(axum::middleware::map_response(error::fill_error_body))
+        .layer(axum::middleware::from_fn_with_state(
+            request_timeout,
+            request_deadline,
+        ))
+        .layer(cors)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT));
+    routes().with_state(state).layer(layers)
+}
+
+/// The API's resources and the page's assets.
+fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(ogc::landing))
         .route("/conformance", get(ogc::conformance))
@@ -563,38 +604,6 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{*path}", get(crate::web::asset))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(state)
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(cors)
-        .layer(axum::middleware::from_fn_with_state(
-            request_timeout,
-            request_deadline,
-        ))
-        // Under compression (it reads plain bodies).
-        .layer(axum::middleware::map_response(error::fill_error_body))
-        // woff2 is already compressed: compressing it again only costs time.
-        .layer(
-            CompressionLayer::new().compress_when(
-                DefaultPredicate::new()
-                    .and(NotForContentType::new("font/woff2"))
-                    // A download's byte ranges and length are those of its plain bytes.
-                    .and(|_, _, headers: &HeaderMap, _: &_| !headers.contains_key(ACCEPT_RANGES)),
-            ),
-        )
-        // Every answer is of the type it says: a browser never guesses one (a JSON error as HTML).
-        .layer(SetResponseHeaderLayer::if_not_present(
-            axum::http::header::X_CONTENT_TYPE_OPTIONS,
-            axum::http::HeaderValue::from_static("nosniff"),
-        ))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-                .on_response(
-                    DefaultOnResponse::new()
-                        .level(Level::INFO)
-                        .latency_unit(tower_http::LatencyUnit::Micros),
-                ),
-        )
 }
 
 async fn place_item(
