@@ -175,6 +175,22 @@ pub enum Commit {
     ReadAgain(i64),
 }
 
+impl Commit {
+    /// A new article stored with `events`, the extraction's `warnings` and, when it found no
+    /// event, a warning that says so.
+    fn stored(article: Article, events: Vec<Event>, mut warnings: Vec<String>) -> Commit {
+        if events.is_empty() {
+            warnings.push("no events were found in this text".into());
+        }
+        Commit::Done(Box::new(Ingested {
+            article,
+            events,
+            created: true,
+            warnings,
+        }))
+    }
+}
+
 /// An analyst's correction of one event. Absent fields are left alone; `null` clears a count.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

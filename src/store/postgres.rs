@@ -21,8 +21,8 @@ use postgres::types::ToSql;
 use postgres::{Client, Config, GenericClient, NoTls, Row, Transaction};
 
 use super::{
-    Article, Changes, Commit, Correction, Feed, GroupKey, Ingested, NewArticle, Polled, Reading,
-    StoreError, article_source, group_key, now, stamp,
+    Article, Changes, Commit, Correction, Feed, GroupKey, NewArticle, Polled, Reading, StoreError,
+    article_source, group_key, now, stamp,
 };
 use crate::gazetteer::Gazetteer;
 use crate::merge::{self, Member};
@@ -550,16 +550,7 @@ impl Postgres {
         let article = self
             .article(id, false)?
             .ok_or_else(|| StoreError::Corrupt(format!("article {id} vanished after insert")))?;
-        let mut warnings = extraction.warnings;
-        if events.is_empty() {
-            warnings.push("no events were found in this text".into());
-        }
-        Ok(Commit::Done(Box::new(Ingested {
-            article,
-            events,
-            created: true,
-            warnings,
-        })))
+        Ok(Commit::stored(article, events, extraction.warnings))
     }
 
     pub fn article_by_hash(&self, hash: &str) -> Result<Option<Article>, StoreError> {

@@ -7,8 +7,7 @@ use std::sync::Mutex;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{
-    Article, Commit, Correction, Ingested, NewArticle, Reading, StoreError, article_source, now,
-    stamp,
+    Article, Commit, Correction, NewArticle, Reading, StoreError, article_source, now, stamp,
 };
 use super::{feeds, members};
 use crate::extract;
@@ -181,16 +180,7 @@ impl Sqlite {
         let article = self
             .article(id, false)?
             .ok_or_else(|| StoreError::Corrupt(format!("article {id} vanished after insert")))?;
-        let mut warnings = extraction.warnings;
-        if events.is_empty() {
-            warnings.push("no events were found in this text".into());
-        }
-        Ok(Commit::Done(Box::new(Ingested {
-            article,
-            events,
-            created: true,
-            warnings,
-        })))
+        Ok(Commit::stored(article, events, extraction.warnings))
     }
 
     /// The id AUTOINCREMENT would give the next article (the highest ever used, plus one),
