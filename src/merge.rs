@@ -143,10 +143,11 @@ impl Group {
         self.members.push(m);
     }
 
-    /// Whether `event` may join: at the first member's place, on days every member covers, and
-    /// of an article none has (members come in article order: the last has the latest article).
-    fn is_open_to(&self, event: &Event) -> bool {
-        let overlaps = match (self.days, days(event)) {
+    /// Whether `event` (covering `own_days`) may join: at the first member's place, on days every
+    /// member covers, and of an article none has (members come in article order: the last has
+    /// the latest article).
+    fn is_open_to(&self, event: &Event, own_days: Option<(Date, Date)>) -> bool {
+        let overlaps = match (self.days, own_days) {
             (Some(group), Some(own)) => group.0 <= own.1 && own.0 <= group.1,
             (None, None) => true,
             _ => false,
@@ -163,7 +164,7 @@ impl Group {
 /// The group of `bucket` that `event` joins: one open to it; of those, one that reports a figure
 /// `event` reports, then one of the same sub-event type, then the first.
 fn best_group(groups: &[Group], bucket: &[usize], event: &Event) -> Option<usize> {
-    let figures = figure_kinds(event);
+    let (figures, own_days) = (figure_kinds(event), days(event));
     let rank = |g: usize| {
         let group = &groups[g];
         let tells_a_figure = group.figures & figures != 0;
@@ -171,7 +172,10 @@ fn best_group(groups: &[Group], bucket: &[usize], event: &Event) -> Option<usize
         (!tells_a_figure, !same_sub_type)
     };
     let mut best: Option<(usize, (bool, bool))> = None;
-    for &g in bucket.iter().filter(|&&g| groups[g].is_open_to(event)) {
+    for &g in bucket
+        .iter()
+        .filter(|&&g| groups[g].is_open_to(event, own_days))
+    {
         let r = rank(g);
         if best.is_none_or(|(_, b)| r < b) {
             best = Some((g, r));

@@ -142,14 +142,7 @@ async fn two_reports_of_one_storming_are_one_event_with_both_sources() {
     assert_eq!(on_the_5th, 1, "{csv}");
     assert_eq!(almaty_fatalities(&s.app).await, 18);
     // The same text again changes nothing.
-    post(
-        &s.app,
-        ALMATY_EN,
-        "https://en.example/almaty",
-        "2022-01-07",
-        "en",
-    )
-    .await;
+    post(&s.app, ALMATY_EN, EN_URL, "2022-01-07", "en").await;
     assert_eq!(riots_on_the_5th(&s.app).await, riots);
 }
 
@@ -213,14 +206,7 @@ async fn deleting_a_source_leaves_the_others_and_corrections_win() {
     assert_eq!(almaty_fatalities(&s.app).await, 8);
 
     // Told again, then corrected: the analyst's figure beats the later report's.
-    let en = post(
-        &s.app,
-        ALMATY_EN,
-        "https://en.example/almaty",
-        "2022-01-07",
-        "en",
-    )
-    .await;
+    let en = post(&s.app, ALMATY_EN, EN_URL, "2022-01-07", "en").await;
     let uri = format!("/collections/events/items/{}", id.as_str().unwrap());
     let (status, corrected) = json_of(
         &s.app,
